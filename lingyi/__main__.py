@@ -1,0 +1,287 @@
+"""The command line (spec §6): ``python -m lingyi ingest|summary|init|history|restore|delete``.
+
+Exit codes: 0 when all went well, 1 when a file was rejected, 2 on bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from lingyi.contract import CATEGORIES
+from lingyi.errors import Level, LingyiError, UnknownName
+from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, ingest_file
+from lingyi.reading import ACCEPTED_SUFFIXES
+from lingyi.registry import categories_or_error
+from lingyi.store import Store
+from lingyi.values import BadValue, parse_month, parse_period
+
+SAMPLE_RETURNS = Path(__file__).resolve().parent.parent / "sample_data" / "returns"
+
+
+class ArgumentProblem(Exception):
+    """Bad arguments: exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (ArgumentProblem, UnknownName) as exc:
+        print(f"参数错误：{exc}", file=sys.stderr)
+        return 2
+    except LingyiError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # a bug of ours: say so plainly instead of a traceback
+        if os.environ.get("LINGYI_DEBUG"):
+            raise
+        print(f"程序内部错误（{type(exc).__name__}: {exc}）。设置 LINGYI_DEBUG=1 可查看详细信息。", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lingyi", description="学习型机关建设数据看板 命令行")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--db", help="SQLAlchemy 数据库地址；默认读环境变量 LINGYI_DATABASE_URL，再默认 data/lingyi.db"
+        )
+        return sub
+
+    ingest = with_db(commands.add_parser("ingest", help="读取、校验并入库报表文件（可给文件夹）"))
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--period", help="报送期间，如 2025年10月、2025年第三季度、2025年1-10月；覆盖文件中的声明")
+    ingest.add_argument("--dry-run", action="store_true", help="只校验，不入库")
+    ingest.add_argument("--user", default="cli", help="记录在报送历史中的操作人")
+    ingest.add_argument("--verbose", action="store_true", help="同时列出提示信息（跳过的工作表等）")
+    ingest.set_defaults(run=run_ingest)
+
+    summary = with_db(commands.add_parser("summary", help="输出某年截至某月的汇总数字"))
+    summary.add_argument("--year", type=int, help="年份；默认为有数据的最近一年")
+    summary.add_argument("--through", help="截至月份 YYYY-MM；默认为该年有数据的最近一月")
+    summary.add_argument(
+        "--category", action="append", default=[], help=f"单位类别，可多次给出：{'、'.join(CATEGORIES)}"
+    )
+    summary.add_argument("--unit", action="append", default=[], help="单位（全称、简称或别名），可多次给出")
+    summary.add_argument("--json", action="store_true", help="输出 JSON")
+    summary.set_defaults(run=run_summary)
+
+    init = with_db(commands.add_parser("init", help="建立数据库；--sample 同时载入示例数据"))
+    init.add_argument("--sample", action="store_true", help="载入 sample_data/ 中的示例报表")
+    init.set_defaults(run=run_init)
+
+    history = with_db(commands.add_parser("history", help="列出报送历史"))
+    history.add_argument("--unit", help="只看某单位")
+    history.set_defaults(run=run_history)
+
+    restore = with_db(commands.add_parser("restore", help="把某次报送恢复为当前版本"))
+    restore.add_argument("submission", type=int)
+    restore.set_defaults(run=run_restore)
+
+    delete = with_db(commands.add_parser("delete", help="撤销某次报送（文件和记录保留在历史中）"))
+    delete.add_argument("submission", type=int)
+    delete.set_defaults(run=run_delete)
+    return parser
+
+
+def expand(paths: Iterable[str]) -> list[Path]:
+    """Files as given, and the return files inside each folder, in name order."""
+    found: list[Path] = []
+    for text in paths:
+        path = Path(text)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in ACCEPTED_SUFFIXES and not p.name.startswith(("~$", "."))
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ArgumentProblem(f"找不到文件或文件夹：{text}")
+    return found
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    period = None
+    if args.period:
+        try:
+            period = parse_period(args.period)
+        except BadValue as exc:
+            raise ArgumentProblem(f"--period {args.period}：{exc}") from None
+    files = expand(args.files)
+    store = Store(args.db)
+    registry = store.registry()
+    results = []
+    for path in files:
+        result = ingest_file(
+            store, path.read_bytes(), path.name, registry=registry, period=period, dry_run=args.dry_run, user=args.user
+        )
+        results.append(result)
+        print(_result_line(result), flush=True)
+    _print_findings(results, verbose=args.verbose)
+    accepted = sum(r.outcome in (Outcome.ACCEPTED, Outcome.CHECKED) for r in results)
+    unchanged = sum(r.outcome is Outcome.UNCHANGED for r in results)
+    rejected = sum(r.outcome is Outcome.REJECTED for r in results)
+    print(f"共 {len(results)} 个文件：入库 {accepted}，无变化 {unchanged}，拒收 {rejected}。")
+    return 1 if rejected else 0
+
+
+def _result_line(result: IngestResult) -> str:
+    counts = "、".join(f"{kind} {rows:,}行" for kind, rows in result.counts.items())
+    parts = [f"{result.outcome.value:<9} {result.file}", OUTCOME_LABELS[result.outcome]]
+    if counts and result.outcome is not Outcome.UNCHANGED:
+        parts.append(counts)
+    if result.errors:
+        parts.append(f"错误 {len(result.errors)}")
+    if result.warnings:
+        parts.append(f"警告 {len(result.warnings)}")
+    if result.message:
+        parts.append(result.message)
+    return "  ".join(parts)
+
+
+def _print_findings(results: list[IngestResult], *, verbose: bool) -> None:
+    shown = [
+        f
+        for r in results
+        for f in r.findings
+        if f.level in (Level.ERROR, Level.WARNING) or (verbose and f.level is Level.NOTICE)
+    ]
+    if shown:
+        print()
+    for finding in shown:
+        print(finding)
+
+
+def _scope_from(args: argparse.Namespace, store: Store):
+    from lingyi import metrics
+
+    dataset = metrics.load(store)
+    registry = dataset.registry
+    units = tuple(registry.resolve(name).name for name in args.unit)
+    categories = tuple(categories_or_error(args.category))
+    year = args.year
+    through = None
+    if args.through:
+        try:
+            month = parse_month(args.through)
+        except BadValue as exc:
+            raise ArgumentProblem(f"--through {args.through}：{exc}") from None
+        if year is not None and month // 100 != year:
+            raise ArgumentProblem(f"--through {args.through} 不在 --year {year} 之内。")
+        year, through = month // 100, month % 100
+    if year is None:
+        year = metrics.default_year(dataset)
+    if through is None:
+        through = metrics.latest_month(dataset, year)
+    return dataset, metrics.Scope(year, through, categories, units)
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from lingyi import metrics
+
+    store = Store(args.db)
+    dataset, scope = _scope_from(args, store)
+    figures = metrics.summary(dataset, scope)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=1))
+    else:
+        print(_summary_text(figures))
+    return 0
+
+
+def _fmt(value: object, suffix: str = "") -> str:
+    if value is None:
+        return "无数据"
+    if isinstance(value, float):
+        return f"{value:,.2f}{suffix}"
+    return f"{value:,}{suffix}"
+
+
+def _summary_text(s: dict) -> str:
+    learning, hotline, problems = s["learning"], s["hotline"], s["problems"]
+    lines = [
+        f"{s['year']}年 截至 {s['through']}：报送单位 {s['units']['reporting']}/{s['units']['registered']}",
+        f"学习活动 {_fmt(learning['activities'])} 项，{_fmt(learning['sessions'])} 期，{_fmt(learning['lectures'])} 节，"
+        f"参与 {_fmt(learning['person_times'])} 人次",
+        f"12345热线诉求量 {_fmt(hotline['appeals'])}（上年同期 {_fmt(hotline['appeals_prev'])}，同比 "
+        f"{_fmt(hotline['appeals_yoy_pct'], '%')}）",
+    ]
+    for key, name in (
+        ("first_time_rate", "一次性办好率"),
+        ("resolution_rate", "问题解决率"),
+        ("satisfaction_rate", "群众满意率"),
+    ):
+        lines.append(
+            f"  {name} {_fmt(hotline[f'{key}_pct'], '%')}（上年同期 {_fmt(hotline[f'{key}_prev_pct'], '%')}，"
+            f"变化 {_fmt(hotline[f'{key}_pp'], ' 个百分点')}）"
+        )
+    lines.append(
+        f"问题化解：排查单位 {problems['units_screened']}，发现 {_fmt(problems['found'])}，化解 {_fmt(problems['resolved'])}，"
+        f"化解率 {_fmt(problems['closure_rate_pct'], '%')}"
+    )
+    return "\n".join(lines)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    print(f"数据库已就绪：{store.url}")
+    if not args.sample:
+        return 0
+    if not SAMPLE_RETURNS.is_dir():
+        raise ArgumentProblem(f"找不到示例数据文件夹 {SAMPLE_RETURNS}；请先运行 python -m sample_data.generate")
+    registry = store.registry()
+    results = [
+        ingest_file(store, path.read_bytes(), path.name, registry=registry, user="sample")
+        for path in expand([str(SAMPLE_RETURNS)])
+    ]
+    rejected = [r for r in results if r.outcome is Outcome.REJECTED]
+    for result in rejected:
+        print(_result_line(result))
+    _print_findings(rejected, verbose=False)
+    accepted = sum(r.outcome is Outcome.ACCEPTED for r in results)
+    print(
+        f"示例数据：{len(results)} 个文件，入库 {accepted}，无变化 {len(results) - accepted - len(rejected)}，拒收 {len(rejected)}。"
+    )
+    return 1 if rejected else 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    history = store.history()
+    if args.unit:
+        history = history[history["unit"] == store.registry().resolve(args.unit).name]
+    if history.empty:
+        print("还没有任何报送。")
+        return 0
+    for _, row in history.iterrows():
+        state = "已撤销" if row["deleted"] else (f"被 #{row['replaced_by']} 替代" if row["replaced_by"] else "当前")
+        print(
+            f"#{row['id']:<6} {row['unit']}  {row['kind']}  {row['period_start']}-{row['period_end']}  "
+            f"{row['rows']}行  {row['file']}  {row['created_at']:%Y-%m-%d %H:%M}  {row['created_by']}  {state}"
+        )
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    Store(args.db).restore(args.submission)
+    print(f"报送 #{args.submission} 已恢复为当前版本。")
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    Store(args.db).delete(args.submission)
+    print(f"报送 #{args.submission} 已撤销。")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,440 @@
+"""The return contract (报表规范, ``shared/spec/returns.md`` §1–3) as data.
+
+The reader, the validator, the template writer, the error messages and the
+filling instructions (``docs/填报说明.md``) all read these tables. Adding an
+alias is one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ValueKind(StrEnum):
+    TEXT = "text"
+    COUNT = "count"  # a whole number ≥ 0 (or ≥ minimum)
+    NUMBER = "number"  # any real number (targets and actuals)
+    RATE = "rate"  # fraction, percentage or "93.72%": stored as a fraction in [0, 1]
+    DATE = "date"
+    MONTH = "month"
+    CHOICE = "choice"  # one of a closed list, with aliases
+    PERIOD = "period"  # 2025年10月, 2025年第三季度, 2025年, 2025年1-10月
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A closed list of values, the aliases that map onto them, and what an unknown value does."""
+
+    values: tuple[str, ...]
+    aliases: dict[str, str] = field(default_factory=dict)
+    # Where set, an unknown value becomes this one with a warning instead of an error.
+    fallback: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the English identifier used in frames and the store
+    name: str  # the canonical Chinese header
+    aliases: tuple[str, ...] = ()
+    kind: ValueKind = ValueKind.TEXT
+    required: bool = False
+    minimum: int | None = None
+    choices: Choices | None = None
+    help: str = ""  # one line for the people who fill returns in
+    example: object = None  # the value of the template's example row
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    key: str
+    name: str  # the canonical sheet name, also the exact name that identifies it
+    keywords: tuple[str, ...]  # a sheet whose name contains one of these is of this kind
+    grain: str  # "one row per …", for the filling instructions
+    columns: tuple[Column, ...]
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+CATEGORIES: tuple[str, ...] = ("党政综合", "经济发展", "执法监督", "社会服务", "群团事业", "国有企业")
+
+UNIT = Column(
+    "unit",
+    "单位名称",
+    ("单位", "填报单位", "部门"),
+    required=True,
+    help="填写单位全称、简称或名录中的别名，如「临沂市民政局」或「市民政局」。",
+    example="临沂市民政局",
+)
+
+ACTIVITY_FORMS = Choices(
+    values=("讲堂", "专题培训", "集中学习", "以进促学", "导师帮带", "研讨交流", "业务比武", "其他"),
+    aliases={
+        "大讲堂": "讲堂",
+        "现场教学": "以进促学",
+        "五进": "以进促学",
+        "导师制": "导师帮带",
+        "比武": "业务比武",
+        "竞赛": "业务比武",
+    },
+    fallback="其他",
+)
+
+LEARNING_THEMES = Choices(
+    values=("党的创新理论", "政策专业知识", "发展前沿知识", "其他"),
+    fallback="其他",
+)
+
+PROBLEM_STATUSES = Choices(
+    values=("待化解", "化解中", "已化解"),
+    aliases={
+        "未化解": "待化解",
+        "未整改": "待化解",
+        "未完成": "待化解",
+        "未开始": "待化解",
+        "整改中": "化解中",
+        "推进中": "化解中",
+        "正在整改": "化解中",
+        "已整改": "已化解",
+        "已完成": "已化解",
+        "已办结": "已化解",
+        "已销号": "已化解",
+        "完成": "已化解",
+    },
+)
+RESOLVED = "已化解"
+
+PROBLEM_STAGES = Choices(values=("点题", "破题", "解题", "验题"))
+
+SUGGESTED_PROBLEM_TYPES: tuple[str, ...] = ("业务工作", "作风纪律", "服务群众", "党建工作", "安全生产", "其他")
+UNTYPED_PROBLEM = "未分类"
+
+INDICATOR_TYPES = Choices(
+    values=("共性指标", "个性指标"),
+    aliases={"共性": "共性指标", "个性": "个性指标"},
+)
+
+INDICATOR_DIRECTIONS = Choices(
+    values=("越高越好", "越低越好"),
+    aliases={"正向": "越高越好", "正向指标": "越高越好", "反向": "越低越好", "逆向": "越低越好", "负向": "越低越好"},
+)
+
+LEARNING = SheetKind(
+    key="learning",
+    name="学习活动",
+    keywords=("学习",),
+    grain="每行一项学习活动（或一个系列活动的若干期）",
+    columns=(
+        UNIT,
+        Column(
+            "activity", "活动名称", ("名称", "活动"), required=True, help="活动的名称。", example="“学习强国”专题讲堂"
+        ),
+        Column(
+            "form",
+            "活动形式",
+            ("形式", "类型"),
+            kind=ValueKind.CHOICE,
+            choices=ACTIVITY_FORMS,
+            help="从下拉列表中选择；其他写法记为「其他」并提示。",
+            example="讲堂",
+        ),
+        Column(
+            "theme",
+            "学习主题",
+            ("主题",),
+            kind=ValueKind.CHOICE,
+            choices=LEARNING_THEMES,
+            help="从下拉列表中选择。",
+            example="党的创新理论",
+        ),
+        Column(
+            "date",
+            "日期",
+            ("活动日期", "开始日期", "时间"),
+            kind=ValueKind.DATE,
+            required=True,
+            help="活动日期，如 2025-03-15、2025/3/15、2025年3月15日。",
+            example="2025-03-15",
+        ),
+        Column(
+            "sessions",
+            "期数",
+            ("期次",),
+            kind=ValueKind.COUNT,
+            minimum=1,
+            help="整数，不小于1；不填按1期计。",
+            example=1,
+        ),
+        Column(
+            "lectures",
+            "节数",
+            ("课时", "场次"),
+            kind=ValueKind.COUNT,
+            minimum=0,
+            help="整数，不小于0；不填按期数计。",
+            example=2,
+        ),
+        Column(
+            "person_times",
+            "参与人次",
+            ("参学人次", "覆盖人次", "人次"),
+            kind=ValueKind.COUNT,
+            minimum=0,
+            required=True,
+            help="整数，不小于0。",
+            example=120,
+        ),
+        Column(
+            "lecturers",
+            "授课人数",
+            ("主讲人数", "讲师人数"),
+            kind=ValueKind.COUNT,
+            minimum=0,
+            help="整数，不小于0。",
+            example=1,
+        ),
+    ),
+)
+
+HOTLINE = SheetKind(
+    key="hotline",
+    name="热线指标",
+    keywords=("热线", "12345"),
+    grain="每个单位每月一行",
+    columns=(
+        UNIT,
+        Column(
+            "month",
+            "月份",
+            ("统计月份", "期间"),
+            kind=ValueKind.MONTH,
+            required=True,
+            help="如 2025-03、2025年3月、202503。",
+            example="2025-03",
+        ),
+        Column(
+            "appeals",
+            "诉求量",
+            ("工单量", "受理量", "诉求件数"),
+            kind=ValueKind.COUNT,
+            minimum=0,
+            required=True,
+            help="当月受理的12345热线诉求件数，整数。",
+            example=156,
+        ),
+        Column(
+            "first_time_rate",
+            "一次性办好率",
+            ("一次办好率",),
+            kind=ValueKind.RATE,
+            help="比率，可填 0.9372、93.72 或 93.72%（同一列统一写法）。",
+            example="93.72%",
+        ),
+        Column(
+            "resolution_rate",
+            "问题解决率",
+            ("解决率",),
+            kind=ValueKind.RATE,
+            help="比率，写法同上。",
+            example="91.50%",
+        ),
+        Column(
+            "satisfaction_rate",
+            "群众满意率",
+            ("满意率",),
+            kind=ValueKind.RATE,
+            help="比率，写法同上。",
+            example="95.10%",
+        ),
+        Column(
+            "appeals_prev",
+            "上年同期诉求量",
+            kind=ValueKind.COUNT,
+            minimum=0,
+            help="可选；系统中没有上年同月数据时用于同比。",
+            example=180,
+        ),
+        Column(
+            "first_time_rate_prev",
+            "上年同期一次性办好率",
+            kind=ValueKind.RATE,
+            help="可选；写法同比率列。",
+            example="88.20%",
+        ),
+        Column(
+            "resolution_rate_prev",
+            "上年同期问题解决率",
+            kind=ValueKind.RATE,
+            help="可选；写法同比率列。",
+            example="86.00%",
+        ),
+        Column(
+            "satisfaction_rate_prev",
+            "上年同期群众满意率",
+            kind=ValueKind.RATE,
+            help="可选；写法同比率列。",
+            example="90.30%",
+        ),
+    ),
+)
+
+PROBLEMS = SheetKind(
+    key="problems",
+    name="问题清单",
+    keywords=("问题",),
+    grain="每行一个工作问题（填写其当前状态）",
+    columns=(
+        UNIT,
+        Column(
+            "number",
+            "问题编号",
+            ("编号", "序号"),
+            help="本单位内唯一的编号；再次报送同一编号即更新其状态。",
+            example="MZ-2025-001",
+        ),
+        Column(
+            "description",
+            "问题描述",
+            ("问题", "问题内容"),
+            required=True,
+            help="简要描述问题。",
+            example="基层办事指南更新不及时",
+        ),
+        Column(
+            "problem_type",
+            "问题类别",
+            ("类别", "问题类型"),
+            help="建议：" + "、".join(SUGGESTED_PROBLEM_TYPES) + "。",
+            example="服务群众",
+        ),
+        Column(
+            "found_date",
+            "发现日期",
+            ("排查日期", "发现时间"),
+            kind=ValueKind.DATE,
+            required=True,
+            help="发现问题的日期。",
+            example="2025-02-10",
+        ),
+        Column(
+            "status",
+            "整改状态",
+            ("状态", "化解情况"),
+            kind=ValueKind.CHOICE,
+            choices=PROBLEM_STATUSES,
+            required=True,
+            help="待化解、化解中或已化解。",
+            example="已化解",
+        ),
+        Column(
+            "resolved_date",
+            "化解日期",
+            ("完成日期", "销号日期"),
+            kind=ValueKind.DATE,
+            help="已化解的必填，且不早于发现日期；其他状态不填。",
+            example="2025-04-30",
+        ),
+        Column(
+            "stage",
+            "溯源环节",
+            ("环节",),
+            kind=ValueKind.CHOICE,
+            choices=PROBLEM_STAGES,
+            help="点题、破题、解题或验题。",
+            example="解题",
+        ),
+    ),
+)
+
+INDICATORS = SheetKind(
+    key="indicators",
+    name="指标完成",
+    keywords=("指标",),
+    grain="每个单位、每项指标、每个统计期间一行",
+    columns=(
+        UNIT,
+        Column(
+            "indicator_type",
+            "指标类型",
+            kind=ValueKind.CHOICE,
+            choices=INDICATOR_TYPES,
+            required=True,
+            help="共性指标或个性指标。",
+            example="共性指标",
+        ),
+        Column("indicator", "指标名称", required=True, help="指标的名称。", example="理论学习中心组学习次数"),
+        Column("measure_unit", "计量单位", help="如 次、%、件。", example="次"),
+        Column("target", "目标值", kind=ValueKind.NUMBER, help="数字。", example=12),
+        Column("actual", "完成值", kind=ValueKind.NUMBER, required=True, help="数字。", example=10),
+        Column(
+            "direction",
+            "指标方向",
+            kind=ValueKind.CHOICE,
+            choices=INDICATOR_DIRECTIONS,
+            help="越高越好（默认）或越低越好。",
+            example="越高越好",
+        ),
+        Column(
+            "period",
+            "统计期间",
+            kind=ValueKind.PERIOD,
+            help="如 2025年10月、2025年第三季度、2025年；不填按文件的报送期间。",
+            example="2025年1-10月",
+        ),
+    ),
+)
+
+SHEET_KINDS: tuple[SheetKind, ...] = (LEARNING, HOTLINE, PROBLEMS, INDICATORS)
+SHEET_KIND_BY_KEY: dict[str, SheetKind] = {kind.key: kind for kind in SHEET_KINDS}
+
+# Sheet-name keywords in the order the contract gives (§2): 热线/12345 before 学习 before 问题 before 指标.
+KIND_KEYWORD_ORDER: tuple[tuple[str, SheetKind], ...] = (
+    ("热线", HOTLINE),
+    ("12345", HOTLINE),
+    ("学习", LEARNING),
+    ("问题", PROBLEMS),
+    ("指标", INDICATORS),
+)
+
+# Sheets that hold no data of their own and are skipped with a notice.
+INFO_SHEET = "基本信息"
+INFO_KEYS: dict[str, tuple[str, ...]] = {
+    "unit": ("填报单位", "报送单位", "单位名称"),
+    "period": ("报送期间", "统计期间", "报送期"),
+    "filler": ("填报人", "填表人"),
+    "phone": ("联系电话", "电话"),
+    "headcount": ("在职人数", "在编在岗人数", "干部职工人数"),
+}
+
+# Rows whose first cells read one of these are totals, not data.
+TOTAL_LABELS: tuple[str, ...] = ("合计", "总计", "小计")
+# Rows that start with one of these labels are footers, not data.
+FOOTER_LABELS: tuple[str, ...] = (
+    "填表人",
+    "填报人",
+    "审核人",
+    "制表人",
+    "负责人",
+    "单位负责人",
+    "联系电话",
+    "填表日期",
+    "填报日期",
+    "注：",
+    "注:",
+    "说明：",
+    "说明:",
+)
+
+CLOSURE_TARGET = 0.9

@@ -1,0 +1,188 @@
+"""One file in: read, validate, store whole or not at all (spec §4). Used by the pages and the command line."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from lingyi.errors import FileRejected, Finding, Level
+from lingyi.reading import read_file
+from lingyi.registry import Registry
+from lingyi.store import NewSubmission, Store, sha256
+from lingyi.validation import ValidatedFile, ValidTable, validate
+from lingyi.values import Period, add_months, month_label, month_number
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+    CHECKED = "checked"  # would be accepted; --dry-run stored nothing
+
+
+OUTCOME_LABELS = {
+    Outcome.ACCEPTED: "已入库",
+    Outcome.UNCHANGED: "无变化",
+    Outcome.REJECTED: "有错误，未入库",
+    Outcome.CHECKED: "可入库（试运行，未入库）",
+}
+
+
+@dataclass
+class IngestResult:
+    file: str
+    outcome: Outcome
+    counts: dict[str, int] = field(default_factory=dict)  # sheet kind name → rows
+    findings: list[Finding] = field(default_factory=list)
+    submission_ids: list[int] = field(default_factory=list)
+    validated: ValidatedFile | None = None
+    message: str = ""
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.WARNING]
+
+
+def check_file(
+    data: bytes,
+    name: str,
+    registry: Registry,
+    *,
+    store: Store | None = None,
+    period: Period | None = None,
+    default_unit: str | None = None,
+) -> ValidatedFile:
+    """Read and validate without storing; a file that cannot be read at all gives one error."""
+    try:
+        read = read_file(data, name)
+    except FileRejected as rejected:
+        return ValidatedFile(rejected.finding.file, [], [rejected.finding])
+    validated = validate(read, registry, period=period, default_unit=default_unit)
+    if store is not None and validated.ok:
+        validated.findings.extend(_prior_year_conflicts(validated, store))
+    return validated
+
+
+def ingest_file(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    registry: Registry | None = None,
+    period: Period | None = None,
+    default_unit: str | None = None,
+    dry_run: bool = False,
+    user: str = "cli",
+) -> IngestResult:
+    registry = registry or store.registry()
+    known = store.file_by_hash(sha256(data))
+    if known is not None and store.file_is_current(known["id"]):
+        return IngestResult(
+            name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。"
+        )
+    validated = check_file(data, name, registry, store=store, period=period, default_unit=default_unit)
+    result = IngestResult(validated.name, Outcome.REJECTED, validated.row_counts(), validated.findings, [], validated)
+    if not validated.ok:
+        return result
+    if dry_run:
+        result.outcome = Outcome.CHECKED
+        return result
+    submissions = build_submissions(validated.tables)
+    result.submission_ids = store.save_file(data, validated.name, submissions, validated.headcount, user=user)
+    result.outcome = Outcome.ACCEPTED
+    if known is not None:
+        result.message = "此前入库的同一文件已恢复为当前版本。"
+    return result
+
+
+def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
+    """One submission per unit and sheet kind, over the file's period for that kind."""
+    by_kind: dict[str, list[ValidTable]] = defaultdict(list)
+    for table in tables:
+        by_kind[table.kind.key].append(table)
+    submissions = []
+    for kind, kind_tables in by_kind.items():
+        period = Period(min(t.period.start for t in kind_tables), max(t.period.end for t in kind_tables))
+        declared = all(t.declared for t in kind_tables)
+        rows_by_unit: dict[str, list[dict]] = defaultdict(list)
+        sheets_by_unit: dict[str, list[str]] = defaultdict(list)
+        for table in kind_tables:
+            for record in table.frame.to_dict("records"):
+                rows_by_unit[record["unit"]].append(_store_row(kind, record))
+                if table.sheet not in sheets_by_unit[record["unit"]]:
+                    sheets_by_unit[record["unit"]].append(table.sheet)
+        for unit, rows in rows_by_unit.items():
+            submissions.append(NewSubmission(unit, kind, period, declared, tuple(sheets_by_unit[unit]), rows))
+    return submissions
+
+
+def problem_key(number: object, description: object, found_date) -> str:
+    """Spec §3: (unit, 问题编号), or (unit, 问题描述, 发现日期) where the number is absent."""
+    if number:
+        return f"编号:{number}"
+    return f"描述:{description}|{found_date.isoformat() if found_date else ''}"
+
+
+def _store_row(kind: str, record: dict) -> dict:
+    row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+    if kind == "learning":
+        row["month"] = month_number(row["date"].year, row["date"].month)
+    elif kind == "problems":
+        row["key"] = problem_key(row["number"], row["description"], row["found_date"])
+    elif kind == "indicators":
+        period = row.pop("period")
+        row["period_start"], row["period_end"] = period.start, period.end
+    return row
+
+
+_PRIOR_FIELDS = (
+    ("appeals", "appeals_prev", "诉求量"),
+    ("first_time_rate", "first_time_rate_prev", "一次性办好率"),
+    ("resolution_rate", "resolution_rate_prev", "问题解决率"),
+    ("satisfaction_rate", "satisfaction_rate_prev", "群众满意率"),
+)
+
+
+def _prior_year_conflicts(validated: ValidatedFile, store: Store) -> list[Finding]:
+    """上年同期 values that disagree with the store's own rows a year earlier: the stored row wins (spec §3)."""
+    tables = [t for t in validated.tables if t.kind.key == "hotline"]
+    if not tables or not any(t.frame[prev].notna().any() for t in tables for _, prev, _ in _PRIOR_FIELDS):
+        return []
+    stored = store.current_rows("hotline")
+    if stored.empty:
+        return []
+    stored = stored.set_index(["unit", "month"])
+    findings = []
+    for table in tables:
+        for record in table.frame.to_dict("records"):
+            if record["month"] is None:
+                continue
+            key = (record["unit"], add_months(record["month"], -12))
+            if key not in stored.index:
+                continue
+            before = stored.loc[key]
+            for this, prev, label in _PRIOR_FIELDS:
+                given, kept = record[prev], before[this]
+                if given is None or kept is None or (isinstance(kept, float) and math.isnan(kept)):
+                    continue
+                if abs(float(given) - float(kept)) > 1e-9:
+                    shown = (lambda v: f"{v:,.0f}") if this == "appeals" else (lambda v: f"{v * 100:.2f}%")
+                    findings.append(
+                        Finding(
+                            Level.WARNING,
+                            validated.name,
+                            f"上年同期{label}填报为 {shown(given)}，但系统中 {month_label(key[1])} 的数据为 "
+                            f"{shown(kept)}；同比按系统中的数据计算。",
+                            sheet=table.sheet,
+                            row=int(record["row"]),
+                            column_name=f"上年同期{label}",
+                            value=shown(given),
+                        )
+                    )
+    return findings

@@ -1,0 +1,499 @@
+"""The figures of spec §5, in pure pandas: one dataset in, frames and numbers out.
+
+Every page and the command line's ``summary`` go through these functions, so a
+figure on a page is the figure ``python -m lingyi summary`` prints for the same scope.
+Rates are fractions here (0.9372); pages and the JSON turn them into percentages.
+A figure that cannot be computed is ``None`` (NaN in a frame), never 0.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES, RESOLVED, SHEET_KINDS, UNTYPED_PROBLEM
+from lingyi.registry import Registry
+from lingyi.store import Store
+
+LEARNING_MEASURES = ("activities", "sessions", "lectures", "person_times")
+RATES = ("first_time_rate", "resolution_rate", "satisfaction_rate")
+RATE_NAMES = {"first_time_rate": "一次性办好率", "resolution_rate": "问题解决率", "satisfaction_rate": "群众满意率"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are for: a year, through a month, optionally narrowed to categories and units."""
+
+    year: int
+    through: int  # 1..12
+    categories: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()  # registry full names
+
+    @property
+    def first_month(self) -> int:
+        return self.year * 100 + 1
+
+    @property
+    def last_month(self) -> int:
+        return self.year * 100 + self.through
+
+    @property
+    def end_date(self) -> dt.date:
+        return dt.date(self.year, self.through, calendar.monthrange(self.year, self.through)[1])
+
+    @property
+    def span_label(self) -> str:
+        """「2025年1—10月」, how a chart title says when."""
+        return f"{self.year}年1月" if self.through == 1 else f"{self.year}年1—{self.through}月"
+
+    def previous_year(self) -> Scope:
+        return Scope(self.year - 1, self.through, self.categories, self.units)
+
+
+@dataclass
+class Dataset:
+    """The current rows of every sheet kind, each with its unit's short name and category."""
+
+    registry: Registry
+    units: pd.DataFrame  # unit, short_name, category
+    learning: pd.DataFrame
+    hotline: pd.DataFrame
+    problems: pd.DataFrame
+    indicators: pd.DataFrame
+    submissions: pd.DataFrame
+    headcount: dict[str, int] = field(default_factory=dict)
+    version: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return all(frame.empty for frame in (self.learning, self.hotline, self.problems, self.indicators))
+
+
+def load(store: Store) -> Dataset:
+    registry = store.registry()
+    units = registry.frame[["unit", "short_name", "category"]]
+    submissions = store.submissions()
+    frames = {}
+    for kind in SHEET_KINDS:
+        rows = store.current_rows(kind.key, submissions)
+        rows = rows.merge(units, on="unit", how="left")
+        for column in ("date", "found_date", "resolved_date"):
+            if column in rows:
+                rows[column] = pd.to_datetime(rows[column])
+        for column in ("first_time_rate", "resolution_rate", "satisfaction_rate", "target", "actual"):
+            if column in rows:
+                rows[column] = pd.to_numeric(rows[column])
+        for column in ("appeals_prev", "lecturers"):
+            if column in rows:
+                rows[column] = pd.to_numeric(rows[column])
+        frames[kind.key] = rows
+    return Dataset(
+        registry,
+        units,
+        frames["learning"],
+        frames["hotline"],
+        frames["problems"],
+        frames["indicators"],
+        submissions,
+        store.headcounts(),
+        store.data_version(),
+    )
+
+
+# -- scope ---------------------------------------------------------------------------------------------------
+
+
+def data_months(ds: Dataset) -> pd.Series:
+    """Every month (yyyymm) in which some row has data."""
+    parts = [ds.learning.get("month", pd.Series(dtype=int)), ds.hotline.get("month", pd.Series(dtype=int))]
+    for column in ("found_date", "resolved_date"):
+        dates = ds.problems.get(column, pd.Series(dtype="datetime64[ns]")).dropna()
+        parts.append(dates.dt.year * 100 + dates.dt.month)
+    months = (
+        pd.concat([p.astype("int64") for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else pd.Series(dtype="int64")
+    )
+    return months
+
+
+def years_with_data(ds: Dataset) -> list[int]:
+    months = data_months(ds)
+    return sorted({int(m) // 100 for m in months}) if len(months) else []
+
+
+def default_year(ds: Dataset) -> int:
+    years = years_with_data(ds)
+    return years[-1] if years else dt.date.today().year
+
+
+def latest_month(ds: Dataset, year: int) -> int:
+    """The latest month of ``year`` with any data; 12 for a year without any."""
+    months = data_months(ds)
+    months = months[(months // 100) == year]
+    return int(months.max() % 100) if len(months) else 12
+
+
+def scoped_units(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    units = ds.units
+    if scope.categories:
+        units = units[units["category"].isin(scope.categories)]
+    if scope.units:
+        units = units[units["unit"].isin(scope.units)]
+    return units
+
+
+def _in_units(frame: pd.DataFrame, ds: Dataset, scope: Scope) -> pd.DataFrame:
+    if not scope.categories and not scope.units:
+        return frame
+    return frame[frame["unit"].isin(scoped_units(ds, scope)["unit"])]
+
+
+def _months(frame: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    return frame[(frame["month"] >= first) & (frame["month"] <= last)]
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return None if not denominator else numerator / denominator
+
+
+# -- units reporting -----------------------------------------------------------------------------------------
+
+
+def reporting_units(ds: Dataset, scope: Scope) -> set[str]:
+    """Units with a live submission of any kind whose period overlaps months 1..M of the year."""
+    subs = ds.submissions
+    live = subs[(subs["period_start"] <= scope.last_month) & (subs["period_end"] >= scope.first_month)]
+    return set(live["unit"]) & set(scoped_units(ds, scope)["unit"])
+
+
+# -- 学习活动 ------------------------------------------------------------------------------------------------
+
+
+def learning_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    return _months(_in_units(ds.learning, ds, scope), scope.first_month, scope.last_month)
+
+
+def _learning_totals(rows: pd.DataFrame) -> dict[str, int]:
+    return {
+        "activities": len(rows),
+        "sessions": int(rows["sessions"].sum()),
+        "lectures": int(rows["lectures"].sum()),
+        "person_times": int(rows["person_times"].sum()),
+    }
+
+
+def learning_totals(ds: Dataset, scope: Scope) -> dict[str, int]:
+    return _learning_totals(learning_rows(ds, scope))
+
+
+def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
+    """Activities, sessions, lectures and person-times per category, unit, theme, form or month.
+
+    Categories are always all six; units are those in scope (with 在职人数 and per-head figures where known);
+    months run 1..M.
+    """
+    rows = learning_rows(ds, scope)
+    grouped = rows.groupby(_key(rows, by), observed=False).agg(
+        activities=("person_times", "size"),
+        sessions=("sessions", "sum"),
+        lectures=("lectures", "sum"),
+        person_times=("person_times", "sum"),
+    )
+    frame = _complete(grouped, ds, scope, by).reset_index()
+    for measure in LEARNING_MEASURES:
+        frame[measure] = frame[measure].fillna(0).astype("int64")
+    if by == "unit":
+        frame["headcount"] = frame["unit"].map(ds.headcount).astype("Float64")
+        frame["per_head"] = (frame["person_times"] / frame["headcount"]).astype("Float64")
+    return frame
+
+
+def _key(rows: pd.DataFrame, by: str) -> pd.Series:
+    if by == "month":
+        return (rows["month"] % 100).rename("month")
+    if by == "category":
+        return pd.Categorical(rows["category"], categories=CATEGORIES, ordered=True)
+    return rows[by].fillna(UNTYPED_PROBLEM if by == "problem_type" else "未填写").rename(by)
+
+
+def _complete(grouped: pd.DataFrame, ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
+    """Every category, every unit in scope, every month 1..M — with empty groups as zeros, not gaps."""
+    if by == "category":
+        grouped.index = pd.CategoricalIndex(grouped.index, categories=CATEGORIES, ordered=True, name="category")
+        return grouped.reindex(pd.CategoricalIndex(CATEGORIES, categories=CATEGORIES, ordered=True, name="category"))
+    if by == "unit":
+        units = scoped_units(ds, scope)
+        frame = grouped.reindex(pd.Index(units["unit"], name="unit"))
+        frame.insert(0, "short_name", units["short_name"].to_numpy())
+        frame.insert(1, "category", units["category"].to_numpy())
+        return frame
+    if by == "month":
+        return grouped.reindex(pd.Index(range(1, scope.through + 1), name="month"))
+    grouped.index.name = by
+    return grouped
+
+
+# -- 热线 ---------------------------------------------------------------------------------------------------
+
+
+def hotline_pairs(ds: Dataset, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """This year's rows for months 1..M and last year's for the same months.
+
+    Last year's figures for a unit and month come from the store's own row where there is one, and else
+    from the 上年同期 columns of this year's row (spec §3).
+    """
+    rows = _in_units(ds.hotline, ds, scope)
+    current = _months(rows, scope.first_month, scope.last_month)
+    stored_prev = _months(rows, scope.first_month - 100, scope.last_month - 100)
+    stored_keys = set(zip(stored_prev["unit"], stored_prev["month"] + 100))
+    fallback = current[
+        np.array([(u, m) not in stored_keys for u, m in zip(current["unit"], current["month"])], dtype=bool)
+        & current["appeals_prev"].notna().to_numpy()
+    ]
+    fallback = pd.DataFrame(
+        {
+            "unit": fallback["unit"],
+            "category": fallback["category"],
+            "month": fallback["month"] - 100,
+            "appeals": fallback["appeals_prev"],
+            **{rate: fallback[f"{rate}_prev"] for rate in RATES},
+        }
+    )
+    columns = ["unit", "category", "month", "appeals", *RATES]
+    previous = pd.concat([stored_prev[columns], fallback[columns]], ignore_index=True)
+    return current[columns].reset_index(drop=True), previous
+
+
+def _weighted_rate(rows: pd.DataFrame, rate: str) -> float | None:
+    """A rate over several months or units, weighted by 诉求量."""
+    known = rows[rows[rate].notna()]
+    weight = known["appeals"].astype(float)
+    return _ratio(float((known[rate] * weight).sum()), float(weight.sum()))
+
+
+def hotline_figures(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, float | int | None]:
+    appeals = int(current["appeals"].sum())
+    appeals_prev = int(previous["appeals"].sum())
+    figures: dict[str, float | int | None] = {
+        "appeals": appeals,
+        "appeals_prev": appeals_prev,
+        "appeals_yoy": _ratio(appeals - appeals_prev, appeals_prev) if len(current) and len(previous) else None,
+        "has_current": bool(len(current)),
+        "has_previous": bool(len(previous)),
+    }
+    for rate in RATES:
+        now, before = _weighted_rate(current, rate), _weighted_rate(previous, rate)
+        figures[rate] = now
+        figures[f"{rate}_prev"] = before
+        figures[f"{rate}_change"] = None if now is None or before is None else now - before
+    return figures
+
+
+def hotline_totals(ds: Dataset, scope: Scope) -> dict[str, float | int | None]:
+    return hotline_figures(*hotline_pairs(ds, scope))
+
+
+def hotline_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
+    """Hotline figures this year against last per category, unit or month (1..M)."""
+    current, previous = hotline_pairs(ds, scope)
+    if by == "month":
+        current = current.assign(month=current["month"] % 100)
+        previous = previous.assign(month=previous["month"] % 100)
+        groups: list = list(range(1, scope.through + 1))
+    elif by == "category":
+        groups = list(CATEGORIES)
+    else:
+        groups = list(scoped_units(ds, scope)["unit"])
+    current_groups = dict(tuple(current.groupby(by, observed=True)))
+    previous_groups = dict(tuple(previous.groupby(by, observed=True)))
+    empty = current.iloc[0:0]
+    records = []
+    for group in groups:
+        figures = hotline_figures(current_groups.get(group, empty), previous_groups.get(group, empty))
+        records.append({by: group, **figures})
+    frame = pd.DataFrame(records)
+    if by == "unit" and not frame.empty:
+        units = ds.units.set_index("unit")
+        frame.insert(1, "short_name", frame["unit"].map(units["short_name"]))
+        frame.insert(2, "category", frame["unit"].map(units["category"]))
+    return frame
+
+
+# -- 问题化解 ------------------------------------------------------------------------------------------------
+
+
+def problem_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Problems found by the end of month M (of any year), with whether each was resolved by then."""
+    rows = _in_units(ds.problems, ds, scope)
+    end = pd.Timestamp(scope.end_date)
+    rows = rows[rows["found_date"] <= end].copy()
+    rows["resolved"] = (rows["status"] == RESOLVED) & (rows["resolved_date"] <= end)
+    return rows
+
+
+def _closure(rows: pd.DataFrame) -> dict[str, int | float | None]:
+    found, resolved = len(rows), int(rows["resolved"].sum())
+    return {"found": found, "resolved": resolved, "closure_rate": _ratio(resolved, found)}
+
+
+def problem_totals(ds: Dataset, scope: Scope) -> dict[str, int | float | None]:
+    rows = problem_rows(ds, scope)
+    return {"units_screened": int(rows["unit"].nunique()), **_closure(rows)}
+
+
+def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
+    """Found, resolved and 化解率 per category (all six), problem type, unit (in scope) or stage."""
+    rows = problem_rows(ds, scope)
+    if by == "category":
+        groups: list = list(CATEGORIES)
+        keys = rows["category"]
+    elif by == "unit":
+        groups = list(scoped_units(ds, scope)["unit"])
+        keys = rows["unit"]
+    elif by == "stage":
+        groups = list(PROBLEM_STAGES.values)
+        keys = rows["stage"]
+    else:
+        keys = rows["problem_type"].fillna(UNTYPED_PROBLEM)
+        groups = sorted(keys.unique(), key=lambda t: (t == UNTYPED_PROBLEM, -int((keys == t).sum()), t))
+    records = [{by: group, **_closure(rows[keys == group])} for group in groups]
+    frame = pd.DataFrame(records, columns=[by, "found", "resolved", "closure_rate"])
+    frame["closure_rate"] = frame["closure_rate"].astype("Float64")
+    frame["below_target"] = frame["closure_rate"] < CLOSURE_TARGET
+    if by == "unit" and not frame.empty:
+        units = ds.units.set_index("unit")
+        frame.insert(1, "short_name", frame["unit"].map(units["short_name"]))
+        frame.insert(2, "category", frame["unit"].map(units["category"]))
+    return frame
+
+
+def problems_cumulative(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Found and resolved to date at the end of each month 1..M of the year."""
+    rows = problem_rows(ds, scope)
+    records = []
+    for month in range(1, scope.through + 1):
+        end = pd.Timestamp(dt.date(scope.year, month, calendar.monthrange(scope.year, month)[1]))
+        found = int((rows["found_date"] <= end).sum())
+        resolved = int((rows["resolved"] & (rows["resolved_date"] <= end)).sum())
+        records.append({"month": month, "found": found, "resolved": resolved, "closure_rate": _ratio(resolved, found)})
+    return pd.DataFrame(records, columns=["month", "found", "resolved", "closure_rate"])
+
+
+def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Problems not resolved by the end of month M, oldest first, with the days they have been open."""
+    rows = problem_rows(ds, scope)
+    rows = rows[~rows["resolved"]].copy()
+    rows["days_open"] = (pd.Timestamp(scope.end_date) - rows["found_date"]).dt.days.astype("int64")
+    rows["status_then"] = np.where(rows["status"] == RESOLVED, "化解中", rows["status"])
+    columns = [
+        "unit",
+        "short_name",
+        "category",
+        "number",
+        "description",
+        "problem_type",
+        "found_date",
+        "status_then",
+        "stage",
+        "days_open",
+    ]
+    return rows.sort_values(["found_date", "unit"])[columns].reset_index(drop=True)
+
+
+# -- 指标完成 ------------------------------------------------------------------------------------------------
+
+
+def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Each unit's indicators for the latest statistical period within months 1..M, with completion."""
+    rows = _in_units(ds.indicators, ds, scope)
+    rows = rows[(rows["period_start"] >= scope.first_month) & (rows["period_end"] <= scope.last_month)]
+    if rows.empty:
+        return rows.assign(completion=pd.Series(dtype="Float64"), met=pd.Series(dtype="boolean"))
+    latest = rows.groupby(["unit", "indicator_type", "indicator"])["period_end"].transform("max")
+    rows = rows[rows["period_end"] == latest].copy()
+    higher = rows["direction"] != "越低越好"
+    target, actual = rows["target"].astype("Float64"), rows["actual"].astype("Float64")
+    completion = pd.Series(pd.NA, index=rows.index, dtype="Float64")
+    up = higher & target.notna() & (target != 0)
+    completion[up] = actual[up] / target[up]
+    down = ~higher & target.notna() & (actual != 0)
+    completion[down] = target[down] / actual[down]
+    completion[~higher & target.notna() & (actual == 0)] = 1.0
+    rows["completion"] = completion
+    rows["met"] = (completion >= 1).astype("boolean")
+    return rows.sort_values(["category", "unit", "indicator_type", "indicator"]).reset_index(drop=True)
+
+
+def indicators_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
+    """Indicators reported and met, and the mean completion, per category or unit and indicator type."""
+    rows = indicator_rows(ds, scope)
+    keys = [by, "indicator_type"]
+    if rows.empty:
+        return pd.DataFrame(columns=[*keys, "indicators", "met", "met_rate", "mean_completion"])
+    frame = (
+        rows.groupby(keys, observed=True)
+        .agg(indicators=("indicator", "size"), met=("met", "sum"), mean_completion=("completion", "mean"))
+        .reset_index()
+    )
+    frame["met"] = frame["met"].astype("int64")
+    frame["met_rate"] = frame["met"] / frame["indicators"]
+    return frame
+
+
+# -- the summary of spec §6 ----------------------------------------------------------------------------------
+
+
+def _pct(fraction: float | None) -> float | None:
+    return None if fraction is None or pd.isna(fraction) else round(fraction * 100, 2)
+
+
+def summary(ds: Dataset, scope: Scope) -> dict:
+    """The JSON object of ``python -m lingyi summary --json``."""
+    learning = learning_by(ds, scope, "category").set_index("category")
+    hotline = hotline_totals(ds, scope)
+    problems = problem_totals(ds, scope)
+    hotline_json: dict[str, object] = {
+        "appeals": hotline["appeals"],
+        "appeals_prev": hotline["appeals_prev"],
+        "appeals_yoy_pct": _pct(hotline["appeals_yoy"]),
+    }
+    for rate in RATES:
+        hotline_json[f"{rate}_pct"] = _pct(hotline[rate])
+        hotline_json[f"{rate}_prev_pct"] = _pct(hotline[f"{rate}_prev"])
+        hotline_json[f"{rate}_pp"] = _pct(hotline[f"{rate}_change"])
+
+    def closure_json(frame: pd.DataFrame, key: str) -> dict:
+        return {
+            str(row[key]): {
+                "found": int(row["found"]),
+                "resolved": int(row["resolved"]),
+                "closure_rate_pct": _pct(row["closure_rate"]),
+            }
+            for _, row in frame.iterrows()
+        }
+
+    return {
+        "year": scope.year,
+        "through": f"{scope.year}-{scope.through:02d}",
+        "units": {"registered": len(scoped_units(ds, scope)), "reporting": len(reporting_units(ds, scope))},
+        "learning": {
+            **learning_totals(ds, scope),
+            "by_category": {
+                category: {m: int(learning.loc[category, m]) for m in LEARNING_MEASURES} for category in CATEGORIES
+            },
+        },
+        "hotline": hotline_json,
+        "problems": {
+            "units_screened": problems["units_screened"],
+            "found": problems["found"],
+            "resolved": problems["resolved"],
+            "closure_rate_pct": _pct(problems["closure_rate"]),
+            "by_category": closure_json(problems_by(ds, scope, "category"), "category"),
+            "by_problem_type": closure_json(problems_by(ds, scope, "problem_type"), "problem_type"),
+        },
+    }

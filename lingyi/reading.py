@@ -1,0 +1,478 @@
+"""Any return file → raw tables: the sheet kind known, the header found, totals and footers set aside (spec §2).
+
+The file's bytes decide how it is read, not its name: a workbook is read with
+python-calamine (each sheet once, as raw rows, the header found in memory), a text
+file as CSV in UTF-8, UTF-8 with BOM or GBK/GB18030. Nothing here judges values;
+that is ``validation``'s work.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+import python_calamine
+
+from lingyi.contract import (
+    FOOTER_LABELS,
+    INFO_KEYS,
+    INFO_SHEET,
+    KIND_KEYWORD_ORDER,
+    SHEET_KINDS,
+    TOTAL_LABELS,
+    SheetKind,
+)
+from lingyi.errors import FileRejected, Finding, Level
+from lingyi.registry import normalise
+
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+TEXT_SUFFIXES = frozenset({".csv", ".txt"})
+ACCEPTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
+
+MAX_FILE_BYTES = int(float(os.environ.get("LINGYI_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
+# A real workbook's XML compresses about 5–20 times; a zip bomb, a thousand times and more.
+MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_FROM_BYTES = 50 * 1024**2
+MAX_ZIP_MEMBERS = 10_000
+
+HEADER_SEARCH_ROWS = 30
+SKIPPED_SHEET_WORDS = ("说明", "字典", "目录", "填表须知", "示例")
+
+_BRACKETED_SUFFIX = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
+_INFO_KEY_NAMES = {name: key for key, names in INFO_KEYS.items() for name in names}
+_INFO_PATTERN = re.compile(
+    r"("
+    + "|".join(sorted(map(re.escape, [*_INFO_KEY_NAMES, "审核人", "填报日期", "填表日期"]), key=len, reverse=True))
+    + r")"
+    r"\s*(?:[(（][^)）]*[)）])?\s*[:：]\s*"
+)
+
+
+@dataclass(frozen=True)
+class HeaderColumn:
+    index: int  # 0-based column index
+    header: str  # the header as the file wrote it (both rows of a two-row header)
+    by_alias: bool  # matched by an alias rather than the canonical name
+
+
+@dataclass
+class RawTable:
+    file: str
+    sheet: str
+    kind: SheetKind
+    header_row: int  # Excel row number of the (last) header row
+    columns: dict[str, HeaderColumn]  # contract column key → where it is
+    rows: list[tuple[int, list]]  # (Excel row number, cells) of the data rows
+    totals: list[tuple[int, str, list]]  # (Excel row number, 合计/总计/小计, cells)
+    info: dict[str, str] = field(default_factory=dict)  # 填报单位, 报送期间 … from the lines above the header
+
+
+@dataclass
+class ReadFile:
+    name: str
+    tables: list[RawTable]
+    info: dict[str, str]  # from the 基本信息 sheet, or the first title line that gives it
+    findings: list[Finding]
+
+
+def read_file(data: bytes, file_name: str) -> ReadFile:
+    """Read one return; a file that cannot be read at all raises ``FileRejected``."""
+    name = PurePath(file_name).name
+    suffix = PurePath(file_name).suffix.lower()
+
+    def reject(message: str) -> FileRejected:
+        return FileRejected(Finding(Level.ERROR, name, message))
+
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise reject(f"不支持 {suffix or '无扩展名'} 文件；请上传 .xlsx、.xlsm、.xls、.ods 或 .csv 文件。")
+    if not data:
+        raise reject("文件是空的（0 字节），请重新导出后上传。")
+    if len(data) > MAX_FILE_BYTES:
+        raise reject(
+            f"文件大小 {len(data) / 1024**2:.1f} MB，超过上限 {MAX_FILE_BYTES / 1024**2:.0f} MB；请拆分后上传。"
+        )
+
+    container = _sniff(data)
+    if container == "text":
+        if suffix not in TEXT_SUFFIXES:
+            looks = "网页（HTML）" if data.lstrip()[:1] == b"<" else "文本"
+            raise reject(
+                f"文件扩展名是 {suffix}，但内容不是 Excel 工作簿（看起来是{looks}文件）。"
+                "请用 Excel 或 WPS 打开后「另存为」.xlsx 再上传。"
+            )
+        return _read_csv(data, name)
+    if container == "binary":
+        raise reject(f"文件内容不是 Excel 工作簿或 CSV 文本，无法读取。请确认文件是 {suffix} 格式且未损坏。")
+    if container == "encrypted":
+        raise reject("文件设置了打开密码（已加密），系统无法读取。请取消密码后重新保存再上传。")
+    if container == "zip":
+        _check_zip(data, reject)
+    return _read_workbook(data, name, reject)
+
+
+def _sniff(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        # An encrypted .xlsx is an OLE container holding an EncryptionInfo stream.
+        return "encrypted" if "EncryptionInfo".encode("utf-16-le") in data[:65536] else "ole"
+    head = data[:4096]
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return "text"
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:  # cut through a multi-byte character at the edge
+                return "text"
+    return "binary"
+
+
+def _check_zip(data: bytes, reject) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise reject("文件已损坏或不完整（压缩结构无法打开），请重新保存后上传。") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise reject("文件内部结构异常（条目过多），疑似恶意文件，已拒绝。")
+    total = sum(m.file_size for m in members)
+    packed = max(sum(m.compress_size for m in members), 1)
+    if total > MAX_UNCOMPRESSED_BYTES or (total > RATIO_CHECK_FROM_BYTES and total / packed > MAX_COMPRESSION_RATIO):
+        raise reject(
+            f"文件解压后达 {total / 1024**2:,.0f} MB（压缩比 {total / packed:,.0f} 倍），疑似压缩炸弹，已拒绝。"
+        )
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return
+    if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+        return
+    raise reject("文件是压缩包，但不是 Excel 或 ODS 工作簿（可能是 Word 文档或其他文件改了扩展名）。")
+
+
+def _read_workbook(data: bytes, name: str, reject) -> ReadFile:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError:
+        raise reject("文件设置了打开密码（已加密），系统无法读取。请取消密码后重新保存再上传。") from None
+    except (python_calamine.CalamineError, ValueError, OSError) as exc:
+        raise reject(
+            f"文件已损坏或格式不正确，无法读取（{type(exc).__name__}）。请用 Excel 打开后重新保存再上传。"
+        ) from None
+
+    findings: list[Finding] = []
+    info: dict[str, str] = {}
+    sheets: list[tuple[str, list[list], list]] = []
+    for meta in workbook.sheets_metadata:
+        sheet_name = meta.name
+        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            continue
+        if str(meta.visible) not in ("SheetVisibleEnum.Visible", "Visible"):
+            findings.append(Finding(Level.NOTICE, name, "隐藏的工作表，已跳过。", sheet=sheet_name))
+            continue
+        try:
+            sheet = workbook.get_sheet_by_name(sheet_name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or []
+        except (python_calamine.CalamineError, ValueError, OSError) as exc:
+            raise reject(f"工作表「{sheet_name}」无法读取（{type(exc).__name__}），文件可能已损坏。") from None
+        if normalise(sheet_name) == INFO_SHEET or INFO_SHEET in normalise(sheet_name):
+            info.update(_info_from_pairs(rows))
+            findings.append(Finding(Level.NOTICE, name, "已读取基本信息。", sheet=sheet_name))
+            continue
+        sheets.append((sheet_name, rows, merged))
+
+    tables = []
+    for sheet_name, rows, merged in sheets:
+        table = _table_from_rows(name, sheet_name, rows, merged, findings, name_hint=sheet_name)
+        if table is not None:
+            tables.append(table)
+    _take_title_info(info, tables)
+    if not tables and not any(f.is_error for f in findings):
+        findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
+    return ReadFile(name, tables, info, findings)
+
+
+_NO_DATA_MESSAGE = (
+    "文件中没有可识别的数据表。工作表名称应含「学习」「热线」「问题」或「指标」，"
+    "或表头包含规定的列（如 单位名称、活动名称、日期、参与人次）。请使用系统提供的模板填报。"
+)
+
+
+def _read_csv(data: bytes, name: str) -> ReadFile:
+    text = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise FileRejected(Finding(Level.ERROR, name, "无法识别 CSV 文件的编码，请另存为「CSV UTF-8」后上传。"))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    findings: list[Finding] = []
+    sheet_name = PurePath(name).stem
+    table = _table_from_rows(name, sheet_name, rows, [], findings, name_hint=sheet_name)
+    tables = [table] if table else []
+    info: dict[str, str] = {}
+    _take_title_info(info, tables)
+    if not tables and not any(f.is_error for f in findings):
+        findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
+    return ReadFile(name, tables, info, findings)
+
+
+def kind_from_name(sheet_name: str) -> SheetKind | None:
+    """Exact sheet name first, then the first keyword of the contract's order (热线/12345, 学习, 问题, 指标)."""
+    text = normalise(sheet_name)
+    for kind in SHEET_KINDS:
+        if text == kind.name:
+            return kind
+    for keyword, kind in KIND_KEYWORD_ORDER:
+        if keyword in text:
+            return kind
+    return None
+
+
+def header_key(text: object) -> str:
+    """A header cell as the contract names it: normalised, bracketed units and required-marks dropped."""
+    cleaned = normalise(text).strip("*＊")
+    while True:
+        stripped = _BRACKETED_SUFFIX.sub("", cleaned)
+        if stripped == cleaned or not stripped:
+            break
+        cleaned = stripped
+    return cleaned.strip("*＊:：")
+
+
+_LOOKUPS: dict[str, dict[str, tuple[str, bool]]] = {
+    kind.key: {normalise(name): (column.key, name != column.name) for column in kind.columns for name in column.names}
+    for kind in SHEET_KINDS
+}
+
+
+def _match_header(kind: SheetKind, upper: list | None, lower: list, width: int) -> tuple[dict[str, HeaderColumn], int]:
+    lookup = _LOOKUPS[kind.key]
+    found: dict[str, HeaderColumn] = {}
+    for index in range(width):
+        low = header_key(lower[index]) if index < len(lower) else ""
+        up = header_key(upper[index]) if upper is not None and index < len(upper) else ""
+        candidates = []
+        if up and low:
+            candidates.append((up + low, f"{up}/{low}"))
+        if low:
+            candidates.append((low, low))
+        elif up:
+            candidates.append((up, up))
+        for text, shown in candidates:
+            hit = lookup.get(text)
+            if hit is None:
+                continue
+            key, by_alias = hit
+            if key not in found or (found[key].by_alias and not by_alias):
+                found[key] = HeaderColumn(index, shown, by_alias)
+            break
+    required = sum(1 for c in kind.required if c.key in found)
+    return found, required
+
+
+def _filled_upper(row: list, merged: list, row_index: int, lower: list) -> list:
+    """The upper row of a two-row header with each group title spread over the columns it spans."""
+    filled = list(row)
+    spread = False
+    for (r1, c1), (r2, c2) in merged:
+        if r1 == row_index and r2 == row_index and c2 > c1:
+            spread = True
+            for c in range(c1 + 1, min(c2 + 1, len(filled))):
+                filled[c] = filled[c1]
+    if not spread and not merged:
+        # Without merge information (.csv, some .xls): a group title runs on over empty cells with sub-headers.
+        last = ""
+        for c, cell in enumerate(filled):
+            below = lower[c] if c < len(lower) else ""
+            if _blank(cell):
+                if last and not _blank(below):
+                    filled[c] = last
+            else:
+                last = cell if not _blank(below) else ""
+    return filled
+
+
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
+    """The best (kind, header rows, columns) among single-row and two-row headers near the top."""
+    best = None
+    best_score = (0, 0, 0)
+    limit = min(len(rows), HEADER_SEARCH_ROWS)
+    for r in range(limit):
+        if all(_blank(c) for c in rows[r]):
+            continue
+        width = max(len(rows[r]), len(rows[r + 1]) if r + 1 < len(rows) else 0)
+        for kind in kinds:
+            single, required = _match_header(kind, None, rows[r], width)
+            score = (required, len(single), 1)
+            if score > best_score:
+                best, best_score = (kind, r, r, single), score
+            if r + 1 < len(rows) and not all(_blank(c) for c in rows[r + 1]):
+                upper = _filled_upper(rows[r], merged, r, rows[r + 1])
+                double, required = _match_header(kind, upper, rows[r + 1], width)
+                score = (required, len(double), 0)
+                if score > best_score and len(double) > len(single):
+                    best, best_score = (kind, r, r + 1, double), score
+    if best is None or len(best[3]) < 2:
+        return None
+    return best
+
+
+def _first_texts(cells: list, count: int) -> list[str]:
+    texts = []
+    for cell in cells:
+        if not _blank(cell):
+            texts.append(re.sub(r"\s+", "", str(cell)))
+            if len(texts) == count:
+                break
+    return texts
+
+
+def _total_label(cells: list) -> str | None:
+    for text in _first_texts(cells, 2):
+        for label in TOTAL_LABELS:
+            if text.startswith(label) and len(text) <= len(label) + 4:
+                return label
+    return None
+
+
+def _is_footer(cells: list) -> bool:
+    first = _first_texts(cells, 1)
+    return bool(first) and first[0].startswith(FOOTER_LABELS)
+
+
+def _table_from_rows(
+    file: str, sheet: str, rows: list[list], merged: list, findings: list[Finding], *, name_hint: str
+) -> RawTable | None:
+    if not any(not _blank(c) for row in rows for c in row):
+        findings.append(Finding(Level.NOTICE, file, "空工作表，已跳过。", sheet=sheet))
+        return None
+    kind_by_name = kind_from_name(name_hint)
+    if kind_by_name is None and any(word in normalise(name_hint) for word in SKIPPED_SHEET_WORDS):
+        findings.append(Finding(Level.NOTICE, file, "不是数据表（说明、字典等），已跳过。", sheet=sheet))
+        return None
+    header = _find_header(rows, merged, (kind_by_name,) if kind_by_name else SHEET_KINDS)
+    if header is None or (kind_by_name is None and header[3] and _missing_required(header[0], header[3])):
+        if kind_by_name is not None:
+            names = "、".join(c.name for c in kind_by_name.required)
+            findings.append(
+                Finding(
+                    Level.ERROR,
+                    file,
+                    f"按工作表名称应为「{kind_by_name.name}」，但在前{HEADER_SEARCH_ROWS}行中找不到表头。"
+                    f"表头应包含：{names}。",
+                    sheet=sheet,
+                )
+            )
+        else:
+            findings.append(
+                Finding(Level.NOTICE, file, "未识别为任何报表（学习、热线、问题、指标），已跳过。", sheet=sheet)
+            )
+        return None
+    kind, top, bottom, columns = header
+
+    info: dict[str, str] = {}
+    for row in rows[:top]:
+        info.update(_info_from_line(row))
+
+    table_rows: list[tuple[int, list]] = []
+    totals: list[tuple[int, str, list]] = []
+    for index in range(bottom + 1, len(rows)):
+        cells = rows[index]
+        if all(_blank(c) for c in cells):
+            continue
+        label = _total_label(cells)
+        if label:
+            totals.append((index + 1, label, cells))
+            continue
+        if _is_footer(cells):
+            info.update({k: v for k, v in _info_from_line(cells).items() if k not in info})
+            continue
+        table_rows.append((index + 1, cells))
+    table = RawTable(file, sheet, kind, bottom + 1, columns, table_rows, totals, info)
+    _fill_merged_units(table, merged)
+    return table
+
+
+def _missing_required(kind: SheetKind, columns: dict[str, HeaderColumn]) -> bool:
+    # Recognised by its columns alone, a sheet needs every required column but 单位名称 (the file may name it).
+    return any(c.key not in columns for c in kind.required if c.key != "unit")
+
+
+def _fill_merged_units(table: RawTable, merged: list) -> None:
+    """A 单位名称 cell merged down over several rows names the unit of each of them."""
+    unit = table.columns.get("unit")
+    if unit is None or not merged:
+        return
+    by_row = {row_number - 1: cells for row_number, cells in table.rows}
+    for (r1, c1), (r2, c2) in merged:
+        if not (c1 <= unit.index <= c2 and r2 > r1):
+            continue
+        top = by_row.get(r1)
+        if top is None or unit.index >= len(top):
+            continue
+        for r in range(r1 + 1, r2 + 1):
+            cells = by_row.get(r)
+            if cells is not None and unit.index < len(cells) and _blank(cells[unit.index]):
+                cells[unit.index] = top[unit.index]
+
+
+def _info_from_line(cells: list) -> dict[str, str]:
+    """「填报单位：临沂市民政局    报送期间：2025年10月」, in one cell or spread over several."""
+    text = "  ".join(str(c).strip() for c in cells if not _blank(c))
+    if not text or not _INFO_PATTERN.search(text):
+        return {}
+    found: dict[str, str] = {}
+    pieces = _INFO_PATTERN.split(text)
+    # split() yields [before, key1, value1, key2, value2, …]
+    for label, value in zip(pieces[1::2], pieces[2::2]):
+        key = _INFO_KEY_NAMES.get(label)
+        value = value.strip().strip("，,;；")
+        if key and value and key not in found:
+            found[key] = value
+    return found
+
+
+def _info_from_pairs(rows: list[list]) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for row in rows:
+        cells = [c for c in row if not _blank(c)]
+        if not cells:
+            continue
+        key = _INFO_KEY_NAMES.get(re.sub(r"\s+", "", str(cells[0])).rstrip(":："))
+        if key and len(cells) > 1:
+            info.setdefault(key, str(cells[1]).strip() if not isinstance(cells[1], float) else _number_text(cells[1]))
+        else:
+            for k, v in _info_from_line(cells).items():
+                info.setdefault(k, v)
+    return info
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def _take_title_info(info: dict[str, str], tables: list[RawTable]) -> None:
+    """What the 基本信息 sheet does not say, the first title line that says it does."""
+    for table in tables:
+        for key, value in table.info.items():
+            info.setdefault(key, value)

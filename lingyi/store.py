@@ -1,0 +1,579 @@
+"""The store: SQLAlchemy tables of files, submissions and rows, with history (spec §4).
+
+A submission is what one file says for one unit and one sheet kind over one period.
+Nothing is overwritten: a later submission for the same unit, kind and months takes
+precedence (its ``seq`` is higher), the earlier one stays and can be restored (which
+gives it a new, higher ``seq``). Which rows are current is worked out on reading:
+
+- 学习活动, 热线指标: each (unit, month) belongs to the newest submission whose period covers it;
+- 问题清单: each problem (unit, key) is as its newest submission states it;
+- 指标完成: each (unit, 统计期间) belongs to the newest submission that reports it.
+
+Every accepted file is kept byte for byte, so each row traces to file, sheet and row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from lingyi.contract import SHEET_KIND_BY_KEY
+from lingyi.errors import StoreError
+from lingyi.registry import Registry, default_registry, parse_registry
+from lingyi.values import Period, months_between
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+DATABASE_URL_VARIABLE = "LINGYI_DATABASE_URL"
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
+files_table = sa.Table(
+    "files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+)
+
+submissions_table = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file_id", sa.Integer, sa.ForeignKey("files.id"), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("unit", sa.String(128), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("period_start", sa.Integer, nullable=False),
+    sa.Column("period_end", sa.Integer, nullable=False),
+    sa.Column("declared", sa.Boolean, nullable=False),
+    sa.Column("sheets", sa.String(512), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("deleted", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)
+
+
+def _row_table(name: str, *columns: sa.Column) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False, index=True),
+        sa.Column("unit", sa.String(128), nullable=False),
+        *columns,
+        sa.Column("sheet", sa.String(255), nullable=False),
+        sa.Column("row", sa.Integer, nullable=False),
+    )
+
+
+ROW_TABLES: dict[str, sa.Table] = {
+    "learning": _row_table(
+        "learning_rows",
+        sa.Column("activity", sa.Text),
+        sa.Column("form", sa.String(16)),
+        sa.Column("theme", sa.String(16)),
+        sa.Column("date", sa.Date, nullable=False),
+        sa.Column("month", sa.Integer, nullable=False),
+        sa.Column("sessions", sa.Integer, nullable=False),
+        sa.Column("lectures", sa.Integer, nullable=False),
+        sa.Column("person_times", sa.Integer, nullable=False),
+        sa.Column("lecturers", sa.Integer),
+    ),
+    "hotline": _row_table(
+        "hotline_rows",
+        sa.Column("month", sa.Integer, nullable=False),
+        sa.Column("appeals", sa.Integer, nullable=False),
+        sa.Column("first_time_rate", sa.Float),
+        sa.Column("resolution_rate", sa.Float),
+        sa.Column("satisfaction_rate", sa.Float),
+        sa.Column("appeals_prev", sa.Integer),
+        sa.Column("first_time_rate_prev", sa.Float),
+        sa.Column("resolution_rate_prev", sa.Float),
+        sa.Column("satisfaction_rate_prev", sa.Float),
+    ),
+    "problems": _row_table(
+        "problem_rows",
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("number", sa.String(128)),
+        sa.Column("description", sa.Text, nullable=False),
+        sa.Column("problem_type", sa.String(64)),
+        sa.Column("found_date", sa.Date, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("resolved_date", sa.Date),
+        sa.Column("stage", sa.String(16)),
+    ),
+    "indicators": _row_table(
+        "indicator_rows",
+        sa.Column("indicator_type", sa.String(16), nullable=False),
+        sa.Column("indicator", sa.Text, nullable=False),
+        sa.Column("measure_unit", sa.String(32)),
+        sa.Column("target", sa.Float),
+        sa.Column("actual", sa.Float, nullable=False),
+        sa.Column("direction", sa.String(16), nullable=False),
+        sa.Column("period_start", sa.Integer, nullable=False),
+        sa.Column("period_end", sa.Integer, nullable=False),
+    ),
+}
+
+headcounts_table = sa.Table(
+    "headcounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file_id", sa.Integer, sa.ForeignKey("files.id"), nullable=False),
+    sa.Column("unit", sa.String(128), nullable=False),
+    sa.Column("headcount", sa.Integer, nullable=False),
+)
+
+registries_table = sa.Table(
+    "registries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+    sa.Column("units", sa.Integer, nullable=False),
+)
+
+sa.Index("ix_submissions_slot", submissions_table.c.unit, submissions_table.c.kind)
+
+
+def _migrate_1(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+# Each step brings the schema from version i to i + 1; a new step is appended, never edited.
+MIGRATIONS = (_migrate_1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_url() -> str:
+    url = os.environ.get(DATABASE_URL_VARIABLE)
+    if url:
+        return url
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DATA_DIR / 'lingyi.db'}"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    unit: str
+    kind: str
+    period: Period
+    declared: bool
+    sheets: tuple[str, ...]
+    rows: list[dict]
+
+
+class Store:
+    """One database: open it with a SQLAlchemy URL; the schema is created or migrated on opening."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        try:
+            self.engine: Engine = _engine(self.url)
+            self._migrate()
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"数据库地址无法识别：{self.url}（{exc}）") from None
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"无法打开数据库 {self.url}：{exc.orig}") from None
+
+    # -- schema ---------------------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn:
+            meta_table.create(conn, checkfirst=True)
+            version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+            current = int(version or 0)
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"数据库的结构版本 {current} 比本程序（{SCHEMA_VERSION}）新，请升级程序。")
+            for step in MIGRATIONS[current:]:
+                step(conn)
+            if current < SCHEMA_VERSION:
+                _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+            if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar() is None:
+                _set_meta(conn, "data_version", "0")
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction that either stores all it was given or nothing; bumps the data version."""
+        # On SQLite a writer takes the write lock at BEGIN, so two writers queue instead of deadlocking.
+        with self.engine.execution_options(immediate=True).begin() as conn:
+            version = int(
+                conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar()
+            )
+            yield conn
+            _set_meta(conn, "data_version", str(version + 1))
+
+    def data_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar())
+
+    # -- files and submissions ------------------------------------------------------------------------------
+
+    def file_by_hash(self, digest: str) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(files_table.c.id, files_table.c.name).where(files_table.c.sha256 == digest)
+            ).first()
+        return dict(row._mapping) if row else None
+
+    def file_is_current(self, file_id: int) -> bool:
+        """True when every submission of the file is live and no later one covers the same unit, kind and months."""
+        with self.engine.connect() as conn:
+            mine = conn.execute(sa.select(submissions_table).where(submissions_table.c.file_id == file_id)).all()
+            if not mine or any(s.deleted for s in mine):
+                return False
+            for s in mine:
+                later = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(submissions_table)
+                    .where(
+                        submissions_table.c.unit == s.unit,
+                        submissions_table.c.kind == s.kind,
+                        submissions_table.c.deleted.is_(False),
+                        submissions_table.c.seq > s.seq,
+                        submissions_table.c.period_start <= s.period_end,
+                        submissions_table.c.period_end >= s.period_start,
+                    )
+                ).scalar()
+                if later:
+                    return False
+        return True
+
+    def save_file(
+        self,
+        data: bytes,
+        name: str,
+        submissions: list[NewSubmission],
+        headcounts: dict[str, int],
+        user: str = "cli",
+    ) -> list[int]:
+        """Store a file and everything it says, in one transaction; returns the new submission ids."""
+        digest = sha256(data)
+        stamp = now()
+        ids: list[int] = []
+        with self.writing() as conn:
+            existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
+            if existing is None:
+                file_id = conn.execute(
+                    files_table.insert().values(
+                        sha256=digest, name=name, size=len(data), content=data, uploaded_at=stamp, uploaded_by=user
+                    )
+                ).inserted_primary_key[0]
+            else:
+                file_id = existing
+            seq = _next_seq(conn)
+            if existing is not None:
+                # The same bytes again after their submissions were deleted or overtaken: bring them back on top.
+                old_ids = list(
+                    conn.execute(
+                        sa.select(submissions_table.c.id)
+                        .where(submissions_table.c.file_id == file_id)
+                        .order_by(submissions_table.c.seq)
+                    ).scalars()
+                )
+                for offset, sid in enumerate(old_ids):
+                    conn.execute(
+                        submissions_table.update()
+                        .where(submissions_table.c.id == sid)
+                        .values(seq=seq + offset, deleted=False)
+                    )
+                if old_ids:
+                    return old_ids
+            for offset, sub in enumerate(submissions):
+                sid = conn.execute(
+                    submissions_table.insert().values(
+                        file_id=file_id,
+                        seq=seq + offset,
+                        unit=sub.unit,
+                        kind=sub.kind,
+                        period_start=sub.period.start,
+                        period_end=sub.period.end,
+                        declared=sub.declared,
+                        sheets="、".join(sub.sheets),
+                        rows=len(sub.rows),
+                        deleted=False,
+                        created_at=stamp,
+                        created_by=user,
+                    )
+                ).inserted_primary_key[0]
+                ids.append(sid)
+                if sub.rows:
+                    for row in sub.rows:
+                        row["submission_id"] = sid
+                    conn.execute(ROW_TABLES[sub.kind].insert(), sub.rows)
+            for unit, count in headcounts.items():
+                conn.execute(headcounts_table.insert().values(file_id=file_id, unit=unit, headcount=count))
+        return ids
+
+    def restore(self, submission_id: int) -> None:
+        """Make an earlier submission current again (it takes precedence over every later one)."""
+        with self.writing() as conn:
+            found = conn.execute(
+                sa.select(submissions_table.c.id).where(submissions_table.c.id == submission_id)
+            ).scalar()
+            if found is None:
+                raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+            conn.execute(
+                submissions_table.update()
+                .where(submissions_table.c.id == submission_id)
+                .values(seq=_next_seq(conn), deleted=False)
+            )
+
+    def delete(self, submission_id: int) -> None:
+        """Withdraw a submission: its rows stop counting; the file and the record stay in the history."""
+        with self.writing() as conn:
+            result = conn.execute(
+                submissions_table.update().where(submissions_table.c.id == submission_id).values(deleted=True)
+            )
+            if result.rowcount == 0:
+                raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+
+    def history(self) -> pd.DataFrame:
+        """Every submission with its file, newest first, and which later submission replaced it."""
+        query = (
+            sa.select(
+                submissions_table.c.id,
+                submissions_table.c.unit,
+                submissions_table.c.kind,
+                submissions_table.c.period_start,
+                submissions_table.c.period_end,
+                submissions_table.c.rows,
+                submissions_table.c.seq,
+                submissions_table.c.deleted,
+                submissions_table.c.sheets,
+                submissions_table.c.created_at,
+                submissions_table.c.created_by,
+                files_table.c.id.label("file_id"),
+                files_table.c.name.label("file"),
+                files_table.c.sha256,
+            )
+            .join(files_table, files_table.c.id == submissions_table.c.file_id)
+            .order_by(submissions_table.c.seq.desc())
+        )
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(conn.execute(query).mappings().all())
+        if frame.empty:
+            return pd.DataFrame(
+                columns=[
+                    "id",
+                    "unit",
+                    "kind",
+                    "period_start",
+                    "period_end",
+                    "rows",
+                    "seq",
+                    "deleted",
+                    "file",
+                    "replaced_by",
+                ]
+            )
+        frame["replaced_by"] = _replaced_by(frame)
+        return frame
+
+    def original(self, file_id: int) -> tuple[str, bytes]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(files_table.c.name, files_table.c.content).where(files_table.c.id == file_id)
+            ).first()
+        if row is None:
+            raise StoreError(f"没有编号为 {file_id} 的文件。")
+        return row.name, bytes(row.content)
+
+    # -- current rows ---------------------------------------------------------------------------------------
+
+    def submissions(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(
+                conn.execute(
+                    sa.select(
+                        submissions_table.c.id,
+                        submissions_table.c.seq,
+                        submissions_table.c.unit,
+                        submissions_table.c.kind,
+                        submissions_table.c.period_start,
+                        submissions_table.c.period_end,
+                        submissions_table.c.created_at,
+                        submissions_table.c.file_id,
+                    ).where(submissions_table.c.deleted.is_(False))
+                ).all(),
+                columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id"],
+            )
+        return frame
+
+    def current_rows(self, kind: str, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The rows of one sheet kind that count now, each with its submission's file for tracing."""
+        table = ROW_TABLES[kind]
+        subs = self.submissions() if submissions is None else submissions
+        subs = subs[subs["kind"] == kind]
+        with self.engine.connect() as conn:
+            rows = pd.DataFrame(
+                conn.execute(sa.select(table)).mappings().all(), columns=[c.name for c in table.columns]
+            )
+        rows = rows.merge(subs[["id", "seq", "file_id"]].rename(columns={"id": "submission_id"}), on="submission_id")
+        if rows.empty:
+            return rows.drop(columns=["seq"])
+        if kind in ("learning", "hotline"):
+            owners = _month_owners(subs)
+            rows = rows.merge(owners, on=["unit", "month"], how="left")
+            rows = rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"])
+        elif kind == "problems":
+            newest = rows.groupby(["unit", "key"])["seq"].transform("max")
+            rows = rows[rows["seq"] == newest]
+        else:
+            newest = rows.groupby(["unit", "period_start", "period_end"])["seq"].transform("max")
+            rows = rows[rows["seq"] == newest]
+        return rows.drop(columns=["seq"]).reset_index(drop=True)
+
+    def stored_hotline(self, units: list[str], months: list[int]) -> dict[tuple[str, int], int]:
+        """Current 诉求量 for the given units and months (to check a return's 上年同期 against)."""
+        rows = self.current_rows("hotline")
+        rows = rows[rows["unit"].isin(units) & rows["month"].isin(months)]
+        return {(u, int(m)): int(a) for u, m, a in zip(rows["unit"], rows["month"], rows["appeals"])}
+
+    def headcounts(self) -> dict[str, int]:
+        """The latest 在职人数 each unit declared."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(headcounts_table.c.unit, headcounts_table.c.headcount).order_by(headcounts_table.c.id)
+            ).all()
+        return {unit: count for unit, count in rows}
+
+    # -- registry -------------------------------------------------------------------------------------------
+
+    def registry(self) -> Registry:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(registries_table.c.content, registries_table.c.name)
+                .order_by(registries_table.c.id.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return default_registry()
+        return parse_registry(bytes(row.content), row.name)
+
+    def replace_registry(self, data: bytes, name: str, user: str = "cli") -> Registry:
+        registry = parse_registry(data, name)  # raises RegistryError with every problem
+        with self.writing() as conn:
+            conn.execute(
+                registries_table.insert().values(
+                    content=registry.to_csv_bytes(), name=name, uploaded_at=now(), uploaded_by=user, units=len(registry)
+                )
+            )
+        return registry
+
+    def registry_history(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.DataFrame(
+                conn.execute(
+                    sa.select(
+                        registries_table.c.id,
+                        registries_table.c.name,
+                        registries_table.c.units,
+                        registries_table.c.uploaded_at,
+                        registries_table.c.uploaded_by,
+                    ).order_by(registries_table.c.id.desc())
+                ).all(),
+                columns=["id", "name", "units", "uploaded_at", "uploaded_by"],
+            )
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        database = sa.engine.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection, _record):  # pragma: no cover - exercised on every connection
+            # Let SQLAlchemy, not the driver, decide when transactions begin (BEGIN IMMEDIATE for writers).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin(conn):  # pragma: no cover - exercised on every transaction
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    updated = conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=value)).rowcount
+    if not updated:
+        conn.execute(meta_table.insert().values(key=key, value=value))
+
+
+def _next_seq(conn: Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(submissions_table.c.seq), 0))).scalar()) + 1
+
+
+def _month_owners(subs: pd.DataFrame) -> pd.DataFrame:
+    """For each (unit, month) the newest live submission whose period covers it."""
+    records = []
+    for sid, seq, unit, start, end in zip(
+        subs["id"], subs["seq"], subs["unit"], subs["period_start"], subs["period_end"]
+    ):
+        for month in months_between(int(start), int(end)):
+            records.append((unit, month, seq, sid))
+    frame = pd.DataFrame(records, columns=["unit", "month", "seq", "owner"])
+    if frame.empty:
+        return frame[["unit", "month", "owner"]]
+    frame = frame.sort_values("seq").drop_duplicates(["unit", "month"], keep="last")
+    return frame[["unit", "month", "owner"]]
+
+
+def _replaced_by(history: pd.DataFrame) -> list[object]:
+    """The id of the next live submission for the same unit and kind whose period overlaps, if any."""
+    out: list[object] = []
+    live = history[~history["deleted"].astype(bool)]
+    for _, sub in history.iterrows():
+        later = live[
+            (live["unit"] == sub["unit"])
+            & (live["kind"] == sub["kind"])
+            & (live["seq"] > sub["seq"])
+            & (live["period_start"] <= sub["period_end"])
+            & (live["period_end"] >= sub["period_start"])
+        ]
+        out.append(int(later.sort_values("seq")["id"].iloc[0]) if not later.empty else None)
+    return out
+
+
+def kind_name(kind: str) -> str:
+    return SHEET_KIND_BY_KEY[kind].name

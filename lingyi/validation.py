@@ -1,0 +1,556 @@
+"""Raw tables → typed frames, with every error and warning of the file (spec §3–4).
+
+Each cell is parsed by its contract column; each distinct raw value is parsed once
+(units, dates and statuses repeat down a column). Errors never stop the pass: a unit
+sees all its mistakes at once, each located by sheet, Excel row and column.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lingyi.contract import RESOLVED, Column, SheetKind, ValueKind
+from lingyi.errors import Finding, Level
+from lingyi.reading import RawTable, ReadFile
+from lingyi.registry import Registry, normalise
+from lingyi.values import (
+    BadValue,
+    Period,
+    RawRate,
+    clean_text,
+    column_letter,
+    month_number,
+    parse_count,
+    parse_date,
+    parse_month,
+    parse_number,
+    parse_period,
+    parse_rate,
+    rate_as_fraction,
+    rate_column_is_fractions,
+)
+
+# The columns that identify a row and that every frame carries.
+TRACE_COLUMNS = ("unit", "sheet", "row")
+
+
+@dataclass
+class ValidTable:
+    kind: SheetKind
+    sheet: str
+    period: Period
+    declared: bool  # the period was declared (报送期间 or --period), not inferred from the rows
+    frame: pd.DataFrame  # contract column keys + sheet, row
+
+
+@dataclass
+class ValidatedFile:
+    name: str
+    tables: list[ValidTable]
+    findings: list[Finding]
+    headcount: dict[str, int] = field(default_factory=dict)  # unit → 在职人数
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level is Level.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def row_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for table in self.tables:
+            counts[table.kind.name] += len(table.frame)
+        return dict(counts)
+
+
+def validate(
+    read: ReadFile,
+    registry: Registry,
+    *,
+    period: Period | None = None,
+    default_unit: str | None = None,
+) -> ValidatedFile:
+    """Check a read file against the contract. ``period`` overrides the declared 报送期间."""
+    findings = list(read.findings)
+    headcount: dict[str, int] = {}
+    file_unit = _file_unit(read.info.get("unit"), default_unit, registry, read.name, findings)
+    if file_unit and read.info.get("headcount"):
+        try:
+            count = parse_count(read.info["headcount"])
+            if count:
+                headcount[file_unit] = count
+        except BadValue:
+            findings.append(
+                Finding(Level.WARNING, read.name, "在职人数无法识别为整数，已忽略。", value=read.info["headcount"])
+            )
+    tables = []
+    for raw in read.tables:
+        checker = _TableCheck(raw, registry, findings, file_unit, read.info, period)
+        table = checker.run()
+        if table is not None:
+            tables.append(table)
+    _check_duplicates_across_sheets(tables, read.name, findings)
+    return ValidatedFile(read.name, tables, findings, headcount)
+
+
+def _file_unit(
+    declared: str | None, default_unit: str | None, registry: Registry, file_name: str, findings: list[Finding]
+) -> str | None:
+    if default_unit:
+        return registry.resolve(default_unit).name
+    if not declared:
+        return None
+    unit = registry.match(declared)
+    if unit is None:
+        suggestions = registry.suggest(declared)
+        hint = f"您是不是要找：{'、'.join(suggestions)}？" if suggestions else "请填写名录中的单位全称或简称。"
+        findings.append(
+            Finding(Level.ERROR, file_name, f"填报单位「{declared}」不在单位名录中。{hint}", value=declared)
+        )
+        return None
+    return unit.name
+
+
+class _TableCheck:
+    def __init__(
+        self,
+        raw: RawTable,
+        registry: Registry,
+        findings: list[Finding],
+        file_unit: str | None,
+        file_info: dict[str, str],
+        period: Period | None,
+    ):
+        self.raw = raw
+        self.kind = raw.kind
+        self.registry = registry
+        self.findings = findings
+        self.file_unit = file_unit
+        self.file_info = file_info
+        self.period_override = period
+        self.bad_rows: set[int] = set()
+
+    # -- findings ---------------------------------------------------------------------------------------------
+
+    def _finding(self, level: Level, message: str, row: int | None = None, key: str | None = None, value=None):
+        column = self.raw.columns.get(key) if key else None
+        self.findings.append(
+            Finding(
+                level,
+                self.raw.file,
+                message,
+                sheet=self.raw.sheet,
+                row=row,
+                column=column_letter(column.index) if column else None,
+                column_name=column.header if column else (self.kind.column(key).name if key else None),
+                value=None if value is None else clean_text(value),
+            )
+        )
+
+    def error(self, message: str, row: int | None = None, key: str | None = None, value=None) -> None:
+        if row is not None:
+            self.bad_rows.add(row)
+        self._finding(Level.ERROR, message, row, key, value)
+
+    def warning(self, message: str, row: int | None = None, key: str | None = None, value=None) -> None:
+        self._finding(Level.WARNING, message, row, key, value)
+
+    # -- the pass ---------------------------------------------------------------------------------------------
+
+    def run(self) -> ValidTable | None:
+        if not self._check_columns():
+            return None
+        row_numbers = [number for number, _ in self.raw.rows]
+        values: dict[str, list] = {}
+        for column in self.kind.columns:
+            if column.key == "unit":
+                values["unit"] = self._units(row_numbers)
+            elif column.key in self.raw.columns:
+                values[column.key] = self._parse_column(column, row_numbers)
+            else:
+                values[column.key] = [None] * len(row_numbers)
+        declared = self._declared_period()
+        getattr(self, f"_rules_{self.kind.key}")(values, row_numbers, declared)
+        self._check_totals(values, row_numbers)
+        months = self._row_months(values)
+        if declared is not None:
+            period = declared
+        elif months:
+            period = Period.spanning(months)
+        elif not row_numbers:
+            self._finding(Level.NOTICE, "表中没有数据行，已跳过。")
+            return None
+        else:
+            return None
+        # Object columns keep None as None and whole numbers as int: the store writes them as they are.
+        frame = pd.DataFrame({key: pd.Series(column, dtype=object) for key, column in values.items()})
+        frame["sheet"] = pd.Series([self.raw.sheet] * len(row_numbers), dtype=object)
+        frame["row"] = pd.Series(row_numbers, dtype=object)
+        if not row_numbers:
+            self._finding(Level.NOTICE, "表中没有数据行。")
+        return ValidTable(self.kind, self.raw.sheet, period, declared is not None, frame)
+
+    def _check_columns(self) -> bool:
+        ok = True
+        for column in self.kind.required:
+            if column.key in self.raw.columns:
+                continue
+            if column.key == "unit" and self.file_unit:
+                continue
+            if column.key == "unit":
+                message = (
+                    "缺少「单位名称」列，文件也没有写明填报单位。请增加「单位名称」列，或在表头上方写「填报单位：××」。"
+                )
+            else:
+                other = f"（也可写作：{'、'.join(column.aliases)}）" if column.aliases else ""
+                message = f"缺少必填列「{column.name}」{other}，请按模板补充这一列。"
+            self.findings.append(
+                Finding(Level.ERROR, self.raw.file, message, sheet=self.raw.sheet, row=self.raw.header_row)
+            )
+            ok = False
+        for key, found in self.raw.columns.items():
+            if found.by_alias:
+                canonical = self.kind.column(key).name
+                self.findings.append(
+                    Finding(
+                        Level.WARNING,
+                        self.raw.file,
+                        f"列「{found.header}」按「{canonical}」读取。",
+                        sheet=self.raw.sheet,
+                        row=self.raw.header_row,
+                        column=column_letter(found.index),
+                        column_name=found.header,
+                    )
+                )
+        return ok
+
+    def _cells(self, key: str) -> list:
+        index = self.raw.columns[key].index
+        return [cells[index] if index < len(cells) else None for _, cells in self.raw.rows]
+
+    def _units(self, row_numbers: list[int]) -> list[str | None]:
+        cells = self._cells("unit") if "unit" in self.raw.columns else [None] * len(row_numbers)
+        resolved: dict[str, str | None] = {}
+        aliased: Counter[str] = Counter()
+        out: list[str | None] = []
+        for row, cell in zip(row_numbers, cells):
+            text = clean_text(cell)
+            if not text:
+                if self.file_unit:
+                    out.append(self.file_unit)
+                else:
+                    self.error("单位名称为空，请填写单位全称或简称。", row, "unit")
+                    out.append(None)
+                continue
+            if text not in resolved:
+                unit = self.registry.match(text)
+                resolved[text] = unit.name if unit else None
+                if unit and normalise(text) not in (normalise(unit.name), normalise(unit.short_name)):
+                    aliased[text] = 0
+            name = resolved[text]
+            if name is None:
+                suggestions = self.registry.suggest(text)
+                hint = f"您是不是要找：{'、'.join(suggestions)}？" if suggestions else "请填写名录中的单位全称或简称。"
+                self.error(f"单位名称不在名录中。{hint}", row, "unit", cell)
+            elif text in aliased:
+                aliased[text] += 1
+            out.append(name)
+        for text, count in aliased.items():
+            self.warning(f"单位「{text}」按名录中的「{resolved[text]}」统计（共{count}行）。", key="unit", value=text)
+        return out
+
+    def _parse_column(self, column: Column, row_numbers: list[int]) -> list:
+        cells = self._cells(column.key)
+        if column.kind is ValueKind.RATE:
+            return self._parse_rates(column, cells, row_numbers)
+        if column.kind is ValueKind.CHOICE:
+            return self._parse_choices(column, cells, row_numbers)
+        parser = _PARSERS[column.kind]
+        cache: dict = {}
+        out = []
+        for row, cell in zip(row_numbers, cells):
+            key = (type(cell), cell)
+            try:
+                value = cache[key]
+            except KeyError:
+                try:
+                    value = parser(cell)
+                except BadValue as exc:
+                    value = exc
+                except TypeError:
+                    value = BadValue("无法识别该值。")
+                cache[key] = value
+            if isinstance(value, BadValue):
+                self.error(str(value), row, column.key, cell)
+                value = None
+            elif value is not None and column.minimum is not None and value < column.minimum:
+                self.error(f"应为不小于{column.minimum}的整数。", row, column.key, cell)
+                value = None
+            elif value is None and column.required:
+                self.error(f"「{column.name}」为必填项，不能为空。", row, column.key, cell)
+            out.append(value)
+        return out
+
+    def _parse_rates(self, column: Column, cells: list, row_numbers: list[int]) -> list:
+        raw: list[RawRate | None] = []
+        for row, cell in zip(row_numbers, cells):
+            try:
+                raw.append(parse_rate(cell))
+            except BadValue as exc:
+                self.error(str(exc), row, column.key, cell)
+                raw.append(None)
+        fractions = rate_column_is_fractions(raw)
+        out = []
+        for row, cell, rate in zip(row_numbers, cells, raw):
+            if rate is None:
+                out.append(None)
+                continue
+            try:
+                out.append(rate_as_fraction(rate, fractions))
+            except BadValue as exc:
+                self.error(str(exc), row, column.key, cell)
+                out.append(None)
+        return out
+
+    def _parse_choices(self, column: Column, cells: list, row_numbers: list[int]) -> list:
+        choices = column.choices
+        allowed = {normalise(v): v for v in choices.values}
+        aliases = {normalise(k): v for k, v in choices.aliases.items()}
+        mapped: Counter[tuple[str, str]] = Counter()
+        out = []
+        for row, cell in zip(row_numbers, cells):
+            text = normalise(clean_text(cell))
+            if not text or text.lower() in ("-", "—", "/", "无"):
+                if column.required:
+                    self.error(f"「{column.name}」为必填项，请填写：{'、'.join(choices.values)}。", row, column.key)
+                out.append(None)
+                continue
+            stripped = text.removesuffix("环节") if column.key == "stage" else text
+            if stripped in allowed:
+                out.append(allowed[stripped])
+            elif stripped in aliases:
+                mapped[(clean_text(cell), aliases[stripped])] += 1
+                out.append(aliases[stripped])
+            elif choices.fallback:
+                mapped[(clean_text(cell), choices.fallback)] += 1
+                out.append(choices.fallback)
+            else:
+                self.error(f"「{column.name}」只能填写：{'、'.join(choices.values)}。", row, column.key, cell)
+                out.append(None)
+        for (text, value), count in mapped.items():
+            if normalise(text) in aliases:
+                message = f"「{text}」按「{value}」统计（共{count}行）。"
+            else:
+                message = f"「{text}」不在{'、'.join(choices.values)}之中，按「{value}」统计（共{count}行）。"
+            self.warning(message, key=column.key, value=text)
+        return out
+
+    # -- periods ----------------------------------------------------------------------------------------------
+
+    def _declared_period(self) -> Period | None:
+        if self.period_override is not None:
+            return self.period_override
+        text = self.raw.info.get("period") or self.file_info.get("period")
+        if not text:
+            return None
+        try:
+            return parse_period(text)
+        except BadValue as exc:
+            self.error(f"报送期间无法识别：{exc}", value=text)
+            return None
+
+    def _row_months(self, values: dict[str, list]) -> list[int]:
+        key = self.kind.key
+        if key == "learning":
+            return [month_number(d.year, d.month) for d in values["date"] if d is not None]
+        if key == "hotline":
+            return [m for m in values["month"] if m is not None]
+        if key == "problems":
+            dates = [d for d in values["found_date"] + values["resolved_date"] if d is not None]
+            return [month_number(d.year, d.month) for d in dates]
+        months = []
+        for period in values["period"]:
+            if period is not None:
+                months += [period.start, period.end]
+        return months
+
+    def _outside(self, declared: Period | None, month: int | None) -> bool:
+        return declared is not None and month is not None and not declared.contains(month)
+
+    # -- rules of each sheet kind ------------------------------------------------------------------------------
+
+    def _rules_learning(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
+        sessions, lectures = values["sessions"], values["lectures"]
+        for i, row in enumerate(rows):
+            if sessions[i] is None and row not in self.bad_rows:
+                sessions[i] = 1
+            if lectures[i] is None and row not in self.bad_rows:
+                lectures[i] = sessions[i]
+            date = values["date"][i]
+            if date is not None and self._outside(declared, month_number(date.year, date.month)):
+                self.error(f"活动日期不在报送期间（{declared.label}）内。", row, "date", date.isoformat())
+
+    def _rules_hotline(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
+        seen: dict[tuple[str, int], int] = {}
+        for i, row in enumerate(rows):
+            unit, month = values["unit"][i], values["month"][i]
+            if unit is None or month is None:
+                continue
+            if self._outside(declared, month):
+                self.error(
+                    f"月份不在报送期间（{declared.label}）内。", row, "month", f"{month // 100}-{month % 100:02d}"
+                )
+            key = (unit, month)
+            if key in seen:
+                self.error(
+                    f"同一单位同一月份出现两次（另见第{seen[key]}行），每个单位每月只能有一行。",
+                    row,
+                    "month",
+                    f"{month // 100}-{month % 100:02d}",
+                )
+            else:
+                seen[key] = row
+
+    def _rules_problems(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
+        seen: dict[tuple, int] = {}
+        numbers = values["number"]
+        for i, row in enumerate(rows):
+            found, resolved, status = values["found_date"][i], values["resolved_date"][i], values["status"][i]
+            if numbers[i] is not None:
+                numbers[i] = clean_text(numbers[i]) or None
+            if status == RESOLVED and resolved is None and not self._bad_resolved(row):
+                self.error("整改状态为「已化解」，须填写化解日期。", row, "resolved_date")
+            if status is not None and status != RESOLVED and resolved is not None:
+                self.error(
+                    f"整改状态为「{status}」时不应填写化解日期；如已化解，请把状态改为「已化解」。",
+                    row,
+                    "resolved_date",
+                    resolved.isoformat(),
+                )
+            if found is not None and resolved is not None and resolved < found:
+                self.error("化解日期早于发现日期，请核对。", row, "resolved_date", resolved.isoformat())
+            if declared is not None:
+                end = declared.end
+                if found is not None and month_number(found.year, found.month) > end:
+                    self.error(f"发现日期晚于报送期间（{declared.label}）。", row, "found_date", found.isoformat())
+                if resolved is not None and month_number(resolved.year, resolved.month) > end:
+                    self.error(
+                        f"化解日期晚于报送期间（{declared.label}）。", row, "resolved_date", resolved.isoformat()
+                    )
+            unit = values["unit"][i]
+            if unit is None:
+                continue
+            key = (unit, numbers[i]) if numbers[i] else (unit, values["description"][i], found)
+            if key in seen:
+                self.error(
+                    f"同一问题出现两次（另见第{seen[key]}行）：问题编号（或问题描述加发现日期）须唯一。",
+                    row,
+                    "number" if numbers[i] else "description",
+                )
+            else:
+                seen[key] = row
+        values["problem_type"] = [clean_text(t) or None for t in values["problem_type"]]
+
+    def _rules_indicators(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
+        seen: dict[tuple, int] = {}
+        for i, row in enumerate(rows):
+            if values["direction"][i] is None:
+                values["direction"][i] = "越高越好"
+            period = values["period"][i]
+            if period is None:
+                if declared is None:
+                    self.error("未填统计期间，文件也没有写明报送期间。请填写统计期间，如 2025年1-10月。", row, "period")
+                    continue
+                period = values["period"][i] = declared
+            elif declared is not None and not (declared.start <= period.start and period.end <= declared.end):
+                self.error(f"统计期间不在报送期间（{declared.label}）内。", row, "period", period.label)
+            key = (values["unit"][i], values["indicator_type"][i], values["indicator"][i], period)
+            if None not in key:
+                if key in seen:
+                    self.error(f"同一单位、同一指标、同一统计期间出现两次（另见第{seen[key]}行）。", row, "indicator")
+                else:
+                    seen[key] = row
+        values["measure_unit"] = [clean_text(u) or None for u in values["measure_unit"]]
+
+    def _bad_resolved(self, row: int) -> bool:
+        column = self.raw.columns.get("resolved_date")
+        if column is None:
+            return False
+        letter = column_letter(column.index)
+        return any(f.row == row and f.column == letter and f.sheet == self.raw.sheet for f in self.findings)
+
+    # -- totals -----------------------------------------------------------------------------------------------
+
+    def _check_totals(self, values: dict[str, list], rows: list[int]) -> None:
+        """A 合计/总计 row against the data rows above it; a 小计 against those since the last 小计."""
+        if not self.raw.totals:
+            return
+        counted = [c for c in self.kind.columns if c.kind is ValueKind.COUNT and c.key in self.raw.columns]
+        last_subtotal_row = 0
+        for total_row, label, cells in self.raw.totals:
+            since = last_subtotal_row if label == "小计" else 0
+            chosen = [i for i, r in enumerate(rows) if since < r < total_row]
+            for column in counted:
+                index = self.raw.columns[column.key].index
+                cell = cells[index] if index < len(cells) else None
+                try:
+                    stated = parse_count(cell)
+                except BadValue:
+                    stated = None
+                if stated is None:
+                    continue
+                actual = sum(values[column.key][i] or 0 for i in chosen)
+                if stated != actual:
+                    self.warning(
+                        f"{label}行为 {stated:,}，但上方各行相加为 {actual:,}，请核对。",
+                        total_row,
+                        column.key,
+                        cell,
+                    )
+            if label == "小计":
+                last_subtotal_row = total_row
+
+
+_PARSERS = {
+    ValueKind.TEXT: lambda v: clean_text(v) or None,
+    ValueKind.COUNT: parse_count,
+    ValueKind.NUMBER: parse_number,
+    ValueKind.DATE: parse_date,
+    ValueKind.MONTH: parse_month,
+    ValueKind.PERIOD: parse_period,
+}
+
+
+def _check_duplicates_across_sheets(tables: list[ValidTable], file_name: str, findings: list[Finding]) -> None:
+    """The same unit and month on two hotline sheets of one file is as much a duplicate as on one."""
+    seen: dict[tuple[str, int], tuple[str, int]] = {}
+    by_kind = defaultdict(list)
+    for table in tables:
+        by_kind[table.kind.key].append(table)
+    if len(by_kind["hotline"]) < 2:
+        return
+    for table in by_kind["hotline"]:
+        for unit, month, row in zip(table.frame["unit"], table.frame["month"], table.frame["row"]):
+            if unit is None or month is None:
+                continue
+            key = (unit, int(month))
+            if key in seen and seen[key][0] != table.sheet:
+                findings.append(
+                    Finding(
+                        Level.ERROR,
+                        file_name,
+                        f"同一单位同一月份在工作表「{seen[key][0]}」第{seen[key][1]}行已出现。",
+                        sheet=table.sheet,
+                        row=int(row),
+                    )
+                )
+            seen.setdefault(key, (table.sheet, int(row)))

@@ -1,0 +1,330 @@
+"""Cell values as offices write them → numbers, rates, dates, months and periods (spec §2).
+
+Every parser takes one raw cell (str, int, float, bool, date, datetime or None) and
+returns the typed value, ``None`` for an empty cell, or raises ``BadValue`` whose
+message tells the person filling the return what to write instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+EMPTY_MARKS = frozenset({"", "-", "—", "——", "/", "／", "无", "空", "null", "none", "nan", "n/a"})
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Excel serial numbers of 1990-01-01 and 2100-01-01: a plausible date typed as a number.
+_SERIAL_RANGE = (32874, 73051)
+
+_NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE][+-]?\d+)?\s*([^\d\s]*)$")
+# What may follow a count: 「812人次」, 「3期」, 「12节」.
+_COUNT_SUFFIXES = frozenset(
+    {"", "人次", "人", "次", "期", "节", "场", "场次", "件", "个", "项", "条", "课时", "名", "位", "万人次"}
+)
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read as its column requires; the message says how to fix it."""
+
+
+def clean_text(value: object) -> str:
+    """A cell as text: full-width folded to half-width, outer spaces trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def is_empty(value: object) -> bool:
+    return clean_text(value).lower() in EMPTY_MARKS
+
+
+def _number_and_suffix(value: object) -> tuple[float, str] | None:
+    if value is None or isinstance(value, bool):
+        return None if value is None else (float(value), "")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return float(value), ""
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        raise BadValue("这里应填数字，不是日期。")
+    text = clean_text(value)
+    if text.lower() in EMPTY_MARKS:
+        return None
+    text = _THOUSANDS.sub("", text).replace(" ", "")
+    match = _NUMBER.match(text)
+    if not match:
+        raise BadValue("无法识别为数字，请只填写数字，如 1234。")
+    number = float(match.group(0)[: len(match.group(0)) - len(match.group(2))])
+    return number, match.group(2)
+
+
+def parse_count(value: object) -> int | None:
+    """A whole number: 1234, 「1,234」, full-width 「８１２」, 「812人次」; 3.0 is 3, 3.5 is an error."""
+    parsed = _number_and_suffix(value)
+    if parsed is None:
+        return None
+    number, suffix = parsed
+    if suffix not in _COUNT_SUFFIXES:
+        raise BadValue("无法识别为整数，请只填写数字，如 812。")
+    if suffix == "万人次":
+        number *= 10_000
+    if not math.isfinite(number) or abs(number - round(number)) > 1e-9:
+        raise BadValue("应为整数，请不要填写小数。")
+    return round(number)
+
+
+def parse_number(value: object) -> float | None:
+    """Any real number, with thousands separators, full-width digits, a trailing unit or %."""
+    parsed = _number_and_suffix(value)
+    if parsed is None:
+        return None
+    number, suffix = parsed
+    if not math.isfinite(number):
+        raise BadValue("无法识别为数字，请只填写数字。")
+    if suffix == "%":
+        return number
+    if suffix and any(ch.isdigit() for ch in suffix):
+        raise BadValue("无法识别为数字，请只填写数字。")
+    return number
+
+
+@dataclass(frozen=True)
+class RawRate:
+    number: float
+    percent_sign: bool  # 「93.72%」 is a percentage whatever the rest of the column says
+
+
+def parse_rate(value: object) -> RawRate | None:
+    """A rate as written; the column decides afterwards whether bare numbers are fractions or percentages."""
+    parsed = _number_and_suffix(value)
+    if parsed is None:
+        return None
+    number, suffix = parsed
+    if suffix not in ("", "%"):
+        raise BadValue("无法识别为比率，请填写如 0.9372、93.72 或 93.72%。")
+    if not math.isfinite(number):
+        raise BadValue("无法识别为比率，请填写如 0.9372、93.72 或 93.72%。")
+    return RawRate(number, suffix == "%")
+
+
+def rate_column_is_fractions(rates: list[RawRate | None]) -> bool:
+    """Spec §2: a rate column whose values are all ≤ 1 is read as fractions, otherwise as percentages."""
+    bare = [r.number for r in rates if r is not None and not r.percent_sign]
+    return all(abs(n) <= 1 for n in bare)
+
+
+def rate_as_fraction(rate: RawRate, column_is_fractions: bool) -> float:
+    fraction = rate.number / 100 if rate.percent_sign or not column_is_fractions else rate.number
+    if fraction < 0 or fraction > 1 + 1e-12:
+        raise BadValue("比率应在0%到100%之间，请检查是否多写了位数或把百分数和小数混用。")
+    return min(fraction, 1.0)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_MONTH_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?(?:份)?$"),
+    re.compile(r"^(\d{4})(\d{2})$"),
+)
+_DATE_HINT = "请填写日期，如 2025-03-15、2025/3/15、2025.03.15 或 2025年3月15日。"
+_MONTH_HINT = "请填写月份，如 2025-03、2025年3月 或 202503。"
+
+
+def _serial_to_date(number: float) -> dt.date | None:
+    if _SERIAL_RANGE[0] <= number <= _SERIAL_RANGE[1]:
+        return EXCEL_EPOCH + dt.timedelta(days=int(number))
+    return None
+
+
+def _checked_date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise BadValue(f"没有这一天（{year}年{month}月{day}日），{_DATE_HINT}") from None
+
+
+def parse_date(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            return parse_date(str(int(value)))
+        serial = _serial_to_date(float(value))
+        if serial is None:
+            raise BadValue(_DATE_HINT)
+        return serial
+    text = clean_text(value)
+    if text.lower() in EMPTY_MARKS:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return _checked_date(year, month, day)
+    if re.fullmatch(r"\d+(?:\.0+)?", text):
+        serial = _serial_to_date(float(text))
+        if serial is not None:
+            return serial
+    raise BadValue(_DATE_HINT)
+
+
+def month_number(year: int, month: int) -> int:
+    """Months as yyyymm integers: 202503. They sort and compare as months do."""
+    if not 1 <= month <= 12:
+        raise BadValue(f"月份应在1到12之间，{_MONTH_HINT}")
+    if not 1900 <= year <= 2100:
+        raise BadValue(f"年份不对，{_MONTH_HINT}")
+    return year * 100 + month
+
+
+def parse_month(value: object) -> int | None:
+    """「2025-03」, 「2025年3月」, 「202503」 or any date in that month → 202503."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return month_number(value.year, value.month)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        if float(value).is_integer() and 190001 <= value <= 210012:
+            return parse_month(str(int(value)))
+        try:
+            date = parse_date(value)
+        except BadValue:
+            raise BadValue(_MONTH_HINT) from None
+        return None if date is None else month_number(date.year, date.month)
+    text = clean_text(value)
+    if text.lower() in EMPTY_MARKS:
+        return None
+    for pattern in _MONTH_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return month_number(int(match.group(1)), int(match.group(2)))
+    try:
+        date = parse_date(text)
+    except BadValue:
+        raise BadValue(_MONTH_HINT) from None
+    return None if date is None else month_number(date.year, date.month)
+
+
+def add_months(month: int, count: int) -> int:
+    index = (month // 100) * 12 + (month % 100 - 1) + count
+    return (index // 12) * 100 + index % 12 + 1
+
+
+def months_between(first: int, last: int) -> list[int]:
+    months, current = [], first
+    while current <= last:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def month_label(month: int) -> str:
+    return f"{month // 100}-{month % 100:02d}"
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A span of whole months, both ends included."""
+
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        y1, m1, y2, m2 = self.start // 100, self.start % 100, self.end // 100, self.end % 100
+        if self.start == self.end:
+            return f"{y1}年{m1}月"
+        if y1 == y2 and m1 == 1 and m2 == 12:
+            return f"{y1}年"
+        if y1 == y2 and m1 % 3 == 1 and m2 == m1 + 2:
+            return f"{y1}年第{'一二三四'[m1 // 3]}季度"
+        if y1 == y2:
+            return f"{y1}年{m1}-{m2}月"
+        return f"{y1}年{m1}月-{y2}年{m2}月"
+
+    def contains(self, month: int) -> bool:
+        return self.start <= month <= self.end
+
+    def overlaps(self, other: Period) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    @classmethod
+    def spanning(cls, months: list[int]) -> Period:
+        return cls(min(months), max(months))
+
+
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_PERIOD_HINT = "请填写报送期间，如 2025年10月、2025年第三季度、2025年 或 2025年1-10月。"
+_RANGE_DASH = r"\s*(?:-|~|至|到|—|–)\s*"
+
+
+def parse_period(value: object) -> Period | None:
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        month = month_number(value.year, value.month)
+        return Period(month, month)
+    text = clean_text(value).replace("—", "-").replace("–", "-")
+    if text.lower() in EMPTY_MARKS:
+        return None
+    text = re.sub(r"\s+", "", text)
+    if match := re.fullmatch(r"(\d{4})年?(?:度|全年)?", text):
+        year = int(match.group(1))
+        return Period(month_number(year, 1), month_number(year, 12))
+    if match := re.fullmatch(r"(\d{4})年?第?([一二三四1-4])季度?", text) or re.fullmatch(
+        r"(\d{4})[-年]?Q([1-4])", text
+    ):
+        year, quarter = int(match.group(1)), _QUARTERS[match.group(2)]
+        return Period(month_number(year, quarter * 3 - 2), month_number(year, quarter * 3))
+    if match := re.fullmatch(rf"(\d{{4}})年(\d{{1,2}})月?{_RANGE_DASH}(\d{{1,2}})月份?", text):
+        year = int(match.group(1))
+        first, last = month_number(year, int(match.group(2))), month_number(year, int(match.group(3)))
+        if first > last:
+            raise BadValue(f"起始月份晚于结束月份。{_PERIOD_HINT}")
+        return Period(first, last)
+    if match := re.fullmatch(rf"(.+?){_RANGE_DASH}(.+)", text):
+        try:
+            first, last = parse_month(match.group(1)), parse_month(match.group(2))
+        except BadValue:
+            first = last = None
+        if first and last:
+            if first > last:
+                raise BadValue(f"起始月份晚于结束月份。{_PERIOD_HINT}")
+            return Period(first, last)
+    try:
+        month = parse_month(text)
+    except BadValue:
+        raise BadValue(_PERIOD_HINT) from None
+    return None if month is None else Period(month, month)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
