@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("submission", type=int)
     restore.set_defaults(run=run_restore)
 
+    docs = commands.add_parser("docs", help="按报表规范重写 docs/填报说明.md 的生成部分")
+    docs.set_defaults(run=run_docs)
+
     delete = with_db(commands.add_parser("delete", help="撤销某次报送（文件和记录保留在历史中）"))
     delete.add_argument("submission", type=int)
     delete.set_defaults(run=run_delete)
@@ -280,6 +283,20 @@ def run_restore(args: argparse.Namespace) -> int:
 def run_delete(args: argparse.Namespace) -> int:
     Store(args.db).delete(args.submission)
     print(f"报送 #{args.submission} 已撤销。")
+    return 0
+
+
+DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "填报说明.md"
+
+
+def run_docs(_args: argparse.Namespace) -> int:
+    from lingyi.instructions import DOC_BEGIN, DOC_END, contract_markdown
+
+    text = DOCS_FILE.read_text(encoding="utf-8")
+    head, _, rest = text.partition(DOC_BEGIN)
+    _, _, tail = rest.partition(DOC_END)
+    DOCS_FILE.write_text(f"{head}{DOC_BEGIN}\n\n{contract_markdown()}\n{DOC_END}{tail}", encoding="utf-8")
+    print(f"已更新 {DOCS_FILE}")
     return 0
 
 

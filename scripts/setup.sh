@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs in ./.venv. Usage: scripts/setup.sh [--dev]
+#   --dev  also the test tools, and the system packages the tests use (Chromium, CJK fonts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python() {
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+      "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+PYTHON=$(find_python) || { echo "需要 Python 3.11 或更新版本 (Python 3.11+ is required)" >&2; exit 1; }
+
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+if [ "${1:-}" = "--dev" ]; then
+  .venv/bin/python -m pip install --quiet -r requirements-dev.txt
+else
+  .venv/bin/python -m pip install --quiet -r requirements.txt
+fi
+
+# System packages for the browser tests and for rendering Chinese: installed only where missing.
+need_system_packages() {
+  [ "${1:-}" = "--dev" ] || return 1
+  command -v chromium >/dev/null 2>&1 || return 0
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || return 0
+  return 1
+}
+if need_system_packages "${1:-}"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "安装 Chromium 与中文字体 (installing chromium and fonts-noto-cjk) …"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  else
+    echo "请安装 chromium 与 fonts-noto-cjk（需要 root）；浏览器测试将无法运行。" >&2
+  fi
+fi
