@@ -1,0 +1,1 @@
+"""Deterministic sample returns and the script that makes them (see README.md)."""
