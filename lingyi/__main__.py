@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +28,13 @@ class ArgumentProblem(Exception):
     """Bad arguments: exit code 2."""
 
 
+def _store(args: argparse.Namespace) -> Store:
+    """The store of ``--db`` (or the environment), opened once per command and closed by ``main``."""
+    if getattr(args, "store", None) is None:
+        args.store = Store(args.db)
+    return args.store
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -43,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"程序内部错误（{type(exc).__name__}: {exc}）。设置 LINGYI_DEBUG=1 可查看详细信息。", file=sys.stderr)
         return 1
+    finally:
+        if getattr(args, "store", None) is not None:
+            args.store.close()  # main() may run many times in one process (scripts, tests)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def natural_key(path: Path) -> list[object]:
+    """「截至2025年6月」 before 「截至2025年10月」: numbers in names compare as numbers, so later returns load later."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
+
+
 def expand(paths: Iterable[str]) -> list[Path]:
     """Files as given, and the return files inside each folder, in name order."""
     found: list[Path] = []
@@ -102,7 +118,7 @@ def expand(paths: Iterable[str]) -> list[Path]:
         if path.is_dir():
             found.extend(
                 p
-                for p in sorted(path.rglob("*"))
+                for p in sorted(path.rglob("*"), key=natural_key)
                 if p.is_file() and p.suffix.lower() in ACCEPTED_SUFFIXES and not p.name.startswith(("~$", "."))
             )
         elif path.is_file():
@@ -120,7 +136,7 @@ def run_ingest(args: argparse.Namespace) -> int:
         except BadValue as exc:
             raise ArgumentProblem(f"--period {args.period}：{exc}") from None
     files = expand(args.files)
-    store = Store(args.db)
+    store = _store(args)
     registry = store.registry()
     results = []
     for path in files:
@@ -139,7 +155,9 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 def _result_line(result: IngestResult) -> str:
     counts = "、".join(f"{kind} {rows:,}行" for kind, rows in result.counts.items())
-    parts = [f"{result.outcome.value:<9} {result.file}", OUTCOME_LABELS[result.outcome]]
+    # Spec §6 names three outcomes; a --dry-run file that would be stored is "accepted", its label says 试运行.
+    word = Outcome.ACCEPTED if result.outcome is Outcome.CHECKED else result.outcome
+    parts = [f"{word.value:<9} {result.file}", OUTCOME_LABELS[result.outcome]]
     if counts and result.outcome is not Outcome.UNCHANGED:
         parts.append(counts)
     if result.errors:
@@ -191,7 +209,7 @@ def _scope_from(args: argparse.Namespace, store: Store):
 def run_summary(args: argparse.Namespace) -> int:
     from lingyi import metrics
 
-    store = Store(args.db)
+    store = _store(args)
     dataset, scope = _scope_from(args, store)
     figures = metrics.summary(dataset, scope)
     if args.json:
@@ -235,7 +253,7 @@ def _summary_text(s: dict) -> str:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = _store(args)
     print(f"数据库已就绪：{store.url}")
     if not args.sample:
         return 0
@@ -258,7 +276,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_history(args: argparse.Namespace) -> int:
-    store = Store(args.db)
+    store = _store(args)
     history = store.history()
     if args.unit:
         history = history[history["unit"] == store.registry().resolve(args.unit).name]
@@ -275,13 +293,13 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    Store(args.db).restore(args.submission)
+    _store(args).restore(args.submission)
     print(f"报送 #{args.submission} 已恢复为当前版本。")
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    Store(args.db).delete(args.submission)
+    _store(args).delete(args.submission)
     print(f"报送 #{args.submission} 已撤销。")
     return 0
 

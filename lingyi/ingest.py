@@ -7,12 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import pandas as pd
+
 from lingyi.errors import FileRejected, Finding, Level
+from lingyi.outliers import outlier_findings
 from lingyi.reading import read_file
 from lingyi.registry import Registry
 from lingyi.store import NewSubmission, Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
-from lingyi.values import Period, add_months, month_label, month_number
+from lingyi.values import Period, add_months, month_label
 
 
 class Outcome(StrEnum):
@@ -66,6 +69,7 @@ def check_file(
     validated = validate(read, registry, period=period, default_unit=default_unit)
     if store is not None and validated.ok:
         validated.findings.extend(_prior_year_conflicts(validated, store))
+    validated.findings.extend(outlier_findings(validated, store))
     return validated
 
 
@@ -82,7 +86,7 @@ def ingest_file(
 ) -> IngestResult:
     registry = registry or store.registry()
     known = store.file_by_hash(sha256(data))
-    if known is not None and store.file_is_current(known["id"]):
+    if known is not None and store.file_is_live(known["id"]):
         return IngestResult(
             name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。"
         )
@@ -97,7 +101,7 @@ def ingest_file(
     result.submission_ids = store.save_file(data, validated.name, submissions, validated.headcount, user=user)
     result.outcome = Outcome.ACCEPTED
     if known is not None:
-        result.message = "此前入库的同一文件已恢复为当前版本。"
+        result.message = "此前撤销的同一文件已重新入库。"
     return result
 
 
@@ -110,15 +114,10 @@ def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
     for kind, kind_tables in by_kind.items():
         period = Period(min(t.period.start for t in kind_tables), max(t.period.end for t in kind_tables))
         declared = all(t.declared for t in kind_tables)
-        rows_by_unit: dict[str, list[dict]] = defaultdict(list)
-        sheets_by_unit: dict[str, list[str]] = defaultdict(list)
-        for table in kind_tables:
-            for record in table.frame.to_dict("records"):
-                rows_by_unit[record["unit"]].append(_store_row(kind, record))
-                if table.sheet not in sheets_by_unit[record["unit"]]:
-                    sheets_by_unit[record["unit"]].append(table.sheet)
-        for unit, rows in rows_by_unit.items():
-            submissions.append(NewSubmission(unit, kind, period, declared, tuple(sheets_by_unit[unit]), rows))
+        frame = _store_frame(kind, pd.concat([t.frame for t in kind_tables], ignore_index=True))
+        for unit, rows in frame.groupby("unit", sort=False):
+            sheets = tuple(dict.fromkeys(rows["sheet"]))
+            submissions.append(NewSubmission(str(unit), kind, period, declared, sheets, rows.reset_index(drop=True)))
     return submissions
 
 
@@ -129,16 +128,19 @@ def problem_key(number: object, description: object, found_date) -> str:
     return f"描述:{description}|{found_date.isoformat() if found_date else ''}"
 
 
-def _store_row(kind: str, record: dict) -> dict:
-    row = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+def _store_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The validated columns as the store's row table has them."""
     if kind == "learning":
-        row["month"] = month_number(row["date"].year, row["date"].month)
+        frame["month"] = [d.year * 100 + d.month for d in frame["date"]]
     elif kind == "problems":
-        row["key"] = problem_key(row["number"], row["description"], row["found_date"])
+        frame["key"] = [
+            problem_key(n, d, f) for n, d, f in zip(frame["number"], frame["description"], frame["found_date"])
+        ]
     elif kind == "indicators":
-        period = row.pop("period")
-        row["period_start"], row["period_end"] = period.start, period.end
-    return row
+        frame["period_start"] = [p.start for p in frame["period"]]
+        frame["period_end"] = [p.end for p in frame["period"]]
+        frame = frame.drop(columns=["period"])
+    return frame
 
 
 _PRIOR_FIELDS = (
@@ -154,7 +156,9 @@ def _prior_year_conflicts(validated: ValidatedFile, store: Store) -> list[Findin
     tables = [t for t in validated.tables if t.kind.key == "hotline"]
     if not tables or not any(t.frame[prev].notna().any() for t in tables for _, prev, _ in _PRIOR_FIELDS):
         return []
-    stored = store.current_rows("hotline")
+    units = sorted({u for t in tables for u in t.frame["unit"] if u is not None})
+    months = sorted({add_months(m, -12) for t in tables for m in t.frame["month"] if m is not None})
+    stored = store.current_hotline(units, months)
     if stored.empty:
         return []
     stored = stored.set_index(["unit", "month"])
@@ -173,6 +177,7 @@ def _prior_year_conflicts(validated: ValidatedFile, store: Store) -> list[Findin
                     continue
                 if abs(float(given) - float(kept)) > 1e-9:
                     shown = (lambda v: f"{v:,.0f}") if this == "appeals" else (lambda v: f"{v * 100:.2f}%")
+                    letter, header = table.headers.get(prev, (None, f"上年同期{label}"))
                     findings.append(
                         Finding(
                             Level.WARNING,
@@ -181,7 +186,8 @@ def _prior_year_conflicts(validated: ValidatedFile, store: Store) -> list[Findin
                             f"{shown(kept)}；同比按系统中的数据计算。",
                             sheet=table.sheet,
                             row=int(record["row"]),
-                            column_name=f"上年同期{label}",
+                            column=letter,
+                            column_name=header,
                             value=shown(given),
                         )
                     )

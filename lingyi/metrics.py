@@ -497,3 +497,138 @@ def summary(ds: Dataset, scope: Scope) -> dict:
             "by_problem_type": closure_json(problems_by(ds, scope, "problem_type"), "problem_type"),
         },
     }
+
+
+# -- for the pages: unit scores, indicator totals, one unit against its category -------------------------------
+
+# The one figure each theme ranks units by (a column of the frame ``unit_scores`` returns).
+UNIT_SCORES = {
+    "learning": "per_head",  # 人均参与人次: units without a known 在职人数 are not ranked
+    "hotline": "satisfaction_rate",
+    "problems": "closure_rate",
+    "indicators": "mean_completion",
+}
+
+
+def _unit_indicator_completion(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    rows = indicator_rows(ds, scope)
+    grouped = rows.groupby("unit").agg(
+        indicators=("indicator", "size"), met=("met", "sum"), mean_completion=("completion", "mean")
+    )
+    grouped["met"] = grouped["met"].astype("int64")
+    grouped["met_rate"] = grouped["met"] / grouped["indicators"]
+    return grouped
+
+
+def unit_scores(ds: Dataset, scope: Scope, theme: str) -> pd.DataFrame:
+    """Every unit in scope with a score on ``theme`` (see ``UNIT_SCORES``), best first; unscored units left out."""
+    column = UNIT_SCORES[theme]
+    if theme == "learning":
+        frame = learning_by(ds, scope, "unit")
+    elif theme == "hotline":
+        frame = hotline_by(ds, scope, "unit")
+    elif theme == "problems":
+        frame = problems_by(ds, scope, "unit")
+    else:
+        units = scoped_units(ds, scope)
+        completion = _unit_indicator_completion(ds, scope)["mean_completion"]
+        frame = units.assign(mean_completion=units["unit"].map(completion))
+    frame = frame[["unit", "short_name", "category", column]].copy()
+    frame[column] = pd.to_numeric(frame[column].astype("Float64"), errors="coerce").astype(float)
+    frame = frame[frame[column].notna()]
+    return frame.sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
+
+
+def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Indicators reported and met, 达标率 and mean completion: 共性指标, 个性指标 and 全部."""
+    rows = indicator_rows(ds, scope)
+    records = []
+    for name, part in (*((t, rows[rows["indicator_type"] == t]) for t in ("共性指标", "个性指标")), ("全部", rows)):
+        met = int(part["met"].sum()) if len(part) else 0
+        completion = part["completion"].mean() if len(part) else None
+        records.append(
+            {
+                "indicator_type": name,
+                "indicators": len(part),
+                "met": met,
+                "met_rate": _ratio(met, len(part)),
+                "mean_completion": None if completion is None or pd.isna(completion) else float(completion),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+# The measures of the unit profile, per theme, in the order they are shown.
+PROFILE_MEASURES = {
+    "learning": ("activities", "person_times", "per_head"),
+    "hotline": ("appeals", "appeals_yoy", "first_time_rate", "resolution_rate", "satisfaction_rate"),
+    "problems": ("found", "resolved", "closure_rate"),
+    "indicators": ("mean_completion", "met_rate"),
+}
+
+
+def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
+    """One unit on every theme beside its category's average, for the months of ``scope`` (its filters ignored).
+
+    The category's average of a count (activities, 诉求量, problems found …) is the mean over the category's
+    units that have data on that theme; a rate or a per-head figure is the category's own, weighted as
+    everywhere else (a hotline rate by 诉求量, per head as Σ参与人次 ÷ Σ在职人数, 化解率 as Σ化解 ÷ Σ发现).
+    Columns: theme, measure, unit_value, category_value (NaN where there is nothing to show).
+    """
+    category = str(ds.units.loc[ds.units["unit"] == unit, "category"].iloc[0])
+    mine = Scope(scope.year, scope.through, units=(unit,))
+    theirs = Scope(scope.year, scope.through, categories=(category,))
+    values: dict[str, tuple[object, object]] = {}
+
+    learning_units = learning_by(ds, theirs, "unit")
+    learning_mine = learning_units[learning_units["unit"] == unit].iloc[0]
+    active = learning_units[learning_units["activities"] > 0]
+    known = learning_units[learning_units["headcount"].notna()]
+    for measure in ("activities", "person_times"):
+        values[measure] = (learning_mine[measure], active[measure].mean() if len(active) else None)
+    values["per_head"] = (
+        learning_mine["per_head"],
+        _ratio(float(known["person_times"].sum()), float(known["headcount"].sum())),
+    )
+
+    hotline_units = hotline_by(ds, theirs, "unit")
+    hotline_mine = hotline_units[hotline_units["unit"] == unit].iloc[0]
+    hotline_category = hotline_totals(ds, theirs)
+    reporting = hotline_units[hotline_units["has_current"]]
+    values["appeals"] = (
+        hotline_mine["appeals"] if hotline_mine["has_current"] else None,
+        reporting["appeals"].mean() if len(reporting) else None,
+    )
+    for measure in ("appeals_yoy", *RATES):
+        values[measure] = (hotline_mine[measure], hotline_category[measure])
+
+    problem_units = problems_by(ds, theirs, "unit")
+    problem_mine = problem_units[problem_units["unit"] == unit].iloc[0]
+    screened = problem_units[problem_units["found"] > 0]
+    problems_category = problem_totals(ds, theirs)
+    for measure in ("found", "resolved"):
+        values[measure] = (problem_mine[measure], screened[measure].mean() if len(screened) else None)
+    values["closure_rate"] = (problem_mine["closure_rate"], problems_category["closure_rate"])
+
+    completion = _unit_indicator_completion(ds, theirs)
+    totals = indicator_totals(ds, theirs).set_index("indicator_type").loc["全部"]
+    for measure in ("mean_completion", "met_rate"):
+        values[measure] = (completion[measure].get(unit), totals[measure])
+
+    records = [
+        {"theme": theme, "measure": measure, "unit_value": values[measure][0], "category_value": values[measure][1]}
+        for theme, measures in PROFILE_MEASURES.items()
+        for measure in measures
+    ]
+    frame = pd.DataFrame(records)
+    for column in ("unit_value", "category_value"):
+        frame[column] = pd.to_numeric(frame[column].astype(object).where(frame[column].notna()), errors="coerce")
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def units_below_target(ds: Dataset, scope: Scope, target: float = CLOSURE_TARGET) -> pd.DataFrame:
+    """Units in scope that found problems and resolved fewer than ``target`` of them, lowest 化解率 first."""
+    frame = problems_by(ds, scope, "unit")
+    below = frame[(frame["found"] > 0) & (frame["closure_rate"] < target).fillna(False)]
+    return below.sort_values(["closure_rate", "found"], ascending=[True, False]).reset_index(drop=True)

@@ -436,6 +436,10 @@ def _fill_merged_units(table: RawTable, merged: list) -> None:
                 cells[unit.index] = top[unit.index]
 
 
+_NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,12}[:：]")
+_SEAL = re.compile(r"[(（]\s*盖\s*章\s*[)）]$")
+
+
 def _info_from_line(cells: list) -> dict[str, str]:
     """「填报单位：临沂市民政局    报送期间：2025年10月」, in one cell or spread over several."""
     text = "  ".join(str(c).strip() for c in cells if not _blank(c))
@@ -446,7 +450,9 @@ def _info_from_line(cells: list) -> dict[str, str]:
     # split() yields [before, key1, value1, key2, value2, …]
     for label, value in zip(pieces[1::2], pieces[2::2]):
         key = _INFO_KEY_NAMES.get(label)
-        value = value.strip().strip("，,;；")
+        # Another 「标签：」 on the line (单位：人次, 统计时间：…) ends the value; so does a trailing （盖章）.
+        value = _NEXT_LABEL.split(value, maxsplit=1)[0]
+        value = _SEAL.sub("", value.strip()).strip().strip("，,;；")
         if key and value and key not in found:
             found[key] = value
     return found

@@ -48,9 +48,11 @@ class Registry:
         self.units = units
         self.by_name = {unit.name: unit for unit in units}
         self._index: dict[str, Unit] = {}
+        self._written: dict[str, str] = {}  # normalised name → the name as the registry writes it
         for unit in units:
             for name in (unit.name, unit.short_name, *unit.aliases):
                 self._index.setdefault(normalise(name), unit)
+                self._written.setdefault(normalise(name), name)
 
     def __len__(self) -> int:
         return len(self.units)
@@ -65,19 +67,24 @@ class Registry:
         return unit
 
     def suggest(self, name: object, limit: int = 3) -> list[str]:
-        """The closest registry units, as labels, for a name that did not match."""
+        """The closest registry units for a name that did not match, one per unit.
+
+        Each is the registry name closest to what was written, with the full name beside it
+        (「市人社局（临沂市人力资源和社会保障局）」, spec §1); a full name stands alone.
+        """
         query = normalise(name)
         if not query:
             return []
         keys = list(self._index)
-        found: list[str] = []
+        found: dict[str, str] = {}
         for key, _score, _ in process.extract(query, keys, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=50):
-            label = self._index[key].label
-            if label not in found:
-                found.append(label)
+            unit = self._index[key]
+            if unit.name not in found:
+                written = self._written[key]
+                found[unit.name] = unit.name if written == unit.name else f"{written}（{unit.name}）"
             if len(found) == limit:
                 break
-        return found
+        return list(found.values())
 
     def units_in(self, categories: list[str] | None = None, names: list[str] | None = None) -> list[Unit]:
         chosen = self.units

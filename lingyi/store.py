@@ -34,6 +34,7 @@ from lingyi.values import Period, months_between
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DATABASE_URL_VARIABLE = "LINGYI_DATABASE_URL"
+WRITE_LOCK_KEY = 20251031
 
 metadata = sa.MetaData()
 
@@ -192,7 +193,7 @@ class NewSubmission:
     period: Period
     declared: bool
     sheets: tuple[str, ...]
-    rows: list[dict]
+    rows: pd.DataFrame  # the row table's columns but id and submission_id
 
 
 class Store:
@@ -202,11 +203,19 @@ class Store:
         self.url = url or default_url()
         try:
             self.engine: Engine = _engine(self.url)
-            self._migrate()
+            try:
+                self._migrate()
+            except BaseException:
+                self.engine.dispose()  # a store that failed to open keeps no connection
+                raise
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"数据库地址无法识别：{self.url}（{exc}）") from None
         except sa.exc.OperationalError as exc:
             raise StoreError(f"无法打开数据库 {self.url}：{exc.orig}") from None
+
+    def close(self) -> None:
+        """Release the database connections; a process that opens many stores closes each it is done with."""
+        self.engine.dispose()
 
     # -- schema ---------------------------------------------------------------------------------------------
 
@@ -229,6 +238,9 @@ class Store:
         """One transaction that either stores all it was given or nothing; bumps the data version."""
         # On SQLite a writer takes the write lock at BEGIN, so two writers queue instead of deadlocking.
         with self.engine.execution_options(immediate=True).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Writers queue on one lock, so the next seq and the replaced versions are decided one at a time.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             version = int(
                 conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar()
             )
@@ -248,28 +260,20 @@ class Store:
             ).first()
         return dict(row._mapping) if row else None
 
-    def file_is_current(self, file_id: int) -> bool:
-        """True when every submission of the file is live and no later one covers the same unit, kind and months."""
+    def file_is_live(self, file_id: int) -> bool:
+        """True while some submission of the file stands (not withdrawn).
+
+        Byte-identical bytes again change nothing (spec §4), even where a later file has since
+        replaced this one: bringing an old version back is what ``restore`` is for. Only a file
+        whose every submission was withdrawn is taken in again when it is uploaded again.
+        """
         with self.engine.connect() as conn:
-            mine = conn.execute(sa.select(submissions_table).where(submissions_table.c.file_id == file_id)).all()
-            if not mine or any(s.deleted for s in mine):
-                return False
-            for s in mine:
-                later = conn.execute(
-                    sa.select(sa.func.count())
-                    .select_from(submissions_table)
-                    .where(
-                        submissions_table.c.unit == s.unit,
-                        submissions_table.c.kind == s.kind,
-                        submissions_table.c.deleted.is_(False),
-                        submissions_table.c.seq > s.seq,
-                        submissions_table.c.period_start <= s.period_end,
-                        submissions_table.c.period_end >= s.period_start,
-                    )
-                ).scalar()
-                if later:
-                    return False
-        return True
+            live = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(submissions_table)
+                .where(submissions_table.c.file_id == file_id, submissions_table.c.deleted.is_(False))
+            ).scalar()
+        return bool(live)
 
     def save_file(
         self,
@@ -311,6 +315,7 @@ class Store:
                     )
                 if old_ids:
                     return old_ids
+            batches: dict[str, list[pd.DataFrame]] = {}
             for offset, sub in enumerate(submissions):
                 sid = conn.execute(
                     submissions_table.insert().values(
@@ -329,10 +334,10 @@ class Store:
                     )
                 ).inserted_primary_key[0]
                 ids.append(sid)
-                if sub.rows:
-                    for row in sub.rows:
-                        row["submission_id"] = sid
-                    conn.execute(ROW_TABLES[sub.kind].insert(), sub.rows)
+                if len(sub.rows):
+                    batches.setdefault(sub.kind, []).append(sub.rows.assign(submission_id=sid))
+            for kind, frames in batches.items():
+                _bulk_insert(conn, ROW_TABLES[kind], pd.concat(frames, ignore_index=True))
             for unit, count in headcounts.items():
                 conn.execute(headcounts_table.insert().values(file_id=file_id, unit=unit, headcount=count))
         return ids
@@ -399,7 +404,8 @@ class Store:
                     "replaced_by",
                 ]
             )
-        frame["replaced_by"] = _replaced_by(frame)
+        # An id or None: a float column would print as 「#2.0」 and its NaN reads as true.
+        frame["replaced_by"] = pd.Series(_replaced_by(frame), index=frame.index, dtype=object)
         return frame
 
     def original(self, file_id: int) -> tuple[str, bytes]:
@@ -438,9 +444,7 @@ class Store:
         subs = self.submissions() if submissions is None else submissions
         subs = subs[subs["kind"] == kind]
         with self.engine.connect() as conn:
-            rows = pd.DataFrame(
-                conn.execute(sa.select(table)).mappings().all(), columns=[c.name for c in table.columns]
-            )
+            rows = _read_all(conn, table)
         rows = rows.merge(subs[["id", "seq", "file_id"]].rename(columns={"id": "submission_id"}), on="submission_id")
         if rows.empty:
             return rows.drop(columns=["seq"])
@@ -456,11 +460,39 @@ class Store:
             rows = rows[rows["seq"] == newest]
         return rows.drop(columns=["seq"]).reset_index(drop=True)
 
-    def stored_hotline(self, units: list[str], months: list[int]) -> dict[tuple[str, int], int]:
-        """Current 诉求量 for the given units and months (to check a return's 上年同期 against)."""
-        rows = self.current_rows("hotline")
-        rows = rows[rows["unit"].isin(units) & rows["month"].isin(months)]
-        return {(u, int(m)): int(a) for u, m, a in zip(rows["unit"], rows["month"], rows["appeals"])}
+    def current_hotline(self, units: list[str], months: list[int]) -> pd.DataFrame:
+        """The current hotline rows of some units and months only (a return's 上年同期 is checked against them)."""
+        table = ROW_TABLES["hotline"]
+        if not units or not months:
+            return pd.DataFrame(columns=[c.name for c in table.columns])
+        with self.engine.connect() as conn:
+            subs = pd.DataFrame(
+                conn.execute(
+                    sa.select(
+                        submissions_table.c.id,
+                        submissions_table.c.seq,
+                        submissions_table.c.unit,
+                        submissions_table.c.period_start,
+                        submissions_table.c.period_end,
+                    ).where(
+                        submissions_table.c.kind == "hotline",
+                        submissions_table.c.deleted.is_(False),
+                        submissions_table.c.unit.in_(units),
+                        submissions_table.c.period_start <= max(months),
+                        submissions_table.c.period_end >= min(months),
+                    )
+                ).all(),
+                columns=["id", "seq", "unit", "period_start", "period_end"],
+            )
+            rows = pd.DataFrame(
+                conn.execute(sa.select(table).where(table.c.unit.in_(units), table.c.month.in_(months))).all(),
+                columns=[c.name for c in table.columns],
+            )
+        if rows.empty or subs.empty:
+            return rows.iloc[0:0]
+        owners = _month_owners(subs)
+        rows = rows.merge(owners, on=["unit", "month"])
+        return rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"]).reset_index(drop=True)
 
     def headcounts(self) -> dict[str, int]:
         """The latest 在职人数 each unit declared."""
@@ -532,6 +564,52 @@ def _engine(url: str) -> Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
+    """Insert a frame's rows; on SQLite straight through the driver, which is many times faster for big ledgers."""
+    columns = [c for c in table.columns if c.name != "id"]
+    values = {c.name: [None if _missing(v) else v for v in frame[c.name].tolist()] for c in columns}
+    if conn.dialect.name != "sqlite":
+        names = list(values)
+        conn.execute(table.insert(), [dict(zip(names, row)) for row in zip(*values.values())])
+        return
+    for column in columns:
+        # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
+        if isinstance(column.type, sa.Date):
+            values[column.name] = [None if d is None else d.isoformat() for d in values[column.name]]
+        elif isinstance(column.type, sa.Boolean):
+            values[column.name] = [None if b is None else int(b) for b in values[column.name]]
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(zip(*values.values())))
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def _read_all(conn: Connection, table: sa.Table) -> pd.DataFrame:
+    """A whole row table as a frame, read through the driver's own cursor (SQLAlchemy rows are slow to unpack)."""
+    names = [c.name for c in table.columns]
+    quote = conn.dialect.identifier_preparer.quote
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)}")
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    frame = pd.DataFrame({name: pd.Series(list(column), dtype=object) for name, column in zip(names, columns)})
+    for column in table.columns:
+        if isinstance(column.type, sa.Date):
+            frame[column.name] = pd.to_datetime(frame[column.name], format="ISO8601")
+        elif isinstance(column.type, (sa.Integer, sa.Float)) and column.nullable is False:
+            frame[column.name] = pd.to_numeric(frame[column.name])
+        elif isinstance(column.type, sa.Float):
+            frame[column.name] = pd.to_numeric(frame[column.name]).astype("float64")
+    return frame
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:

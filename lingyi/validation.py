@@ -44,6 +44,8 @@ class ValidTable:
     period: Period
     declared: bool  # the period was declared (报送期间 or --period), not inferred from the rows
     frame: pd.DataFrame  # contract column keys + sheet, row
+    # contract column key → (column letter, header as the file wrote it), to locate later findings
+    headers: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,7 +101,13 @@ def validate(
         if table is not None:
             tables.append(table)
     _check_duplicates_across_sheets(tables, read.name, findings)
+    if read.tables and not any(len(t.frame) for t in tables) and not any(f.is_error for f in findings):
+        # A template sent back empty: accepting it would store nothing and still say 已入库.
+        findings.append(Finding(Level.ERROR, read.name, _NO_ROWS_MESSAGE))
     return ValidatedFile(read.name, tables, findings, headcount)
+
+
+_NO_ROWS_MESSAGE = "文件中没有数据行：表头下面没有填写任何数据，未入库。请填写数据后再上传。"
 
 
 def _file_unit(
@@ -197,7 +205,8 @@ class _TableCheck:
         frame["row"] = pd.Series(row_numbers, dtype=object)
         if not row_numbers:
             self._finding(Level.NOTICE, "表中没有数据行。")
-        return ValidTable(self.kind, self.raw.sheet, period, declared is not None, frame)
+        headers = {key: (column_letter(found.index), found.header) for key, found in self.raw.columns.items()}
+        return ValidTable(self.kind, self.raw.sheet, period, declared is not None, frame, headers)
 
     def _check_columns(self) -> bool:
         ok = True
@@ -242,8 +251,11 @@ class _TableCheck:
         resolved: dict[str, str | None] = {}
         aliased: Counter[str] = Counter()
         out: list[str | None] = []
+        texts: dict = {}
         for row, cell in zip(row_numbers, cells):
-            text = clean_text(cell)
+            text = texts.get(cell)
+            if text is None:
+                text = texts[cell] = clean_text(cell)
             if not text:
                 if self.file_unit:
                     out.append(self.file_unit)
@@ -279,9 +291,8 @@ class _TableCheck:
         out = []
         for row, cell in zip(row_numbers, cells):
             key = (type(cell), cell)
-            try:
-                value = cache[key]
-            except KeyError:
+            value = cache.get(key, cache)
+            if value is cache:
                 try:
                     value = parser(cell)
                 except BadValue as exc:
@@ -326,26 +337,41 @@ class _TableCheck:
         allowed = {normalise(v): v for v in choices.values}
         aliases = {normalise(k): v for k, v in choices.aliases.items()}
         mapped: Counter[tuple[str, str]] = Counter()
-        out = []
-        for row, cell in zip(row_numbers, cells):
+        empty, unknown = object(), object()
+
+        def choose(cell: object) -> tuple[object, bool]:
+            """(the value, or empty/unknown; whether it came through an alias or the fallback)."""
             text = normalise(clean_text(cell))
             if not text or text.lower() in ("-", "—", "/", "无"):
+                return empty, False
+            if column.key == "stage":
+                text = text.removesuffix("环节")
+            if text in allowed:
+                return allowed[text], False
+            if text in aliases:
+                return aliases[text], True
+            if choices.fallback:
+                return choices.fallback, True
+            return unknown, False
+
+        cache: dict = {}
+        out = []
+        for row, cell in zip(row_numbers, cells):
+            key = (type(cell), cell)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = choose(cell)
+            value, via_alias = found
+            if value is empty:
                 if column.required:
                     self.error(f"「{column.name}」为必填项，请填写：{'、'.join(choices.values)}。", row, column.key)
-                out.append(None)
-                continue
-            stripped = text.removesuffix("环节") if column.key == "stage" else text
-            if stripped in allowed:
-                out.append(allowed[stripped])
-            elif stripped in aliases:
-                mapped[(clean_text(cell), aliases[stripped])] += 1
-                out.append(aliases[stripped])
-            elif choices.fallback:
-                mapped[(clean_text(cell), choices.fallback)] += 1
-                out.append(choices.fallback)
-            else:
+                value = None
+            elif value is unknown:
                 self.error(f"「{column.name}」只能填写：{'、'.join(choices.values)}。", row, column.key, cell)
-                out.append(None)
+                value = None
+            elif via_alias:
+                mapped[(clean_text(cell), value)] += 1
+            out.append(value)
         for (text, value), count in mapped.items():
             if normalise(text) in aliases:
                 message = f"「{text}」按「{value}」统计（共{count}行）。"
@@ -425,8 +451,6 @@ class _TableCheck:
         numbers = values["number"]
         for i, row in enumerate(rows):
             found, resolved, status = values["found_date"][i], values["resolved_date"][i], values["status"][i]
-            if numbers[i] is not None:
-                numbers[i] = clean_text(numbers[i]) or None
             if status == RESOLVED and resolved is None and not self._bad_resolved(row):
                 self.error("整改状态为「已化解」，须填写化解日期。", row, "resolved_date")
             if status is not None and status != RESOLVED and resolved is not None:
@@ -458,7 +482,6 @@ class _TableCheck:
                 )
             else:
                 seen[key] = row
-        values["problem_type"] = [clean_text(t) or None for t in values["problem_type"]]
 
     def _rules_indicators(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
         seen: dict[tuple, int] = {}
@@ -479,7 +502,6 @@ class _TableCheck:
                     self.error(f"同一单位、同一指标、同一统计期间出现两次（另见第{seen[key]}行）。", row, "indicator")
                 else:
                     seen[key] = row
-        values["measure_unit"] = [clean_text(u) or None for u in values["measure_unit"]]
 
     def _bad_resolved(self, row: int) -> bool:
         column = self.raw.columns.get("resolved_date")
@@ -521,7 +543,8 @@ class _TableCheck:
 
 
 _PARSERS = {
-    ValueKind.TEXT: lambda v: clean_text(v) or None,
+    # Free text is kept as the unit wrote it (full-width punctuation and all), only trimmed.
+    ValueKind.TEXT: lambda v: (v.strip() if isinstance(v, str) else clean_text(v)) or None,
     ValueKind.COUNT: parse_count,
     ValueKind.NUMBER: parse_number,
     ValueKind.DATE: parse_date,

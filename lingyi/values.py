@@ -32,6 +32,8 @@ class BadValue(ValueError):
 
 def clean_text(value: object) -> str:
     """A cell as text: full-width folded to half-width, outer spaces trimmed."""
+    if type(value) is str:
+        return unicodedata.normalize("NFKC", value).strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -106,7 +108,10 @@ class RawRate:
 
 def parse_rate(value: object) -> RawRate | None:
     """A rate as written; the column decides afterwards whether bare numbers are fractions or percentages."""
-    parsed = _number_and_suffix(value)
+    try:
+        parsed = _number_and_suffix(value)
+    except BadValue:
+        raise BadValue("无法识别为比率，请填写如 0.9372、93.72 或 93.72%。") from None
     if parsed is None:
         return None
     number, suffix = parsed
@@ -304,11 +309,12 @@ def parse_period(value: object) -> Period | None:
         if first > last:
             raise BadValue(f"起始月份晚于结束月份。{_PERIOD_HINT}")
         return Period(first, last)
-    if match := re.fullmatch(rf"(.+?){_RANGE_DASH}(.+)", text):
+    # 「2024-11至2025-02」: the dash inside a month is no range mark, so try every mark until both sides read.
+    for dash in re.finditer(_RANGE_DASH, text):
         try:
-            first, last = parse_month(match.group(1)), parse_month(match.group(2))
+            first, last = parse_month(text[: dash.start()]), parse_month(text[dash.end() :])
         except BadValue:
-            first = last = None
+            continue
         if first and last:
             if first > last:
                 raise BadValue(f"起始月份晚于结束月份。{_PERIOD_HINT}")

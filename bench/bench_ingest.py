@@ -1,0 +1,156 @@
+"""Ingest benchmarks (issue 2): our ingest beside a bare pandas read of the same files.
+
+    .venv/bin/python -m bench.bench_ingest [--runs 5] [--skip-million]
+
+Cases:
+- all of sample_data/returns into a fresh SQLite store;
+- a generated 200,000-row 问题清单;
+- peak memory of a 1,000,000-row 问题清单 ingest (in a child process, ru_maxrss).
+
+Each timing is the median of several runs. Results go to bench/results/ingest.json and
+the table in bench/README.md is written from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from lingyi.ingest import Outcome, ingest_file
+from lingyi.registry import default_registry
+from lingyi.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_data" / "returns"
+CACHE = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "results"
+PROBLEM_TYPES = ("业务工作", "作风纪律", "服务群众", "党建工作", "安全生产", "其他")
+
+
+def problem_ledger(rows: int) -> Path:
+    """A deterministic 问题清单 of ``rows`` rows, made once and kept in bench/out/."""
+    path = CACHE / f"问题清单_{rows}.xlsx"
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(rows)
+    units = [u.short_name for u in default_registry().units]
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("问题清单")
+    sheet.append(["单位名称", "问题编号", "问题描述", "问题类别", "发现日期", "整改状态", "化解日期", "溯源环节"])
+    start = dt.date(2024, 1, 1)
+    for number in range(rows):
+        found = start + dt.timedelta(days=rng.randrange(600))
+        resolved = rng.random() < 0.9
+        sheet.append(
+            [
+                rng.choice(units),
+                f"P{number:07d}",
+                f"问题描述{rng.randrange(50_000)}",
+                rng.choice(PROBLEM_TYPES),
+                found,
+                "已化解" if resolved else "化解中",
+                found + dt.timedelta(days=rng.randrange(40)) if resolved else None,
+                rng.choice(("点题", "破题", "解题", "验题")),
+            ]
+        )
+    workbook.save(path)
+    return path
+
+
+def sample_files() -> list[Path]:
+    from lingyi.__main__ import expand
+
+    return expand([str(SAMPLE)])
+
+
+def bare_read(paths: list[Path], engine: str) -> None:
+    for path in paths:
+        if path.suffix.lower() == ".csv":
+            data = path.read_bytes()
+            try:
+                pd.read_csv(path, encoding="utf-8-sig")
+            except UnicodeDecodeError:
+                pd.read_csv(path, encoding="gb18030")
+            del data
+        elif engine == "openpyxl" and path.suffix.lower() in (".xls", ".ods"):
+            # openpyxl reads neither; pandas' own readers for them stand in.
+            pd.read_excel(path, sheet_name=None, engine="xlrd" if path.suffix.lower() == ".xls" else "odf")
+        else:
+            pd.read_excel(path, sheet_name=None, engine=engine)
+
+
+def ingest(paths: list[Path]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(f"sqlite:///{folder}/bench.db")
+        registry = store.registry()
+        for path in paths:
+            result = ingest_file(store, path.read_bytes(), path.name, registry=registry)
+            if result.outcome is Outcome.REJECTED:
+                raise SystemExit(f"{path} was rejected: {result.errors[:3]}")
+        store.engine.dispose()
+
+
+def median_seconds(action: Callable[[], None], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory_mb(rows: int) -> float:
+    """Peak resident memory of a child process that ingests a ``rows``-row ledger."""
+    path = problem_ledger(rows)
+    code = (
+        "import resource, sys; from pathlib import Path; from bench.bench_ingest import ingest; "
+        f"ingest([Path({str(path)!r})]); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-million", action="store_true")
+    args = parser.parse_args()
+    results: dict[str, dict[str, float]] = {}
+    cases = {"sample_data": sample_files(), "problems_200k": [problem_ledger(200_000)]}
+    for name, paths in cases.items():
+        runs = args.runs if name == "sample_data" else max(3, args.runs // 2)
+        timings = {
+            "ingest": median_seconds(lambda p=paths: ingest(p), runs),
+            "calamine": median_seconds(lambda p=paths: bare_read(p, "calamine"), runs),
+            "openpyxl": median_seconds(lambda p=paths: bare_read(p, "openpyxl"), max(1, runs // 2)),
+        }
+        timings["files"] = len(paths)
+        timings["runs"] = runs
+        results[name] = timings
+        print(name, json.dumps(timings))
+    if not args.skip_million:
+        results["problems_1m_peak_mb"] = {"peak_mb": peak_memory_mb(1_000_000)}
+        print("1m peak MB", results["problems_1m_peak_mb"])
+    results["machine"] = {"cpus": float(len(__import__("os").sched_getaffinity(0))), "python": sys.version.split()[0]}
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "ingest.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"max rss of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

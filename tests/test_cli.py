@@ -1,0 +1,392 @@
+"""lingyi/__main__.py: ``python -m lingyi ingest|summary|history|restore|delete`` (spec §6)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from factories import (
+    HOTLINE_HEADER,
+    OTHER_UNIT,
+    PROBLEM_HEADER,
+    UNIT,
+    column,
+    csv_bytes,
+    learning_rows,
+    titled,
+    write_csv,
+    write_xlsx,
+)
+
+from lingyi.__main__ import main
+from lingyi.contract import CATEGORIES
+from lingyi.store import Store
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cli(store, capsys):
+    """Run the command line against the test's store: ``cli("ingest", path)`` → (exit code, stdout, stderr)."""
+
+    def cli(*args: object, db: bool = True):
+        argv = [str(a) for a in args]
+        if db:
+            argv += ["--db", store.url]
+        code = main(argv)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return cli
+
+
+def good_file(folder: Path, name: str = "民政局10月.xlsx", *, unit: str = UNIT, people=(100, 50, 30)) -> Path:
+    rows = column(learning_rows(len(people), unit=unit), "参与人次", list(people))
+    return write_xlsx(folder / name, {"学习活动": titled(rows, unit=unit, period="2025年10月")})
+
+
+def bad_file(folder: Path, name: str = "财政局10月.csv") -> Path:
+    return write_csv(folder / name, column(learning_rows(2, unit=OTHER_UNIT), "参与人次", [-5, "很多"]))
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+# -- ingest -------------------------------------------------------------------------------------------------------
+
+
+def test_ingest_of_an_accepted_file_prints_one_line_with_counts_and_exits_0(cli, store, tmp_path):
+    code, out, _ = cli("ingest", good_file(tmp_path))
+    assert code == 0
+    assert lines(out) == [
+        "accepted  民政局10月.xlsx  已入库  学习活动 3行",
+        "共 1 个文件：入库 1，无变化 0，拒收 0。",
+    ]
+    assert len(store.history()) == 1
+
+
+def test_ingest_of_the_same_file_again_says_unchanged_and_exits_0(cli, store, tmp_path):
+    path = good_file(tmp_path)
+    cli("ingest", path)
+    version = store.data_version()
+    code, out, _ = cli("ingest", path)
+    assert code == 0
+    assert (
+        lines(out)[0] == "unchanged 民政局10月.xlsx  无变化  与已入库的文件「民政局10月.xlsx」完全相同，未作任何改动。"
+    )
+    assert lines(out)[-1] == "共 1 个文件：入库 0，无变化 1，拒收 0。"
+    assert store.data_version() == version
+
+
+def test_ingest_with_a_rejected_file_lists_every_error_and_exits_1(cli, store, tmp_path):
+    code, out, _ = cli("ingest", good_file(tmp_path), bad_file(tmp_path))
+    assert code == 1
+    assert lines(out) == [
+        "accepted  民政局10月.xlsx  已入库  学习活动 3行",
+        "rejected  财政局10月.csv  有错误，未入库  学习活动 2行  错误 2",
+        "错误：文件「财政局10月.csv」 工作表「财政局10月」 第2行 I列「参与人次」 值「-5」：应为不小于0的整数。",
+        "错误：文件「财政局10月.csv」 工作表「财政局10月」 第3行 I列「参与人次」 值「很多」：无法识别为数字，请只填写数字，如 1234。",
+        "共 2 个文件：入库 1，无变化 0，拒收 1。",
+    ]
+    assert list(store.history()["unit"]) == [UNIT]
+
+
+def test_ingest_prints_warnings_and_they_do_not_block(cli, tmp_path):
+    rows = column(learning_rows(2), "活动形式", ["读书会", "大讲堂"])
+    code, out, _ = cli("ingest", write_csv(tmp_path / "学习活动.csv", rows))
+    assert code == 0
+    assert lines(out)[0] == "accepted  学习活动.csv  已入库  学习活动 2行  警告 2"
+    assert (
+        "警告：文件「学习活动.csv」 工作表「学习活动」 D列「活动形式」 值「大讲堂」：「大讲堂」按「讲堂」统计（共1行）。"
+        in lines(out)
+    )
+
+
+def test_ingest_dry_run_checks_every_file_and_stores_nothing(cli, store, tmp_path):
+    code, out, _ = cli("ingest", good_file(tmp_path), "--dry-run")
+    assert code == 0
+    assert lines(out)[0] == "accepted  民政局10月.xlsx  可入库（试运行，未入库）  学习活动 3行"
+    assert store.history().empty
+    assert store.data_version() == 0
+    code, out, _ = cli("ingest", bad_file(tmp_path), "--dry-run")
+    assert code == 1
+    assert lines(out)[0].startswith("rejected  财政局10月.csv")
+
+
+def test_ingest_period_overrides_the_files_and_rows_outside_it_are_errors(cli, store, tmp_path):
+    path = write_csv(tmp_path / "学习活动.csv", learning_rows(2, month=202509))
+    code, out, _ = cli("ingest", path, "--period", "2025年10月")
+    assert code == 1
+    assert "活动日期不在报送期间（2025年10月）内。" in out
+    code, out, _ = cli("ingest", path, "--period", "2025年第三季度")
+    assert code == 0
+    history = store.history()
+    assert (history["period_start"][0], history["period_end"][0]) == (202507, 202509)
+
+
+def test_ingest_takes_folders_and_reads_the_return_files_inside_in_natural_order(cli, tmp_path):
+    inbox = tmp_path / "inbox"
+    good_file(inbox, "截至2025年10月.xlsx", people=(5,))
+    write_csv(inbox / "截至2025年6月.csv", learning_rows(1, month=202506, unit=OTHER_UNIT))
+    write_csv(inbox / "补报" / "团市委.csv", learning_rows(1, unit="团市委"))
+    (inbox / "说明.docx").write_bytes(b"not a return")
+    (inbox / "~$截至2025年10月.xlsx").write_bytes(b"an Excel lock file")
+    (inbox / ".hidden.csv").write_bytes(csv_bytes(learning_rows(1)))
+    single = good_file(tmp_path, "单独.xlsx", unit="市财政局")
+    code, out, _ = cli("ingest", inbox, single)
+    assert code == 0
+    assert [line.split()[:2] for line in lines(out)[:-1]] == [
+        ["accepted", "截至2025年6月.csv"],
+        ["accepted", "截至2025年10月.xlsx"],
+        ["accepted", "团市委.csv"],
+        ["accepted", "单独.xlsx"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest", "no-such-file.xlsx"], "参数错误：找不到文件或文件夹：no-such-file.xlsx"),
+        (["ingest", "{good}", "--period", "上个月"], "参数错误：--period 上个月：请填写报送期间"),
+        (
+            ["summary", "--unit", "市人社厅"],
+            "参数错误：名录中没有单位「市人社厅」。您是不是要找：市人社局（临沂市人力资源和社会保障局）",
+        ),
+        (["summary", "--category", "执法监察"], "参数错误：名录中没有单位类别「执法监察」。您是不是要找：执法监督？"),
+        (["summary", "--through", "2025-13"], "参数错误：--through 2025-13：月份应在1到12之间"),
+        (["summary", "--year", "2024", "--through", "2025-10"], "参数错误：--through 2025-10 不在 --year 2024 之内。"),
+        (["restore", "42"], "错误：没有编号为 42 的报送记录。"),
+    ],
+)
+def test_bad_arguments_exit_2_saying_what_is_wrong(cli, store, tmp_path, args, message):
+    argv = [a.replace("{good}", str(good_file(tmp_path))) for a in args]
+    code, _, err = cli(*argv)
+    assert code == 2
+    assert message in err
+    assert store.data_version() == 0
+
+
+@pytest.mark.parametrize("argv", [["ingest"], ["summary", "--year", "twenty"], ["frobnicate"], []])
+def test_unusable_command_lines_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    assert "usage: python -m lingyi" in capsys.readouterr().err
+
+
+def test_database_comes_from_the_environment_without_db(cli, monkeypatch, store, tmp_path):
+    monkeypatch.setenv("LINGYI_DATABASE_URL", store.url)
+    code, _, _ = cli("ingest", good_file(tmp_path), db=False)
+    assert code == 0
+    assert len(store.history()) == 1
+
+
+# -- summary --json ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory) -> str:
+    """A database holding a few returns, shared by the summary tests (which only read)."""
+    folder = tmp_path_factory.mktemp("loaded")
+    url = f"sqlite:///{folder / 'lingyi.db'}"
+    hotline = [HOTLINE_HEADER, [UNIT, "2025-09", 100, "90%", "80%", "95%"], [UNIT, "2025-10", 300, "94%", "88%", "97%"]]
+    hotline_last_year = [
+        HOTLINE_HEADER,
+        [UNIT, "2024-09", 200, "85%", "80%", "90%"],
+        [UNIT, "2024-10", 200, "85%", "80%", "90%"],
+    ]
+    problems = [
+        PROBLEM_HEADER,
+        [UNIT, "1", "指南未更新", "服务群众", "2025-03-01", "已化解", "2025-04-01", "解题"],
+        [UNIT, "2", "台账不全", "服务群众", "2025-05-01", "化解中", None, "破题"],
+        [OTHER_UNIT, "1", "作风问题", "作风纪律", "2025-06-01", "已办结", "2025-09-30", "验题"],
+    ]
+    files = [
+        good_file(folder),
+        good_file(folder, "人社局.xlsx", unit="临沂市人力资源和社会保障局", people=(7,)),
+        write_csv(folder / "热线指标.csv", hotline),
+        write_csv(folder / "热线2024.csv", hotline_last_year),
+        write_csv(folder / "问题清单.csv", problems),
+    ]
+    assert main(["ingest", *map(str, files), "--db", url]) == 0
+    return url
+
+
+@pytest.fixture
+def summary(loaded, capsys):
+    """``summary("--year", "2025")`` → the JSON object ``summary --json`` prints for the loaded database."""
+
+    def summary(*args):
+        capsys.readouterr()
+        code = main(["summary", "--json", *args, "--db", loaded])
+        out, err = capsys.readouterr()
+        assert (code, err) == (0, "")
+        return json.loads(out)
+
+    return summary
+
+
+def test_summary_json_has_the_exact_shape_and_values(summary):
+    zero_learning = {"activities": 0, "sessions": 0, "lectures": 0, "person_times": 0}
+    no_problems = {"found": 0, "resolved": 0, "closure_rate_pct": None}
+    figures = summary("--year", "2025", "--through", "2025-10")
+    activities = [*learning_rows(3)[1:], *learning_rows(1)[1:]]  # what good_file wrote for the two units
+    sessions, lectures = sum(row[6] for row in activities), sum(row[7] for row in activities)
+    assert figures == {
+        "year": 2025,
+        "through": "2025-10",
+        "units": {"registered": 108, "reporting": 3},
+        "learning": {
+            "activities": 4,
+            "sessions": sessions,
+            "lectures": lectures,
+            "person_times": 187,
+            "by_category": {
+                **{c: zero_learning for c in CATEGORIES},
+                "社会服务": {
+                    "activities": 4,
+                    "sessions": sessions,
+                    "lectures": lectures,
+                    "person_times": 187,
+                },
+            },
+        },
+        "hotline": {
+            "appeals": 400,
+            "appeals_prev": 400,
+            "appeals_yoy_pct": 0.0,
+            "first_time_rate_pct": 93.0,
+            "first_time_rate_prev_pct": 85.0,
+            "first_time_rate_pp": 8.0,
+            "resolution_rate_pct": 86.0,
+            "resolution_rate_prev_pct": 80.0,
+            "resolution_rate_pp": 6.0,
+            "satisfaction_rate_pct": 96.5,
+            "satisfaction_rate_prev_pct": 90.0,
+            "satisfaction_rate_pp": 6.5,
+        },
+        "problems": {
+            "units_screened": 2,
+            "found": 3,
+            "resolved": 2,
+            "closure_rate_pct": 66.67,
+            "by_category": {
+                **{c: no_problems for c in CATEGORIES},
+                "社会服务": {"found": 2, "resolved": 1, "closure_rate_pct": 50.0},
+                "经济发展": {"found": 1, "resolved": 1, "closure_rate_pct": 100.0},
+            },
+            "by_problem_type": {
+                "服务群众": {"found": 2, "resolved": 1, "closure_rate_pct": 50.0},
+                "作风纪律": {"found": 1, "resolved": 1, "closure_rate_pct": 100.0},
+            },
+        },
+    }
+    assert list(figures["learning"]["by_category"]) == list(CATEGORIES)
+    assert list(figures["problems"]["by_category"]) == list(CATEGORIES)
+
+
+def test_summary_through_defaults_to_the_latest_month_with_data(summary):
+    figures = summary("--year", "2025")
+    assert figures["through"] == "2025-10"
+    assert summary()["year"] == 2025
+
+
+def test_summary_through_an_earlier_month(summary):
+    figures = summary("--through", "2025-09")
+    assert (figures["year"], figures["through"]) == (2025, "2025-09")
+    assert figures["learning"]["activities"] == 0
+    assert (figures["hotline"]["appeals"], figures["hotline"]["appeals_prev"]) == (100, 200)
+    assert figures["hotline"]["appeals_yoy_pct"] == -50.0
+    assert (figures["problems"]["found"], figures["problems"]["resolved"]) == (3, 2)
+
+
+@pytest.mark.parametrize("name", ["市人社局", "市人力资源社会保障局", " 临沂市人力资源和社会保障局 "])
+def test_summary_unit_takes_any_name_the_registry_matches(summary, name):
+    figures = summary("--year", "2025", "--through", "2025-10", "--unit", name)
+    assert figures["units"] == {"registered": 1, "reporting": 1}
+    assert figures["learning"]["person_times"] == 7
+    assert figures["hotline"]["appeals"] == 0
+    assert figures["hotline"]["first_time_rate_pct"] is None
+
+
+def test_summary_of_several_units_and_of_categories(summary):
+    both = summary("--through", "2025-10", "--unit", "民政局", "--unit", "财政局")
+    assert both["units"] == {"registered": 2, "reporting": 2}
+    assert both["problems"]["found"] == 3
+    economy = summary("--through", "2025-10", "--category", "经济发展")
+    assert economy["units"] == {"registered": 24, "reporting": 1}
+    assert economy["problems"]["by_category"]["经济发展"]["found"] == 1
+    assert economy["problems"]["by_category"]["社会服务"]["found"] == 0
+
+
+def test_summary_of_an_empty_store_is_zeros_and_nulls(cli):
+    code, out, _ = cli("summary", "--json", "--year", "2025", "--through", "2025-10")
+    assert code == 0
+    figures = json.loads(out)
+    assert figures["units"] == {"registered": 108, "reporting": 0}
+    assert figures["hotline"]["appeals_yoy_pct"] is None
+    assert figures["problems"]["closure_rate_pct"] is None
+    assert figures["problems"]["by_problem_type"] == {}
+
+
+def test_summary_without_json_prints_readable_lines(loaded, capsys):
+    code = main(["summary", "--through", "2025-10", "--db", loaded])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert lines(out)[0] == "2025年 截至 2025-10：报送单位 3/108"
+    assert "12345热线诉求量 400（上年同期 400，同比 0.00%）" in out
+    assert "一次性办好率 93.00%（上年同期 85.00%，变化 8.00 个百分点）" in out
+    assert "问题化解：排查单位 2，发现 3，化解 2，化解率 66.67%" in out
+
+
+# -- history, restore, delete ---------------------------------------------------------------------------------------
+
+
+def test_history_restore_and_delete(cli, store, tmp_path):
+    cli("ingest", good_file(tmp_path, "v1.xlsx", people=(10,)))
+    cli("ingest", good_file(tmp_path, "v2.xlsx", people=(20,)))
+    code, out, _ = cli("history")
+    assert code == 0
+    assert [(line.split()[0], line.split()[-1]) for line in lines(out)] == [("#2", "当前"), ("#1", "替代")]
+    assert lines(out)[1].endswith("被 #2 替代")
+    assert "v1.xlsx" in lines(out)[1]
+    assert lines(cli("restore", "1")[1]) == ["报送 #1 已恢复为当前版本。"]
+    assert list(store.current_rows("learning")["person_times"]) == [10]
+    assert lines(cli("delete", "1")[1]) == ["报送 #1 已撤销。"]
+    assert list(store.current_rows("learning")["person_times"]) == [20]
+    (first,) = [line for line in lines(cli("history", "--unit", "民政局")[1]) if line.startswith("#1 ")]
+    assert first.endswith("已撤销")
+
+
+@pytest.mark.parametrize("argv", [["history"], ["summary", "--json"], ["restore", "9"], ["ingest", "{good}"]])
+def test_each_command_closes_the_database_it_opened(store, monkeypatch, capsys, tmp_path, argv):
+    """main() runs many times in one process (scripts, tests): on PostgreSQL an unclosed pool leaks connections."""
+    closed = []
+    monkeypatch.setattr(Store, "close", lambda self: closed.append(self.url) or self.engine.dispose())
+    main([a.replace("{good}", str(good_file(tmp_path))) for a in argv] + ["--db", store.url])
+    assert closed == [store.url]
+
+
+# -- the module entry ---------------------------------------------------------------------------------------------------
+
+
+def test_python_m_lingyi_runs_the_command_line(store, tmp_path):
+    path = good_file(tmp_path)
+    environment = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "lingyi", "ingest", str(path), "--db", store.url],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[0] == "accepted  民政局10月.xlsx  已入库  学习活动 3行"
+    assert len(store.history()) == 1

@@ -1,0 +1,287 @@
+"""lingyi/ingest.py: one file in, stored whole or not at all; replacement, history, unchanged files (spec §4)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from factories import (
+    HOTLINE_HEADER,
+    OTHER_UNIT,
+    PROBLEM_HEADER,
+    UNIT,
+    column,
+    hotline_rows,
+    indicator_rows,
+    learning_rows,
+    problem_rows,
+    titled,
+    write_csv,
+    write_xlsx,
+)
+
+from lingyi.ingest import Outcome, check_file
+from lingyi.values import Period
+
+PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
+
+
+def snapshot(store):
+    """What a user could see change: the history and the data version."""
+    return store.history().to_dict("list"), store.data_version()
+
+
+def current(store, kind, *columns):
+    rows = store.current_rows(kind)
+    return sorted(zip(*(rows[c] for c in columns)))
+
+
+def learning_file(tmp_path, name, person_times, *, unit=UNIT, period="2025年10月", month=202510):
+    rows = column(learning_rows(len(person_times), unit=unit, month=month), "参与人次", person_times)
+    return write_xlsx(tmp_path / name, {"学习活动": titled(rows, unit=unit, period=period)})
+
+
+# -- accepted whole or not at all ---------------------------------------------------------------------------------
+
+
+def test_accepted_file_stores_every_row_with_counts_per_kind(store, submit, tmp_path):
+    path = write_xlsx(
+        tmp_path / "民政局10月.xlsx",
+        {"学习活动": learning_rows(3), "热线指标": hotline_rows((202509, 202510)), "问题清单": problem_rows(2)},
+    )
+    result = submit(path)
+    assert result.outcome is Outcome.ACCEPTED
+    assert result.counts == {"学习活动": 3, "热线指标": 2, "问题清单": 2}
+    assert len(result.submission_ids) == 3
+    assert sorted(store.history()["kind"]) == ["hotline", "learning", "problems"]
+    assert len(store.current_rows("learning")) == 3
+    assert store.data_version() == 1
+
+
+def test_file_with_one_error_stores_nothing(store, submit, tmp_path):
+    submit(learning_file(tmp_path, "earlier.xlsx", [10, 20]))
+    before = snapshot(store)
+    rows = column(learning_rows(50, unit=OTHER_UNIT), "参与人次", [30] * 49 + [-1])
+    path = write_xlsx(tmp_path / "财政局.xlsx", {"学习活动": rows, "热线指标": hotline_rows(units=(OTHER_UNIT,))})
+    result = submit(path)
+    assert result.outcome is Outcome.REJECTED
+    assert result.submission_ids == []
+    assert [(e.sheet, e.row, e.column) for e in result.errors] == [("学习活动", 51, "I")]
+    assert snapshot(store) == before
+    assert current(store, "learning", "unit") == [(UNIT,), (UNIT,)]
+
+
+def test_rejected_file_reports_every_error(submit, tmp_path):
+    rows = column(learning_rows(3), "参与人次", [-1, "x", -3])
+    result = submit(write_csv(tmp_path / "学习活动.csv", rows))
+    assert [(e.row, e.value) for e in result.errors] == [(2, "-1"), (3, "x"), (4, "-3")]
+
+
+def test_consolidated_file_gives_one_submission_per_unit(store, submit, tmp_path):
+    rows = column(learning_rows(4), "单位名称", [UNIT, OTHER_UNIT, UNIT, "团市委"])
+    result = submit(write_csv(tmp_path / "汇总.csv", titled(rows, title="学习活动汇总", period="2025年10月")))
+    assert result.outcome is Outcome.ACCEPTED
+    history = store.history()
+    assert sorted(zip(history["unit"], history["rows"])) == sorted(
+        [(UNIT, 2), (OTHER_UNIT, 1), ("共青团临沂市委员会", 1)]
+    )
+
+
+def test_dry_run_checks_but_stores_nothing(store, submit, tmp_path):
+    before = snapshot(store)
+    result = submit(learning_file(tmp_path, "a.xlsx", [10, 20]), dry_run=True)
+    assert result.outcome is Outcome.CHECKED
+    assert result.counts == {"学习活动": 2}
+    assert snapshot(store) == before
+    assert store.history().empty
+
+
+def test_headcount_of_the_file_unit_is_stored(store, submit, tmp_path):
+    sheets = {"基本信息": [["填报单位", "市民政局"], ["在职人数", 86]], "学习活动": learning_rows(2)}
+    submit(write_xlsx(tmp_path / "a.xlsx", sheets))
+    assert store.headcounts() == {UNIT: 86}
+
+
+def test_accepted_file_is_kept_and_each_row_traces_to_it(store, submit, tmp_path):
+    path = learning_file(tmp_path, "民政局10月.xlsx", [10, 20])
+    submit(path)
+    rows = store.current_rows("learning")
+    (file_id,) = set(rows["file_id"])
+    assert store.original(file_id) == ("民政局10月.xlsx", path.read_bytes())
+    assert sorted(zip(rows["sheet"], rows["row"])) == [("学习活动", 5), ("学习活动", 6)]
+
+
+# -- again for the same unit, kind and period ----------------------------------------------------------------------
+
+
+def test_upload_for_the_same_unit_kind_and_period_replaces_and_keeps_the_earlier_version(store, submit, tmp_path):
+    first = submit(learning_file(tmp_path, "v1.xlsx", [10, 20]))
+    second = submit(learning_file(tmp_path, "v2.xlsx", [5]))
+    assert second.outcome is Outcome.ACCEPTED
+    assert current(store, "learning", "person_times") == [(5,)]
+    history = store.history().set_index("id")
+    assert history.loc[first.submission_ids[0], "replaced_by"] == second.submission_ids[0]
+    assert list(history["file"]) == ["v2.xlsx", "v1.xlsx"]
+
+    store.restore(first.submission_ids[0])
+    assert current(store, "learning", "person_times") == [(10,), (20,)]
+
+
+def test_upload_for_another_period_adds_to_what_is_there(store, submit, tmp_path):
+    submit(learning_file(tmp_path, "sep.xlsx", [10], period="2025年9月", month=202509))
+    submit(learning_file(tmp_path, "oct.xlsx", [20]))
+    assert current(store, "learning", "month", "person_times") == [(202509, 10), (202510, 20)]
+
+
+def test_upload_for_another_unit_leaves_the_first_alone(store, submit, tmp_path):
+    submit(learning_file(tmp_path, "a.xlsx", [10]))
+    submit(learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT))
+    assert current(store, "learning", "unit", "person_times") == sorted([(UNIT, 10), (OTHER_UNIT, 20)])
+
+
+def test_byte_identical_file_is_unchanged_and_says_so(store, submit, tmp_path):
+    path = learning_file(tmp_path, "a.xlsx", [10])
+    submit(path)
+    before = snapshot(store)
+    again = submit(path)
+    assert again.outcome is Outcome.UNCHANGED
+    assert again.message == "与已入库的文件「a.xlsx」完全相同，未作任何改动。"
+    assert snapshot(store) == before
+
+
+def test_byte_identical_file_under_another_name_is_unchanged(store, submit, tmp_path):
+    path = learning_file(tmp_path, "a.xlsx", [10])
+    submit(path)
+    copy = tmp_path / "copy of a.xlsx"
+    copy.write_bytes(path.read_bytes())
+    assert submit(copy).message == "与已入库的文件「a.xlsx」完全相同，未作任何改动。"
+
+
+def test_identical_file_after_it_was_replaced_changes_nothing(store, submit, tmp_path):
+    first = learning_file(tmp_path, "v1.xlsx", [10])
+    submit(first)
+    submit(learning_file(tmp_path, "v2.xlsx", [99]))
+    again = submit(first)
+    assert again.outcome is Outcome.UNCHANGED
+    assert current(store, "learning", "person_times") == [(99,)]
+
+
+def test_identical_file_after_it_was_withdrawn_is_taken_in_again(store, submit, tmp_path):
+    first = learning_file(tmp_path, "v1.xlsx", [10])
+    submit(first)
+    store.delete(int(store.history()["id"].iloc[0]))
+    again = submit(first)
+    assert again.outcome is Outcome.ACCEPTED
+    assert again.message == "此前撤销的同一文件已重新入库。"
+    assert current(store, "learning", "person_times") == [(10,)]
+    assert len(store.history()) == 1  # the same submission brought back, not a copy
+
+
+def test_period_given_by_the_caller_is_the_files_period(store, submit, tmp_path):
+    path = write_csv(tmp_path / "学习活动.csv", learning_rows(2, month=202510))
+    result = submit(path, period=Period(202510, 202512))
+    assert result.outcome is Outcome.ACCEPTED
+    history = store.history()
+    assert (history["period_start"][0], history["period_end"][0]) == (202510, 202512)
+
+
+# -- problems update by key -----------------------------------------------------------------------------------------
+
+
+def ledger(tmp_path, name, *problems, period="2025年10月"):
+    return write_csv(tmp_path / name, titled([PROBLEM_HEADER, *problems], title="问题清单", unit=UNIT, period=period))
+
+
+def test_problem_uploaded_again_by_number_moves_on_and_others_stay(store, submit, tmp_path):
+    submit(
+        ledger(
+            tmp_path,
+            "q3.csv",
+            [UNIT, "MZ-1", "指南未更新", "服务群众", "2025-03-01", "待化解", None, "点题"],
+            [UNIT, "MZ-2", "台账不全", "业务工作", "2025-04-01", "化解中", None, "破题"],
+            period="2025年9月",
+        )
+    )
+    submit(
+        ledger(
+            tmp_path,
+            "q4.csv",
+            [UNIT, "MZ-1", "办事指南未及时更新", "服务群众", "2025-03-01", "已化解", "2025-10-08", "验题"],
+        )
+    )
+    assert current(store, "problems", "number", "description", "status") == [
+        ("MZ-1", "办事指南未及时更新", "已化解"),
+        ("MZ-2", "台账不全", "化解中"),
+    ]
+
+
+def test_problem_without_number_is_known_by_description_and_found_date(store, submit, tmp_path):
+    submit(
+        ledger(
+            tmp_path,
+            "a.csv",
+            [UNIT, None, "窗口服务不规范", "服务群众", "2025-03-01", "待化解", None, None],
+            [UNIT, None, "窗口服务不规范", "服务群众", "2025-05-01", "待化解", None, None],
+        )
+    )
+    submit(
+        ledger(
+            tmp_path, "b.csv", [UNIT, None, "窗口服务不规范", "服务群众", "2025-03-01", "已整改", "2025-10-01", None]
+        )
+    )
+    assert current(store, "problems", "found_date", "status") == [
+        (pd.Timestamp("2025-03-01"), "已化解"),
+        (pd.Timestamp("2025-05-01"), "待化解"),
+    ]
+
+
+# -- 上年同期 -------------------------------------------------------------------------------------------------------
+
+
+def test_prior_year_value_that_differs_from_the_stored_row_is_a_warning_naming_both(store, submit, tmp_path):
+    submit(write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]]))
+    rows = [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "80%", ""]]
+    result = submit(write_csv(tmp_path / "热线指标.csv", rows))
+    assert result.outcome is Outcome.ACCEPTED  # a warning never blocks
+    assert [str(w) for w in result.warnings] == [
+        "警告：文件「热线指标.csv」 工作表「热线指标」 第2行 G列「上年同期诉求量」 值「110」："
+        "上年同期诉求量填报为 110，但系统中 2024-10 的数据为 100；同比按系统中的数据计算。",
+        "警告：文件「热线指标.csv」 工作表「热线指标」 第2行 I列「上年同期问题解决率」 值「80.00%」："
+        "上年同期问题解决率填报为 80.00%，但系统中 2024-10 的数据为 88.00%；同比按系统中的数据计算。",
+    ]
+
+
+def test_prior_year_value_equal_to_the_stored_row_is_no_warning(store, submit, tmp_path):
+    submit(write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]]))
+    rows = [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 100, "90%", "88%", "95%"]]
+    assert submit(write_csv(tmp_path / "热线指标.csv", rows)).warnings == []
+
+
+def test_prior_year_value_without_a_stored_row_is_no_warning(store, submit, tmp_path):
+    rows = [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "80%", "85%"]]
+    result = submit(write_csv(tmp_path / "热线指标.csv", rows))
+    assert result.warnings == []
+    assert current(store, "hotline", "appeals", "appeals_prev") == [(120, 110)]
+
+
+# -- check_file ---------------------------------------------------------------------------------------------------------
+
+
+def test_check_file_of_an_unreadable_file_gives_one_error_naming_it(registry):
+    validated = check_file(b"", "空.xlsx", registry)
+    assert [str(e) for e in validated.errors] == ["错误：文件「空.xlsx」：文件是空的（0 字节），请重新导出后上传。"]
+
+
+@pytest.mark.parametrize(
+    ("sheets", "counts"),
+    [
+        ({"指标完成": indicator_rows()}, {"指标完成": 2}),
+        ({"学习活动": learning_rows(1), "指标完成": indicator_rows()}, {"学习活动": 1, "指标完成": 2}),
+    ],
+)
+def test_indicator_returns_are_stored_per_period(store, submit, tmp_path, sheets, counts):
+    result = submit(write_xlsx(tmp_path / "a.xlsx", sheets))
+    assert result.counts == counts
+    assert current(store, "indicators", "indicator", "period_start", "period_end") == [
+        ("理论学习中心组学习次数", 202501, 202510),
+        ("群众投诉件数", 202501, 202510),
+    ]

@@ -1,0 +1,368 @@
+"""lingyi/metrics.py: the figures of spec §5, worked out by hand from small returns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from factories import (
+    HOTLINE_HEADER,
+    INDICATOR_HEADER,
+    LEARNING_HEADER,
+    OTHER_UNIT,
+    PROBLEM_HEADER,
+    UNIT,
+    write_csv,
+    write_xlsx,
+)
+
+from lingyi import metrics
+from lingyi.contract import CATEGORIES
+from lingyi.ingest import Outcome, ingest_file
+from lingyi.metrics import Scope
+from lingyi.store import Store
+
+PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
+TOTALS = ("activities", "sessions", "lectures", "person_times")
+# UNIT (临沂市民政局) is 社会服务, OTHER_UNIT (临沂市财政局) is 经济发展.
+
+
+def dataset(folder, *files):
+    """The dataset of a store that has accepted each (file name, rows), written as CSV into ``folder``."""
+    store = Store(f"sqlite:///{folder / 'lingyi.db'}")
+    for name, rows in files:
+        path = write_csv(folder / name, rows)
+        result = ingest_file(store, path.read_bytes(), path.name)
+        assert result.outcome is Outcome.ACCEPTED, [str(f) for f in result.errors]
+    loaded = metrics.load(store)
+    store.close()
+    return loaded
+
+
+@pytest.fixture
+def load(tmp_path):
+    return lambda *files: dataset(tmp_path, *files)
+
+
+def activity(unit, date, sessions, lectures, person_times, *, form="讲堂", theme="党的创新理论"):
+    return [None, unit, "学习", form, theme, date, sessions, lectures, person_times, None]
+
+
+LEARNING = [
+    LEARNING_HEADER,
+    activity(UNIT, "2025-10-09", 2, 4, 100),
+    activity(UNIT, "2025-10-20", 1, None, 50, form="专题培训"),  # 节数 defaults to 期数
+    activity(UNIT, "2025-03-02", 1, 2, 30, theme="政策专业知识"),
+    activity(UNIT, "2025-11-05", 5, 5, 999),  # after the month M = 10
+    activity(UNIT, "2024-10-09", 5, 5, 888),  # last year
+    activity(OTHER_UNIT, "2025-05-12", 3, 6, 200, form="研讨交流"),
+]
+
+
+@pytest.fixture(scope="module")
+def learning(tmp_path_factory):
+    # The figures are pure pandas on a loaded dataset: one store serves every test of a fixture.
+    return dataset(tmp_path_factory.mktemp("learning"), ("学习活动.csv", LEARNING))
+
+
+def test_learning_counts_rows_and_sums_sessions_lectures_and_person_times_through_month_m(learning):
+    assert metrics.learning_totals(learning, Scope(2025, 10)) == {
+        "activities": 4,
+        "sessions": 7,
+        "lectures": 13,
+        "person_times": 380,
+    }
+    assert metrics.learning_totals(learning, Scope(2025, 11))["person_times"] == 1379
+    assert metrics.learning_totals(learning, Scope(2024, 12))["person_times"] == 888
+
+
+def test_learning_by_category_lists_all_six_in_order_with_zeros(learning):
+    frame = metrics.learning_by(learning, Scope(2025, 10), "category")
+    assert [str(c) for c in frame["category"]] == list(CATEGORIES)
+    by = frame.set_index(frame["category"].astype(str))
+    assert by.loc["社会服务", list(TOTALS)].tolist() == [3, 4, 7, 180]
+    assert by.loc["经济发展", list(TOTALS)].tolist() == [1, 3, 6, 200]
+    assert by.loc["党政综合", list(TOTALS)].tolist() == [0, 0, 0, 0]
+
+
+def test_learning_by_month_runs_from_january_to_month_m(learning):
+    frame = metrics.learning_by(learning, Scope(2025, 10), "month")
+    assert list(frame["month"]) == list(range(1, 11))
+    assert list(frame["person_times"]) == [0, 0, 30, 0, 200, 0, 0, 0, 0, 150]
+
+
+@pytest.mark.parametrize(
+    ("by", "expected"),
+    [
+        ("form", {"讲堂": 130, "专题培训": 50, "研讨交流": 200}),
+        ("theme", {"党的创新理论": 350, "政策专业知识": 30}),
+    ],
+)
+def test_learning_by_form_and_theme(learning, by, expected):
+    frame = metrics.learning_by(learning, Scope(2025, 10), by)
+    assert dict(zip(frame[by], frame["person_times"])) == expected
+
+
+def test_learning_per_head_is_person_times_over_headcount_where_known(store, submit, tmp_path):
+    sheets = {"基本信息": [["填报单位", UNIT], ["在职人数", 90]], "学习活动": LEARNING}
+    assert submit(write_xlsx(tmp_path / "a.xlsx", sheets)).outcome is Outcome.ACCEPTED
+    frame = metrics.learning_by(metrics.load(store), Scope(2025, 10), "unit").set_index("unit")
+    assert len(frame) == 108
+    assert frame.loc[UNIT, "per_head"] == 2.0  # 180 ÷ 90
+    assert pd.isna(frame.loc[OTHER_UNIT, "per_head"])  # no headcount: no figure, not 0
+    assert frame.loc[OTHER_UNIT, "person_times"] == 200
+
+
+def test_scope_narrows_to_categories_and_units(learning):
+    assert metrics.learning_totals(learning, Scope(2025, 10, categories=("经济发展",)))["person_times"] == 200
+    assert metrics.learning_totals(learning, Scope(2025, 10, units=(UNIT,)))["person_times"] == 180
+    assert metrics.learning_totals(learning, Scope(2025, 10, categories=("国有企业",)))["activities"] == 0
+
+
+# -- 热线 ---------------------------------------------------------------------------------------------------------
+
+HOTLINE_2024 = [
+    HOTLINE_HEADER,
+    [UNIT, "2024-01", 100, 0.80, 0.80, 0.90],
+    [UNIT, "2024-02", 300, 0.90, 0.90, 0.90],
+]
+HOTLINE_2025 = [
+    PRIOR_HEADER,
+    # 民政局's 上年同期 disagrees with the stored 2024 rows: the stored rows win
+    [UNIT, "2025-01", 200, 0.90, 0.95, 0.96, 999, 0.10, 0.10, 0.10],
+    [UNIT, "2025-02", 200, 0.70, 0.85, 0.94, 999, 0.10, 0.10, 0.10],
+    [UNIT, "2025-03", 500, 0.50, 0.50, 0.50, None, None, None, None],
+    # 财政局 has no 2024 rows: its 上年同期 stands in
+    [OTHER_UNIT, "2025-01", 50, 1.00, 0.90, 0.80, 40, 0.50, 0.50, 0.50],
+    [OTHER_UNIT, "2025-02", 150, 0.60, 0.90, 0.80, 60, 1.00, 1.00, 1.00],
+]
+
+
+@pytest.fixture(scope="module")
+def hotline(tmp_path_factory):
+    return dataset(tmp_path_factory.mktemp("hotline"), ("热线2024.csv", HOTLINE_2024), ("热线2025.csv", HOTLINE_2025))
+
+
+def test_hotline_appeals_and_the_same_months_a_year_earlier(hotline):
+    figures = metrics.hotline_totals(hotline, Scope(2025, 2))
+    assert (figures["appeals"], figures["appeals_prev"]) == (600, 500)
+    assert figures["appeals_yoy"] == pytest.approx(0.2)
+
+
+def test_hotline_rate_over_months_and_units_is_weighted_by_appeals(hotline):
+    figures = metrics.hotline_totals(hotline, Scope(2025, 2))
+    assert figures["first_time_rate"] == pytest.approx((200 * 0.9 + 200 * 0.7 + 50 * 1.0 + 150 * 0.6) / 600)
+    assert figures["first_time_rate_prev"] == pytest.approx((100 * 0.8 + 300 * 0.9 + 40 * 0.5 + 60 * 1.0) / 500)
+    assert figures["first_time_rate_change"] == pytest.approx(460 / 600 - 430 / 500)
+
+
+def test_summary_gives_rates_in_percent_and_their_change_in_points(hotline):
+    hot = metrics.summary(hotline, Scope(2025, 2))["hotline"]
+    assert hot == {
+        "appeals": 600,
+        "appeals_prev": 500,
+        "appeals_yoy_pct": 20.0,
+        "first_time_rate_pct": 76.67,
+        "first_time_rate_prev_pct": 86.0,
+        "first_time_rate_pp": -9.33,
+        "resolution_rate_pct": round((200 * 0.95 + 200 * 0.85 + 50 * 0.9 + 150 * 0.9) / 6, 2),
+        "resolution_rate_prev_pct": round((100 * 0.8 + 300 * 0.9 + 40 * 0.5 + 60 * 1.0) / 5, 2),
+        "resolution_rate_pp": round(((200 * 0.95 + 200 * 0.85 + 50 * 0.9 + 150 * 0.9) / 600 - 430 / 500) * 100, 2),
+        "satisfaction_rate_pct": round((200 * 0.96 + 200 * 0.94 + 50 * 0.8 + 150 * 0.8) / 6, 2),
+        "satisfaction_rate_prev_pct": round((100 * 0.9 + 300 * 0.9 + 40 * 0.5 + 60 * 1.0) / 5, 2),
+        "satisfaction_rate_pp": round(((200 * 0.96 + 200 * 0.94 + 50 * 0.8 + 150 * 0.8) / 600 - 440 / 500) * 100, 2),
+    }
+
+
+def test_hotline_through_month_m_only(hotline):
+    assert metrics.hotline_totals(hotline, Scope(2025, 1))["appeals"] == 250
+    assert metrics.hotline_totals(hotline, Scope(2025, 3))["appeals"] == 1100
+
+
+def test_hotline_without_last_year_has_null_changes_not_zero(load):
+    ds = load(("热线.csv", [HOTLINE_HEADER, [UNIT, "2025-01", 100, "90%", "", "80%"]]))
+    hot = metrics.summary(ds, Scope(2025, 1))["hotline"]
+    assert (hot["appeals"], hot["appeals_prev"], hot["appeals_yoy_pct"]) == (100, 0, None)
+    assert (hot["first_time_rate_pct"], hot["first_time_rate_prev_pct"], hot["first_time_rate_pp"]) == (
+        90.0,
+        None,
+        None,
+    )
+    assert hot["resolution_rate_pct"] is None  # no rate reported: null, not 0
+    assert hot["satisfaction_rate_pct"] == 80.0
+
+
+def test_hotline_of_a_year_without_data_is_all_null_or_zero_counts(hotline):
+    hot = metrics.summary(hotline, Scope(2023, 12))["hotline"]
+    assert (hot["appeals"], hot["appeals_prev"]) == (0, 0)
+    figures = {k: v for k, v in hot.items() if k not in ("appeals", "appeals_prev")}
+    assert len(figures) == 10
+    assert [k for k, v in figures.items() if v is not None] == []  # no data: null, never 0
+
+
+def test_rate_of_months_with_no_appeals_cannot_be_weighted(load):
+    ds = load(("热线.csv", [HOTLINE_HEADER, [UNIT, "2025-01", 0, "90%", "90%", "90%"]]))
+    assert metrics.hotline_totals(ds, Scope(2025, 1))["first_time_rate"] is None
+
+
+def test_hotline_by_category_and_month(hotline):
+    by_category = metrics.hotline_by(hotline, Scope(2025, 2), "category").set_index("category")
+    assert list(by_category.index) == list(CATEGORIES)
+    assert by_category.loc["社会服务", "appeals"] == 400
+    assert by_category.loc["经济发展", "appeals_prev"] == 100
+    assert pd.isna(by_category.loc["党政综合", "first_time_rate"])  # no figure, not 0
+    by_month = metrics.hotline_by(hotline, Scope(2025, 2), "month")
+    assert list(zip(by_month["month"], by_month["appeals"], by_month["appeals_prev"])) == [(1, 250, 140), (2, 350, 360)]
+
+
+# -- 问题化解 ------------------------------------------------------------------------------------------------------
+
+PROBLEMS = [
+    PROBLEM_HEADER,
+    [UNIT, "P1", "问题一", "业务工作", "2024-11-05", "已化解", "2025-02-01", "解题"],  # found last year
+    [UNIT, "P2", "问题二", "业务工作", "2025-03-01", "已化解", "2025-07-15", "解题"],  # resolved after June
+    [UNIT, "P3", "问题三", "作风纪律", "2025-05-20", "化解中", None, "破题"],
+    [OTHER_UNIT, "P4", "问题四", None, "2025-06-30", "待化解", None, "点题"],  # found on the last day of June
+    [OTHER_UNIT, "P5", "问题五", "业务工作", "2025-07-01", "待化解", None, "点题"],  # found after June
+    [OTHER_UNIT, "P6", "问题六", "业务工作", "2023-01-01", "已化解", "2023-02-01", "验题"],  # years ago
+]
+
+
+@pytest.fixture(scope="module")
+def problems(tmp_path_factory):
+    return dataset(tmp_path_factory.mktemp("problems"), ("问题清单.csv", PROBLEMS))
+
+
+def test_problems_found_and_resolved_by_the_end_of_month_m_across_all_years(problems):
+    assert metrics.problem_totals(problems, Scope(2025, 6)) == {
+        "units_screened": 2,
+        "found": 5,
+        "resolved": 2,
+        "closure_rate": 0.4,
+    }
+    assert metrics.problem_totals(problems, Scope(2025, 7)) == {
+        "units_screened": 2,
+        "found": 6,
+        "resolved": 3,
+        "closure_rate": 0.5,
+    }
+    assert metrics.problem_totals(problems, Scope(2024, 12))["found"] == 2
+
+
+def test_summary_of_problems_by_category_and_problem_type(problems):
+    figures = metrics.summary(problems, Scope(2025, 6))["problems"]
+    assert (figures["found"], figures["resolved"], figures["closure_rate_pct"], figures["units_screened"]) == (
+        5,
+        2,
+        40.0,
+        2,
+    )
+    assert list(figures["by_category"]) == list(CATEGORIES)
+    assert figures["by_category"]["社会服务"] == {"found": 3, "resolved": 1, "closure_rate_pct": 33.33}
+    assert figures["by_category"]["经济发展"] == {"found": 2, "resolved": 1, "closure_rate_pct": 50.0}
+    assert figures["by_category"]["国有企业"] == {"found": 0, "resolved": 0, "closure_rate_pct": None}
+    assert figures["by_problem_type"] == {
+        "业务工作": {"found": 3, "resolved": 2, "closure_rate_pct": 66.67},
+        "作风纪律": {"found": 1, "resolved": 0, "closure_rate_pct": 0.0},
+        "未分类": {"found": 1, "resolved": 0, "closure_rate_pct": 0.0},
+    }
+
+
+def test_problems_below_the_90_percent_target_are_marked(problems):
+    frame = metrics.problems_by(problems, Scope(2025, 6), "category").set_index("category")
+    assert bool(frame.loc["社会服务", "below_target"]) is True
+    assert pd.isna(frame.loc["国有企业", "closure_rate"])
+
+
+def test_problems_cumulative_month_by_month(problems):
+    frame = metrics.problems_cumulative(problems, Scope(2025, 6))
+    assert list(frame["found"]) == [2, 2, 3, 3, 4, 5]
+    assert list(frame["resolved"]) == [1, 2, 2, 2, 2, 2]
+
+
+def test_open_problems_oldest_first_with_days_open(problems):
+    frame = metrics.open_problems(problems, Scope(2025, 6))
+    assert list(frame["number"]) == ["P2", "P3", "P4"]
+    assert list(frame["days_open"]) == [121, 41, 0]
+    assert list(frame["status_then"]) == ["化解中", "化解中", "待化解"]  # P2 was not yet resolved in June
+
+
+# -- 指标完成 -----------------------------------------------------------------------------------------------------
+
+
+def test_indicator_completion_follows_its_direction(load):
+    rows = [
+        INDICATOR_HEADER,
+        [UNIT, "共性指标", "学习次数", "次", 12, 9, "越高越好", "2025年1-10月"],
+        [UNIT, "个性指标", "投诉件数", "件", 20, 25, "越低越好", "2025年1-10月"],
+        [UNIT, "个性指标", "安全事故", "起", 0, 0, "越低越好", "2025年1-10月"],
+        [UNIT, "共性指标", "学习次数", "次", 12, 4, "越高越好", "2025年1-3月"],  # an earlier period
+    ]
+    frame = metrics.indicator_rows(load(("指标完成.csv", rows)), Scope(2025, 10)).set_index("indicator")
+    assert frame.loc["学习次数", "completion"] == 0.75
+    assert frame.loc["投诉件数", "completion"] == 0.8
+    assert frame.loc["安全事故", "completion"] == 1.0
+    assert [bool(frame.loc[i, "met"]) for i in ("学习次数", "投诉件数", "安全事故")] == [False, False, True]
+
+
+# -- the summary of spec §6 ------------------------------------------------------------------------------------------
+
+
+def test_summary_has_exactly_the_shape_of_the_spec(learning):
+    figures = metrics.summary(learning, Scope(2025, 10))
+    assert list(figures) == ["year", "through", "units", "learning", "hotline", "problems"]
+    assert (figures["year"], figures["through"]) == (2025, "2025-10")
+    assert figures["units"] == {"registered": 108, "reporting": 2}
+    assert list(figures["learning"]) == [*TOTALS, "by_category"]
+    assert list(figures["learning"]["by_category"]) == list(CATEGORIES)
+    assert figures["learning"]["by_category"]["社会服务"] == {
+        "activities": 3,
+        "sessions": 4,
+        "lectures": 7,
+        "person_times": 180,
+    }
+    assert list(figures["hotline"]) == [
+        "appeals",
+        "appeals_prev",
+        "appeals_yoy_pct",
+        *(f"{r}_{s}" for r in metrics.RATES for s in ("pct", "prev_pct", "pp")),
+    ]
+    assert list(figures["problems"]) == [
+        "units_screened",
+        "found",
+        "resolved",
+        "closure_rate_pct",
+        "by_category",
+        "by_problem_type",
+    ]
+    assert all(type(v) is int for v in figures["learning"]["by_category"]["社会服务"].values())
+
+
+def test_empty_store_gives_zeros_and_nulls(store):
+    figures = metrics.summary(metrics.load(store), Scope(2025, 10))
+    assert figures["units"] == {"registered": 108, "reporting": 0}
+    assert figures["learning"]["activities"] == 0
+    assert figures["problems"]["closure_rate_pct"] is None
+    assert figures["problems"]["by_category"]["党政综合"] == {"found": 0, "resolved": 0, "closure_rate_pct": None}
+
+
+def test_units_reporting_are_those_with_a_submission_in_months_one_to_m(learning):
+    assert metrics.reporting_units(learning, Scope(2025, 10)) == {UNIT, OTHER_UNIT}
+    assert metrics.reporting_units(learning, Scope(2025, 10, categories=("经济发展",))) == {OTHER_UNIT}
+    assert metrics.summary(learning, Scope(2025, 10, categories=("经济发展",)))["units"] == {
+        "registered": 24,
+        "reporting": 1,
+    }
+
+
+def test_default_year_and_month_are_the_latest_with_data(learning):
+    assert metrics.default_year(learning) == 2025
+    assert metrics.latest_month(learning, 2025) == 11
+    assert metrics.latest_month(learning, 2024) == 10
+    assert metrics.latest_month(learning, 2019) == 12
+    assert metrics.years_with_data(learning) == [2024, 2025]
+
+
+def test_scope_end_date_and_span_label():
+    assert str(Scope(2024, 2).end_date) == "2024-02-29"
+    assert Scope(2025, 10).span_label == "2025年1—10月"
+    assert Scope(2025, 1).span_label == "2025年1月"

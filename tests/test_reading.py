@@ -1,0 +1,582 @@
+"""lingyi/reading.py: any return file → raw tables (spec §2): formats, sheet kinds, headers, totals, footers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from factories import (
+    FOOTER,
+    HOTLINE_LOWER,
+    HOTLINE_UPPER,
+    OTHER_UNIT,
+    UNIT,
+    csv_bytes,
+    header_merges,
+    hotline_rows,
+    indicator_rows,
+    learning_rows,
+    problem_rows,
+    rename,
+    titled,
+    total_row,
+    write_csv,
+    write_ods,
+    write_xls,
+    write_xlsx,
+)
+
+from lingyi.contract import HOTLINE, INDICATORS, LEARNING, PROBLEMS, SHEET_KIND_BY_KEY
+from lingyi.errors import FileRejected, Level
+from lingyi.reading import header_key, kind_from_name, read_file
+from lingyi.validation import validate
+
+ROWS_OF_KIND = {
+    "learning": learning_rows,
+    "hotline": hotline_rows,
+    "problems": problem_rows,
+    "indicators": indicator_rows,
+}
+
+
+def read(path):
+    return read_file(path.read_bytes(), path.name)
+
+
+def notices(read_result):
+    return {(f.sheet, f.message) for f in read_result.findings if f.level is Level.NOTICE}
+
+
+def the_table(read_result):
+    (table,) = read_result.tables
+    return table
+
+
+# -- formats, known by content ----------------------------------------------------------------------------------
+
+OFFICE_RETURN = titled(learning_rows(3), unit=UNIT, period="2025年10月", total=("期数", "节数", "参与人次"))
+
+
+def write_return(tmp_path, form):
+    """The same return in every format a unit may send."""
+    if form.startswith("csv-"):
+        return write_csv(tmp_path / "学习活动情况统计表.csv", OFFICE_RETURN, form.removeprefix("csv-"))
+    writer = {"xlsx": write_xlsx, "xlsm": write_xlsx, "xls": write_xls, "ods": write_ods}[form]
+    return writer(tmp_path / f"学习活动.{form}", {"学习活动情况统计表": OFFICE_RETURN})
+
+
+@pytest.mark.parametrize("form", ["xlsx", "xlsm", "xls", "ods", "csv-utf-8", "csv-utf-8-sig", "csv-gbk", "csv-gb18030"])
+def test_every_format_gives_the_same_rows(tmp_path, registry, form):
+    result = read(write_return(tmp_path, form))
+    table = the_table(result)
+    assert table.kind is LEARNING
+    assert table.header_row == 4
+    assert [number for number, _ in table.rows] == [5, 6, 7]
+    assert [(number, label) for number, label, _ in table.totals] == [(8, "合计")]
+    assert result.info["unit"] == UNIT
+    assert result.info["period"] == "2025年10月"
+
+    validated = validate(result, registry)
+    assert validated.errors == []
+    frame = validated.tables[0].frame
+    expected = OFFICE_RETURN[4:7]
+    assert list(frame["unit"]) == [UNIT] * 3
+    assert list(frame["person_times"]) == [row[8] for row in expected]
+    assert list(frame["date"]) == [dt.date.fromisoformat(row[5]) for row in expected]
+    assert list(frame["activity"]) == [row[2] for row in expected]  # free text is kept as written
+
+
+def test_xls_that_is_really_xlsx_is_read_by_its_content(tmp_path):
+    xlsx = write_xlsx(tmp_path / "real.xlsx", {"学习活动": learning_rows(2)})
+    result = read_file(xlsx.read_bytes(), "学习活动.xls")
+    assert the_table(result).kind is LEARNING
+    assert len(the_table(result).rows) == 2
+
+
+def test_xlsx_that_is_really_old_xls_is_read_by_its_content(tmp_path):
+    xls = write_xls(tmp_path / "real.xls", {"热线": hotline_rows()})
+    assert the_table(read_file(xls.read_bytes(), "热线.xlsx")).kind is HOTLINE
+
+
+def test_csv_named_file_holding_a_workbook_is_read_as_a_workbook(tmp_path):
+    xlsx = write_xlsx(tmp_path / "real.xlsx", {"问题清单": problem_rows(2)})
+    assert the_table(read_file(xlsx.read_bytes(), "问题清单.csv")).kind is PROBLEMS
+
+
+def test_text_file_named_xlsx_is_refused(tmp_path):
+    data = csv_bytes(learning_rows(2))
+    with pytest.raises(FileRejected) as raised:
+        read_file(data, "学习活动.xlsx")
+    finding = raised.value.finding
+    assert finding.file == "学习活动.xlsx"
+    assert "文件扩展名是 .xlsx，但内容不是 Excel 工作簿（看起来是文本文件）" in finding.message
+    assert "另存为」.xlsx" in finding.message
+
+
+def test_text_file_named_txt_is_read_as_csv():
+    assert the_table(read_file(csv_bytes(learning_rows(2)), "学习活动.txt")).kind is LEARNING
+
+
+@pytest.mark.parametrize("name", ["学习活动.pdf", "学习活动.docx", "学习活动"])
+def test_file_of_another_kind_is_refused_by_its_name(name):
+    with pytest.raises(FileRejected, match=r"请上传 \.xlsx、\.xlsm、\.xls、\.ods 或 \.csv 文件"):
+        read_file(b"anything", name)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_in_each_encoding_reads_chinese_right(encoding):
+    rows = learning_rows(2, unit="临沂市人力资源和社会保障局")
+    result = read_file(csv_bytes(rows, encoding), "学习活动.csv")
+    table = the_table(result)
+    assert table.columns["unit"].header == "单位名称"
+    assert [cells[1] for _, cells in table.rows] == ["临沂市人力资源和社会保障局"] * 2
+    assert [cells[2] for _, cells in table.rows] == [row[2] for row in rows[1:]]
+
+
+def test_utf8_bom_is_not_part_of_the_first_header():
+    rows = [["单位名称", "月份", "诉求量"], [UNIT, "2025-10", "12"]]
+    table = the_table(read_file(csv_bytes(rows, "utf-8-sig"), "热线.csv"))
+    assert table.columns["unit"].index == 0
+
+
+# -- sheet kinds ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sheet", "kind"),
+    [
+        ("学习活动", LEARNING),
+        ("热线指标", HOTLINE),
+        ("问题清单", PROBLEMS),
+        ("指标完成", INDICATORS),
+        (" 学习活动 ", LEARNING),
+        ("学习活动情况统计表", LEARNING),
+        ("12345热线学习", HOTLINE),  # 热线 comes before 学习 in the contract's order
+        ("12345", HOTLINE),
+        ("12345诉求办理", HOTLINE),
+        ("热线问题", HOTLINE),
+        ("学习问题整改", LEARNING),  # 学习 before 问题
+        ("问题整改台账", PROBLEMS),
+        ("指标问题", PROBLEMS),  # 问题 before 指标
+        ("共性指标完成情况", INDICATORS),
+        ("Sheet1", None),
+        ("填报说明", None),
+        ("字典", None),
+    ],
+)
+def test_sheet_kind_is_known_from_its_name_exact_or_first_keyword(sheet, kind):
+    assert kind_from_name(sheet) is kind
+
+
+def test_sheet_named_12345_hotline_learning_holds_hotline_rows(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", {"12345热线学习": hotline_rows((202509, 202510))})
+    table = the_table(read(path))
+    assert (table.sheet, table.kind) == ("12345热线学习", HOTLINE)
+
+
+@pytest.mark.parametrize("kind", ["learning", "hotline", "problems", "indicators"])
+def test_sheet_with_no_telling_name_is_known_from_its_columns(tmp_path, kind):
+    path = write_xlsx(tmp_path / "r.xlsx", {"Sheet1": ROWS_OF_KIND[kind]()})
+    assert the_table(read(path)).kind is SHEET_KIND_BY_KEY[kind]
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "kind"),
+    [
+        ("12345热线2025年10月.csv", hotline_rows(), HOTLINE),
+        ("学习活动.csv", learning_rows(), LEARNING),
+        ("问题清单.csv", problem_rows(), PROBLEMS),
+        ("指标完成.csv", indicator_rows(), INDICATORS),
+        ("export.csv", hotline_rows(), HOTLINE),  # no telling name: the columns decide
+        ("data.csv", problem_rows(), PROBLEMS),
+    ],
+)
+def test_csv_kind_is_known_from_its_file_name_or_columns(name, rows, kind):
+    result = read_file(csv_bytes(rows), name)
+    assert the_table(result).kind is kind
+    assert the_table(result).sheet == name.removesuffix(".csv")
+
+
+def test_sheet_named_for_a_kind_without_its_header_is_an_error(tmp_path):
+    path = write_xlsx(tmp_path / "r.xlsx", {"问题清单": [["2025年问题台账"], ["见附件"], ["无"]]})
+    result = read(path)
+    assert result.tables == []
+    (error,) = [f for f in result.findings if f.is_error]
+    assert error.sheet == "问题清单"
+    assert error.message == (
+        "按工作表名称应为「问题清单」，但在前30行中找不到表头。表头应包含：单位名称、问题描述、发现日期、整改状态。"
+    )
+
+
+def test_sheet_named_for_a_kind_is_read_as_that_kind_whatever_its_columns(tmp_path, registry):
+    path = write_xlsx(tmp_path / "r.xlsx", {"问题清单": learning_rows(2)})
+    validated = validate(read(path), registry)
+    assert {e.message for e in validated.errors} == {
+        "缺少必填列「问题描述」（也可写作：问题、问题内容），请按模板补充这一列。",
+        "缺少必填列「发现日期」（也可写作：排查日期、发现时间），请按模板补充这一列。",
+        "缺少必填列「整改状态」（也可写作：状态、化解情况），请按模板补充这一列。",
+    }
+    assert {(e.sheet, e.row) for e in validated.errors} == {("问题清单", 1)}
+
+
+def test_sheet_recognised_by_columns_alone_needs_every_required_column(tmp_path):
+    rows = [["单位名称", "活动名称", "备注"], [UNIT, "读书会", ""]]
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"Sheet1": rows}))
+    assert result.tables == []
+    assert ("Sheet1", "未识别为任何报表（学习、热线、问题、指标），已跳过。") in notices(result)
+    assert any(f.is_error and "文件中没有可识别的数据表" in f.message for f in result.findings)
+
+
+def test_instruction_dictionary_hidden_and_empty_sheets_are_skipped_with_a_notice(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        {
+            "学习活动": learning_rows(2),
+            "填报说明": [["1. 请按模板填写"], ["2. 日期写作 2025-03-15"]],
+            "字典": [["活动形式"], ["讲堂"], ["专题培训"]],
+            "旧版学习活动": learning_rows(2),
+            "Sheet3": [],
+            "Sheet4": [["随便写的备忘"]],
+        },
+        hidden=["旧版学习活动"],
+    )
+    result = read(path)
+    assert [t.sheet for t in result.tables] == ["学习活动"]
+    assert notices(result) == {
+        ("填报说明", "不是数据表（说明、字典等），已跳过。"),
+        ("字典", "不是数据表（说明、字典等），已跳过。"),
+        ("旧版学习活动", "隐藏的工作表，已跳过。"),
+        ("Sheet3", "空工作表，已跳过。"),
+        ("Sheet4", "未识别为任何报表（学习、热线、问题、指标），已跳过。"),
+    }
+    assert not any(f.is_error for f in result.findings)
+
+
+def test_one_file_may_hold_several_data_sheets(tmp_path):
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        {
+            "学习活动": learning_rows(2),
+            "热线指标": hotline_rows(),
+            "问题清单": problem_rows(3),
+            "指标完成": indicator_rows(),
+        },
+    )
+    assert [(t.sheet, t.kind, len(t.rows)) for t in read(path).tables] == [
+        ("学习活动", LEARNING, 2),
+        ("热线指标", HOTLINE, 1),
+        ("问题清单", PROBLEMS, 3),
+        ("指标完成", INDICATORS, 2),
+    ]
+
+
+# -- headers --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("above", "header_row"),
+    [
+        ([], 1),
+        ([["学习活动情况统计表"]], 2),
+        ([["学习活动情况统计表"], [f"填报单位：{UNIT}    报送期间：2025年10月"], []], 4),
+        ([[], [], []], 4),
+        ([["临沂市市直机关学习型机关建设"], ["学习活动情况统计表"], ["（2025年10月）"], [], ["单位：人次"]], 6),
+    ],
+)
+def test_header_need_not_be_on_row_one(tmp_path, above, header_row):
+    path = write_xlsx(tmp_path / "r.xlsx", {"学习活动": [*above, *learning_rows(2)]})
+    table = the_table(read(path))
+    assert table.header_row == header_row
+    assert [number for number, _ in table.rows] == [header_row + 1, header_row + 2]
+
+
+def test_table_may_start_in_a_later_column(tmp_path):
+    rows = [[None, None, *row] for row in learning_rows(2)]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})))
+    assert table.columns["unit"].index == 3  # column D
+    assert table.columns["person_times"].index == 10
+
+
+@pytest.mark.parametrize(("writer", "suffix"), [(write_xlsx, "xlsx"), (write_xls, "xls")])
+def test_two_row_merged_header_puts_the_group_title_before_each_sub_header(tmp_path, writer, suffix):
+    data = hotline_rows((202509, 202510), prior=True)[1:]
+    sheet = titled([HOTLINE_UPPER, HOTLINE_LOWER, *data], title="12345热线指标", unit=UNIT, header_rows=2)
+    merges = ["A1:J1", "A2:J2", *header_merges(HOTLINE_UPPER, HOTLINE_LOWER, top=4)]
+    path = writer(tmp_path / f"r.{suffix}", {"12345热线": sheet}, merges={"12345热线": merges})
+    table = the_table(read(path))
+    assert table.header_row == 5
+    assert {key: (c.index, c.header) for key, c in table.columns.items()} == {
+        "unit": (0, "单位名称"),
+        "month": (1, "月份"),
+        "appeals": (2, "诉求量"),
+        "first_time_rate": (3, "一次性办好率"),
+        "resolution_rate": (4, "问题解决率"),
+        "satisfaction_rate": (5, "群众满意率"),
+        "appeals_prev": (6, "上年同期/诉求量"),
+        "first_time_rate_prev": (7, "上年同期/一次性办好率"),
+        "resolution_rate_prev": (8, "上年同期/问题解决率"),
+        "satisfaction_rate_prev": (9, "上年同期/群众满意率"),
+    }
+    assert [number for number, _ in table.rows] == [6, 7]
+
+
+def test_two_row_header_without_merges_spreads_the_group_title_over_its_sub_headers():
+    """A CSV has no merges: 上年同期 stands over its first column, the cells to its right are empty."""
+    rows = [HOTLINE_UPPER, HOTLINE_LOWER, *hotline_rows(prior=True)[1:]]
+    table = the_table(read_file(csv_bytes(rows), "热线指标.csv"))
+    assert table.columns["appeals_prev"].index == 6
+    assert table.columns["satisfaction_rate_prev"].index == 9
+    assert table.columns["appeals"].index == 2
+    assert table.header_row == 2
+
+
+def test_single_row_prior_year_headers_are_read(tmp_path):
+    table = the_table(read_file(csv_bytes(hotline_rows(prior=True)), "热线指标.csv"))
+    assert table.columns["appeals_prev"].header == "上年同期诉求量"
+    assert table.columns["first_time_rate"].index == 3
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("参与人次（人次）", "person_times"),
+        ("参与人次(人次)", "person_times"),
+        ("参与人次【人次】", "person_times"),
+        ("参与人次 （人次）", "person_times"),
+        ("*参与人次", "person_times"),
+        ("参与人次*", "person_times"),
+        ("授课人数（人）", "lecturers"),
+        ("日期（年月日）", "date"),
+        ("期数（期）", "sessions"),
+        ("节数(节)", "lectures"),
+        ("单位名称（全称）", "unit"),
+        ("参 与 人 次", "person_times"),
+        ("参与人次：", "person_times"),
+    ],
+)
+def test_column_may_carry_its_unit_in_brackets(written, key):
+    rows = learning_rows(2)
+    rows[0][rows[0].index(LEARNING.column(key).name)] = written
+    table = the_table(read_file(csv_bytes(rows), "学习活动.csv"))
+    assert table.columns[key].header == header_key(written)
+    assert not table.columns[key].by_alias
+
+
+def test_columns_the_contract_does_not_name_are_ignored():
+    rows = [
+        ["序号", "单位名称", "活动名称", "日期", "参与人次", "备注", "联系人"],
+        [1, UNIT, "读书会", "2025-10-09", 30, "无", "张三"],
+    ]
+    table = the_table(read_file(csv_bytes(rows), "学习活动.csv"))
+    assert set(table.columns) == {"unit", "activity", "date", "person_times"}
+
+
+# Every column alias of the contract, written by hand from the spec (test_meta checks none is missing).
+COLUMN_ALIASES = [
+    ("learning", "单位", "unit"),
+    ("learning", "填报单位", "unit"),
+    ("learning", "部门", "unit"),
+    ("learning", "名称", "activity"),
+    ("learning", "活动", "activity"),
+    ("learning", "形式", "form"),
+    ("learning", "类型", "form"),
+    ("learning", "主题", "theme"),
+    ("learning", "活动日期", "date"),
+    ("learning", "开始日期", "date"),
+    ("learning", "时间", "date"),
+    ("learning", "期次", "sessions"),
+    ("learning", "课时", "lectures"),
+    ("learning", "场次", "lectures"),
+    ("learning", "参学人次", "person_times"),
+    ("learning", "覆盖人次", "person_times"),
+    ("learning", "人次", "person_times"),
+    ("learning", "主讲人数", "lecturers"),
+    ("learning", "讲师人数", "lecturers"),
+    ("hotline", "单位", "unit"),
+    ("hotline", "填报单位", "unit"),
+    ("hotline", "部门", "unit"),
+    ("hotline", "统计月份", "month"),
+    ("hotline", "期间", "month"),
+    ("hotline", "工单量", "appeals"),
+    ("hotline", "受理量", "appeals"),
+    ("hotline", "诉求件数", "appeals"),
+    ("hotline", "一次办好率", "first_time_rate"),
+    ("hotline", "解决率", "resolution_rate"),
+    ("hotline", "满意率", "satisfaction_rate"),
+    ("problems", "单位", "unit"),
+    ("problems", "填报单位", "unit"),
+    ("problems", "部门", "unit"),
+    ("problems", "编号", "number"),
+    ("problems", "序号", "number"),
+    ("problems", "问题", "description"),
+    ("problems", "问题内容", "description"),
+    ("problems", "类别", "problem_type"),
+    ("problems", "问题类型", "problem_type"),
+    ("problems", "排查日期", "found_date"),
+    ("problems", "发现时间", "found_date"),
+    ("problems", "状态", "status"),
+    ("problems", "化解情况", "status"),
+    ("problems", "完成日期", "resolved_date"),
+    ("problems", "销号日期", "resolved_date"),
+    ("problems", "环节", "stage"),
+    ("indicators", "单位", "unit"),
+    ("indicators", "填报单位", "unit"),
+    ("indicators", "部门", "unit"),
+]
+
+
+@pytest.mark.parametrize(("kind", "alias", "key"), COLUMN_ALIASES)
+def test_column_alias_is_read_as_its_column_and_gives_the_same_values(registry, kind, alias, key):
+    rows = ROWS_OF_KIND[kind]()
+    canonical = SHEET_KIND_BY_KEY[kind].column(key).name
+    name = f"{SHEET_KIND_BY_KEY[kind].name}.csv"
+    aliased = read_file(csv_bytes(rename(rows, **{canonical: alias})), name)
+    table = the_table(aliased)
+    assert (table.columns[key].header, table.columns[key].by_alias) == (alias, True)
+    assert table.columns[key].index == rows[0].index(canonical)
+
+    plain = validate(read_file(csv_bytes(rows), name), registry).tables[0].frame
+    validated = validate(aliased, registry)
+    assert validated.errors == []
+    assert list(validated.tables[0].frame[key]) == list(plain[key])
+    assert f"列「{alias}」按「{canonical}」读取。" in [w.message for w in validated.warnings]
+
+
+# -- rows that are not data -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["合计", "总计", "小计", "合  计", " 合计 ", "合计：", "总计（人次）"])
+def test_total_row_is_not_data(label):
+    rows = learning_rows(3)
+    total = total_row(rows, ("参与人次",))
+    total[0] = label
+    table = the_table(read_file(csv_bytes([*rows, total]), "学习活动.csv"))
+    assert [number for number, _ in table.rows] == [2, 3, 4]
+    assert [number for number, _, _ in table.totals] == [5]
+
+
+def test_total_label_in_the_unit_column_after_a_blank_serial_number_is_a_total():
+    rows = learning_rows(2)
+    total = total_row(rows, ("参与人次",))
+    total[0], total[1] = None, "合计"
+    table = the_table(read_file(csv_bytes([*rows, total]), "学习活动.csv"))
+    assert [(number, label) for number, label, _ in table.totals] == [(4, "合计")]
+    assert len(table.rows) == 2
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        FOOTER,
+        "填表人：××  审核人：××  联系电话：××",
+        "填报人：王五",
+        "审核人：赵六",
+        "单位负责人：孙七    填表日期：2025年11月3日",
+        "联系电话：0539-1234567",
+        "注：参与人次按实际签到统计。",
+        "说明：本表每月5日前报送。",
+        "填报单位（盖章）：临沂市民政局    填报日期：2025年11月3日",
+        "单位（盖章）：",
+        "制表：张三  审核：李四",
+        "备注：参与人次按签到统计",
+        "日期：2025年11月3日",
+    ],
+)
+def test_footer_row_is_not_data(footer):
+    rows = [*learning_rows(2), [], [footer]]
+    table = the_table(read_file(csv_bytes(rows), "学习活动.csv"))
+    assert [number for number, _ in table.rows] == [2, 3]
+    assert table.totals == []
+
+
+def test_footer_spread_over_cells_is_not_data(tmp_path):
+    rows = [*learning_rows(2), [None, "填表人：", "张三", None, "审核人：", "李四", None, "联系电话：", "0539-1"]]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})))
+    assert len(table.rows) == 2
+    assert table.info["filler"] == "张三"
+
+
+def test_blank_rows_between_data_rows_are_skipped_and_numbers_stay_as_excel_shows_them():
+    rows = learning_rows(3)
+    table = the_table(read_file(csv_bytes([rows[0], rows[1], [], rows[2], [None] * 10, rows[3]]), "学习活动.csv"))
+    assert [number for number, _ in table.rows] == [2, 4, 6]
+
+
+def test_unit_cell_merged_down_names_the_unit_of_every_row_it_spans(tmp_path):
+    rows = learning_rows(3, unit=OTHER_UNIT)
+    rows[2][1] = rows[3][1] = None
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}, merges={"学习活动": ["B2:B4"]})))
+    assert [cells[1] for _, cells in table.rows] == [OTHER_UNIT] * 3
+
+
+# -- 基本信息 and the title line ---------------------------------------------------------------------------------
+
+
+def test_basic_information_sheet_gives_unit_period_filler_phone_and_headcount(tmp_path):
+    info = [
+        ["项目", "内容"],
+        ["填报单位", "市民政局"],
+        ["报送期间", "2025年第三季度"],
+        ["填报人", "张三"],
+        ["联系电话", "0539-8888888"],
+        ["在职人数", 85],
+    ]
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"基本信息": info, "学习活动": learning_rows(2)}))
+    assert result.info == {
+        "unit": "市民政局",
+        "period": "2025年第三季度",
+        "filler": "张三",
+        "phone": "0539-8888888",
+        "headcount": "85",
+    }
+    assert ("基本信息", "已读取基本信息。") in notices(result)
+
+
+def test_title_line_gives_unit_and_period(tmp_path):
+    rows = titled(learning_rows(2), unit="市民政局", period="2025年1-10月")
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}))
+    assert (result.info["unit"], result.info["period"]) == ("市民政局", "2025年1-10月")
+    assert result.info["filler"] == "张三"  # from the footer
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        [f"填报单位：{UNIT}    报送期间：2025年10月"],
+        [f"填报单位:{UNIT} 报送期间:2025年10月"],
+        ["填报单位：", UNIT, None, "报送期间：", "2025年10月"],
+        [f"填报单位（盖章）：{UNIT}", None, None, "报送期间：2025年10月"],
+        [f"填报单位：{UNIT}（盖章）    报送期间：2025年10月    单位：人次"],
+        [f"单位名称：{UNIT}  报送期间：2025年10月  填报日期：2025年11月3日"],
+        [f"报送单位:{UNIT},报送期间:2025年10月"],
+    ],
+)
+def test_title_line_may_be_one_cell_or_spread_over_several(tmp_path, line):
+    rows = [["学习活动情况统计表"], line, *learning_rows(2)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}))
+    assert (result.info["unit"], result.info["period"]) == (UNIT, "2025年10月")
+
+
+def test_basic_information_wins_over_the_title_line(tmp_path):
+    sheets = {
+        "基本信息": [["填报单位", UNIT], ["报送期间", "2025年10月"]],
+        "学习活动": titled(learning_rows(2), unit=OTHER_UNIT, period="2025年9月"),
+    }
+    result = read(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert (result.info["unit"], result.info["period"]) == (UNIT, "2025年10月")
+
+
+# -- files with no data -----------------------------------------------------------------------------------------
+
+
+def test_workbook_with_only_empty_sheets_is_an_error_naming_what_a_return_holds(tmp_path):
+    result = read(write_xlsx(tmp_path / "空表.xlsx", {"Sheet1": []}))
+    assert result.tables == []
+    (error,) = [f for f in result.findings if f.is_error]
+    assert error.file == "空表.xlsx"
+    assert error.message.startswith("文件中没有可识别的数据表。工作表名称应含「学习」「热线」「问题」或「指标」")
+
+
+def test_empty_file_is_refused():
+    with pytest.raises(FileRejected, match=r"文件是空的（0 字节）"):
+        read_file(b"", "学习活动.xlsx")

@@ -1,0 +1,312 @@
+"""lingyi/store.py: submissions, what is current, history, restore and the kept originals (spec §4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from conftest import ON_POSTGRES
+from factories import OTHER_UNIT, UNIT
+
+from lingyi import store as store_module
+from lingyi.errors import RegistryError, StoreError
+from lingyi.store import NewSubmission, Store, meta_table
+from lingyi.values import Period
+
+
+def activity(unit: str, day: dt.date, person_times: int, row: int = 2) -> dict:
+    return {
+        "unit": unit,
+        "activity": "读书会",
+        "form": "讲堂",
+        "theme": "其他",
+        "date": day,
+        "month": day.year * 100 + day.month,
+        "sessions": 1,
+        "lectures": 1,
+        "person_times": person_times,
+        "lecturers": None,
+        "sheet": "学习活动",
+        "row": row,
+    }
+
+
+def learning(unit: str, period: Period, *people: tuple[dt.date, int]) -> NewSubmission:
+    rows = [activity(unit, day, count, row) for row, (day, count) in enumerate(people, start=2)]
+    return NewSubmission(unit, "learning", period, True, ("学习活动",), pd.DataFrame(rows))
+
+
+def problem(unit: str, key: str, status: str, resolved: dt.date | None = None) -> dict:
+    return {
+        "unit": unit,
+        "key": key,
+        "number": key,
+        "description": f"问题{key}",
+        "problem_type": "业务工作",
+        "found_date": dt.date(2025, 3, 1),
+        "status": status,
+        "resolved_date": resolved,
+        "stage": None,
+        "sheet": "问题清单",
+        "row": 2,
+    }
+
+
+OCTOBER = Period(202510, 202510)
+Q4 = Period(202510, 202512)
+
+
+def current_people(store, kind="learning"):
+    rows = store.current_rows(kind)
+    return sorted(zip(rows["unit"], rows["month"], rows["person_times"]))
+
+
+def test_new_store_is_empty(store):
+    assert store.data_version() == 0
+    assert store.history().empty
+    assert "replaced_by" in store.history().columns
+    assert store.submissions().empty
+    for kind in ("learning", "hotline", "problems", "indicators"):
+        assert store.current_rows(kind).empty
+    assert store.headcounts() == {}
+
+
+def test_saved_file_stores_its_rows_and_bumps_the_data_version(store):
+    (sid,) = store.save_file(b"one", "民政局.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 120))], {UNIT: 85})
+    assert store.data_version() == 1
+    assert current_people(store) == [(UNIT, 202510, 120)]
+    history = store.history()
+    assert list(history["id"]) == [sid]
+    assert (history["unit"][0], history["kind"][0], history["file"][0], history["rows"][0]) == (
+        UNIT,
+        "learning",
+        "民政局.xlsx",
+        1,
+    )
+    assert store.headcounts() == {UNIT: 85}
+
+
+def test_every_accepted_file_is_kept_byte_for_byte(store):
+    data = bytes(range(256)) * 10
+    store.save_file(data, "原件.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 1))], {})
+    file_id = int(store.history()["file_id"][0])
+    assert store.original(file_id) == ("原件.xlsx", data)
+
+
+def test_each_current_row_traces_to_its_file_sheet_and_row(store):
+    store.save_file(
+        b"f", "民政局.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 1), (dt.date(2025, 10, 10), 2))], {}
+    )
+    rows = store.current_rows("learning")
+    assert sorted(zip(rows["sheet"], rows["row"])) == [("学习活动", 2), ("学习活动", 3)]
+    assert set(rows["file_id"]) == {int(store.history()["file_id"][0])}
+
+
+def test_later_submission_for_the_same_unit_kind_and_period_replaces_and_keeps_the_earlier(store):
+    (first,) = store.save_file(b"v1", "v1.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    (second,) = store.save_file(b"v2", "v2.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 20), 70))], {})
+    assert current_people(store) == [(UNIT, 202510, 70)]
+    history = store.history().set_index("id")
+    assert list(history.index) == [second, first]  # newest first
+    assert history.loc[first, "replaced_by"] == second
+    assert pd.isna(history.loc[second, "replaced_by"])
+
+
+def test_restore_brings_an_earlier_version_back(store):
+    (first,) = store.save_file(b"v1", "v1.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    (second,) = store.save_file(b"v2", "v2.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 20), 70))], {})
+    version = store.data_version()
+    store.restore(first)
+    assert current_people(store) == [(UNIT, 202510, 100)]
+    assert store.data_version() == version + 1
+    history = store.history().set_index("id")
+    assert history.loc[second, "replaced_by"] == first
+    store.restore(second)
+    assert current_people(store) == [(UNIT, 202510, 70)]
+
+
+def test_submission_replaces_only_the_months_it_covers(store):
+    store.save_file(
+        b"q4",
+        "q4.xlsx",
+        [learning(UNIT, Q4, (dt.date(2025, 10, 9), 10), (dt.date(2025, 11, 9), 11), (dt.date(2025, 12, 9), 12))],
+        {},
+    )
+    store.save_file(b"nov", "nov.xlsx", [learning(UNIT, Period(202511, 202511), (dt.date(2025, 11, 20), 99))], {})
+    assert current_people(store) == [(UNIT, 202510, 10), (UNIT, 202511, 99), (UNIT, 202512, 12)]
+
+
+def test_submission_of_one_unit_leaves_other_units_alone(store):
+    store.save_file(b"a", "a.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 1))], {})
+    store.save_file(b"b", "b.xlsx", [learning(OTHER_UNIT, OCTOBER, (dt.date(2025, 10, 9), 2))], {})
+    assert current_people(store) == sorted([(UNIT, 202510, 1), (OTHER_UNIT, 202510, 2)])
+
+
+def test_month_reported_empty_by_a_newer_submission_has_no_rows(store):
+    """A newer submission for the whole quarter owns October even though it lists nothing in October."""
+    store.save_file(b"oct", "oct.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 5))], {})
+    store.save_file(b"q4", "q4.xlsx", [learning(UNIT, Q4, (dt.date(2025, 11, 9), 6))], {})
+    assert current_people(store) == [(UNIT, 202511, 6)]
+
+
+def test_deleted_submission_stops_counting_but_stays_in_the_history(store):
+    (first,) = store.save_file(b"v1", "v1.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    (second,) = store.save_file(b"v2", "v2.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 20), 70))], {})
+    store.delete(second)
+    assert current_people(store) == [(UNIT, 202510, 100)]
+    history = store.history().set_index("id")
+    assert bool(history.loc[second, "deleted"]) is True
+    store.delete(first)
+    assert current_people(store) == []
+    assert len(store.history()) == 2
+
+
+def test_problems_are_current_by_key_as_their_newest_submission_states_them(store):
+    period = Period(202503, 202503)
+    first = NewSubmission(
+        UNIT,
+        "problems",
+        period,
+        True,
+        ("问题清单",),
+        pd.DataFrame([problem(UNIT, "A", "待化解"), problem(UNIT, "B", "化解中")]),
+    )
+    store.save_file(b"p1", "p1.xlsx", [first], {})
+    update = NewSubmission(
+        UNIT, "problems", period, True, ("问题清单",), pd.DataFrame([problem(UNIT, "A", "已化解", dt.date(2025, 4, 1))])
+    )
+    store.save_file(b"p2", "p2.xlsx", [update], {})
+    rows = store.current_rows("problems")
+    assert sorted(zip(rows["key"], rows["status"])) == [("A", "已化解"), ("B", "化解中")]
+
+
+def test_indicators_are_current_per_unit_and_period(store):
+    def indicator(actual, period):
+        return {
+            "unit": UNIT,
+            "indicator_type": "共性指标",
+            "indicator": "学习次数",
+            "measure_unit": "次",
+            "target": 12.0,
+            "actual": actual,
+            "direction": "越高越好",
+            "period_start": period.start,
+            "period_end": period.end,
+            "sheet": "指标完成",
+            "row": 2,
+        }
+
+    def submission(actual, period):
+        return NewSubmission(UNIT, "indicators", period, True, ("指标完成",), pd.DataFrame([indicator(actual, period)]))
+
+    ten, nine = Period(202501, 202510), Period(202501, 202509)
+    store.save_file(b"i1", "i1.xlsx", [submission(8.0, ten)], {})
+    store.save_file(b"i2", "i2.xlsx", [submission(7.0, nine)], {})
+    store.save_file(b"i3", "i3.xlsx", [submission(10.0, ten)], {})
+    rows = store.current_rows("indicators")
+    assert sorted(zip(rows["period_end"], rows["actual"])) == [(202509, 7.0), (202510, 10.0)]
+
+
+def test_current_hotline_gives_the_current_rows_of_the_units_and_months_asked(store):
+    row = {
+        "unit": UNIT,
+        "month": 202410,
+        "appeals": 100,
+        "first_time_rate": 0.9,
+        "resolution_rate": None,
+        "satisfaction_rate": None,
+        "appeals_prev": None,
+        "first_time_rate_prev": None,
+        "resolution_rate_prev": None,
+        "satisfaction_rate_prev": None,
+        "sheet": "热线指标",
+        "row": 2,
+    }
+    period = Period(202410, 202410)
+    store.save_file(
+        b"h", "h.xlsx", [NewSubmission(UNIT, "hotline", period, True, ("热线指标",), pd.DataFrame([row]))], {}
+    )
+    rows = store.current_hotline([UNIT, OTHER_UNIT], [202410, 202411])
+    assert list(zip(rows["unit"], rows["month"], rows["appeals"])) == [(UNIT, 202410, 100)]
+    assert store.current_hotline([OTHER_UNIT], [202410]).empty
+
+
+def test_latest_headcount_of_each_unit_counts(store):
+    store.save_file(b"a", "a.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 1))], {UNIT: 80})
+    store.save_file(b"b", "b.xlsx", [learning(UNIT, Q4, (dt.date(2025, 11, 9), 1))], {UNIT: 85, OTHER_UNIT: 40})
+    assert store.headcounts() == {UNIT: 85, OTHER_UNIT: 40}
+
+
+@pytest.mark.parametrize("action", ["restore", "delete"])
+def test_unknown_submission_id_is_a_store_error(store, action):
+    with pytest.raises(StoreError, match="没有编号为 999 的报送记录。"):
+        getattr(store, action)(999)
+
+
+def test_unknown_file_id_is_a_store_error(store):
+    with pytest.raises(StoreError, match="没有编号为 7 的文件。"):
+        store.original(7)
+
+
+def test_store_reopened_keeps_its_data(store):
+    store.save_file(b"a", "a.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 3))], {})
+    store.close()
+    again = Store(store.url)
+    assert current_people(again) == [(UNIT, 202510, 3)]
+    assert again.data_version() == 1
+    again.close()
+
+
+def test_database_of_a_newer_schema_is_refused(store):
+    with store.engine.begin() as conn:
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="99"))
+    store.close()
+    with pytest.raises(StoreError, match="数据库的结构版本 99 比本程序（1）新，请升级程序。"):
+        Store(store.url)
+
+
+def test_unreadable_database_url_is_a_store_error():
+    with pytest.raises(StoreError, match="数据库地址无法识别：not a url"):
+        Store("not a url")
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite file paths")
+def test_database_url_comes_from_the_environment_or_the_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("LINGYI_DATABASE_URL", "sqlite:///elsewhere.db")
+    assert store_module.default_url() == "sqlite:///elsewhere.db"
+    monkeypatch.delenv("LINGYI_DATABASE_URL")
+    monkeypatch.setattr(store_module, "DATA_DIR", tmp_path / "data")
+    assert store_module.default_url() == f"sqlite:///{tmp_path / 'data' / 'lingyi.db'}"
+    assert (tmp_path / "data").is_dir()
+
+
+def test_registry_is_the_default_until_an_admin_replaces_it(store):
+    assert len(store.registry()) == 108
+    content = "单位全称,单位简称,单位类别,别名\n临沂市民政局,市民政局,社会服务,民政局\n临沂市新设局,市新设局,经济发展,新设局\n"
+    store.replace_registry(content.encode("gbk"), "新名录.csv", user="admin")
+    assert [u.name for u in store.registry().units] == ["临沂市民政局", "临沂市新设局"]
+    assert store.registry().match("新设局").category == "经济发展"
+    history = store.registry_history()
+    assert list(zip(history["name"], history["units"], history["uploaded_by"])) == [("新名录.csv", 2, "admin")]
+
+
+def test_invalid_registry_file_changes_nothing(store):
+    with pytest.raises(RegistryError):
+        store.replace_registry("单位全称,单位简称\n甲,乙\n".encode(), "坏名录.csv")
+    assert len(store.registry()) == 108
+    assert store.registry_history().empty
+    assert store.data_version() == 0
+
+
+def test_a_failed_write_stores_nothing(store):
+    bad_row = activity(UNIT, dt.date(2025, 10, 9), 1)
+    bad_row["person_times"] = None  # NOT NULL in the table: the insert fails after the file row was written
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save_file(
+            b"x", "x.xlsx", [NewSubmission(UNIT, "learning", OCTOBER, True, ("学习活动",), pd.DataFrame([bad_row]))], {}
+        )
+    assert store.data_version() == 0
+    assert store.history().empty
+    assert store.file_by_hash(store_module.sha256(b"x")) is None
