@@ -1,4 +1,4 @@
-"""The command line (spec §6): ``python -m lingyi ingest|summary|init|history|restore|delete``.
+"""The command line (spec §6): ``python -m lingyi ingest|summary|init|history|restore|delete|audit|backup|restore-backup|briefing``.
 
 Exit codes: 0 when all went well, 1 when a file was rejected, 2 on bad arguments.
 """
@@ -19,7 +19,7 @@ from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, ingest_file
 from lingyi.reading import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
 from lingyi.store import Store
-from lingyi.values import BadValue, parse_month, parse_period
+from lingyi.values import BadValue, parse_date, parse_month, parse_period
 
 SAMPLE_RETURNS = Path(__file__).resolve().parent.parent / "sample_data" / "returns"
 
@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 
     restore = with_db(commands.add_parser("restore", help="把某次报送恢复为当前版本"))
     restore.add_argument("submission", type=int)
+    restore.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
     restore.set_defaults(run=run_restore)
 
     docs = commands.add_parser("docs", help="按报表规范重写 docs/填报说明.md 的生成部分")
@@ -101,7 +102,37 @@ def _parser() -> argparse.ArgumentParser:
 
     delete = with_db(commands.add_parser("delete", help="撤销某次报送（文件和记录保留在历史中）"))
     delete.add_argument("submission", type=int)
+    delete.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
     delete.set_defaults(run=run_delete)
+
+    audit = with_db(commands.add_parser("audit", help="列出或导出操作日志（谁在何时做了什么）"))
+    audit.add_argument("--since", help="只看此日期（含）以后的操作，如 2025-10-01")
+    audit.add_argument("--csv", metavar="FILE", help="导出为 CSV 文件（Excel 可直接打开）")
+    audit.set_defaults(run=run_audit)
+
+    backup = with_db(commands.add_parser("backup", help="把整个数据库（含原始文件）备份到一个文件"))
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(run=run_backup)
+
+    restore_backup = with_db(commands.add_parser("restore-backup", help="把备份文件载入空数据库"))
+    restore_backup.add_argument("file", metavar="FILE")
+    restore_backup.add_argument("--force", action="store_true", help="目标数据库不空时，用备份替换其全部内容")
+    restore_backup.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
+    restore_backup.set_defaults(run=run_restore_backup)
+
+    briefing = with_db(
+        commands.add_parser("briefing", help="生成简报：PPT（.pptx）、Word 汇报材料（.docx）或图片包（.zip）")
+    )
+    briefing.add_argument("--year", type=int, help="年份；默认为有数据的最近一年")
+    briefing.add_argument("--through", help="截至月份 YYYY-MM；默认为该年有数据的最近一月")
+    briefing.add_argument("--category", action="append", default=[], help="单位类别，可多次给出")
+    briefing.add_argument("--unit", action="append", default=[], help="单位（全称、简称或别名），可多次给出")
+    briefing.add_argument("--out", required=True, metavar="FILE", help="输出文件，按扩展名：.pptx、.docx、.zip")
+    briefing.add_argument(
+        "--chart", action="append", metavar="CHART", help="要包含的图表（可多次给出）；默认一组常用的十张"
+    )
+    briefing.add_argument("--title", help="标题，默认「学习型机关建设情况汇报」")
+    briefing.set_defaults(run=run_briefing)
     return parser
 
 
@@ -293,14 +324,118 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    _store(args).restore(args.submission)
+    _store(args).restore(args.submission, user=args.user)
     print(f"报送 #{args.submission} 已恢复为当前版本。")
     return 0
 
 
 def run_delete(args: argparse.Namespace) -> int:
-    _store(args).delete(args.submission)
+    _store(args).delete(args.submission, user=args.user)
     print(f"报送 #{args.submission} 已撤销。")
+    return 0
+
+
+AUDIT_CSV_COLUMNS = {
+    "id": "编号",
+    "at": "时间",
+    "user": "操作人",
+    "action_name": "操作",
+    "file": "文件",
+    "units": "单位",
+    "kinds": "报表",
+    "periods": "期间",
+    "submissions": "报送编号",
+    "note": "说明",
+    "sha256": "文件校验值(SHA-256)",
+}
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from lingyi.safety import escape_frame
+
+    since = None
+    if args.since:
+        try:
+            since = parse_date(args.since)
+        except BadValue as exc:
+            raise ArgumentProblem(f"--since {args.since}：{exc}") from None
+    log = _store(args).audit_log(since)
+    if args.csv:
+        table = escape_frame(log[list(AUDIT_CSV_COLUMNS)].rename(columns=AUDIT_CSV_COLUMNS))
+        table["时间"] = [f"{t:%Y-%m-%d %H:%M:%S}" for t in log["at"]]
+        Path(args.csv).write_bytes(table.to_csv(index=False).encode("utf-8-sig"))  # Excel reads UTF-8 with BOM
+        print(f"操作日志 {len(log)} 条已导出到 {args.csv}")
+        return 0
+    if log.empty:
+        print("没有操作记录。")
+        return 0
+    for row in log.itertuples():
+        what = [row.file, _first_of(row.units, "个单位"), row.kinds, row.periods, _first_of(row.submissions, "次报送")]
+        shown = "  ".join(str(part) for part in (*what, row.note) if part)
+        print(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.user}  {row.action_name}  {shown}")
+    return 0
+
+
+def _first_of(listed: str, counted: str, shown: int = 3) -> str:
+    """「甲、乙、丙、丁、戊」 → 「甲、乙、丙等5个单位」: a consolidated file's 108 units fit on one line."""
+    items = listed.split("、") if listed else []
+    return listed if len(items) <= shown else f"{'、'.join(items[:shown])}等{len(items)}{counted}"
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from lingyi.backup import write_backup
+
+    manifest = write_backup(_store(args), Path(args.file))
+    print(f"已备份到 {args.file}：{_backup_counts(manifest)}（数据库结构版本 {manifest['schema_version']}）。")
+    return 0
+
+
+def run_restore_backup(args: argparse.Namespace) -> int:
+    from lingyi.backup import read_manifest, restore_backup
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise ArgumentProblem(f"找不到备份文件：{args.file}")
+    read_manifest(path)  # says what the file is not before the store is opened
+    manifest = restore_backup(_store(args), path, force=args.force, user=args.user)
+    print(f"已从备份 {path.name}（{manifest['created_at']}）恢复：{_backup_counts(manifest)}。")
+    return 0
+
+
+def _backup_counts(manifest: dict) -> str:
+    rows = {name: info["rows"] for name, info in manifest["tables"].items()}
+    data_rows = sum(count for name, count in rows.items() if name.endswith("_rows"))
+    return (
+        f"原始文件 {len(manifest['originals']):,} 个、报送 {rows.get('submissions', 0):,} 次、"
+        f"数据 {data_rows:,} 行、操作日志 {rows.get('audit_log', 0):,} 条"
+    )
+
+
+def run_briefing(args: argparse.Namespace) -> int:
+    from lingyi import briefing, rendering
+
+    out = Path(args.out)
+    found = briefing.FORMATS.get(out.suffix.lower())
+    if found is None:
+        raise ArgumentProblem(f"--out {args.out}：请用扩展名 {'、'.join(briefing.FORMATS)}")
+    unknown = [key for key in args.chart or () if key not in briefing.CATALOGUE]
+    if unknown:
+        raise ArgumentProblem(f"没有图表 {'、'.join(unknown)}；可选：{' '.join(briefing.CATALOGUE)}")
+    dataset, scope = _scope_from(args, _store(args))
+    made = briefing.build(
+        dataset, scope, charts=args.chart or briefing.DEFAULT_CHARTS, title=args.title or briefing.DEFAULT_TITLE
+    )
+    available = rendering.availability()
+    picture = rendering.png if available.ok else None
+    if picture is None:
+        if found.needs_pictures:
+            raise rendering.RenderingUnavailable(available.message)
+        left_out = [chart.title for chart in made.charts if chart.native is None]
+        if left_out:
+            print(f"提示：{available.message} 以下图表已略去：{'；'.join(left_out)}", file=sys.stderr)
+    briefing.write(made, out, picture=picture)
+    drawn = sum(1 for chart in made.charts if picture is not None or chart.native is not None)
+    print(f"已生成{found.label}：{out}（{made.scope_text}，图表 {drawn} 张）")
     return 0
 
 

@@ -67,6 +67,14 @@ class Dataset:
     submissions: pd.DataFrame
     headcount: dict[str, int] = field(default_factory=dict)
     version: int = 0
+    # Rows already narrowed to a scope: a page asks for the same scope's rows many times over.
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, name: str, scope: Scope, compute):
+        key = (name, scope)
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def empty(self) -> bool:
@@ -175,7 +183,9 @@ def reporting_units(ds: Dataset, scope: Scope) -> set[str]:
 
 
 def learning_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    return _months(_in_units(ds.learning, ds, scope), scope.first_month, scope.last_month)
+    return ds.memo(
+        "learning", scope, lambda: _months(_in_units(ds.learning, ds, scope), scope.first_month, scope.last_month)
+    )
 
 
 def _learning_totals(rows: pd.DataFrame) -> dict[str, int]:
@@ -247,6 +257,10 @@ def hotline_pairs(ds: Dataset, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame
     Last year's figures for a unit and month come from the store's own row where there is one, and else
     from the 上年同期 columns of this year's row (spec §3).
     """
+    return ds.memo("hotline", scope, lambda: _hotline_pairs(ds, scope))
+
+
+def _hotline_pairs(ds: Dataset, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = _in_units(ds.hotline, ds, scope)
     current = _months(rows, scope.first_month, scope.last_month)
     stored_prev = _months(rows, scope.first_month - 100, scope.last_month - 100)
@@ -298,25 +312,44 @@ def hotline_totals(ds: Dataset, scope: Scope) -> dict[str, float | int | None]:
     return hotline_figures(*hotline_pairs(ds, scope))
 
 
+def _hotline_sums(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """Per group: rows, Σ诉求量, and for each rate Σ(rate × 诉求量) and Σ诉求量 over the rows that give the rate."""
+    parts = {"rows": pd.Series(1, index=rows.index), "appeals": rows["appeals"].astype("float64")}
+    for rate in RATES:
+        known = rows[rate].notna()
+        parts[f"{rate}_weight"] = rows["appeals"].astype("float64").where(known, 0.0)
+        parts[f"{rate}_weighted"] = (rows[rate].astype("float64") * rows["appeals"]).where(known, 0.0)
+    return pd.DataFrame(parts).groupby(key.to_numpy()).sum()
+
+
 def hotline_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
-    """Hotline figures this year against last per category, unit or month (1..M)."""
+    """Hotline figures this year against last per category, unit or month (1..M): the columns of hotline_figures."""
     current, previous = hotline_pairs(ds, scope)
     if by == "month":
-        current = current.assign(month=current["month"] % 100)
-        previous = previous.assign(month=previous["month"] % 100)
         groups: list = list(range(1, scope.through + 1))
+        keys = (current["month"] % 100, previous["month"] % 100)
     elif by == "category":
         groups = list(CATEGORIES)
+        keys = (current["category"].astype(object), previous["category"].astype(object))
     else:
         groups = list(scoped_units(ds, scope)["unit"])
-    current_groups = dict(tuple(current.groupby(by, observed=True)))
-    previous_groups = dict(tuple(previous.groupby(by, observed=True)))
-    empty = current.iloc[0:0]
-    records = []
-    for group in groups:
-        figures = hotline_figures(current_groups.get(group, empty), previous_groups.get(group, empty))
-        records.append({by: group, **figures})
-    frame = pd.DataFrame(records)
+        keys = (current["unit"], previous["unit"])
+    now = _hotline_sums(current, keys[0]).reindex(groups, fill_value=0)
+    before = _hotline_sums(previous, keys[1]).reindex(groups, fill_value=0)
+    frame = pd.DataFrame({by: groups})
+    frame["appeals"] = now["appeals"].to_numpy().astype("int64")
+    frame["appeals_prev"] = before["appeals"].to_numpy().astype("int64")
+    both = (now["rows"].to_numpy() > 0) & (before["rows"].to_numpy() > 0) & (frame["appeals_prev"].to_numpy() > 0)
+    yoy = (frame["appeals"] - frame["appeals_prev"]) / frame["appeals_prev"].where(frame["appeals_prev"] > 0)
+    frame["appeals_yoy"] = yoy.where(both)
+    frame["has_current"] = now["rows"].to_numpy() > 0
+    frame["has_previous"] = before["rows"].to_numpy() > 0
+    for rate in RATES:
+        this = now[f"{rate}_weighted"] / now[f"{rate}_weight"].where(now[f"{rate}_weight"] > 0)
+        last = before[f"{rate}_weighted"] / before[f"{rate}_weight"].where(before[f"{rate}_weight"] > 0)
+        frame[rate] = this.to_numpy()
+        frame[f"{rate}_prev"] = last.to_numpy()
+        frame[f"{rate}_change"] = (this - last).to_numpy()
     if by == "unit" and not frame.empty:
         units = ds.units.set_index("unit")
         frame.insert(1, "short_name", frame["unit"].map(units["short_name"]))
@@ -329,6 +362,10 @@ def hotline_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
 
 def problem_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Problems found by the end of month M (of any year), with whether each was resolved by then."""
+    return ds.memo("problems", scope, lambda: _problem_rows(ds, scope))
+
+
+def _problem_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     rows = _in_units(ds.problems, ds, scope)
     end = pd.Timestamp(scope.end_date)
     rows = rows[rows["found_date"] <= end].copy()
@@ -361,8 +398,20 @@ def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     else:
         keys = rows["problem_type"].fillna(UNTYPED_PROBLEM)
         groups = sorted(keys.unique(), key=lambda t: (t == UNTYPED_PROBLEM, -int((keys == t).sum()), t))
-    records = [{by: group, **_closure(rows[keys == group])} for group in groups]
-    frame = pd.DataFrame(records, columns=[by, "found", "resolved", "closure_rate"])
+    counted = (
+        pd.DataFrame({"found": 1, "resolved": rows["resolved"].astype("int64")}, index=rows.index)
+        .groupby(keys.astype(object).to_numpy())
+        .sum()
+        .reindex(groups, fill_value=0)
+    )
+    frame = pd.DataFrame(
+        {
+            by: groups,
+            "found": counted["found"].to_numpy().astype("int64"),
+            "resolved": counted["resolved"].to_numpy().astype("int64"),
+        }
+    )
+    frame["closure_rate"] = frame["resolved"] / frame["found"].where(frame["found"] > 0)
     frame["closure_rate"] = frame["closure_rate"].astype("Float64")
     frame["below_target"] = frame["closure_rate"] < CLOSURE_TARGET
     if by == "unit" and not frame.empty:

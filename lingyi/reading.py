@@ -9,12 +9,16 @@ that is ``validation``'s work.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import os
+import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from xml.etree import ElementTree
 
 import python_calamine
 
@@ -29,17 +33,31 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
+from lingyi.values import column_letter
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
 ACCEPTED_SUFFIXES = WORKBOOK_SUFFIXES | TEXT_SUFFIXES
 
-MAX_FILE_BYTES = int(float(os.environ.get("LINGYI_MAX_UPLOAD_MB", "50")) * 1024 * 1024)
+# Limits an administrator may set in the environment; read on every file, so a change needs no restart.
+MAX_UPLOAD_MB_VARIABLE = "LINGYI_MAX_UPLOAD_MB"
+DEFAULT_MAX_UPLOAD_MB = 50
+MAX_ROWS_VARIABLE = "LINGYI_MAX_ROWS"
+# A consolidated return of all 108 units for a year has some thousands of rows; a ledger of a million rows
+# still ingests in under 2 GB (bench/README.md). Past that, a sheet is refused before it is read; a shared
+# server may set a lower cap.
+DEFAULT_MAX_ROWS = 1_100_000
+# The used area of a sheet (rows × columns up to its farthest filled cell) is allocated at once by the reader:
+# a 5 KB file with one value in cell ZZ200000 would ask for 4.5 GB.
+MAX_SHEET_CELLS = 5_000_000
 # A real workbook's XML compresses about 5–20 times; a zip bomb, a thousand times and more.
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_FROM_BYTES = 50 * 1024**2
 MAX_ZIP_MEMBERS = 10_000
+
+MAX_UNBROKEN_XML_BYTES = 32 * 1024**2  # one worksheet row this long is no return
+MAX_LISTED_FORMULAS = 20
 
 HEADER_SEARCH_ROWS = 30
 SKIPPED_SHEET_WORDS = ("说明", "字典", "目录", "填表须知", "示例")
@@ -73,6 +91,32 @@ class RawTable:
     info: dict[str, str] = field(default_factory=dict)  # 填报单位, 报送期间 … from the lines above the header
 
 
+def max_file_bytes() -> int:
+    return int(_limit(MAX_UPLOAD_MB_VARIABLE, DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return int(_limit(MAX_ROWS_VARIABLE, DEFAULT_MAX_ROWS))
+
+
+def _limit(variable: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(variable, default))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass
+class SheetScan:
+    """What a worksheet's XML says before the reader allocates it: its used area and formulas without results."""
+
+    rows: int = 0  # the last row number with a filled cell
+    columns: int = 0  # the last column number with a filled cell
+    uncached: list[tuple[int, int, str]] = field(default_factory=list)  # (row, 0-based column, formula)
+    uncached_count: int = 0
+
+
 @dataclass
 class ReadFile:
     name: str
@@ -93,9 +137,9 @@ def read_file(data: bytes, file_name: str) -> ReadFile:
         raise reject(f"不支持 {suffix or '无扩展名'} 文件；请上传 .xlsx、.xlsm、.xls、.ods 或 .csv 文件。")
     if not data:
         raise reject("文件是空的（0 字节），请重新导出后上传。")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > max_file_bytes():
         raise reject(
-            f"文件大小 {len(data) / 1024**2:.1f} MB，超过上限 {MAX_FILE_BYTES / 1024**2:.0f} MB；请拆分后上传。"
+            f"文件大小 {len(data) / 1024**2:.1f} MB，超过上限 {max_file_bytes() / 1024**2:.0f} MB；请拆分后上传。"
         )
 
     container = _sniff(data)
@@ -111,9 +155,26 @@ def read_file(data: bytes, file_name: str) -> ReadFile:
         raise reject(f"文件内容不是 Excel 工作簿或 CSV 文本，无法读取。请确认文件是 {suffix} 格式且未损坏。")
     if container == "encrypted":
         raise reject("文件设置了打开密码（已加密），系统无法读取。请取消密码后重新保存再上传。")
+    scans: dict[str, SheetScan] = {}
+    notices: list[Finding] = []
     if container == "zip":
-        _check_zip(data, reject)
-    return _read_workbook(data, name, reject)
+        archive = _check_zip(data, reject)
+        scans = _scan_zip(archive, reject)
+        if any(PurePath(m).name.lower() == "vbaproject.bin" for m in archive.namelist()):
+            notices.append(
+                Finding(
+                    Level.NOTICE,
+                    name,
+                    "文件含有宏（VBA 代码）。系统只读取单元格中的数据，从不运行宏；系统导出的文件不含宏。",
+                )
+            )
+    read = _read_workbook(data, name, reject, scans)
+    read.findings[:0] = notices
+    return read
+
+
+_BIFF8_WORKBOOK_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # record 0x0809, 16 bytes, BIFF8, globals
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _sniff(data: bytes) -> str:
@@ -121,9 +182,17 @@ def _sniff(data: bytes) -> str:
         return "zip"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # An encrypted .xlsx is an OLE container holding an EncryptionInfo stream.
-        return "encrypted" if "EncryptionInfo".encode("utf-16-le") in data[:65536] else "ole"
+        if "EncryptionInfo".encode("utf-16-le") in data[:65536]:
+            return "encrypted"
+        # An encrypted .xls: its workbook stream's BOF record is followed at once by a FILEPASS record.
+        bof = data.find(_BIFF8_WORKBOOK_BOF, 512, 65536)
+        if bof >= 0 and data[bof + 20 : bof + 22] == b"\x2f\x00":
+            return "encrypted"
+        return "ole"
     head = data[:4096]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith(_UTF16_BOMS):
+        return "text"
+    if b"\x00" in head:
         return "binary"
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -135,7 +204,7 @@ def _sniff(data: bytes) -> str:
     return "binary"
 
 
-def _check_zip(data: bytes, reject) -> None:
+def _check_zip(data: bytes, reject) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -150,14 +219,199 @@ def _check_zip(data: bytes, reject) -> None:
             f"文件解压后达 {total / 1024**2:,.0f} MB（压缩比 {total / packed:,.0f} 倍），疑似压缩炸弹，已拒绝。"
         )
     names = {m.filename for m in members}
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        return
+    if "xl/workbook.bin" in names:
+        raise reject(
+            "文件是 Excel 二进制工作簿（.xlsb），系统不读取这种格式。请用 Excel 打开后「另存为」.xlsx 再上传。"
+        )
+    if "xl/workbook.xml" in names:
+        return archive
     if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-        return
+        return archive
     raise reject("文件是压缩包，但不是 Excel 或 ODS 工作簿（可能是 Word 文档或其他文件改了扩展名）。")
 
 
-def _read_workbook(data: bytes, name: str, reject) -> ReadFile:
+# -- a cheap look at a workbook's XML before the reader allocates its sheets --------------------------------------
+
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)\b([^>]*)>")
+_CELL_END = re.compile(rb"</" + _PREFIX + rb"c>")
+_ROW_END = re.compile(rb"</" + _PREFIX + rb"row>")
+_REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
+_FORMULA = re.compile(rb"<" + _PREFIX + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"f>)", re.DOTALL)
+_VALUE = re.compile(rb"<" + _PREFIX + rb"v\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.DOTALL)
+# The fast path for the common sheet: every cell has its r="B7", no formula anywhere. Substring counts and a
+# regex that starts with a literal run at memory speed; the exact pass runs only where they cannot decide.
+_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"')
+_FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
+_ODS_TOKEN = re.compile(rb"<(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])([^>]*)>")
+_ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
+_ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+
+
+def _scan_zip(archive: zipfile.ZipFile, reject) -> dict[str, SheetScan]:
+    """Each worksheet's used area and formulas without results, read as a stream; too large a sheet is refused."""
+    try:
+        if "xl/workbook.xml" in archive.namelist():
+            return {sheet: _scan_xlsx_sheet(archive, member, sheet, reject) for sheet, member in _xlsx_sheets(archive)}
+        if "content.xml" in archive.namelist():
+            _scan_ods(archive, reject)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        raise reject("文件已损坏或不完整（压缩数据无法解开），请重新保存后上传。") from None
+    return {}
+
+
+def _xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of each worksheet, as workbook.xml and its relationships name them."""
+    members = {m.lower(): m for m in archive.namelist()}
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read(members.get("xl/_rels/workbook.xml.rels", "")))
+    except (KeyError, ElementTree.ParseError):
+        workbook = rels = None
+    found: list[tuple[str, str]] = []
+    if workbook is not None and rels is not None:
+        targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+        for sheet in workbook.iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            member = members.get(posixpath.normpath(path).lower())
+            if member is not None:
+                found.append((sheet.get("name", member), member))
+    listed = {member for _, member in found}
+    # Worksheets the relationships do not reach may still be read: scan them too, under their member name.
+    found += [
+        (m, m) for m in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m, re.I) and m not in listed
+    ]
+    return found
+
+
+def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) -> SheetScan:
+    scan = SheetScan()
+    limit_rows, state = max_rows(), {"row": 0, "column": 0}
+    buffer = b""
+    with archive.open(member) as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            buffer += chunk
+            end = len(buffer)
+            if chunk:
+                end = max((m.end() for m in _ROW_END.finditer(buffer)), default=0)
+                if not end:
+                    if len(buffer) > MAX_UNBROKEN_XML_BYTES:
+                        raise reject(f"工作表「{sheet}」的结构异常（单行数据过长），疑似恶意文件，已拒绝。")
+                    continue
+            _scan_xlsx_rows(buffer[:end], scan, state)
+            _check_extent(scan, sheet, limit_rows, reject)
+            buffer = buffer[end:]
+            if not chunk:
+                return scan
+
+
+def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
+    if not any(mark in text for mark in _FORMULA_MARKS):
+        refs = _CELL_REF.findall(text)
+        if len(refs) == text.count(b"<c ") + text.count(b":c "):
+            rows = max((int(number) for _, number in refs), default=0)
+            columns = max((_column_number(letters) for letters in {c for c, _ in refs}), default=0)
+            # Empty cells count here (a style alone fills no cell): exactly only where the area might be too large.
+            if rows <= max_rows() and rows * columns <= MAX_SHEET_CELLS:
+                scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
+                state["row"] = rows
+                return
+    for match in _ROW_OR_CELL.finditer(text):
+        tag, attrs = match.group(1), match.group(2)
+        ref = _REF.search(attrs)
+        if tag == b"row":
+            state["row"] = int(ref.group(2)) if ref and ref.group(2) else state["row"] + 1
+            state["column"] = 0
+            continue
+        state["column"] = _column_number(ref.group(1)) if ref and ref.group(1) else state["column"] + 1
+        row = int(ref.group(2)) if ref and ref.group(2) else state["row"]
+        if attrs.endswith(b"/"):
+            continue
+        close = _CELL_END.search(text, match.end())
+        inner = text[match.end() : close.start() if close else len(text)]
+        if not inner.strip():
+            continue
+        scan.rows = max(scan.rows, row)
+        scan.columns = max(scan.columns, state["column"])
+        formula = _FORMULA.search(inner) if b"f" in inner else None
+        if formula is not None:
+            value = _VALUE.search(inner)
+            # No result saved (openpyxl writes <v></v>); an empty text result (t="str") is a result.
+            if value is None or (not (value.group(1) or b"").strip() and b't="str"' not in attrs):
+                scan.uncached_count += 1
+                if len(scan.uncached) < MAX_LISTED_FORMULAS * 10:
+                    text_of = html.unescape((formula.group(2) or b"").decode("utf-8", "replace"))
+                    scan.uncached.append((row, state["column"] - 1, f"={text_of}" if text_of else "（共享公式）"))
+
+
+_COLUMN_NUMBERS: dict[bytes, int] = {}
+
+
+def _column_number(letters: bytes) -> int:
+    number = _COLUMN_NUMBERS.get(letters)
+    if number is None:
+        number = 0
+        for letter in letters.upper():
+            number = number * 26 + letter - 64
+        _COLUMN_NUMBERS[letters] = number
+    return number
+
+
+def _check_extent(scan: SheetScan, sheet: str, limit_rows: int, reject) -> None:
+    if scan.rows > limit_rows:
+        raise reject(
+            f"工作表「{sheet}」有 {scan.rows:,} 行以上，超过系统上限 {limit_rows:,} 行（管理员可用 "
+            f"{MAX_ROWS_VARIABLE} 调整）。请按单位或月份拆分后上传。"
+        )
+    if scan.rows * scan.columns > MAX_SHEET_CELLS:
+        corner = f"{column_letter(scan.columns - 1)}{scan.rows}"
+        raise reject(
+            f"工作表「{sheet}」的数据区域延伸到 {corner} 单元格（{scan.rows:,} 行 × {scan.columns:,} 列），"
+            f"超过系统上限 {MAX_SHEET_CELLS:,} 个单元格。请删除表格右侧或下方多余的内容后上传。"
+        )
+
+
+def _scan_ods(archive: zipfile.ZipFile, reject) -> None:
+    """An OpenDocument sheet repeats rows and cells by count: a filled cell repeated a million times is refused."""
+    limit_rows = max_rows()
+    sheet, scan, row, column = "", SheetScan(), 0, 0
+    buffer = b""
+    with archive.open("content.xml") as stream:
+        while True:
+            chunk = stream.read(1 << 20)
+            buffer += chunk
+            end = buffer.rfind(b">") + 1 if chunk else len(buffer)
+            if chunk and len(buffer) - end > MAX_UNBROKEN_XML_BYTES:
+                raise reject("文件内容结构异常（单个元素过长），疑似恶意文件，已拒绝。")
+            for match in _ODS_TOKEN.finditer(buffer, 0, end):
+                tag, attrs = match.group(1), match.group(2)
+                if tag == b"table:table":
+                    named = _ODS_NAME.search(attrs)
+                    sheet, scan, row = (named.group(1).decode("utf-8", "replace") if named else ""), SheetScan(), 0
+                elif tag == b"table:table-row":
+                    repeated = _ODS_ROWS_REPEATED.search(attrs)
+                    row, column = row + (int(repeated.group(1)) if repeated else 1), 0
+                else:
+                    repeated = _ODS_COLUMNS_REPEATED.search(attrs)
+                    column += int(repeated.group(1)) if repeated else 1
+                    closing = buffer.find(b"</table:", match.end())
+                    if b"value-type" in attrs or (
+                        not attrs.endswith(b"/") and buffer.find(b"<text:p", match.end(), closing) >= 0
+                    ):
+                        scan.rows, scan.columns = max(scan.rows, row), max(scan.columns, column)
+                        _check_extent(scan, html.unescape(sheet), limit_rows, reject)
+            buffer = buffer[end:]
+            if not chunk:
+                return
+
+
+def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] | None = None) -> ReadFile:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:
@@ -191,13 +445,49 @@ def _read_workbook(data: bytes, name: str, reject) -> ReadFile:
 
     tables = []
     for sheet_name, rows, merged in sheets:
+        if len(rows) > max_rows():
+            raise reject(f"工作表「{sheet_name}」有 {len(rows):,} 行，超过系统上限 {max_rows():,} 行。请拆分后上传。")
         table = _table_from_rows(name, sheet_name, rows, merged, findings, name_hint=sheet_name)
         if table is not None:
             tables.append(table)
+            findings.extend(_uncached_formulas(table, (scans or {}).get(sheet_name)))
     _take_title_info(info, tables)
     if not tables and not any(f.is_error for f in findings):
         findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
     return ReadFile(name, tables, info, findings)
+
+
+def _uncached_formulas(table: RawTable, scan: SheetScan | None) -> list[Finding]:
+    """A formula cell saved without its result reads as empty: an error wherever the contract reads the cell."""
+    if scan is None or not scan.uncached:
+        return []
+    data_rows = {number for number, _ in table.rows}
+    headers = {column.index: column.header for column in table.columns.values()}
+    hits = [(row, index, formula) for row, index, formula in scan.uncached if row in data_rows and index in headers]
+    findings = [
+        Finding(
+            Level.ERROR,
+            table.file,
+            "单元格是公式，但文件中没有保存公式的计算结果，系统读到的是空值。"
+            "请用 Excel 或 WPS 打开文件，确认数值显示正确后保存，再上传；或把公式改为数值。",
+            sheet=table.sheet,
+            row=row,
+            column=column_letter(index),
+            column_name=headers[index],
+            value=formula,
+        )
+        for row, index, formula in hits[:MAX_LISTED_FORMULAS]
+    ]
+    if len(hits) > MAX_LISTED_FORMULAS:
+        findings.append(
+            Finding(
+                Level.ERROR,
+                table.file,
+                f"另有 {len(hits) - MAX_LISTED_FORMULAS} 个公式单元格没有保存计算结果，处理方法同上。",
+                sheet=table.sheet,
+            )
+        )
+    return findings
 
 
 _NO_DATA_MESSAGE = (
@@ -208,7 +498,8 @@ _NO_DATA_MESSAGE = (
 
 def _read_csv(data: bytes, name: str) -> ReadFile:
     text = None
-    for encoding in ("utf-8-sig", "gb18030"):
+    # Excel's 「Unicode 文本」 is UTF-16 with a byte-order mark, separated by tabs.
+    for encoding in ("utf-16",) if data.startswith(_UTF16_BOMS) else ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
             break
@@ -220,7 +511,20 @@ def _read_csv(data: bytes, name: str) -> ReadFile:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    if text.count("\n") > max_rows():
+        raise FileRejected(
+            Finding(
+                Level.ERROR, name, f"文件有 {text.count(chr(10)):,} 行，超过系统上限 {max_rows():,} 行。请拆分后上传。"
+            )
+        )
+    try:
+        rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:
+        raise FileRejected(
+            Finding(
+                Level.ERROR, name, f"CSV 文件无法解析（{exc}），请用 Excel 或 WPS 打开检查后另存为「CSV UTF-8」再上传。"
+            )
+        ) from None
     findings: list[Finding] = []
     sheet_name = PurePath(name).stem
     table = _table_from_rows(name, sheet_name, rows, [], findings, name_hint=sheet_name)

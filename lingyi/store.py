@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -160,14 +161,56 @@ registries_table = sa.Table(
 
 sa.Index("ix_submissions_slot", submissions_table.c.unit, submissions_table.c.kind)
 
+# Who did what when: one row per write, in the write's own transaction (version 2).
+audit_table = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+    sa.Column("user", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON: file, submissions (id, unit, kind, period) …
+    sa.Column("sha256", sa.String(64)),
+)
+
 
 def _migrate_1(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _migrate_2(conn: Connection) -> None:
+    # Step 1 creates every table of ``metadata``, so on a new database this one finds audit_log already there.
+    audit_table.create(conn, checkfirst=True)
+
+
 # Each step brings the schema from version i to i + 1; a new step is appended, never edited.
-MIGRATIONS = (_migrate_1,)
+# Step 1 creates all of ``metadata`` as it is now, so every later step must be idempotent.
+MIGRATIONS = (_migrate_1, _migrate_2)
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+AUDIT_ACTIONS = {
+    "ingest": "入库",
+    "restore": "恢复报送",
+    "delete": "撤销报送",
+    "registry": "更换单位名录",
+    "restore-backup": "从备份恢复",
+}
+AUDIT_COLUMNS = [
+    "id",
+    "at",
+    "user",
+    "action",
+    "action_name",
+    "file",
+    "units",
+    "kinds",
+    "periods",
+    "submissions",
+    "note",
+    "sha256",
+    "detail",
+]
 
 
 def default_url() -> str:
@@ -229,9 +272,9 @@ class Store:
             for step in MIGRATIONS[current:]:
                 step(conn)
             if current < SCHEMA_VERSION:
-                _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+                set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar() is None:
-                _set_meta(conn, "data_version", "0")
+                set_meta(conn, "data_version", "0")
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -241,11 +284,12 @@ class Store:
             if conn.dialect.name == "postgresql":
                 # Writers queue on one lock, so the next seq and the replaced versions are decided one at a time.
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            yield conn
+            # Read at the end: a write may itself set the version (a restored backup carries its own).
             version = int(
                 conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar()
             )
-            yield conn
-            _set_meta(conn, "data_version", str(version + 1))
+            set_meta(conn, "data_version", str(version + 1))
 
     def data_version(self) -> int:
         with self.engine.connect() as conn:
@@ -287,6 +331,7 @@ class Store:
         digest = sha256(data)
         stamp = now()
         ids: list[int] = []
+        described: list[dict[str, object]] = []
         with self.writing() as conn:
             existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
             if existing is None:
@@ -314,6 +359,12 @@ class Store:
                         .values(seq=seq + offset, deleted=False)
                     )
                 if old_ids:
+                    detail = {
+                        "file": name,
+                        "submissions": _described(conn, old_ids),
+                        "note": "此前撤销的同一文件重新入库",
+                    }
+                    self.audit(conn, user, "ingest", detail, sha256=digest)
                     return old_ids
             batches: dict[str, list[pd.DataFrame]] = {}
             for offset, sub in enumerate(submissions):
@@ -334,15 +385,19 @@ class Store:
                     )
                 ).inserted_primary_key[0]
                 ids.append(sid)
+                described.append(
+                    {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": len(sub.rows)}
+                )
                 if len(sub.rows):
                     batches.setdefault(sub.kind, []).append(sub.rows.assign(submission_id=sid))
             for kind, frames in batches.items():
                 _bulk_insert(conn, ROW_TABLES[kind], pd.concat(frames, ignore_index=True))
             for unit, count in headcounts.items():
                 conn.execute(headcounts_table.insert().values(file_id=file_id, unit=unit, headcount=count))
+            self.audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
         return ids
 
-    def restore(self, submission_id: int) -> None:
+    def restore(self, submission_id: int, user: str = "cli") -> None:
         """Make an earlier submission current again (it takes precedence over every later one)."""
         with self.writing() as conn:
             found = conn.execute(
@@ -355,8 +410,9 @@ class Store:
                 .where(submissions_table.c.id == submission_id)
                 .values(seq=_next_seq(conn), deleted=False)
             )
+            self._audit_submission(conn, user, "restore", submission_id)
 
-    def delete(self, submission_id: int) -> None:
+    def delete(self, submission_id: int, user: str = "cli") -> None:
         """Withdraw a submission: its rows stop counting; the file and the record stay in the history."""
         with self.writing() as conn:
             result = conn.execute(
@@ -364,6 +420,66 @@ class Store:
             )
             if result.rowcount == 0:
                 raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+            self._audit_submission(conn, user, "delete", submission_id)
+
+    # -- audit log ------------------------------------------------------------------------------------------
+
+    def audit(
+        self, conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None = None
+    ) -> None:
+        """Record one write in the audit log on the write's own connection, so both are committed or neither.
+
+        Every write of the store calls it; a later kind of write (user accounts …) calls it inside its own
+        ``writing()`` block: ``store.audit(conn, "admin", "user", {"note": "新增用户 张三"})``.
+        """
+        conn.execute(
+            audit_table.insert().values(
+                at=now(),
+                user=user,
+                action=action,
+                detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+                sha256=sha256,
+            )
+        )
+
+    def _audit_submission(self, conn: Connection, user: str, action: str, submission_id: int) -> None:
+        (described,) = _described(conn, [submission_id])
+        file = conn.execute(
+            sa.select(files_table.c.name, files_table.c.sha256)
+            .join(submissions_table, submissions_table.c.file_id == files_table.c.id)
+            .where(submissions_table.c.id == submission_id)
+        ).first()
+        self.audit(conn, user, action, {"file": file.name, "submissions": [described]}, sha256=file.sha256)
+
+    def audit_log(self, since: dt.date | None = None) -> pd.DataFrame:
+        """Every recorded write, newest first: who, when, what (file, units, kinds, periods, submissions)."""
+        query = sa.select(audit_table).order_by(audit_table.c.id.desc())
+        if since is not None:
+            query = query.where(audit_table.c.at >= dt.datetime.combine(since, dt.time()))
+        with self.engine.connect() as conn:
+            records = [dict(row) for row in conn.execute(query).mappings()]
+        rows = []
+        for record in records:
+            detail = json.loads(record["detail"])
+            subs = detail.get("submissions", [])
+            rows.append(
+                {
+                    "id": record["id"],
+                    "at": record["at"],
+                    "user": record["user"],
+                    "action": record["action"],
+                    "action_name": AUDIT_ACTIONS.get(record["action"], record["action"]),
+                    "file": detail.get("file"),
+                    "units": "、".join(dict.fromkeys(str(s["unit"]) for s in subs)),
+                    "kinds": "、".join(dict.fromkeys(kind_name(s["kind"]) for s in subs)),
+                    "periods": "、".join(dict.fromkeys(str(s["period"]) for s in subs)),
+                    "submissions": "、".join(f"#{s['id']}" for s in subs),
+                    "note": detail.get("note", ""),
+                    "sha256": record["sha256"],
+                    "detail": detail,
+                }
+            )
+        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
 
     def history(self) -> pd.DataFrame:
         """Every submission with its file, newest first, and which later submission replaced it."""
@@ -460,11 +576,12 @@ class Store:
             rows = rows[rows["seq"] == newest]
         return rows.drop(columns=["seq"]).reset_index(drop=True)
 
-    def current_hotline(self, units: list[str], months: list[int]) -> pd.DataFrame:
-        """The current hotline rows of some units and months only (a return's 上年同期 is checked against them)."""
+    def current_hotline(self, units: list[str], months: list[int] | None = None) -> pd.DataFrame:
+        """The current hotline rows of some units (and months): what an upload is checked against, read cheaply."""
         table = ROW_TABLES["hotline"]
-        if not units or not months:
+        if not units or months == []:
             return pd.DataFrame(columns=[c.name for c in table.columns])
+        first, last = (min(months), max(months)) if months else (0, 999999)
         with self.engine.connect() as conn:
             subs = pd.DataFrame(
                 conn.execute(
@@ -478,14 +595,16 @@ class Store:
                         submissions_table.c.kind == "hotline",
                         submissions_table.c.deleted.is_(False),
                         submissions_table.c.unit.in_(units),
-                        submissions_table.c.period_start <= max(months),
-                        submissions_table.c.period_end >= min(months),
+                        submissions_table.c.period_start <= last,
+                        submissions_table.c.period_end >= first,
                     )
                 ).all(),
                 columns=["id", "seq", "unit", "period_start", "period_end"],
             )
             rows = pd.DataFrame(
-                conn.execute(sa.select(table).where(table.c.unit.in_(units), table.c.month.in_(months))).all(),
+                conn.execute(
+                    sa.select(table).where(table.c.unit.in_(units), table.c.month.in_(months) if months else sa.true())
+                ).all(),
                 columns=[c.name for c in table.columns],
             )
         if rows.empty or subs.empty:
@@ -523,6 +642,7 @@ class Store:
                     content=registry.to_csv_bytes(), name=name, uploaded_at=now(), uploaded_by=user, units=len(registry)
                 )
             )
+            self.audit(conn, user, "registry", {"file": name, "note": f"单位名录 {len(registry)} 个单位"}, sha256(data))
         return registry
 
     def registry_history(self) -> pd.DataFrame:
@@ -612,7 +732,33 @@ def _read_all(conn: Connection, table: sa.Table) -> pd.DataFrame:
     return frame
 
 
-def _set_meta(conn: Connection, key: str, value: str) -> None:
+def _described(conn: Connection, submission_ids: list[int]) -> list[dict[str, object]]:
+    """What the audit log says of each submission: id, unit, kind, period, rows."""
+    rows = conn.execute(
+        sa.select(
+            submissions_table.c.id,
+            submissions_table.c.unit,
+            submissions_table.c.kind,
+            submissions_table.c.period_start,
+            submissions_table.c.period_end,
+            submissions_table.c.rows,
+        )
+        .where(submissions_table.c.id.in_(submission_ids))
+        .order_by(submissions_table.c.id)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "unit": r.unit,
+            "kind": r.kind,
+            "period": Period(r.period_start, r.period_end).label,
+            "rows": r.rows,
+        }
+        for r in rows
+    ]
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
     updated = conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=value)).rowcount
     if not updated:
         conn.execute(meta_table.insert().values(key=key, value=value))
@@ -639,18 +785,16 @@ def _month_owners(subs: pd.DataFrame) -> pd.DataFrame:
 
 def _replaced_by(history: pd.DataFrame) -> list[object]:
     """The id of the next live submission for the same unit and kind whose period overlaps, if any."""
-    out: list[object] = []
-    live = history[~history["deleted"].astype(bool)]
-    for _, sub in history.iterrows():
-        later = live[
-            (live["unit"] == sub["unit"])
-            & (live["kind"] == sub["kind"])
-            & (live["seq"] > sub["seq"])
-            & (live["period_start"] <= sub["period_end"])
-            & (live["period_end"] >= sub["period_start"])
-        ]
-        out.append(int(later.sort_values("seq")["id"].iloc[0]) if not later.empty else None)
-    return out
+    out: dict[object, object] = {}
+    deleted = history["deleted"].astype(bool)
+    # Compared within each unit and kind only: a unit has a few dozen submissions, the store many thousands.
+    for _, group in history.groupby(["unit", "kind"], sort=False):
+        live = group[~deleted[group.index]].sort_values("seq")
+        seqs, starts, ends, ids = (live[c].to_numpy() for c in ("seq", "period_start", "period_end", "id"))
+        for index, seq, start, end in zip(group.index, group["seq"], group["period_start"], group["period_end"]):
+            later = (seqs > seq) & (starts <= end) & (ends >= start)
+            out[index] = int(ids[later.argmax()]) if later.any() else None
+    return [out[index] for index in history.index]
 
 
 def kind_name(kind: str) -> str:

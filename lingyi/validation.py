@@ -543,8 +543,9 @@ class _TableCheck:
 
 
 _PARSERS = {
-    # Free text is kept as the unit wrote it (full-width punctuation and all), only trimmed.
-    ValueKind.TEXT: lambda v: (v.strip() if isinstance(v, str) else clean_text(v)) or None,
+    # Free text is kept as the unit wrote it (full-width punctuation and all), only trimmed; a NUL character,
+    # which no unit means to write and PostgreSQL cannot store, is dropped.
+    ValueKind.TEXT: lambda v: (v.replace("\x00", "").strip() if isinstance(v, str) else clean_text(v)) or None,
     ValueKind.COUNT: parse_count,
     ValueKind.NUMBER: parse_number,
     ValueKind.DATE: parse_date,

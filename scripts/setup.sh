@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs in ./.venv. Usage: scripts/setup.sh [--dev]
-#   --dev  also the test tools, and the system packages the tests use (Chromium, CJK fonts).
+#   --dev  also the test tools.
+# Either way, where missing and run as root: Chromium and CJK fonts (chart pictures in briefings, browser tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,9 +28,8 @@ else
   .venv/bin/python -m pip install --quiet -r requirements.txt
 fi
 
-# System packages for the browser tests and for rendering Chinese: installed only where missing.
+# System packages for chart pictures with Chinese text (and the browser tests): installed only where missing.
 need_system_packages() {
-  [ "${1:-}" = "--dev" ] || return 1
   command -v chromium >/dev/null 2>&1 || return 0
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || return 0
   return 1
@@ -40,6 +40,6 @@ if need_system_packages "${1:-}"; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   else
-    echo "请安装 chromium 与 fonts-noto-cjk（需要 root）；浏览器测试将无法运行。" >&2
+    echo "请安装 chromium 与 fonts-noto-cjk（需要 root）；否则无法导出图表图片，浏览器测试也无法运行。" >&2
   fi
 fi

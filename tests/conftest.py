@@ -1,11 +1,14 @@
 """Fixtures shared by the core's tests: an empty store per test, the default registry, and ``submit``.
 
 The store is an SQLite file in the test's own folder; when ``LINGYI_DATABASE_URL`` points at
-PostgreSQL the same tests run there, every table dropped and created again for each test.
+PostgreSQL the same tests run there, every table dropped and created again for each test. Under
+pytest-xdist each worker has a database of its own beside the configured one (``lingyi_test_gw0`` …),
+created on first use, so workers never drop each other's tables.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -20,11 +23,32 @@ _CONFIGURED_URL = os.environ.get(DATABASE_URL_VARIABLE, "")
 ON_POSTGRES = _CONFIGURED_URL.startswith("postgresql")
 
 
+@functools.cache
+def postgres_url() -> str:
+    """The configured PostgreSQL database, or this xdist worker's own database beside it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return _CONFIGURED_URL
+    base = sa.engine.make_url(_CONFIGURED_URL)
+    url = base.set(database=f"{base.database}_{worker}")
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database})
+            if exists.scalar() is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{url.database}"')
+    finally:
+        engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_project_database(tmp_path_factory):
-    """A test that forgets ``--db`` writes to a scratch SQLite file, never to the project's data folder."""
+    """A test that forgets ``--db`` writes to a scratch SQLite file (on PostgreSQL: the worker's database)."""
     if ON_POSTGRES:
+        os.environ[DATABASE_URL_VARIABLE] = postgres_url()
         yield
+        os.environ[DATABASE_URL_VARIABLE] = _CONFIGURED_URL
         return
     scratch = f"sqlite:///{tmp_path_factory.mktemp('default-db') / 'lingyi.db'}"
     before = os.environ.get(DATABASE_URL_VARIABLE)
@@ -40,10 +64,10 @@ def _no_project_database(tmp_path_factory):
 def store(tmp_path: Path):
     """A store that starts empty: nothing submitted, data version 0."""
     if ON_POSTGRES:
-        engine = sa.create_engine(_CONFIGURED_URL)
+        engine = sa.create_engine(postgres_url())
         metadata.drop_all(engine)
         engine.dispose()
-        opened = Store(_CONFIGURED_URL)
+        opened = Store(postgres_url())
     else:
         opened = Store(f"sqlite:///{tmp_path / 'lingyi.db'}")
     yield opened

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -21,8 +22,13 @@ import openpyxl
 import pandas as pd
 import xlwt
 
+from lingyi.store import DATABASE_URL_VARIABLE
+
 Rows = list[list[object]]
 Sheets = dict[str, Rows]
+
+# The store tests run on: PostgreSQL when LINGYI_DATABASE_URL points there (tests/conftest.py's store fixture).
+ON_POSTGRES = os.environ.get(DATABASE_URL_VARIABLE, "").startswith("postgresql")
 
 SEED = 42
 UNIT = "临沂市民政局"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -390,3 +392,34 @@ def test_python_m_lingyi_runs_the_command_line(store, tmp_path):
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines()[0] == "accepted  民政局10月.xlsx  已入库  学习活动 3行"
     assert len(store.history()) == 1
+
+
+# -- audit log ----------------------------------------------------------------------------------------------------------
+
+
+def test_audit_lists_who_did_what_newest_first(cli, tmp_path):
+    cli("ingest", good_file(tmp_path, "v1.xlsx", people=(10,)), "--user", "张三")
+    cli("ingest", good_file(tmp_path, "v2.xlsx", people=(20,)), "--user", "李四")
+    cli("delete", "2", "--user", "王五")
+    cli("restore", "1")
+    code, out, _ = cli("audit")
+    assert code == 0
+    assert [line.split("  ")[1:] for line in lines(out)] == [
+        ["cli", "恢复报送", "v1.xlsx", UNIT, "学习活动", "2025年10月", "#1"],
+        ["王五", "撤销报送", "v2.xlsx", UNIT, "学习活动", "2025年10月", "#2"],
+        ["李四", "入库", "v2.xlsx", UNIT, "学习活动", "2025年10月", "#2"],
+        ["张三", "入库", "v1.xlsx", UNIT, "学习活动", "2025年10月", "#1"],
+    ]
+    assert lines(cli("audit", "--since", "2099-01-01")[1]) == ["没有操作记录。"]
+    assert cli("audit", "--since", "昨天")[0] == 2
+
+
+def test_audit_csv_opens_in_excel_with_text_that_would_run_escaped(cli, tmp_path):
+    cli("ingest", good_file(tmp_path, "=HYPERLINK(1).xlsx"), "--user", "@SUM(1)")
+    target = tmp_path / "操作日志.csv"
+    code, out, _ = cli("audit", "--csv", target)
+    assert (code, lines(out)) == (0, [f"操作日志 1 条已导出到 {target}"])
+    data = target.read_bytes()
+    assert data.startswith("\ufeff编号,时间,操作人,操作,文件,单位,报表,期间,报送编号,说明,文件校验值(SHA-256)".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[1][2:5] == ["'@SUM(1)", "入库", "'=HYPERLINK(1).xlsx"]

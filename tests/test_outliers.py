@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import factories as f
 import pandas as pd
 import pytest
 
 from lingyi.errors import Level
 from lingyi.ingest import Outcome, check_file
 from lingyi.outliers import APPEALS_FACTOR, appeals_outliers, attendance_outliers
-from tests import factories as f
 
 UNIT = "临沂市民政局"
 

@@ -580,3 +580,119 @@ def test_workbook_with_only_empty_sheets_is_an_error_naming_what_a_return_holds(
 def test_empty_file_is_refused():
     with pytest.raises(FileRejected, match=r"文件是空的（0 字节）"):
         read_file(b"", "学习活动.xlsx")
+
+
+# -- limits and what a workbook hides ------------------------------------------------------------------------------
+
+
+def _learning_xlsx(tmp_path, rows: int = 3, **cells) -> bytes:
+    """A learning return with extra ``cells`` ({"I5": "=G5+H5"}) written into it by openpyxl."""
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "学习活动.xlsx", {"学习活动": titled(learning_rows(rows), unit=UNIT)})
+    workbook = openpyxl.load_workbook(path)
+    for ref, value in cells.items():
+        workbook["学习活动"][ref] = value
+    workbook.save(path)
+    return path.read_bytes()
+
+
+def test_size_cap_is_read_from_the_environment_on_every_file(tmp_path, monkeypatch):
+    data = _learning_xlsx(tmp_path)
+    monkeypatch.setenv("LINGYI_MAX_UPLOAD_MB", "0.001")
+    with pytest.raises(FileRejected, match=r"文件大小 0\.0 MB，超过上限 0 MB；请拆分后上传。"):
+        read_file(data, "学习活动.xlsx")
+    monkeypatch.setenv("LINGYI_MAX_UPLOAD_MB", "not a number")  # a bad setting falls back to 50 MB
+    assert read_file(data, "学习活动.xlsx").tables
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".csv"])
+def test_sheet_over_the_row_cap_is_refused_saying_the_cap(tmp_path, monkeypatch, suffix):
+    monkeypatch.setenv("LINGYI_MAX_ROWS", "10")
+    rows = learning_rows(12)
+    path = write_csv(tmp_path / "学习活动.csv", rows) if suffix == ".csv" else None
+    path = path or {".xlsx": write_xlsx, ".xls": write_xls}[suffix](tmp_path / f"学习活动{suffix}", {"学习活动": rows})
+    with pytest.raises(FileRejected, match="超过系统上限 10 行") as refused:
+        read_file(path.read_bytes(), path.name)
+    assert refused.value.finding.file == path.name
+    monkeypatch.setenv("LINGYI_MAX_ROWS", "13")
+    assert len(read_file(path.read_bytes(), path.name).tables[0].rows) == 12
+
+
+def test_one_value_far_out_is_refused_before_the_reader_allocates_the_area(tmp_path):
+    data = _learning_xlsx(tmp_path, ZZ200000="x")
+    with pytest.raises(FileRejected) as refused:
+        read_file(data, "学习活动.xlsx")
+    assert refused.value.finding.message.startswith(
+        "工作表「学习活动」的数据区域延伸到 ZZ200000 单元格（200,000 行 × 702 列），超过系统上限 5,000,000 个单元格。"
+    )
+
+
+def test_formatting_far_out_is_no_used_area(tmp_path):
+    import openpyxl
+    from openpyxl.styles import PatternFill
+
+    path = write_xlsx(tmp_path / "学习活动.xlsx", {"学习活动": titled(learning_rows(3), unit=UNIT)})
+    workbook = openpyxl.load_workbook(path)
+    workbook["学习活动"]["ZZ200000"].fill = PatternFill("solid", fgColor="FFFF00")
+    workbook.save(path)
+    assert len(read_file(path.read_bytes(), path.name).tables[0].rows) == 3
+
+
+def test_formula_saved_without_its_result_is_an_error_naming_its_cell(tmp_path):
+    data = _learning_xlsx(tmp_path, I5="=G5+H5*2", J6='=IF(A1="","",1)')
+    read = read_file(data, "学习活动.xlsx")
+    errors = [f for f in read.findings if f.is_error]
+    assert [(f.sheet, f.row, f.column, f.column_name, f.value) for f in errors] == [
+        ("学习活动", 5, "I", "参与人次", "=G5+H5*2"),
+        ("学习活动", 6, "J", "授课人数", '=IF(A1="","",1)'),
+    ]
+    assert errors[0].message.startswith("单元格是公式，但文件中没有保存公式的计算结果，系统读到的是空值。")
+
+
+def test_formula_with_its_result_saved_reads_the_result(tmp_path):
+    import io
+    import zipfile
+
+    data = _learning_xlsx(tmp_path, I5="=G5+H5")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<f>G5+H5</f><v></v>", b"<f>G5+H5</f><v>77</v>")
+                content = content.replace(
+                    b'<c r="J5" t="n">', b'<c r="J5" t="str"><f>""</f><v></v></c><c r="K5" t="n">'
+                )
+            target.writestr(info, content)
+    read = read_file(out.getvalue(), "学习活动.xlsx")
+    assert not [f for f in read.findings if f.is_error]
+    table = read.tables[0]
+    assert dict(table.rows)[5][table.columns["person_times"].index] == 77
+
+
+def test_formula_without_result_outside_the_contracts_columns_is_no_error(tmp_path):
+    data = _learning_xlsx(tmp_path, A5="=ROW()-3", A1="=TODAY()")
+    assert not [f for f in read_file(data, "学习活动.xlsx").findings if f.is_error]
+
+
+def test_macro_enabled_workbook_is_read_as_data_with_a_notice(tmp_path):
+    import io
+    import zipfile
+
+    data = _learning_xlsx(tmp_path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/vbaProject.bin", b'Sub Auto_Open()\r\nShell "calc.exe"\r\nEnd Sub')
+    read = read_file(out.getvalue(), "学习活动.xlsm")
+    assert len(read.tables[0].rows) == 3
+    notices = [f.message for f in read.findings if f.level is Level.NOTICE]
+    assert "文件含有宏（VBA 代码）。系统只读取单元格中的数据，从不运行宏；系统导出的文件不含宏。" in notices
+
+
+def test_utf16_text_as_excel_saves_unicode_text_is_read(tmp_path):
+    text = "\n".join("\t".join("" if v is None else str(v) for v in row) for row in learning_rows(2))
+    read = read_file(text.encode("utf-16"), "学习活动.txt")
+    assert len(read.tables[0].rows) == 2

@@ -7,12 +7,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from conftest import ON_POSTGRES
-from factories import OTHER_UNIT, UNIT
+from factories import ON_POSTGRES, OTHER_UNIT, UNIT
 
 from lingyi import store as store_module
 from lingyi.errors import RegistryError, StoreError
-from lingyi.store import NewSubmission, Store, meta_table
+from lingyi.store import SCHEMA_VERSION, NewSubmission, Store, meta_table
 from lingyi.values import Period
 
 
@@ -263,7 +262,7 @@ def test_database_of_a_newer_schema_is_refused(store):
     with store.engine.begin() as conn:
         conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="99"))
     store.close()
-    with pytest.raises(StoreError, match="数据库的结构版本 99 比本程序（1）新，请升级程序。"):
+    with pytest.raises(StoreError, match=f"数据库的结构版本 99 比本程序（{SCHEMA_VERSION}）新，请升级程序。"):
         Store(store.url)
 
 
@@ -310,3 +309,105 @@ def test_a_failed_write_stores_nothing(store):
     assert store.data_version() == 0
     assert store.history().empty
     assert store.file_by_hash(store_module.sha256(b"x")) is None
+
+
+# -- audit log ----------------------------------------------------------------------------------------------------
+
+
+def test_every_write_is_in_the_audit_log_saying_who_what_and_the_file_hash(store, registry):
+    (first,) = store.save_file(
+        b"v1", "v1.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {}, user="张三"
+    )
+    store.save_file(b"v2", "v2.xlsx", [learning(UNIT, Q4, (dt.date(2025, 11, 9), 70))], {}, user="李四")
+    store.delete(first, user="王五")
+    store.restore(first, user="赵六")
+    store.replace_registry(registry.to_csv_bytes(), "新名录.csv", user="管理员")
+
+    log = store.audit_log()
+    assert list(zip(log["user"], log["action"], log["file"])) == [
+        ("管理员", "registry", "新名录.csv"),
+        ("赵六", "restore", "v1.xlsx"),
+        ("王五", "delete", "v1.xlsx"),
+        ("李四", "ingest", "v2.xlsx"),
+        ("张三", "ingest", "v1.xlsx"),
+    ]
+    assert list(log["action_name"]) == ["更换单位名录", "恢复报送", "撤销报送", "入库", "入库"]
+    ingested = log.iloc[-1]
+    assert (ingested["units"], ingested["kinds"], ingested["periods"], ingested["submissions"]) == (
+        UNIT,
+        "学习活动",
+        "2025年10月",
+        f"#{first}",
+    )
+    assert log.iloc[-2]["periods"] == "2025年第四季度"
+    assert ingested["sha256"] == store_module.sha256(b"v1")
+    assert log.iloc[0]["sha256"] == store_module.sha256(registry.to_csv_bytes())
+    assert log.iloc[0]["note"] == "单位名录 108 个单位"
+    assert all(isinstance(at, dt.datetime) for at in log["at"])
+
+
+def test_a_file_of_many_units_is_one_audit_entry_naming_every_submission(store):
+    ids = store.save_file(
+        b"all",
+        "汇总.xlsx",
+        [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 1)), learning(OTHER_UNIT, OCTOBER, (dt.date(2025, 10, 9), 2))],
+        {},
+    )
+    (entry,) = store.audit_log().to_dict("records")
+    assert entry["units"] == f"{UNIT}、{OTHER_UNIT}"
+    assert entry["submissions"] == "、".join(f"#{i}" for i in ids)
+    assert [s["rows"] for s in entry["detail"]["submissions"]] == [1, 1]
+
+
+def test_a_failed_write_leaves_no_audit_entry(store):
+    bad_row = activity(UNIT, dt.date(2025, 10, 9), 1)
+    bad_row["person_times"] = None
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save_file(
+            b"x", "x.xlsx", [NewSubmission(UNIT, "learning", OCTOBER, True, ("学习活动",), pd.DataFrame([bad_row]))], {}
+        )
+    with pytest.raises(StoreError):
+        store.restore(99)
+    assert store.audit_log().empty
+
+
+def test_audit_hook_writes_in_the_callers_transaction_or_not_at_all(store):
+    with store.writing() as conn:
+        store.audit(conn, "管理员", "user", {"note": "新增用户 张三"})
+    with pytest.raises(RuntimeError), store.writing() as conn:
+        store.audit(conn, "管理员", "user", {"note": "删除用户 李四"})
+        raise RuntimeError("the caller's write failed")
+    log = store.audit_log()
+    assert list(zip(log["user"], log["action"], log["note"])) == [("管理员", "user", "新增用户 张三")]
+    assert log["sha256"].tolist() == [None]
+
+
+def test_audit_log_since_a_date_leaves_out_older_entries(store):
+    store.save_file(b"old", "old.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 1))], {})
+    with store.engine.begin() as conn:
+        conn.execute(store_module.audit_table.update().values(at=dt.datetime(2025, 1, 31, 23, 59)))
+    store.save_file(b"new", "new.xlsx", [learning(UNIT, Q4, (dt.date(2025, 11, 9), 1))], {})
+    assert list(store.audit_log(dt.date(2025, 2, 1))["file"]) == ["new.xlsx"]
+    assert list(store.audit_log(dt.date(2025, 1, 31))["file"]) == ["new.xlsx", "old.xlsx"]
+
+
+def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
+    """A database of the first release: no audit_log table, schema_version 1."""
+    (sid,) = store.save_file(b"v1", "v1.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    with store.engine.begin() as conn:
+        store_module.audit_table.drop(conn)
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="1"))
+    store.close()
+
+    migrated = Store(store.url)
+    try:
+        with migrated.engine.connect() as conn:
+            version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+        assert int(version) == SCHEMA_VERSION == 2
+        assert current_people(migrated) == [(UNIT, 202510, 100)]
+        assert migrated.data_version() == 1
+        assert migrated.audit_log().empty
+        migrated.delete(sid, user="张三")
+        assert list(migrated.audit_log()["user"]) == ["张三"]
+    finally:
+        migrated.close()

@@ -1,0 +1,66 @@
+"""Writes the results table of bench/README.md from bench/results/*.json.
+
+    .venv/bin/python -m bench.report
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BEGIN, END = "<!-- results: written by python -m bench.report -->", "<!-- end of results -->"
+
+
+def _load(name: str) -> dict:
+    path = HERE / "results" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def ingest_table(results: dict) -> list[str]:
+    lines = [
+        "| case | files | ingest (median) | bare read, calamine | ingest ÷ calamine (target ≤ 1.5) "
+        "| bare read, openpyxl | openpyxl ÷ ingest (target ≥ 5) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for case in ("sample_data", "problems_200k"):
+        r = results.get(case)
+        if not r:
+            continue
+        lines.append(
+            f"| {case} | {int(r['files'])} | {r['ingest']:.2f} s | {r['calamine']:.2f} s | "
+            f"{r['ingest'] / r['calamine']:.2f} | {r['openpyxl']:.2f} s | {r['openpyxl'] / r['ingest']:.1f} |"
+        )
+    peak = results.get("problems_1m_peak_mb")
+    if peak:
+        lines += ["", f"Peak resident memory of a 1,000,000-row 问题清单 ingest: **{peak['peak_mb']:,.0f} MB** (target ≤ 2,048 MB)."]
+    return lines
+
+
+def pages_table(results: dict) -> list[str]:
+    lines = ["| page | cold (target ≤ 2 s) | warm after a filter change (target ≤ 0.3 s) |", "|---|---|---|"]
+    lines += [f"| {page} | {r['cold_s']:.2f} s | {r['warm_s']:.3f} s |" for page, r in results.items()]
+    return lines
+
+
+def briefing_table(results: dict) -> list[str]:
+    if not results:
+        return []
+    return [f"{key}: {value}" for key, value in results.items()]
+
+
+def main() -> None:
+    parts = ["### Ingest", "", *ingest_table(_load("ingest")), "", "### Pages", "", *pages_table(_load("pages"))]
+    briefing = briefing_table(_load("briefing"))
+    if briefing:
+        parts += ["", "### Briefing", "", *[f"- {line}" for line in briefing]]
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    readme.write_text(f"{head}{BEGIN}\n\n" + "\n".join(parts) + f"\n\n{END}{tail}", encoding="utf-8")
+    print("\n".join(parts))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,838 @@
+"""One function per chart: a frame from ``lingyi.metrics`` in, a ``go.Figure`` out; and the look they share.
+
+Every builder takes the frame first and keyword-only options named alike everywhere: ``title`` (which says
+what and when, e.g. 「2025年1—10月 各类别参与人次」), ``value`` (the frame column to draw, a key of
+``MEASURES``), ``by`` (the grouping column). No I/O here and no Streamlit: the same figures go onto pages
+and into briefings.
+
+The template ``lingyi`` is registered once, on import. Its fonts are a CJK stack that every office machine
+has one of; the six category colours are fixed here, so 执法监督 has the same colour on every chart.
+Where a chart lets a reader click a category or a unit, the trace's ``customdata`` holds the category
+name or the unit's full name (``CLICK_CATEGORY`` / ``CLICK_UNIT`` tell the page which).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES
+
+FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+CATEGORY_COLORS: dict[str, str] = {
+    "党政综合": "#A93226",
+    "经济发展": "#D68910",
+    "执法监督": "#1F618D",
+    "社会服务": "#1E8449",
+    "群团事业": "#7D3C98",
+    "国有企业": "#566573",
+}
+PRIMARY = "#C0392B"  # the dashboard's restrained party red: this year, the unit in focus
+MUTED = "#AAB7B8"  # last year, the comparison
+GOOD = "#1E8449"
+BAD = "#C0392B"
+TARGET_COLOR = "#7B241C"
+GRID = "#EAECEE"
+TEXT = "#1C2833"
+NO_DATA = "无数据"
+
+TEMPLATE = "lingyi"
+pio.templates[TEMPLATE] = go.layout.Template(
+    layout={
+        "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT},
+        "title": {"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 17}},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": list(CATEGORY_COLORS.values()),
+        "separators": ".,",
+        "margin": {"l": 16, "r": 24, "t": 64, "b": 16},
+        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 14}, "bgcolor": "white"},
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom", "title": None},
+        "xaxis": {"gridcolor": GRID, "linecolor": "#BFC9CA", "zerolinecolor": "#BFC9CA", "automargin": True},
+        "yaxis": {"gridcolor": GRID, "linecolor": "#BFC9CA", "zerolinecolor": "#BFC9CA", "automargin": True},
+        "bargap": 0.25,
+    },
+    data={
+        # Labels keep their size (plotly would shrink one that is wider than its bar to a few pixels).
+        "bar": [go.Bar(textfont={"size": 12}, insidetextfont={"color": "white"}, constraintext="none")],
+        "funnel": [go.Funnel(textfont={"size": 13})],
+    },
+)
+
+CLICK_CATEGORY = "category"
+CLICK_UNIT = "unit"
+
+
+# -- the vocabulary of measures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str  # how a title or an axis says it
+    unit: str  # what the count is of (人次, 件 …); "" for rates
+    kind: str = "count"  # "count", "ratio" (per head), "rate" (a fraction), "points" (a change of a rate)
+
+
+MEASURES: dict[str, Measure] = {
+    "activities": Measure("学习活动", "项"),
+    "sessions": Measure("期数", "期"),
+    "lectures": Measure("节数", "节"),
+    "person_times": Measure("参与人次", "人次"),
+    "per_head": Measure("人均参与人次", "人次/人", "ratio"),
+    "appeals": Measure("诉求量", "件"),
+    "appeals_prev": Measure("上年同期诉求量", "件"),
+    "appeals_yoy": Measure("诉求量同比", "", "rate"),
+    "first_time_rate": Measure("一次性办好率", "", "rate"),
+    "resolution_rate": Measure("问题解决率", "", "rate"),
+    "satisfaction_rate": Measure("群众满意率", "", "rate"),
+    "first_time_rate_change": Measure("一次性办好率变化", "个百分点", "points"),
+    "resolution_rate_change": Measure("问题解决率变化", "个百分点", "points"),
+    "satisfaction_rate_change": Measure("群众满意率变化", "个百分点", "points"),
+    "found": Measure("发现问题", "个"),
+    "resolved": Measure("已化解", "个"),
+    "closure_rate": Measure("化解率", "", "rate"),
+    "mean_completion": Measure("平均完成度", "", "rate"),
+    "met_rate": Measure("达标率", "", "rate"),
+    "indicators": Measure("指标数", "项"),
+    "met": Measure("达标指标", "项"),
+}
+RATES = ("first_time_rate", "resolution_rate", "satisfaction_rate")
+GROUP_NAMES = {
+    "category": "类别",
+    "unit": "单位",
+    "theme": "学习主题",
+    "form": "活动形式",
+    "problem_type": "问题类别",
+    "stage": "溯源环节",
+    "month": "月份",
+    "indicator": "指标",
+}
+
+
+# -- numbers as people read them ------------------------------------------------------------------------------
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def count_text(value: float | None, unit: str = "") -> str:
+    """12,345 with thousands separators; from 10万 on, 12.35万 (and 1.23亿); 无数据 for a missing figure."""
+    if _missing(value):
+        return NO_DATA
+    number = float(value)
+    if abs(number) >= 1e8:
+        text = f"{number / 1e8:,.2f}亿"
+    elif abs(number) >= 1e5:
+        text = f"{number / 1e4:,.2f}万"
+    elif number == int(number):
+        text = f"{int(number):,}"
+    else:
+        text = f"{number:,.2f}"
+    return f"{text}{unit}" if unit else text
+
+
+def percent_text(fraction: float | None) -> str:
+    """A rate (a fraction) as a percentage with two decimals: 0.93721 → 93.72%."""
+    return NO_DATA if _missing(fraction) else f"{float(fraction) * 100:.2f}%"
+
+
+def change_text(fraction: float | None) -> str:
+    """A relative change (year on year) with its sign: 0.0765 → +7.65%."""
+    return NO_DATA if _missing(fraction) else f"{float(fraction) * 100:+.2f}%"
+
+
+def points_text(change: float | None) -> str:
+    """The change of a rate, in percentage points — never called a percent: 0.0123 → +1.23 个百分点."""
+    if _missing(change):
+        return NO_DATA
+    points = round(float(change) * 100, 2)
+    return f"{points:+.2f} 个百分点" if points else "0.00 个百分点"
+
+
+def measure_text(value: float | None, measure: str) -> str:
+    """A value of one of ``MEASURES`` as text, with its unit."""
+    spec = MEASURES[measure]
+    if spec.kind == "rate":
+        return percent_text(value)
+    if spec.kind == "points":
+        return points_text(value)
+    if spec.kind == "ratio":
+        return NO_DATA if _missing(value) else f"{float(value):,.2f} {spec.unit}"
+    return count_text(value, f" {spec.unit}")
+
+
+def month_label(month: int) -> str:
+    return f"{int(month)}月"
+
+
+# -- building blocks ------------------------------------------------------------------------------------------
+
+
+LEGEND_MARGIN = 96  # the top margin of a chart with a legend: the title, then the legend, then the plot
+
+
+def _figure(*, title: str, height: int = 380, legend: bool = False, **layout: object) -> go.Figure:
+    margin = {"t": LEGEND_MARGIN} if legend else {}
+    return go.Figure(
+        layout={"template": TEMPLATE, "title": {"text": title}, "height": height, "margin": margin, **layout}
+    )
+
+
+def nothing_to_draw(*, title: str, message: str = "所选范围内没有数据") -> go.Figure:
+    """A chart that has nothing to show says so where its bars would be."""
+    fig = _figure(title=title, height=260)
+    fig.add_annotation(
+        x=0.5, y=0.5, xref="paper", yref="paper", text=message, showarrow=False, font={"size": 15, "color": "#7F8C8D"}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _numbers(series: pd.Series) -> list[float | None]:
+    """Plot values: pandas' NA (nullable dtypes) becomes None, which plotly leaves as a gap."""
+    return [None if _missing(v) else float(v) for v in series.astype(object)]
+
+
+def _scale(measure: str) -> float:
+    return 100.0 if MEASURES[measure].kind == "points" else 1.0
+
+
+def _hover_value(measure: str, axis: str = "y") -> str:
+    """A hovertemplate fragment showing the exact value with its unit."""
+    spec = MEASURES[measure]
+    if spec.kind == "rate":
+        return f"%{{{axis}:.2%}}"
+    if spec.kind == "points":
+        return f"%{{{axis}:+.2f}} 个百分点"
+    if spec.kind == "ratio":
+        return f"%{{{axis}:,.2f}} {spec.unit}"
+    return f"%{{{axis}:,}} {spec.unit}"
+
+
+def _axis_format(measure: str) -> dict[str, object]:
+    spec = MEASURES[measure]
+    if spec.kind == "rate":
+        return {"tickformat": ".0%", "rangemode": "tozero"}
+    if spec.kind == "points":
+        return {"ticksuffix": " 个百分点", "tickformat": "+.1f", "zeroline": True}
+    return {"tickformat": ",~r", "rangemode": "tozero"}
+
+
+def _bar_texts(values: pd.Series, measure: str) -> list[str]:
+    """Labels on bars: the value without its unit (the title and the hover say it); blank where missing.
+
+    Counts of one chart share one style: all in 万 when the largest reaches 10万, else all in full.
+    """
+    kind = MEASURES[measure].kind
+    if kind == "rate":
+        return ["" if _missing(v) else percent_text(v) for v in values]
+    if kind == "points":
+        return ["" if _missing(v) else f"{float(v) * 100:+.2f}" for v in values]
+    if kind == "ratio":
+        return ["" if _missing(v) else f"{float(v):,.2f}" for v in values]
+    known = [abs(float(v)) for v in values if not _missing(v)]
+    if known and max(known) >= 1e5:
+        return ["" if _missing(v) else f"{float(v) / 1e4:,.2f}万" for v in values]
+    return ["" if _missing(v) else count_text(v) for v in values]
+
+
+def _target_line(
+    fig: go.Figure, target: float, *, label: str | None = None, horizontal: bool = False, **where: object
+) -> None:
+    """A dashed line at the target, named in the legend (a label on the line would sit on the bars' labels)."""
+    line = {"dash": "dash", "color": TARGET_COLOR, "width": 1.5}
+    if horizontal:
+        fig.add_vline(x=target, line=line, **where)
+    else:
+        fig.add_hline(y=target, line=line, **where)
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=line,
+        name=label or f"目标 {target * 100:.0f}%",
+        hoverinfo="skip",
+        showlegend=True,
+    )
+    fig.update_layout(margin={"t": LEGEND_MARGIN})
+
+
+def _click_for(by: str) -> str | None:
+    """What a click on a bar of a chart grouped ``by`` chooses: a category, a unit (by any of its names), or nothing."""
+    if by == "category":
+        return CLICK_CATEGORY
+    return CLICK_UNIT if by in ("unit", "short_name") else None
+
+
+def _category_colors(categories: pd.Series) -> list[str]:
+    return [CATEGORY_COLORS.get(str(c), MUTED) for c in categories]
+
+
+def _lighter(color: str, alpha: float = 0.35) -> str:
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def _ordered_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the fixed order of the six categories, whatever order they came in."""
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return frame.assign(_order=frame["category"].astype(str).map(order)).sort_values("_order").drop(columns="_order")
+
+
+# -- 类别 ------------------------------------------------------------------------------------------------------
+
+
+def by_category(frame: pd.DataFrame, *, value: str, title: str, target: float | None = None) -> go.Figure:
+    """One bar per category in the category's colour; a dashed target line for rates that have one."""
+    frame = _ordered_categories(frame)
+    categories = frame["category"].astype(str)
+    scale = _scale(value)
+    fig = _figure(title=title)
+    fig.add_bar(
+        x=list(categories),
+        y=[None if v is None else v * scale for v in _numbers(frame[value])],
+        marker_color=_category_colors(categories),
+        text=_bar_texts(frame[value], value),
+        textposition="outside",
+        cliponaxis=False,
+        customdata=list(categories),
+        name=MEASURES[value].name,
+        hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+    )
+    fig.update_yaxes(**_axis_format(value))
+    fig.update_layout(showlegend=target is not None, meta={"click": CLICK_CATEGORY})
+    fig.update_traces(showlegend=False, selector={"type": "bar"})
+    if target is not None:
+        _target_line(fig, target)
+    return fig
+
+
+def category_this_and_last_year(frame: pd.DataFrame, *, value: str, previous: str, title: str) -> go.Figure:
+    """Per category, this year (solid, the category's colour) beside the same months last year (pale)."""
+    frame = _ordered_categories(frame)
+    categories = list(frame["category"].astype(str))
+    colors = _category_colors(frame["category"])
+    has_previous = frame["has_previous"] if "has_previous" in frame else pd.Series(True, index=frame.index)
+    fig = _figure(title=title, barmode="group", legend=True)
+    fig.add_bar(
+        x=categories,
+        y=[v if known else None for v, known in zip(_numbers(frame[previous]), has_previous)],
+        marker_color=[_lighter(c) for c in colors],
+        name="上年同期",
+        customdata=categories,
+        hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+    )
+    fig.add_bar(
+        x=categories,
+        y=_numbers(frame[value]),
+        marker_color=colors,
+        name="本年",
+        customdata=categories,
+        hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+    )
+    fig.update_yaxes(**_axis_format(value))
+    fig.update_layout(showlegend=True, meta={"click": CLICK_CATEGORY})
+    return fig
+
+
+def found_and_resolved(frame: pd.DataFrame, *, by: str, title: str) -> go.Figure:
+    """Problems found (pale) and resolved (solid) per category or 问题类别, with the 化解率 on hover."""
+    if by == "category":
+        frame = _ordered_categories(frame)
+        colors = _category_colors(frame["category"])
+    else:
+        colors = [PRIMARY] * len(frame)
+    groups = list(frame[by].astype(str))
+    rates = [percent_text(r) for r in frame["closure_rate"]]
+    fig = _figure(title=title, barmode="group", legend=True)
+    for column, name, marker in (
+        ("found", "发现问题", [_lighter(c) for c in colors]),
+        ("resolved", "已化解", colors),
+    ):
+        fig.add_bar(
+            x=groups,
+            y=_numbers(frame[column]),
+            name=name,
+            marker_color=marker,
+            text=[count_text(v) for v in frame[column]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[[g, r] for g, r in zip(groups, rates)],
+            hovertemplate=f"%{{x}}<br>{name}：%{{y:,}} 个<br>化解率：%{{customdata[1]}}<extra></extra>",
+        )
+    fig.update_yaxes(**_axis_format("found"))
+    fig.update_layout(meta={"click": _click_for(by)})
+    return fig
+
+
+def closure_rates(
+    frame: pd.DataFrame, *, by: str, title: str, target: float = CLOSURE_TARGET, horizontal: bool = False
+) -> go.Figure:
+    """化解率 per group against the target line; groups below target are drawn in red when not by category."""
+    if by == "category":
+        frame = _ordered_categories(frame)
+        colors = _category_colors(frame["category"])
+    else:
+        colors = [BAD if (not _missing(r) and r < target) else GOOD for r in frame["closure_rate"]]
+    groups = list(frame[by].astype(str))
+    rates = _numbers(frame["closure_rate"])
+    counts = [f"{int(r)}/{int(f)}" for r, f in zip(frame["resolved"], frame["found"])]
+    fig = _figure(title=title, height=max(300, 110 + 28 * len(frame)) if horizontal else 380)
+    fig.add_bar(
+        x=rates if horizontal else groups,
+        y=groups if horizontal else rates,
+        orientation="h" if horizontal else "v",
+        marker_color=colors,
+        text=[percent_text(r) for r in frame["closure_rate"]],
+        textposition="inside",
+        insidetextanchor="start",  # at the foot of the bar, away from the target line
+        showlegend=False,
+        customdata=[[g, c] for g, c in zip(groups, counts)],
+        hovertemplate=(
+            f"%{{{'y' if horizontal else 'x'}}}<br>化解率：{_hover_value('closure_rate', 'x' if horizontal else 'y')}"
+            "<br>已化解/发现：%{customdata[1]}<extra></extra>"
+        ),
+    )
+    axis = {"tickformat": ".0%", "range": [0, 1.04]}
+    if horizontal:
+        fig.update_xaxes(**axis)
+        fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
+    else:
+        fig.update_yaxes(**axis)
+    fig.update_layout(meta={"click": _click_for(by)})
+    _target_line(fig, target, horizontal=horizontal)
+    return fig
+
+
+# -- 单位 ------------------------------------------------------------------------------------------------------
+
+
+def _unit_bars(fig: go.Figure, frame: pd.DataFrame, value: str, **subplot: int) -> None:
+    scale = _scale(value)
+    fig.add_bar(
+        x=[None if v is None else v * scale for v in _numbers(frame[value])],
+        y=list(frame["short_name"]),
+        orientation="h",
+        marker_color=_category_colors(frame["category"]),
+        text=_bar_texts(frame[value], value),
+        textposition="outside",
+        cliponaxis=False,
+        customdata=[[u, str(c)] for u, c in zip(frame["unit"], frame["category"])],
+        hovertemplate=f"%{{y}}（%{{customdata[1]}}）<br>{MEASURES[value].name}：{_hover_value(value, 'x')}<extra></extra>",
+        showlegend=False,
+        **subplot,
+    )
+
+
+def unit_ranking(frame: pd.DataFrame, *, value: str, title: str, top: int = 15) -> go.Figure:
+    """The ``top`` units on ``value``, best at the top, each in its category's colour; units without a value are left out."""
+    ranked = frame[frame[value].notna()].sort_values(value, ascending=False).head(top)
+    if ranked.empty:
+        return nothing_to_draw(title=title)
+    fig = _figure(title=title, height=max(300, 110 + 28 * len(ranked)))
+    _unit_bars(fig, ranked, value)
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, rangemode="tozero")
+    fig.update_layout(meta={"click": CLICK_UNIT}, margin={"t": 64, "r": 70})
+    return fig
+
+
+def best_and_weakest(
+    frame: pd.DataFrame, *, value: str, title: str, n: int = 5, labels: tuple[str, str] = ("最好的五个", "最弱的五个")
+) -> go.Figure:
+    """The ``n`` best units on ``value`` (best on top) above the ``n`` weakest (weakest on top); unscored units left out."""
+    ranked = frame[frame[value].notna()].sort_values(value, ascending=False)
+    if ranked.empty:
+        return nothing_to_draw(title=title)
+    best = ranked.head(n)
+    weakest = ranked.iloc[len(best) :].tail(n).iloc[::-1]
+    rows = 2 if len(weakest) else 1
+    fig = make_subplots(
+        rows=rows,
+        cols=1,
+        subplot_titles=labels[:rows],
+        vertical_spacing=0.1,
+        row_heights=[len(best), len(weakest)][:rows],
+    )
+    fig.update_layout(
+        template=TEMPLATE,
+        title={"text": title},
+        height=120 + 30 * (len(best) + len(weakest)) + 40 * rows,
+        meta={"click": CLICK_UNIT},
+        margin={"t": 88, "r": 70},
+    )
+    _unit_bars(fig, best, value, row=1, col=1)
+    if len(weakest):
+        _unit_bars(fig, weakest, value, row=2, col=1)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, matches="x")
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
+    fig.update_annotations(font={"size": 14, "color": "#566573"}, x=0, xanchor="left")
+    return fig
+
+
+# -- 月份 ------------------------------------------------------------------------------------------------------
+
+
+def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY) -> go.Figure:
+    """One bar per month 1..M."""
+    months = [month_label(m) for m in frame["month"]]
+    fig = _figure(title=title)
+    fig.add_bar(
+        x=months,
+        y=_numbers(frame[value]),
+        marker_color=color,
+        text=_bar_texts(frame[value], value),
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        name=MEASURES[value].name,
+    )
+    fig.update_yaxes(**_axis_format(value))
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: str, title: str) -> go.Figure:
+    """This year's months beside last year's; a month without last year's data says so instead of a bar."""
+    months = [month_label(m) for m in frame["month"]]
+    has_previous = list(frame["has_previous"])
+    fig = _figure(title=title, barmode="group", legend=True)
+    fig.add_bar(
+        x=months,
+        y=[v if known else None for v, known in zip(_numbers(frame[previous]), has_previous)],
+        name="上年同期",
+        marker_color=MUTED,
+        hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+    )
+    fig.add_bar(
+        x=months,
+        y=_numbers(frame[value]),
+        name="本年",
+        marker_color=PRIMARY,
+        hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+    )
+    for month, known in zip(months, has_previous):
+        if not known:
+            fig.add_annotation(
+                x=month,
+                y=0,
+                yanchor="bottom",
+                text="无上年<br>数据",
+                showarrow=False,
+                font={"size": 11, "color": "#7F8C8D"},
+            )
+    fig.update_yaxes(**_axis_format(value))
+    return fig
+
+
+def year_on_year_by_month(frame: pd.DataFrame, *, value: str, title: str, lower_is_better: bool = True) -> go.Figure:
+    """The year-on-year change per month (a fraction), green where it went the good way; 无上年同期数据 where none."""
+    months = [month_label(m) for m in frame["month"]]
+    changes = _numbers(frame[value])
+    good = [None if c is None else (c < 0 if lower_is_better else c > 0) for c in changes]
+    fig = _figure(title=title)
+    fig.add_bar(
+        x=months,
+        y=changes,
+        marker_color=[MUTED if g is None else (GOOD if g else BAD) for g in good],
+        text=[change_text(c) if c is not None else "" for c in changes],
+        textfont={"size": 11},
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x}<br>同比：%{y:+.2%}<extra></extra>",
+    )
+    for month, change in zip(months, changes):
+        if change is None:
+            fig.add_annotation(
+                x=month,
+                y=0,
+                text="无上年同期数据",
+                textangle=-90,
+                showarrow=False,
+                font={"size": 11, "color": "#7F8C8D"},
+            )
+    fig.update_yaxes(tickformat="+.0%", zeroline=True, zerolinecolor="#7F8C8D")
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOSURE_TARGET) -> go.Figure:
+    """Found and resolved to date at the end of each month, and the 化解率 then (right axis, with the target)."""
+    months = [month_label(m) for m in frame["month"]]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.update_layout(
+        template=TEMPLATE, title={"text": title}, height=380, hovermode="x unified", margin={"t": LEGEND_MARGIN + 20}
+    )
+    fig.add_scatter(
+        x=months,
+        y=_numbers(frame["found"]),
+        name="累计发现",
+        mode="lines+markers",
+        line={"color": MUTED, "width": 3},
+        hovertemplate="%{y:,} 个",
+    )
+    fig.add_scatter(
+        x=months,
+        y=_numbers(frame["resolved"]),
+        name="累计化解",
+        mode="lines+markers",
+        line={"color": PRIMARY, "width": 3},
+        hovertemplate="%{y:,} 个",
+    )
+    fig.add_scatter(
+        x=months,
+        y=_numbers(frame["closure_rate"]),
+        name="化解率",
+        mode="lines",
+        line={"color": GOOD, "width": 2, "dash": "dot"},
+        hovertemplate="%{y:.2%}",
+        secondary_y=True,
+    )
+    fig.update_yaxes(tickformat=",~r", rangemode="tozero", secondary_y=False)
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.02], dtick=0.2, showgrid=False, secondary_y=True)
+    _target_line(fig, target, label=f"化解率目标 {target * 100:.0f}%", secondary_y=True)
+    return fig
+
+
+# -- 热线三率 --------------------------------------------------------------------------------------------------
+
+
+def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.Figure:
+    """The three hotline rates this year beside last year; the change above each pair in 百分点.
+
+    ``totals`` is ``metrics.hotline_totals``. The relative change is shown too, labelled 相对变化.
+    """
+    names = [MEASURES[r].name for r in RATES]
+    now = [totals.get(r) for r in RATES]
+    before = [totals.get(f"{r}_prev") for r in RATES]
+    fig = _figure(title=title, barmode="group")
+    fig.add_bar(
+        x=names,
+        y=[None if _missing(v) else v for v in before],
+        name="上年同期",
+        marker_color=MUTED,
+        text=[percent_text(v) for v in before],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x} 上年同期：%{y:.2%}<extra></extra>",
+    )
+    fig.add_bar(
+        x=names,
+        y=[None if _missing(v) else v for v in now],
+        name="本年",
+        marker_color=PRIMARY,
+        text=[percent_text(v) for v in now],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{x} 本年：%{y:.2%}<extra></extra>",
+    )
+    for name, rate in zip(names, RATES):
+        change = totals.get(f"{rate}_change")
+        previous = totals.get(f"{rate}_prev")
+        relative = None if _missing(change) or _missing(previous) or not previous else change / previous
+        label = points_text(change) if not _missing(change) else "无上年数据"
+        if relative is not None:
+            label += f"<br><span style='font-size:11px'>相对变化 {change_text(relative)}</span>"
+        fig.add_annotation(x=name, y=1.0, yref="paper", yanchor="bottom", text=label, showarrow=False)
+    low = min((v for v in [*now, *before] if not _missing(v)), default=0.0)
+    fig.update_yaxes(tickformat=".0%", range=[max(0.0, math.floor(low * 10) / 10 - 0.1), 1.04])
+    fig.update_layout(margin={"t": 110}, legend={"y": 1.22})
+    return fig
+
+
+def rate_changes_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """The change of each hotline rate per category in 百分点: one panel per rate, bars in the category colours."""
+    frame = _ordered_categories(frame)
+    categories = list(frame["category"].astype(str))
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[MEASURES[r].name for r in RATES], shared_yaxes=True)
+    fig.update_layout(template=TEMPLATE, title={"text": title}, height=380, showlegend=False, margin={"t": 90})
+    for column, rate in enumerate(RATES, start=1):
+        changes = _numbers(frame[f"{rate}_change"])
+        fig.add_bar(
+            x=categories,
+            y=[None if c is None else c * 100 for c in changes],
+            marker_color=_category_colors(frame["category"]),
+            customdata=categories,
+            text=[points_text(c).replace(" 个百分点", "") if c is not None else "" for c in changes],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate=f"%{{x}}<br>{MEASURES[rate].name}：%{{y:+.2f}} 个百分点<extra></extra>",
+            row=1,
+            col=column,
+        )
+    fig.update_yaxes(tickformat="+.1f", zeroline=True, zerolinecolor="#7F8C8D")
+    fig.update_xaxes(tickangle=0, tickvals=categories, ticktext=[f"{c[:2]}<br>{c[2:]}" for c in categories])
+    fig.update_annotations(font={"size": 14, "color": "#566573"})
+    fig.update_layout(meta={"click": CLICK_CATEGORY})
+    return fig
+
+
+# -- 学习主题、活动形式、溯源环节、指标 ----------------------------------------------------------------------
+
+
+def breakdown(frame: pd.DataFrame, *, by: str, value: str, title: str) -> go.Figure:
+    """Horizontal bars of ``value`` per ``by`` (学习主题, 活动形式 …), largest first."""
+    ranked = frame.sort_values(value, ascending=False)
+    if ranked.empty:
+        return nothing_to_draw(title=title)
+    fig = _figure(title=title, height=max(280, 90 + 34 * len(ranked)))
+    fig.add_bar(
+        x=_numbers(ranked[value]),
+        y=list(ranked[by].astype(str)),
+        orientation="h",
+        marker_color=PRIMARY,
+        text=_bar_texts(ranked[value], value),
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate=f"%{{y}}<br>{MEASURES[value].name}：{_hover_value(value, 'x')}<extra></extra>",
+    )
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, rangemode="tozero")
+    fig.update_layout(showlegend=False, margin={"t": 64, "r": 70})
+    return fig
+
+
+def stage_funnel(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """Problems at each step of 点题→破题→解题→验题 (``metrics.problems_by(..., "stage")``): resolved and still open.
+
+    The two parts are stacked, so the width of a step is the problems at that step.
+    """
+    order = {stage: i for i, stage in enumerate(PROBLEM_STAGES.values)}
+    frame = frame.assign(_order=frame["stage"].map(order)).sort_values("_order")
+    stages = list(frame["stage"].astype(str))
+    still_open = frame["found"] - frame["resolved"]
+    totals = [f"共 {int(f):,} 个" for f in frame["found"]]
+    fig = _figure(title=title, legend=True)
+    for values, name, color in (
+        (frame["resolved"], "已化解", PRIMARY),
+        (still_open, "未化解", _lighter(PRIMARY, 0.45)),
+    ):
+        fig.add_funnel(
+            y=stages,
+            x=_numbers(values),
+            name=name,
+            marker={"color": color},
+            textinfo="value",
+            customdata=totals,
+            hovertemplate=f"%{{y}}（%{{customdata}}）<br>{name}：%{{x:,}} 个<extra></extra>",
+        )
+    return fig
+
+
+def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """Mean completion of 共性 (solid) and 个性 (hatched) indicators per category against 100%.
+
+    ``frame`` is ``metrics.indicators_by(..., "category")``; completion already accounts for 越低越好.
+    """
+    fig = _figure(title=title, barmode="group", legend=True)
+    for indicator_type, pattern in (("共性指标", ""), ("个性指标", "/")):
+        rows = _ordered_categories(frame[frame["indicator_type"] == indicator_type])
+        marker = {"pattern": {"shape": pattern, "solidity": 0.35}}
+        # The bars take their category's colour, so the legend shows a grey stand-in for each kind, drawn
+        # nowhere (no value) in the same place as the kind's bars.
+        fig.add_bar(
+            x=[CATEGORIES[0]],
+            y=[None],
+            name=indicator_type,
+            offsetgroup=indicator_type,
+            marker={**marker, "color": "#7F8C8D"},
+            hoverinfo="skip",
+        )
+        if rows.empty:
+            continue
+        categories = list(rows["category"].astype(str))
+        fig.add_bar(
+            x=categories,
+            y=_numbers(rows["mean_completion"]),
+            name=indicator_type,
+            showlegend=False,
+            offsetgroup=indicator_type,
+            marker={**marker, "color": _category_colors(rows["category"])},
+            # No labels: twelve of them side by side would overlap; the hover gives each exactly.
+            customdata=[
+                [c, int(n), int(m), percent_text(r)]
+                for c, n, m, r in zip(categories, rows["indicators"], rows["met"], rows["met_rate"])
+            ],
+            hovertemplate=(
+                f"%{{x}} {indicator_type}<br>平均完成度：%{{y:.2%}}<br>达标 %{{customdata[2]}}/%{{customdata[1]}} 项"
+                "（%{customdata[3]}）<extra></extra>"
+            ),
+        )
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(CATEGORIES))
+    _target_line(fig, 1.0, label="完成目标 100%")
+    fig.update_layout(meta={"click": CLICK_CATEGORY})
+    return fig
+
+
+def indicator_met(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """Per indicator (``metrics.indicators_by(..., "indicator")``): how many units met it and how many did not."""
+    ranked = frame.sort_values(["met_rate", "indicators"], ascending=[True, False])
+    if ranked.empty:
+        return nothing_to_draw(title=title)
+    names = list(ranked["indicator"].astype(str))
+    fig = _figure(title=title, barmode="stack", height=max(300, 130 + 30 * len(ranked)), legend=True)
+    missed = ranked["indicators"] - ranked["met"]
+    for values, name, color in ((ranked["met"], "达标", GOOD), (missed, "未达标", BAD)):
+        fig.add_bar(
+            x=_numbers(values),
+            y=names,
+            orientation="h",
+            name=name,
+            marker_color=color,
+            customdata=[percent_text(v) for v in ranked["mean_completion"]],
+            hovertemplate=f"%{{y}}<br>{name}：%{{x:,}} 个单位<br>平均完成度：%{{customdata}}<extra></extra>",
+        )
+    fig.update_yaxes(gridcolor="rgba(0,0,0,0)")
+    fig.update_xaxes(title_text="单位数", tickformat=",d")
+    return fig
+
+
+# -- 单位画像 ----------------------------------------------------------------------------------------------------
+
+
+def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, category: str) -> go.Figure:
+    """One panel per measure: the unit (red) beside its category's average (the category's colour, pale).
+
+    ``frame`` is ``metrics.unit_profile`` for one theme: columns ``measure``, ``unit_value``, ``category_value``.
+    """
+    measures = list(frame["measure"])
+    fig = make_subplots(rows=1, cols=max(len(measures), 1), horizontal_spacing=0.04)
+    fig.update_layout(template=TEMPLATE, title={"text": title}, height=340, barmode="group", margin={"t": 100})
+    series = (
+        ("unit_value", unit_name, PRIMARY),
+        ("category_value", f"{category}平均", _lighter(CATEGORY_COLORS.get(category, MUTED), 0.6)),
+    )
+    for column, (_, row) in enumerate(frame.iterrows(), start=1):
+        measure = row["measure"]
+        name = MEASURES[measure].name
+        for field, label, color in series:
+            value = row[field]
+            fig.add_bar(
+                x=[name],
+                y=[None if _missing(value) else float(value) * _scale(measure)],
+                name=label,
+                legendgroup=label,
+                showlegend=column == 1,
+                marker_color=color,
+                text=_bar_texts(pd.Series([value]), measure),
+                textfont={"size": 11},
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"{label}<br>{name}：{_hover_value(measure)}<extra></extra>",
+                row=1,
+                col=column,
+            )
+        axis = {k: v for k, v in _axis_format(measure).items() if k != "title"}
+        fig.update_yaxes(**axis, showticklabels=False, showgrid=False, row=1, col=column)
+    return fig

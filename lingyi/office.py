@@ -1,0 +1,592 @@
+"""A briefing as office files: 16:9 slides (PPTX) and a report in the manner of 汇报材料 (DOCX).
+
+Slides: a title, the key figures with the opening sentence, then one chart per slide under its one-line
+takeaway. A chart is a native PowerPoint chart where ``rendering.native_chart`` can describe it — its data in
+an embedded workbook, editable in PowerPoint and WPS — and a picture otherwise; without pictures
+(``picture=None``) the slides keep their native charts and leave the others out.
+
+Report (公文 conventions, GB/T 9704): A4, title 宋体 二号, headings 黑体 三号 (一、二、…), body 仿宋 三号 on
+28 pt lines with a two-character indent, figures numbered 图1 … and tables 附表1 … by Word SEQ fields, page
+numbers 「— 1 —」 in the footer.
+
+Chinese is set with East Asian fonts wherever Word, WPS or PowerPoint look: on slides an ``<a:ea>`` typeface
+(and Chinese ``lang``) on every run, in the charts' text and in the theme; in the report every style's
+``w:rFonts`` names the Chinese font in ``w:eastAsia`` with ``w:hint="eastAsia"`` and drops the theme-font
+attributes (``w:eastAsiaTheme`` …) that Word would otherwise prefer, the theme's own East Asian fonts are set
+too, and ``w:lang w:eastAsia="zh-CN"`` marks the text as Chinese.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docx.shared import Pt as DocxPt
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.dml import MSO_PATTERN
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn as pqn
+from pptx.util import Emu, Inches, Pt
+
+from lingyi import figures, narrative, rendering
+
+if TYPE_CHECKING:
+    from lingyi.briefing import Briefing, Chart
+
+SOURCE = "数据来源：各单位报送数据（学习型机关建设数据看板）"
+
+# -- slides ------------------------------------------------------------------------------------------------------
+
+SLIDE_FONT = "微软雅黑"
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
+RED = RGBColor.from_string(figures.PRIMARY.lstrip("#"))
+DARK = RGBColor.from_string(figures.TEXT.lstrip("#"))
+GREY = RGBColor(0x6B, 0x77, 0x80)
+LIGHT = RGBColor(0xF4, 0xF6, 0xF7)
+
+
+def _east_asian_run(run_properties: etree._Element, font: str) -> None:
+    """Latin and East Asian typeface on a DrawingML run's properties (``a:rPr`` or ``a:defRPr``), Chinese language."""
+    for tag in ("a:latin", "a:ea", "a:cs"):
+        for old in run_properties.findall(pqn(tag)):
+            run_properties.remove(old)
+    # a:latin, a:ea, a:cs come after the fill and effects and before hyperlinks (CT_TextCharacterProperties).
+    later = [
+        c
+        for c in run_properties
+        if c.tag in (pqn("a:sym"), pqn("a:hlinkClick"), pqn("a:hlinkMouseOver"), pqn("a:rtl"), pqn("a:extLst"))
+    ]
+    for tag in ("a:latin", "a:ea", "a:cs"):
+        element = etree.SubElement(run_properties, pqn(tag))
+        element.set("typeface", font)
+        if later:
+            later[0].addprevious(element)
+    run_properties.set("lang", "zh-CN")
+    run_properties.set("altLang", "en-US")
+
+
+def _text(
+    slide,
+    text: str,
+    box: tuple[float, float, float, float],
+    *,
+    size: float,
+    color: RGBColor = DARK,
+    bold: bool = False,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+):
+    left, top, width, height = (Inches(v) for v in box)
+    shape = slide.shapes.add_textbox(left, top, width, height)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    frame.margin_left = frame.margin_right = Inches(0.05)
+    for index, line in enumerate(text.split("\n")):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = color
+        _east_asian_run(run._r.get_or_add_rPr(), SLIDE_FONT)
+    return shape
+
+
+def _rectangle(slide, box: tuple[float, float, float, float], color: RGBColor):
+    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, *(Inches(v) for v in box))
+    shape.fill.solid()
+    shape.fill.fore_color.rgb = color
+    shape.line.fill.background()
+    shape.shadow.inherit = False
+    return shape
+
+
+def _set_theme_fonts(theme_part, *, major: str, minor: str, ea_tag: str) -> None:
+    """The theme's East Asian fonts (``<a:ea>`` of its major and minor fonts), for text typed in later."""
+    root = etree.fromstring(theme_part.blob)
+    namespace = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    for which, font in (("majorFont", major), ("minorFont", minor)):
+        for element in root.iterfind(f".//a:fontScheme/a:{which}/a:ea", namespace):
+            element.set("typeface", font)
+        for element in root.iterfind(f".//a:fontScheme/a:{which}/a:font[@script='{ea_tag}']", namespace):
+            element.set("typeface", font)
+    # python-pptx and python-docx keep a theme as a plain part: its bytes are all there is to change.
+    theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def pptx_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = rendering.png) -> bytes:
+    """The slides: a title, the key figures, then one chart per slide under its takeaway."""
+    presentation = Presentation()
+    presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    _set_theme_fonts(
+        presentation.slide_master.part.part_related_by(RT.THEME), major=SLIDE_FONT, minor=SLIDE_FONT, ea_tag="Hans"
+    )
+    blank = presentation.slide_layouts[6]
+    _title_slide(presentation.slides.add_slide(blank), briefing)
+    _key_figures_slide(presentation.slides.add_slide(blank), briefing)
+    shown = [chart for chart in briefing.charts if picture is not None or chart.native is not None]
+    for number, chart in enumerate(shown, start=3):
+        _chart_slide(presentation.slides.add_slide(blank), briefing, chart, picture, number)
+    out = io.BytesIO()
+    presentation.save(out)
+    return out.getvalue()
+
+
+def _title_slide(slide, briefing: Briefing) -> None:
+    _rectangle(slide, (0, 0, 13.333, 0.28), RED)
+    _rectangle(slide, (0.9, 3.72, 1.4, 0.06), RED)
+    _text(slide, briefing.title, (0.9, 2.0, 11.5, 1.5), size=40, bold=True, anchor=MSO_ANCHOR.BOTTOM)
+    _text(slide, briefing.scope_text, (0.9, 4.0, 11.5, 0.6), size=20, color=GREY)
+    _text(slide, _chinese_date(briefing.date), (0.9, 4.6, 11.5, 0.6), size=18, color=GREY)
+    _text(slide, SOURCE, (0.9, 6.7, 11.5, 0.4), size=12, color=GREY)
+
+
+def _slide_heading(slide, text: str, *, size: float = 24) -> None:
+    _rectangle(slide, (0.55, 0.42, 0.09, 0.62), RED)
+    _text(slide, text, (0.8, 0.3, 11.9, 0.95), size=size, bold=True, anchor=MSO_ANCHOR.MIDDLE)
+
+
+def _footer(slide, briefing: Briefing, number: int) -> None:
+    _text(slide, f"{SOURCE} · {briefing.scope_text}", (0.55, 7.0, 11.0, 0.35), size=11, color=GREY)
+    _text(slide, str(number), (12.1, 7.0, 0.7, 0.35), size=11, color=GREY, align=PP_ALIGN.RIGHT)
+
+
+def _key_figures_slide(slide, briefing: Briefing) -> None:
+    _slide_heading(slide, "主要数据")
+    width, height, gap = 2.9, 1.55, 0.2
+    for index, figure in enumerate(briefing.key_figures[:8]):
+        left = 0.55 + (index % 4) * (width + gap)
+        top = 1.45 + (index // 4) * (height + gap)
+        _rectangle(slide, (left, top, width, height), LIGHT)
+        _text(slide, figure.label, (left + 0.15, top + 0.1, width - 0.3, 0.4), size=14, color=GREY)
+        _text(slide, figure.value, (left + 0.15, top + 0.45, width - 0.3, 0.6), size=28, bold=True, color=RED)
+        _text(slide, figure.note, (left + 0.15, top + 1.05, width - 0.3, 0.45), size=12, color=DARK)
+    overall = briefing.paragraphs[0].text if briefing.paragraphs else ""
+    _text(slide, overall, (0.55, 5.05, 12.2, 1.8), size=16)
+    _footer(slide, briefing, 2)
+
+
+CHART_BOX = (0.55, 1.4, 12.2, 5.5)  # left, top, width, height in inches
+
+
+def _chart_slide(slide, briefing: Briefing, chart: Chart, picture: rendering.PictureMaker | None, number: int) -> None:
+    """The takeaway as the slide's heading, the chart below it: native where it can be, else a picture."""
+    text = chart.takeaway.text
+    _slide_heading(slide, text, size=22 if len(text) <= 44 else 18)
+    native = chart.native
+    if native is not None:
+        _native_chart(slide, native, CHART_BOX)
+    elif picture is not None:
+        _picture(slide, picture(chart.figure, rendering.SLIDE), CHART_BOX)
+    _footer(slide, briefing, number)
+
+
+def _picture(slide, data: bytes, box: tuple[float, float, float, float]) -> None:
+    """A PNG as large as fits the box, centred in it."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        pixels_wide, pixels_high = image.size
+    left, top, width, height = box
+    scale = min(width / pixels_wide, height / pixels_high)
+    shown_width, shown_height = pixels_wide * scale, pixels_high * scale
+    slide.shapes.add_picture(
+        io.BytesIO(data),
+        Inches(left + (width - shown_width) / 2),
+        Inches(top + (height - shown_height) / 2),
+        Inches(shown_width),
+        Inches(shown_height),
+    )
+
+
+CHART_TYPES = {
+    ("column", False): XL_CHART_TYPE.COLUMN_CLUSTERED,
+    ("column", True): XL_CHART_TYPE.COLUMN_STACKED,
+    ("bar", False): XL_CHART_TYPE.BAR_CLUSTERED,
+    ("bar", True): XL_CHART_TYPE.BAR_STACKED,
+    ("line", False): XL_CHART_TYPE.LINE_MARKERS,
+    ("line", True): XL_CHART_TYPE.LINE_MARKERS,
+}
+TARGET_COLOR = figures.TARGET_COLOR.lstrip("#")
+
+
+def _native_chart(slide, native: rendering.NativeChart, box: tuple[float, float, float, float]):
+    """A PowerPoint chart with its data in an embedded workbook: editable in PowerPoint and WPS."""
+    data = CategoryChartData(number_format=native.number_format)
+    data.categories = list(native.categories)
+    for series in native.series:
+        data.add_series(series.name, list(series.values), number_format=native.number_format)
+    # A target across vertical bars is a line series of its own (moved into a line chart below); across
+    # horizontal bars an office chart cannot draw it, so the title names it.
+    target_line = native.target is not None and native.kind == "column"
+    if target_line:
+        value, label = native.target
+        data.add_series(label, [value] * len(native.categories), number_format=native.number_format)
+    graphic = slide.shapes.add_chart(CHART_TYPES[(native.kind, native.stacked)], *(Inches(v) for v in box), data)
+    chart = graphic.chart
+    chart.font.size = Pt(12)
+    chart.font.color.rgb = DARK
+    chart._chartSpace.get_or_add_txPr().p_lst[0].get_or_add_pPr().get_or_add_defRPr()
+    title = native.title
+    if native.target is not None and not target_line:
+        title += f"（{native.target[1]}）"
+    chart.has_title = True
+    chart.chart_title.text_frame.text = title
+    title_run = chart.chart_title.text_frame.paragraphs[0].runs[0]
+    title_run.font.size = Pt(16)
+    title_run.font.bold = True
+    plot = chart.plots[0]
+    if native.kind != "line":
+        plot.gap_width = 60
+        plot.overlap = 100 if native.stacked else -10
+    for series, drawn in zip(native.series, plot.series):
+        _colour_series(drawn, series, native.kind)
+        if series.labels:
+            labels = drawn.data_labels
+            labels.show_value = True
+            labels.number_format = native.number_format
+            labels.number_format_is_linked = False
+            labels.font.size = Pt(11)
+            if native.stacked:
+                labels.position = XL_LABEL_POSITION.CENTER
+            elif series.labels_inside:
+                labels.position = XL_LABEL_POSITION.INSIDE_END
+                labels.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+            else:
+                labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    value_axis, category_axis = chart.value_axis, chart.category_axis
+    value_axis.tick_labels.number_format = native.number_format
+    value_axis.tick_labels.number_format_is_linked = False
+    value_axis.has_major_gridlines = native.value_axis
+    value_axis.major_gridlines.format.line.color.rgb = RGBColor(0xEA, 0xEC, 0xEE)
+    value_axis.visible = native.value_axis
+    value_axis.format.line.fill.background()
+    low, high = native.value_range
+    if low is not None:
+        value_axis.minimum_scale = low
+    if high is not None:
+        value_axis.maximum_scale = high
+    category_axis.format.line.color.rgb = RGBColor(0xBF, 0xC9, 0xCA)
+    category_axis.tick_labels.font.size = Pt(12)
+    if native.kind == "bar":
+        category_axis.reverse_order = True  # the first category on top, as the figure has it
+        # … and the value axis stays at the bottom: it crosses the category axis at its last category. (python-pptx's
+        # ``crosses`` writes the other axis's element, so the value axis's own is set here.)
+        value_axis._element.find(pqn("c:crosses")).set("val", "max")
+    legend = len(native.series) > 1 or target_line
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(12)
+    if target_line:
+        _series_to_line(chart, len(native.series))
+        if len(native.series) == 1 and len(set(native.series[0].colors)) > 1:
+            _hide_legend_entry(chart, 0)  # its swatch would show one category's colour for all of them
+    for properties in (*chart._chartSpace.iter(pqn("a:defRPr")), *chart._chartSpace.iter(pqn("a:rPr"))):
+        _east_asian_run(properties, SLIDE_FONT)  # the chart's, its title's, labels', axes' and legend's text
+    return chart
+
+
+def _hide_legend_entry(chart, index: int) -> None:
+    legend = chart._chartSpace.find(pqn("c:chart")).find(pqn("c:legend"))
+    entry = etree.fromstring(
+        '<c:legendEntry xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        f'<c:idx val="{index}"/><c:delete val="1"/></c:legendEntry>'
+    )
+    legend.find(pqn("c:legendPos")).addnext(entry)
+
+
+def _rgb(color: str) -> RGBColor:
+    return RGBColor.from_string(color.lstrip("#"))
+
+
+def _colour_series(drawn, series: rendering.Series, kind: str) -> None:
+    colors = [c for c in series.colors if c]
+    if not colors:
+        return
+    if kind == "line":
+        drawn.format.line.color.rgb = _rgb(colors[0])
+        drawn.format.line.width = Pt(2.5)
+        drawn.smooth = False
+        return
+    _fill(drawn.format.fill, colors[0], series.hatched)
+    if len(set(colors)) > 1:
+        for index, color in enumerate(series.colors):
+            if color:
+                _fill(drawn.points[index].format.fill, color, series.hatched)
+
+
+def _fill(fill, color: str, hatched: bool) -> None:
+    if hatched:
+        fill.patterned()
+        fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+        fill.fore_color.rgb = _rgb(color)
+        fill.back_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    else:
+        fill.solid()
+        fill.fore_color.rgb = _rgb(color)
+
+
+def _series_to_line(chart, index: int) -> None:
+    """Move series ``index`` out of the bar chart into a dashed line chart on the same axes (its data stays in
+    the workbook, so the target is edited like any other series)."""
+    plot_area = chart._chartSpace.find(pqn("c:chart")).find(pqn("c:plotArea"))
+    bar_chart = plot_area.find(pqn("c:barChart"))
+    series = bar_chart.findall(pqn("c:ser"))[index]
+    bar_chart.remove(series)
+    for tag in ("c:invertIfNegative", "c:dPt", "c:dLbls", "c:shape"):
+        for element in series.findall(pqn(tag)):
+            series.remove(element)
+    for element in series.findall(pqn("c:spPr")):
+        series.remove(element)
+    properties = etree.fromstring(
+        f'<c:spPr xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        f'<a:ln w="22225"><a:solidFill><a:srgbClr val="{TARGET_COLOR}"/></a:solidFill>'
+        f'<a:prstDash val="dash"/></a:ln></c:spPr>'
+    )
+    marker = etree.fromstring(
+        '<c:marker xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"><c:symbol val="none"/></c:marker>'
+    )
+    series.find(pqn("c:tx")).addnext(properties)
+    properties.addnext(marker)
+    smooth = etree.Element(pqn("c:smooth"))
+    smooth.set("val", "0")
+    series.find(pqn("c:val")).addnext(smooth)
+    line_chart = etree.fromstring(
+        '<c:lineChart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        '<c:grouping val="standard"/><c:varyColors val="0"/></c:lineChart>'
+    )
+    line_chart.append(series)
+    line_marker = etree.SubElement(line_chart, pqn("c:marker"))
+    line_marker.set("val", "1")
+    for axis in bar_chart.findall(pqn("c:axId")):
+        line_chart.append(copy.deepcopy(axis))
+    bar_chart.addnext(line_chart)
+
+
+# -- the report ----------------------------------------------------------------------------------------------------
+
+BODY_FONT, HEADING_FONT, TITLE_FONT, TABLE_FONT = "仿宋", "黑体", "宋体", "宋体"
+LATIN_FONT = "Times New Roman"
+NUMERALS = "一二三四五六七八九十"
+
+
+def _chinese_date(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def _east_asian_style(run_properties, font: str) -> None:
+    """Run properties (``w:rPr`` of a style or of the document defaults): ``font`` for Chinese with the East Asian
+    hint, Times New Roman for Latin, no theme font for Word to prefer over them, and Chinese as East Asian language."""
+    fonts = run_properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        style = run_properties.find(qn("w:rStyle"))
+        if style is not None:
+            style.addnext(fonts)
+        else:
+            run_properties.insert(0, fonts)
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
+    for attribute, value in (
+        ("w:ascii", LATIN_FONT),
+        ("w:hAnsi", LATIN_FONT),
+        ("w:eastAsia", font),
+        ("w:cs", LATIN_FONT),
+    ):
+        fonts.set(qn(attribute), value)
+    fonts.set(qn("w:hint"), "eastAsia")
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        later = [c for c in run_properties if c.tag in (qn("w:eastAsianLayout"), qn("w:specVanish"), qn("w:oMath"))]
+        if later:
+            later[0].addprevious(language)
+        else:
+            run_properties.append(language)
+    language.set(qn("w:val"), "en-US")
+    language.set(qn("w:eastAsia"), "zh-CN")
+    language.set(qn("w:bidi"), "ar-SA")
+
+
+def _style(
+    document,
+    name: str,
+    *,
+    font: str,
+    size: float,
+    bold: bool = False,
+    align=None,
+    indent: bool = False,
+    line: float | None = None,
+    before: float = 0,
+    after: float = 0,
+):
+    style = document.styles[name]
+    style.font.size = DocxPt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = None
+    color = style.element.rPr.find(qn("w:color")) if style.element.rPr is not None else None
+    if color is not None:
+        style.element.rPr.remove(color)
+    _east_asian_style(style.element.get_or_add_rPr(), font)
+    paragraph = style.paragraph_format
+    paragraph.alignment = align
+    paragraph.space_before, paragraph.space_after = DocxPt(before), DocxPt(after)
+    paragraph.first_line_indent = DocxPt(size * 2) if indent else DocxPt(0)
+    if line:
+        paragraph.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        paragraph.line_spacing = DocxPt(line)
+    else:
+        paragraph.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    borders = style.element.pPr.find(qn("w:pBdr")) if style.element.pPr is not None else None
+    if borders is not None:
+        style.element.pPr.remove(borders)
+    return style
+
+
+def _report_styles(document) -> None:
+    """公文-like: title 宋体 二号 bold, headings 黑体 三号, body 仿宋 三号 at 28 pt lines, captions and tables 宋体."""
+    defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _east_asian_style(defaults, BODY_FONT)
+    _style(document, "Normal", font=BODY_FONT, size=16, indent=True, line=28)
+    _style(document, "Title", font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=36, after=6)
+    _style(document, "Subtitle", font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, line=28)
+    _style(document, "Heading 1", font=HEADING_FONT, size=16, indent=True, line=28, before=6)
+    _style(document, "Caption", font=TABLE_FONT, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=20, after=6)
+    names = {style.name for style in document.styles}
+    for linked, font in (("Title Char", TITLE_FONT), ("Subtitle Char", BODY_FONT), ("Heading 1 Char", HEADING_FONT)):
+        if linked in names:  # the character styles Word pairs with them
+            document.styles[linked].font.color.rgb = None
+            _east_asian_style(document.styles[linked].element.get_or_add_rPr(), font)
+    if "表格文字" not in names:
+        document.styles.add_style("表格文字", WD_STYLE_TYPE.PARAGRAPH).base_style = document.styles["Normal"]
+    _style(document, "表格文字", font=TABLE_FONT, size=10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    theme = document.part.part_related_by("http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme")
+    _set_theme_fonts(theme, major=HEADING_FONT, minor=BODY_FONT, ea_tag="Hans")
+
+
+def _field(paragraph, instruction: str, shown: str) -> None:
+    """A Word field (``SEQ 图``, ``PAGE``) with its current result, so it reads right before Word updates it."""
+
+    def run_with(child) -> None:
+        run = paragraph.add_run()
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run_with(code)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    paragraph.add_run(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _caption(document, label: str, number: int, title: str):
+    paragraph = document.add_paragraph(style="Caption")
+    paragraph.add_run(label)
+    _field(paragraph, f"SEQ {label} \\* ARABIC", str(number))
+    paragraph.add_run(f"  {title}")
+    return paragraph
+
+
+def docx_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = rendering.png) -> bytes:
+    """The report: title, date, the narrative by theme with its figures (图1 …), an appendix table per theme."""
+    if picture is None:
+        raise rendering.RenderingUnavailable("没有可用的浏览器，无法生成报告中的图表图片。")
+    document = Document()
+    _report_styles(document)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    footer = section.footer.paragraphs[0]
+    footer.style = document.styles["表格文字"]
+    footer.add_run("— ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" —")
+
+    document.add_paragraph(briefing.title, style="Title")
+    document.add_paragraph(f"（{briefing.scope_text.replace(' · ', '，')}）", style="Subtitle")
+    document.add_paragraph(_chinese_date(briefing.date), style="Subtitle")
+    paragraphs = {p.theme: p for p in briefing.paragraphs}
+    if "overall" in paragraphs:
+        document.add_paragraph(paragraphs["overall"].text)
+    figure_number = 0
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for index, theme in enumerate(narrative.THEME_HEADINGS):
+        paragraph = paragraphs.get(theme)
+        charts = [c for c in briefing.charts if c.theme == theme]
+        if paragraph is None and not charts:
+            continue
+        heading = paragraph.heading if paragraph else narrative.THEME_HEADINGS[theme]
+        document.add_paragraph(f"{NUMERALS[index]}、{heading}", style="Heading 1")
+        if paragraph is not None:
+            document.add_paragraph(paragraph.text)
+        for chart in charts:
+            figure_number += 1
+            image = document.add_paragraph(style="表格文字")
+            image.paragraph_format.keep_with_next = True
+            image.add_run().add_picture(io.BytesIO(picture(chart.figure, rendering.DOCUMENT)), width=Emu(text_width))
+            _caption(document, "图", figure_number, chart.title)
+    document.add_paragraph("附表", style="Heading 1")
+    for number, table in enumerate(briefing.tables, start=1):
+        caption = _caption(document, "附表", number, table.title)
+        caption.paragraph_format.keep_with_next = True
+        _table(document, table.frame)
+        if table.note:
+            note = document.add_paragraph(f"注：{table.note}", style="表格文字")
+            note.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _table(document, frame: pd.DataFrame) -> None:
+    table = document.add_table(rows=1, cols=len(frame.columns))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, heading in zip(table.rows[0].cells, frame.columns):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(str(heading))
+        run.bold = True
+        cell.paragraphs[0].style = document.styles["表格文字"]
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    header.append(repeat)
+    for _, row in frame.iterrows():
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = ""
+            cell.paragraphs[0].add_run("" if pd.isna(value) else str(value))
+            cell.paragraphs[0].style = document.styles["表格文字"]

@@ -1,0 +1,964 @@
+"""What the pages share that touches Streamlit; the only module of ``lingyi`` that imports it.
+
+- the store and its dataset, read once per data version (``st.cache_data``);
+- the sidebar filters, held in the URL (``bind="query-params"``) so a copied link reopens the same view,
+  and the ``Scope`` they make;
+- number cards, charts that answer a click, searchable tables with an .xlsx download;
+- what a page says when the store is empty, when a filter leaves nothing, and when something breaks.
+
+Every session-state key is declared here, once. A widget bound to the URL uses its key as the query
+parameter's name, so these names are also the vocabulary of a dashboard link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import io
+import logging
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from lingyi import completeness, desk, figures, metrics, templates
+from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KINDS
+from lingyi.errors import LingyiError
+from lingyi.registry import Registry
+from lingyi.store import Store, default_url, kind_name
+from lingyi.values import month_label
+
+LOG = logging.getLogger(__name__)
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# -- session-state keys (the bound ones are also query parameters) ---------------------------------------------
+
+YEAR = "year"
+THROUGH = "through"
+CATEGORY = "category"
+UNIT = "unit"
+PROFILE_UNIT = "profile"
+LEARNING_MEASURE = "measure"
+HOTLINE_RATE = "rate"
+_UNKNOWN_UNITS = "_lingyi_unknown_units"
+_ENTRY_REDIRECTS = "_lingyi_entry_redirects"
+
+# The dataset and scope of the page app.py is running, for this run only. Not session state: a value deleted
+# there after st.stop() comes back on the next run, and a stale scope is what this must never give.
+_PAGE_CONTEXT: contextvars.ContextVar[tuple[metrics.Dataset, metrics.Scope] | None] = contextvars.ContextVar(
+    "lingyi_page_context", default=None
+)
+
+PROFILE_PAGE = "pages/unit.py"
+LATEST = 0  # the through-month option meaning "the latest month with data"
+DEBUG_VARIABLE = "LINGYI_DEBUG"
+
+# The browser tab's icon, drawn here: a material-icon favicon would be fetched from fonts.gstatic.com, and the
+# dashboard runs on an intranet. A red seal with an open book.
+FAVICON = (
+    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 64 64'>"
+    "<rect width='64' height='64' rx='12' fill='#C0392B'/>"
+    "<path d='M12 18c7-3 14-3 20 1v30c-6-4-13-4-20-1z M52 18c-7-3-14-3-20 1v30c6-4 13-4 20-1z' fill='#FFFFFF'/>"
+    "</svg>"
+)
+
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+# -- the store and the dataset -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str) -> Store:
+    return Store(url)
+
+
+@st.cache_data(max_entries=4, show_spinner="正在读取数据…")
+def _load_dataset(url: str, data_version: int) -> metrics.Dataset:
+    """The whole dataset of one data version; a new version (any upload, restore or delete) reads afresh."""
+    return metrics.load(_open_store(url))
+
+
+def store() -> Store:
+    """The store at LINGYI_DATABASE_URL, or the default SQLite file."""
+    return _open_store(default_url())
+
+
+def dataset() -> metrics.Dataset:
+    opened = store()
+    return _load_dataset(opened.url, opened.data_version())
+
+
+def data_changed() -> None:
+    """Forget every cached read; call after writing to the store."""
+    _load_dataset.clear()
+    _history.clear()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _history(url: str, data_version: int) -> pd.DataFrame:
+    return _open_store(url).history()
+
+
+def unit_history(unit: str) -> pd.DataFrame:
+    """One unit's submissions, newest first, as people read them: 报表, 报送期间 and whether it still counts."""
+    frame = submission_history()
+    frame = frame[frame["unit"] == unit].copy()
+    frame["kind"] = frame["kind"].map(kind_name)
+    frame["submitted_for"] = [
+        month_label(start) if start == end else f"{month_label(start)} 至 {month_label(end)}"
+        for start, end in zip(frame["period_start"], frame["period_end"])
+    ]
+    frame["state"] = [
+        "已撤销" if deleted else (f"已被 #{int(later)} 替代" if pd.notna(later) and later else "当前有效")
+        for deleted, later in zip(frame["deleted"], frame["replaced_by"])
+    ]
+    return frame
+
+
+# -- filters -------------------------------------------------------------------------------------------------------
+
+
+def _unit_label(registry: Registry) -> Callable[[str], str]:
+    def label(name: str) -> str:
+        unit = registry.by_name.get(name)
+        return unit.label if unit else name
+
+    return label
+
+
+def _resolved_units(registry: Registry, names: list[str]) -> tuple[list[str], list[str]]:
+    """Typed or linked names (全称, 简称 or any alias) → registry full names, and those that match no unit."""
+    found: list[str] = []
+    unknown: list[str] = []
+    for name in names:
+        unit = registry.by_name.get(name) or registry.match(name)
+        if unit is None:
+            unknown.append(name)
+        elif unit.name not in found:
+            found.append(unit.name)
+    return found, unknown
+
+
+def _normalise_unit_choice(registry: Registry) -> None:
+    """Before the unit filter is drawn: a typed alias becomes the unit it names (the chip then shows its label)."""
+    chosen = st.session_state.get(UNIT)
+    if not chosen or all(name in registry.by_name for name in chosen):
+        return
+    found, unknown = _resolved_units(registry, list(chosen))
+    st.session_state[UNIT] = found
+    st.session_state[_UNKNOWN_UNITS] = unknown
+
+
+def sidebar_filters(ds: metrics.Dataset) -> metrics.Scope:
+    """Year, through-month, categories and units in the sidebar, held in the URL; the Scope they make."""
+    if ds.empty:  # nothing to filter yet: the page invites an upload
+        return metrics.Scope(metrics.default_year(ds), 12)
+    years = metrics.years_with_data(ds)
+    registry = ds.registry
+    with st.sidebar:
+        st.markdown("#### 筛选")
+        year = st.selectbox("年份", years, index=len(years) - 1, key=YEAR, bind="query-params")
+        latest = metrics.latest_month(ds, year)
+        through = st.selectbox(
+            "截至月份",
+            [LATEST, *range(1, 13)],
+            format_func=lambda m: f"最新（{latest}月）" if m == LATEST else f"{m}月",
+            key=THROUGH,
+            bind="query-params",
+            help="统计从1月到所选月份；默认是该年有数据的最近一个月。",
+        )
+        categories = st.multiselect("单位类别", CATEGORIES, key=CATEGORY, bind="query-params", placeholder="全部类别")
+        _normalise_unit_choice(registry)
+        chosen = st.multiselect(
+            "单位",
+            [unit.name for unit in registry.units],
+            format_func=_unit_label(registry),
+            key=UNIT,
+            bind="query-params",
+            accept_new_options=True,
+            placeholder="全部单位（可输入简称、全称或别名）",
+            help="可输入单位的简称、全称或别名，回车即可选中。",
+        )
+        units, unknown = _resolved_units(registry, chosen)
+        unknown = unknown or st.session_state.pop(_UNKNOWN_UNITS, [])
+        if unknown:
+            st.warning(f"名录中没有这些单位：{'、'.join(unknown)}", icon=":material/search_off:")
+        if len(units) != len(chosen) or units != chosen:
+            st.rerun()  # a linked alias: draw the filter again with the unit's own label
+    return metrics.Scope(int(year), latest if through == LATEST else int(through), tuple(categories), tuple(units))
+
+
+@contextlib.contextmanager
+def shared_filters(ds: metrics.Dataset) -> Iterator[metrics.Scope]:
+    """The sidebar filters, and their scope for the page run inside this block (``page_context`` reads it).
+
+    The scope lives only while app.py runs the page, so a page that Streamlit runs on its own (see
+    ``_enter_through_app``) finds none rather than a stale one from an earlier run.
+    """
+    scope = sidebar_filters(ds)
+    st.session_state[_ENTRY_REDIRECTS] = 0
+    token = _PAGE_CONTEXT.set((ds, scope))
+    try:
+        yield scope
+    finally:
+        _PAGE_CONTEXT.reset(token)
+
+
+def scope_text(scope: metrics.Scope) -> str:
+    """「2025年1—10月 · 执法监督 · 全部单位」: what the page is showing."""
+    categories = "、".join(scope.categories) if scope.categories else "全部类别"
+    if not scope.units:
+        units = "全部单位"
+    elif len(scope.units) <= 3:
+        units = "、".join(scope.units)
+    else:
+        units = f"{len(scope.units)}个单位"
+    return f"{scope.span_label} · {categories} · {units}"
+
+
+# -- the frame of every page ---------------------------------------------------------------------------------------
+
+
+def page_context() -> tuple[metrics.Dataset, metrics.Scope]:
+    """The dataset and the scope app.py made for this run; stops the page with an invitation when there is no data."""
+    context = _PAGE_CONTEXT.get()
+    if context is None:
+        _enter_through_app()
+    ds, scope = context
+    if ds.empty:
+        empty_store()
+        st.stop()
+    return ds, scope
+
+
+def _enter_through_app() -> None:
+    """A page was run without app.py: Streamlit does that for a link to a page, before app.py's first run.
+
+    A folder named ``pages/`` beside the entrypoint makes Streamlit start in its older multipage mode until
+    ``st.navigation`` is called once; declaring the same pages and running again makes app.py run first.
+    """
+    redirects = st.session_state.get(_ENTRY_REDIRECTS, 0)
+    if redirects >= 2:
+        st.error("页面未能正常载入，请从首页打开本看板。", icon=":material/error:")
+        st.stop()
+    st.session_state[_ENTRY_REDIRECTS] = redirects + 1
+    pages = sorted((PROJECT_DIR / "pages").glob("*.py"))
+    st.navigation([st.Page(PROJECT_DIR / "app.py", default=True), *(st.Page(path) for path in pages)])
+    st.rerun()
+
+
+def header(title: str, scope: metrics.Scope, *, months_only: bool = False) -> None:
+    """The page title and what it shows; ``months_only`` for a page that follows only the year and month."""
+    st.title(title, anchor=False)
+    st.caption(f"{scope.span_label} · 本页只按年份和截至月份筛选" if months_only else scope_text(scope))
+
+
+@contextlib.contextmanager
+def friendly_errors() -> Iterator[None]:
+    """An unexpected error shows a short Chinese message instead of a stack trace (set LINGYI_DEBUG=1 to see it)."""
+    try:
+        yield
+    except LingyiError as exc:
+        st.error(f"无法完成：{exc}", icon=":material/error:")
+    except Exception as exc:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        LOG.exception("page failed")
+        st.error(
+            f"页面出现意外错误（{type(exc).__name__}），已记录在服务器日志中。请刷新页面重试，或联系系统管理员。",
+            icon=":material/error:",
+        )
+
+
+def empty_store() -> None:
+    """What to do when nothing has been uploaded yet: upload returns, or load the sample data to look around."""
+    st.info(
+        "还没有任何数据。请在「数据上传」页上传各单位报送的报表（学习活动、热线指标、问题清单、指标完成），"
+        "或先载入示例数据看看效果。",
+        icon=":material/upload_file:",
+    )
+    from lingyi.__main__ import SAMPLE_RETURNS
+
+    if not SAMPLE_RETURNS.is_dir():
+        st.caption(f"示例数据尚未生成（{SAMPLE_RETURNS}）；可运行 python -m sample_data.generate。")
+        return
+    if st.button("载入示例数据", icon=":material/dataset:", type="primary"):
+        with st.spinner("正在载入示例数据，可能需要几分钟…"):
+            exit_code = load_sample_data()
+        data_changed()
+        if exit_code != 0:
+            st.error("部分示例文件未能入库，详见服务器日志。", icon=":material/error:")
+        else:
+            st.rerun()
+
+
+def load_sample_data() -> int:
+    """The same code as ``python -m lingyi init --sample``, into this app's store; returns its exit code."""
+    from lingyi.__main__ import main
+
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exit_code = main(["init", "--sample", "--db", store().url])
+    LOG.info("load sample data: %s", output.getvalue())
+    return exit_code
+
+
+def nothing_in_scope(scope: metrics.Scope, what: str) -> None:
+    """A filter that leaves nothing says so, and what to change."""
+    st.info(
+        f"所选范围（{scope_text(scope)}）内没有{what}数据。请在左侧调整年份、截至月份、类别或单位。",
+        icon=":material/filter_alt_off:",
+    )
+
+
+# -- number cards ----------------------------------------------------------------------------------------------------
+
+
+def card(
+    label: str,
+    value: str,
+    *,
+    delta: str | None = None,
+    lower_is_better: bool = False,
+    note: str | None = None,
+    help: str | None = None,
+) -> None:
+    """A number card; ``delta`` is already text (「+1.23 个百分点」, 「-7.65%」), its sign sets arrow and colour.
+
+    ``note`` says what the delta compares with (「同比」); without a delta it goes into the help instead.
+    """
+    if delta == figures.NO_DATA:
+        delta = None
+        help = f"{help or ''}{note or ''}：无数据。"
+    unchanged = delta is not None and delta.lstrip("+-").startswith("0.00")
+    st.metric(
+        label,
+        value,
+        delta=delta,
+        delta_color="off" if unchanged else ("inverse" if lower_is_better else "normal"),
+        delta_arrow="off" if unchanged else "auto",
+        delta_description=note if delta else None,
+        help=help,
+        border=True,
+    )
+
+
+def count_card(label: str, value: float | None, unit: str = "", **options: object) -> None:
+    card(label, figures.count_text(value, unit), **options)
+
+
+def rate_card(label: str, totals: dict, rate: str) -> None:
+    """A hotline rate this year, its change on last year in 百分点."""
+    card(
+        label,
+        figures.percent_text(totals[rate]),
+        delta=figures.points_text(totals[f"{rate}_change"]),
+        note="较上年同期",
+        help=f"上年同期 {figures.percent_text(totals[f'{rate}_prev'])}；按诉求量加权。",
+    )
+
+
+def appeals_card(totals: dict) -> None:
+    """诉求量 with its change on the same months last year: fewer appeals is the good direction."""
+    card(
+        "12345热线诉求量",
+        figures.count_text(totals["appeals"], " 件"),
+        delta=figures.change_text(totals["appeals_yoy"]),
+        lower_is_better=True,
+        note="同比",
+        help=f"上年同期 {figures.count_text(totals['appeals_prev'], ' 件') if totals['has_previous'] else '无数据'}。",
+    )
+
+
+def closure_card(closure_rate: float | None, target: float = CLOSURE_TARGET) -> None:
+    """化解率 against the target (named in the label), the gap in 百分点."""
+    card(
+        f"化解率（目标{target * 100:.0f}%）",
+        figures.percent_text(closure_rate),
+        delta=None if closure_rate is None else figures.points_text(closure_rate - target),
+        help=f"化解率 = 已化解 ÷ 发现问题（截至所选月份末）；箭头旁是与目标{target * 100:.0f}%的差距。",
+    )
+
+
+def completion_card(indicator_type: str, totals: pd.Series) -> None:
+    """The mean completion of one kind of indicator (a row of ``metrics.indicator_totals``)."""
+    card(
+        f"{indicator_type}平均完成度",
+        figures.percent_text(totals["mean_completion"]),
+        help=f"达标 {totals['met']:,}/{totals['indicators']:,} 项，达标率 {figures.percent_text(totals['met_rate'])}。",
+    )
+
+
+def learning_cards(*, reporting: int, registered: int, learning: dict) -> None:
+    """Who reported, and how much learning: activities, 期 and 节, 参与人次."""
+    columns = st.columns(4)
+    with columns[0]:
+        card("报送单位", f"{reporting}/{registered}", help="有报表覆盖所选月份的单位数 / 名录中的单位数。")
+    with columns[1]:
+        count_card("学习活动", learning["activities"], " 项")
+    with columns[2]:
+        count_card("学习期数", learning["sessions"], " 期", help=f"共 {learning['lectures']:,} 节。")
+    with columns[3]:
+        count_card("参与人次", learning["person_times"])
+
+
+def problem_cards(totals: dict) -> None:
+    """Units that found problems, problems found and resolved, and the 化解率 against its target."""
+    columns = st.columns(4)
+    with columns[0]:
+        count_card("排查单位", totals["units_screened"], " 个", help="至少发现一个问题的单位数。")
+    with columns[1]:
+        count_card("发现问题", totals["found"], " 个")
+    with columns[2]:
+        count_card("已化解问题", totals["resolved"], " 个")
+    with columns[3]:
+        closure_card(totals["closure_rate"])
+
+
+def hotline_cards(totals: dict) -> None:
+    """诉求量 with its change on last year, and the three rates with theirs in 百分点."""
+    columns = st.columns(4)
+    with columns[0]:
+        appeals_card(totals)
+    for column, rate in zip(columns[1:], metrics.RATES, strict=True):
+        with column:
+            rate_card(metrics.RATE_NAMES[rate], totals, rate)
+
+
+# The four themes, in the order the pages show them.
+THEMES = {"learning": "学习活动", "hotline": "12345热线", "problems": "问题化解", "indicators": "指标完成"}
+
+
+# -- charts ------------------------------------------------------------------------------------------------------------
+
+
+def chart(fig: go.Figure, *, key: str) -> None:
+    """Draw a figure; clicking a category narrows the page to it, clicking a unit opens its profile."""
+    meta = fig.layout.meta
+    click = meta.get("click") if isinstance(meta, dict) else None
+    options = {"key": key, "theme": None, "config": CHART_CONFIG, "width": "stretch"}
+    if click == figures.CLICK_CATEGORY:
+        st.plotly_chart(fig, on_select=lambda: _narrow_to_category(key), selection_mode="points", **options)
+    elif click == figures.CLICK_UNIT:
+        event = st.plotly_chart(fig, on_select="rerun", selection_mode="points", **options)
+        clicked = _clicked(event.selection.points if event else [])
+        if clicked:
+            open_profile(clicked)
+    else:
+        st.plotly_chart(fig, **options)
+
+
+def _clicked(points: list[dict]) -> str | None:
+    """The category or unit a click chose: the first element of the point's customdata."""
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, list | tuple):
+            data = data[0] if data else None
+        if data:
+            return str(data)
+    return None
+
+
+def _narrow_to_category(key: str) -> None:
+    category = _clicked(st.session_state[key].selection.points)
+    if category in CATEGORIES:
+        st.session_state[CATEGORY] = [category]
+        st.toast(f"已只看「{category}」；在左侧「单位类别」中可清除。", icon=":material/filter_alt:")
+
+
+def open_profile(unit: str) -> None:
+    """Switch to the unit profile page with the unit in the URL."""
+    registry = dataset().registry
+    found = registry.by_name.get(unit) or registry.match(unit)
+    if found is not None:
+        st.switch_page(PROFILE_PAGE, query_params={PROFILE_UNIT: found.label})
+
+
+def unit_picker(ds: metrics.Dataset) -> str | None:
+    """The unit the profile page shows: picked here (any name or alias), or brought by a click or a link."""
+    registry = ds.registry
+    chosen = st.session_state.get(PROFILE_UNIT)
+    if chosen and chosen not in registry.by_name:
+        found, _ = _resolved_units(registry, [chosen])
+        st.session_state[PROFILE_UNIT] = found[0] if found else None
+    picked = st.selectbox(
+        "单位",
+        [unit.name for unit in registry.units],
+        index=None,
+        format_func=_unit_label(registry),
+        key=PROFILE_UNIT,
+        bind="query-params",
+        accept_new_options=True,
+        placeholder="输入单位简称、全称或别名",
+        help="也可以在其他页面的图表上点击某个单位来到这里。",
+    )
+    if picked is None:
+        return None
+    found, _ = _resolved_units(registry, [picked])
+    if not found:
+        st.warning(f"名录中没有单位「{picked}」。", icon=":material/search_off:")
+        return None
+    if found[0] != picked:
+        st.rerun()  # typed alias: draw the picker again with the unit's own label
+    return found[0]
+
+
+def choice(label: str, options: dict[str, str], *, key: str) -> str:
+    """A row of buttons choosing one of ``options`` (value → label), held in the URL; the first is the default."""
+    values = list(options)
+    picked = st.segmented_control(
+        label,
+        values,
+        default=values[0],
+        format_func=options.__getitem__,
+        key=key,
+        bind="query-params",
+        required=True,
+    )
+    return picked or values[0]
+
+
+# -- tables ------------------------------------------------------------------------------------------------------------
+
+
+# Chinese headings of the frame columns a table may show: the contract's own names first, then the figures'.
+HEADINGS: dict[str, str] = {column.key: column.name for kind in SHEET_KINDS for column in kind.columns} | {
+    "unit": "单位全称",
+    "short_name": "单位",
+    "category": "类别",
+    "found": "发现问题",
+    "resolved": "已化解",
+    "closure_rate": "化解率",
+    "completion": "完成度",
+    "met": "达标",
+    "status_then": "状态",
+    "days_open": "已挂账天数",
+    "id": "编号",
+    "kind": "报表",
+    "submitted_for": "报送期间",
+    "rows": "行数",
+    "file": "文件",
+    "created_at": "报送时间",
+    "created_by": "操作人",
+    "state": "状态",
+}
+RATE_COLUMNS = frozenset({"closure_rate", "completion"})  # fractions, shown as percentages
+_COLUMN_CONFIG = {
+    "date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "found_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "resolved_date": st.column_config.DateColumn(format="YYYY-MM-DD"),
+    "created_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+    "days_open": st.column_config.NumberColumn(format="%d 天"),
+    "met": st.column_config.CheckboxColumn(),
+    "person_times": st.column_config.NumberColumn(format="localized"),
+    "id": st.column_config.NumberColumn(format="%d"),
+}
+
+
+def table(
+    frame: pd.DataFrame, *, key: str, columns: tuple[str, ...], file_name: str, height: int | str = "auto"
+) -> None:
+    """A table with a search box over every text column and an .xlsx download of what is shown.
+
+    ``columns`` are the frame's columns to show, in order, headed by ``HEADINGS``; a rate (a fraction) is shown
+    and downloaded as a percentage with two decimals, its heading saying so.
+    """
+    shown = frame[list(columns)].copy()
+    headings = {c: f"{HEADINGS[c]}（%）" if c in RATE_COLUMNS else HEADINGS[c] for c in columns}
+    config = {headings[c]: _COLUMN_CONFIG[c] for c in columns if c in _COLUMN_CONFIG}
+    for column in RATE_COLUMNS.intersection(columns):
+        shown[column] = (pd.to_numeric(shown[column], errors="coerce").astype(float) * 100).round(2)
+        config[headings[column]] = st.column_config.NumberColumn(format="%.2f")
+    shown = shown.rename(columns=headings)
+    query = st.text_input(
+        "搜索", key=f"{key}_search", placeholder="输入关键词筛选（单位、名称、类别…）", label_visibility="collapsed"
+    )
+    if query:
+        text = shown.select_dtypes(exclude="number").astype(str)
+        hits = text.apply(lambda column: column.str.contains(query, case=False, regex=False)).any(axis=1)
+        shown = shown[hits]
+    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.caption(f"共 {len(shown):,} 行")
+    right.download_button(
+        "下载 Excel",
+        data=lambda: xlsx_bytes(shown),
+        file_name=file_name,
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"{key}_download",
+        width="stretch",
+    )
+
+
+def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
+    """A frame as an .xlsx workbook; dates without a time of day are written as dates."""
+    out = io.BytesIO()
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.date
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name=sheet_name, index=False)
+    return out.getvalue()
+
+
+# -- the analyst's desk: 数据上传, 报送情况, 数据管理 ------------------------------------------------------------------
+# Their session-state keys: the pages own their widgets' keys; these are the desk's own.
+
+_UPLOAD_CHECKS = "_lingyi_upload_checks"  # (name, digest, period, unit, data version) → CheckedFile
+_UPLOAD_RESULTS = "_lingyi_upload_results"  # what the last 全部入库 did, shown after the rerun
+_DESK_MESSAGE = "_lingyi_desk_message"  # (kind, text) of the last write on 数据管理, shown after the rerun
+UPLOAD_UNIT_PREFIX = "upload_unit_"  # + a file's digest: the unit picked for a file that names none
+DEFAULT_ANALYST = "分析员"
+PREVIEW_ROWS = 200
+WRAPPED_FINDINGS = 30  # up to this many findings are shown with their messages wrapped
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_VERDICT_ICONS = {
+    "可入库": ":material/check_circle:",
+    "有错误": ":material/error:",
+    "无变化": ":material/do_not_disturb_on:",
+}
+# Narrow location columns leave the message, which says how to fix the cell, room to be read whole.
+_FINDING_COLUMNS = {
+    "工作表": st.column_config.TextColumn("工作表", width=110),
+    "行号": st.column_config.NumberColumn("行号", format="%d", width=56),
+    "列": st.column_config.TextColumn("列", width=40),
+    "列名": st.column_config.TextColumn("列名", width=100),
+    "值": st.column_config.TextColumn("值", width=120),
+    "说明": st.column_config.TextColumn("说明", width=760),
+}
+_PREVIEW_COLUMNS = {"行号": st.column_config.NumberColumn("行号", format="%d", width=56)}
+
+
+def template_downloads(registry: Registry) -> None:
+    """The blank templates, generated from the contract when a button is pressed."""
+    with st.expander("下载填报模板（发给各单位）", icon=":material/download:"):
+        st.caption(
+            "模板按报表规范生成：第一页是填报说明和填写示例；带 * 的列必填；单位名称、活动形式、整改状态等可从下拉列表选择。"
+        )
+        buttons = st.columns(len(templates.SHEET_KINDS) + 1)
+        buttons[0].download_button(
+            "四表合一",
+            data=lambda: templates.combined_template(registry),
+            file_name=templates.template_file_name(),
+            mime=XLSX_MIME,
+            icon=":material/table_view:",
+            on_click="ignore",
+            key="template_all",
+            width="stretch",
+        )
+        for button, kind in zip(buttons[1:], templates.SHEET_KINDS, strict=True):
+            button.download_button(
+                kind.name,
+                data=lambda kind=kind: templates.kind_template(kind.key, registry),
+                file_name=templates.template_file_name(kind),
+                mime=XLSX_MIME,
+                icon=":material/description:",
+                on_click="ignore",
+                key=f"template_{kind.key}",
+                width="stretch",
+            )
+
+
+def _upload_unit_key(digest: str) -> str:
+    return f"{UPLOAD_UNIT_PREFIX}{digest[:16]}"
+
+
+def checked_uploads(uploads: list, opened: Store, registry: Registry, period) -> list[desk.CheckedFile]:
+    """Each uploaded file checked once (again only when the store, the period or its unit changes), with a progress bar."""
+    cache: dict = st.session_state.get(_UPLOAD_CHECKS, {})
+    version = opened.data_version()
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    keys = []
+    for name, data in files:
+        digest = desk.digest(data)
+        keys.append((name, digest, period, st.session_state.get(_upload_unit_key(digest)), version))
+    todo = [i for i, key in enumerate(keys) if key not in cache]
+    if todo:
+        bar = st.progress(0.0, text="正在读取并检查文件…")
+        for done, i in enumerate(todo, start=1):
+            name, data = files[i]
+            bar.progress((done - 1) / len(todo), text=f"正在读取并检查「{name}」（{done}/{len(todo)}）…")
+            cache[keys[i]] = _check_one(name, data, opened, registry, period, keys[i][3])
+        bar.empty()
+    st.session_state[_UPLOAD_CHECKS] = {key: cache[key] for key in keys}
+    return [cache[key] for key in keys]
+
+
+def _check_one(name: str, data: bytes, opened: Store, registry: Registry, period, unit: str | None) -> desk.CheckedFile:
+    """One file's verdict; a file that breaks the checker is reported as not checkable, not as a broken page."""
+    try:
+        return desk.check_upload(data, name, registry=registry, store=opened, period=period, unit=unit)
+    except LingyiError:
+        raise
+    except Exception as exc:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        LOG.exception("checking %s failed", name)
+        return desk.unreadable(data, name, type(exc).__name__)
+
+
+def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
+    """One file's verdict: counts, a unit picker where the file names none, errors, warnings, the parsed rows."""
+    label = f"{file.name} — {file.verdict.value}"
+    if file.counts_text:
+        label += f" · {file.counts_text}"
+    if file.warnings:
+        label += f" · {len(file.warnings)} 条提示"
+    with st.expander(label, icon=_VERDICT_ICONS[file.verdict.value], expanded=file.verdict is desk.Verdict.ERRORS):
+        if file.verdict is desk.Verdict.UNCHANGED:
+            st.info(file.message, icon=":material/do_not_disturb_on:")
+            return
+        if file.needs_unit:
+            st.selectbox(
+                "这个文件没有写明单位，请选择它所属的单位",
+                [unit.name for unit in registry.units],
+                index=None,
+                format_func=_unit_label(registry),
+                key=_upload_unit_key(file.digest),
+                placeholder="输入单位简称、全称或别名",
+                help="文件中没有「单位名称」列，也没有「填报单位：××」一行；选择后按所选单位重新检查。",
+            )
+        previews = file.previews()
+        sections = []
+        if file.errors:
+            sections.append(f"错误（{len(file.errors)}）")
+        if file.warnings:
+            sections.append(f"提示（{len(file.warnings)}）")
+        if previews:
+            sections.append("数据预览")
+        tabs = dict(zip(sections, st.tabs(sections), strict=True))
+        for title, tab in tabs.items():
+            with tab:
+                if title.startswith("错误"):
+                    st.error(
+                        f"{len(file.errors)} 处错误，整个文件不会入库。请按下表修改，或把错误清单、标注文件发回单位。",
+                        icon=":material/error:",
+                    )
+                    findings_table(file.error_table())
+                    _feedback_downloads(file)
+                elif title.startswith("提示"):
+                    st.caption("提示不影响入库，请核对。")
+                    findings_table(file.warning_table())
+                else:
+                    for caption, frame in previews:
+                        shown = f"（仅显示前 {PREVIEW_ROWS} 行）" if len(frame) > PREVIEW_ROWS else ""
+                        st.caption(caption + shown)
+                        st.dataframe(frame.head(PREVIEW_ROWS), hide_index=True, column_config=_PREVIEW_COLUMNS)
+
+
+def findings_table(frame: pd.DataFrame) -> None:
+    """Errors or warnings: a few as a table whose messages wrap and read whole; many as a scrolling grid."""
+    if len(frame) <= WRAPPED_FINDINGS:
+        st.table(frame.astype({"行号": "string"}).fillna(""), hide_index=True, border="horizontal")
+    else:
+        st.caption(f"共 {len(frame):,} 条；说明较长时把鼠标移到单元格上可看全文，或下载错误清单。")
+        st.dataframe(frame, hide_index=True, column_config=_FINDING_COLUMNS)
+
+
+def _feedback_downloads(file: desk.CheckedFile) -> None:
+    left, right = st.columns(2)
+    left.download_button(
+        "下载错误清单",
+        data=file.error_list,
+        file_name=file.error_list_name,
+        mime=XLSX_MIME,
+        icon=":material/list_alt:",
+        on_click="ignore",
+        key=f"error_list_{file.digest[:16]}",
+        width="stretch",
+    )
+    marked = file.marked
+    if marked is None:
+        right.caption("文件无法打开，不能生成标注文件；请把错误清单发回单位。")
+        return
+    right.download_button(
+        "下载标注了错误的原文件",
+        data=marked.data,
+        file_name=marked.name,
+        mime=marked.mime,
+        icon=":material/format_color_fill:",
+        on_click="ignore",
+        key=f"marked_{file.digest[:16]}",
+        width="stretch",
+        help="单位原文件中出错的单元格标红并加批注，首页列出全部错误。",
+    )
+
+
+def upload_stored(results: list[desk.IngestResult]) -> None:
+    """After 全部入库: forget cached reads, keep what happened for the next run, and run again."""
+    st.session_state[_UPLOAD_RESULTS] = results
+    data_changed()
+    st.rerun()
+
+
+def upload_results() -> None:
+    """What the last 全部入库 did, file by file."""
+    results = st.session_state.pop(_UPLOAD_RESULTS, None)
+    if not results:
+        return
+    done = desk.outcomes(results)
+    accepted = done[desk.Outcome.ACCEPTED]
+    if accepted:
+        rows = sum(sum(r.counts.values()) for r in accepted)
+        lines = "\n".join(f"- {r.file}：{'、'.join(f'{k} {n:,} 行' for k, n in r.counts.items())}" for r in accepted)
+        st.success(f"已入库 {len(accepted)} 个文件，共 {rows:,} 行：\n{lines}", icon=":material/task_alt:")
+    for result in done[desk.Outcome.UNCHANGED]:
+        st.info(f"{result.file}：{result.message}", icon=":material/do_not_disturb_on:")
+    for result in done[desk.Outcome.REJECTED]:
+        st.error(f"{result.file}：入库时发现 {len(result.errors)} 处错误，未入库。", icon=":material/error:")
+
+
+def desk_message(kind: str, text: str) -> None:
+    """Say what a write did after the rerun that follows it; forget cached reads first."""
+    st.session_state[_DESK_MESSAGE] = (kind, text)
+    data_changed()
+    st.rerun()
+
+
+def show_desk_message() -> None:
+    message = st.session_state.pop(_DESK_MESSAGE, None)
+    if message:
+        kind, text = message
+        (st.success if kind == "success" else st.warning)(text, icon=":material/task_alt:")
+
+
+def status_grid(report: completeness.Completeness, *, key: str) -> str | None:
+    """The unit × month grid in status colours; a click on a row returns that unit's full name."""
+    grid = report.grid()
+    months = [c for c in grid.columns if c.endswith("月")]
+    styled = grid.style.map(
+        lambda value: f"background-color: {completeness.STATUS_COLOURS.get(value, 'white')}", subset=months
+    )
+    event = st.dataframe(
+        styled,
+        hide_index=True,
+        height=420,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_order=["单位类别", "单位", *months],
+        column_config={
+            "单位类别": st.column_config.TextColumn("单位类别", width=80),
+            "单位": st.column_config.TextColumn("单位", width=150),
+            **{m: st.column_config.TextColumn(m, width=56) for m in months},
+        },
+    )
+    rows = event.selection.rows if event else []
+    return grid.iloc[rows[0]]["单位全称"] if rows else None
+
+
+def history_picker(history: pd.DataFrame, *, key: str) -> pd.Series | None:
+    """The submission history; a click on a row returns that submission."""
+    event = st.dataframe(
+        history,
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_order=desk.HISTORY_COLUMNS,
+        column_config={
+            "编号": st.column_config.NumberColumn("编号", format="#%d", width=64),
+            "单位": st.column_config.TextColumn("单位", width=118),
+            "报表": st.column_config.TextColumn("报表", width=72),
+            "期间": st.column_config.TextColumn("期间", width=126),
+            "文件": st.column_config.TextColumn("文件", width=134),
+            "上传人": st.column_config.TextColumn("上传人", width=56),
+            "上传时间": st.column_config.DatetimeColumn("上传时间", format="YYYY-MM-DD HH:mm", width=128),
+            "行数": st.column_config.NumberColumn("行数", format="%d", width=50),
+            "状态": st.column_config.TextColumn("状态", width=100),
+            "哈希": st.column_config.TextColumn(
+                "哈希", width=90, help="文件内容的 SHA-256 摘要（前12位），相同内容的文件摘要相同。"
+            ),
+        },
+    )
+    rows = event.selection.rows if event else []
+    return history.iloc[rows[0]] if rows else None
+
+
+def desk_page(title: str) -> None:
+    """The top of a desk page, which works on an empty store too; opened by a link, it goes through app.py first."""
+    if _PAGE_CONTEXT.get() is None:
+        _enter_through_app()
+    st.title(title, anchor=False)
+
+
+def submission_history() -> pd.DataFrame:
+    """Every submission, newest first (``Store.history``), read once per data version."""
+    opened = store()
+    return _history(opened.url, opened.data_version())
+
+
+def submission_actions(opened: Store, chosen: pd.Series, *, keys: tuple[str, str]) -> None:
+    """For one submission: download its original file, make it current again, or withdraw it after confirmation."""
+    number = int(chosen["编号"])
+    restore_key, withdraw_key = keys
+    st.markdown(f"**#{number}** {chosen['单位']} · {chosen['报表']} · {chosen['期间']} · {chosen['状态']}")
+    download_column, restore_column, withdraw_column = st.columns(3)
+    name, original = opened.original(int(chosen["file_id"]))
+    download_column.download_button(
+        "下载原始文件", data=original, file_name=name, icon=":material/download:", on_click="ignore", width="stretch"
+    )
+    is_current, is_withdrawn = chosen["状态"] == desk.CURRENT, chosen["状态"] == desk.WITHDRAWN
+    if restore_column.button(
+        "恢复为当前版本", key=restore_key, icon=":material/history:", disabled=is_current, width="stretch"
+    ):
+        _write(lambda: opened.restore(number), f"已把 #{number}（{chosen['单位']} {chosen['期间']}）恢复为当前版本。")
+    with withdraw_column.popover("撤销此次报送", icon=":material/delete:", disabled=is_withdrawn, width="stretch"):
+        st.warning(f"撤销后，#{number} 的 {chosen['行数']} 行数据不再计入看板；文件和记录仍保留，可随时恢复。")
+        if st.button("确认撤销", key=withdraw_key, type="primary"):
+            _write(lambda: opened.delete(number), f"已撤销 #{number}（{chosen['单位']} {chosen['期间']}）。")
+
+
+def registry_replacement(opened: Store, registry: Registry, *, file_key: str, confirm_key: str, user: str) -> None:
+    """Upload a new units file: every problem listed, or what would change and a button to replace the registry."""
+    upload = st.file_uploader("上传新的单位名录", type=desk.REGISTRY_SUFFIXES, key=file_key)
+    if upload is None:
+        return
+    checked = desk.check_registry_upload(upload.getvalue(), upload.name)
+    if checked.registry is None:
+        st.error(f"名录文件有 {len(checked.problems)} 处问题，未替换。请修改后重新上传：", icon=":material/error:")
+        findings_table(checked.problems)
+        return
+    changes = desk.registry_changes(registry, checked.registry)
+    st.success(
+        f"名录文件检查通过：{len(checked.registry)} 家单位，与当前名录相比有 {len(changes)} 处变化。",
+        icon=":material/task_alt:",
+    )
+    if not changes.empty:
+        st.dataframe(changes, hide_index=True, width="stretch")
+    if st.button("确认替换名录", key=confirm_key, type="primary", icon=":material/published_with_changes:"):
+        message = f"单位名录已替换为「{checked.name}」（{len(checked.registry)} 家单位）。"
+        _write(lambda: opened.replace_registry(checked.csv_bytes, checked.name, user=user), message)
+
+
+def _write(action: Callable[[], object], done: str) -> None:
+    """One write to the store: on success say ``done`` after the rerun, else say why it failed."""
+    try:
+        action()
+    except LingyiError as problem:
+        st.error(f"无法完成：{problem}", icon=":material/error:")
+    else:
+        desk_message("success", done)
+
+
+# -- chart pictures --------------------------------------------------------------------------------------------------
+
+
+def chart_config(fig: go.Figure) -> dict:
+    """``CHART_CONFIG`` with the toolbar camera saving a 2× PNG named after the chart's title and period.
+
+    「2025年1—10月 各类别参与人次」 saves as 「2025年1-10月_各类别参与人次.png」 (see ``rendering.camera_options``).
+    """
+    from lingyi import rendering
+
+    return {**CHART_CONFIG, "toImageButtonOptions": rendering.camera_options(fig)}

@@ -1,0 +1,48 @@
+"""简报导出: the current view's period and filters, the charts to include → PPT, Word 汇报材料, a ZIP of pictures."""
+
+import streamlit as st
+
+from lingyi import briefing, narrative, rendering, ui
+
+TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
+
+ds, scope = ui.page_context()
+ui.header("简报导出", scope)
+st.caption("统计范围即左侧的筛选（年份、截至月份、单位类别、单位），与看板当前视图一致；需要其他范围请在左侧修改。")
+title = st.text_input("标题", value=briefing.DEFAULT_TITLE, key=TITLE, max_chars=40)
+charts = st.multiselect(
+    "包含的图表（按所选顺序排列）",
+    list(briefing.CATALOGUE),
+    default=list(briefing.DEFAULT_CHARTS),
+    format_func=lambda key: f"{briefing.THEMES[briefing.CATALOGUE[key].theme]}：{briefing.CATALOGUE[key].name}",
+    key=CHARTS,
+    placeholder="选择图表",
+)
+available = rendering.availability()
+picture = rendering.png if available.ok else None
+if available.ok:
+    rendering.start_in_background()  # the first export then need not wait for the browser to start
+else:
+    st.warning(
+        f"{available.message}\n\nPPT 中能做成可编辑图表的仍会生成（其余图表略去）；Word 与图片包暂不可用。"
+        "看板各页图表右上角的相机按钮仍可下载单张图片。",
+        icon=":material/hide_image:",
+    )
+
+with st.expander("简报文字预览", icon=":material/article:"):
+    for paragraph in narrative.narrate(ds, scope):
+        st.markdown(f"**{paragraph.heading}**　{paragraph.text}")
+
+st.caption("点击下载后开始生成，需要几秒到十几秒。")
+for column, fmt in zip(st.columns(len(briefing.FORMATS)), briefing.FORMATS.values(), strict=True):
+    column.download_button(
+        f"下载{fmt.label}",
+        data=lambda fmt=fmt: fmt.write(briefing.build(ds, scope, charts=charts, title=title), picture=picture),
+        file_name=f"{briefing.file_stem(scope, title)}{fmt.suffix}",
+        mime=fmt.mime,
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=fmt.needs_pictures and not available.ok,
+        key=f"briefing_{fmt.suffix[1:]}",
+        width="stretch",
+    )

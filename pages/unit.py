@@ -1,0 +1,44 @@
+"""单位画像: one unit on all four themes beside its category's average, and everything it has submitted."""
+
+import streamlit as st
+
+from lingyi import figures, metrics, ui
+
+ds, scope = ui.page_context()
+ui.header("单位画像", scope, months_only=True)
+unit = ui.unit_picker(ds)
+if unit is None:
+    st.info("请在上方选择一个单位，或在其他页面的图表上点击某个单位。", icon=":material/touch_app:")
+    st.stop()
+known = ds.registry.by_name[unit]
+st.caption(
+    f"{known.name} · {known.category}。本单位（红）与{known.category}平均（浅色）对比："
+    "数量取同类别有该项数据的单位的平均，比率取全类别合计。"
+)
+profile = metrics.unit_profile(ds, scope, unit)
+one = metrics.Scope(scope.year, scope.through, units=(unit,))
+span = scope.span_label
+
+top_left, top_right = st.columns(2)
+wide, narrow = st.columns([5, 2])  # the hotline has five measures, the indicators two
+for column, (theme, name) in zip((top_left, wide, top_right, narrow), ui.THEMES.items(), strict=True):
+    with column:
+        part = profile[profile["theme"] == theme]
+        title = f"{span} {name}"
+        fig = figures.unit_against_category(part, title=title, unit_name=known.short_name, category=known.category)
+        ui.chart(fig, key=f"u_{theme}")
+left, right = st.columns(2)
+with left:
+    people = metrics.learning_by(ds, one, "month")
+    ui.chart(figures.monthly(people, value="person_times", title=f"{span} 每月参与人次"), key="u_months")
+with right:
+    appeals = metrics.hotline_by(ds, one, "month")
+    title = f"{span} 每月诉求量：本年与上年同期"
+    ui.chart(
+        figures.this_year_and_last_by_month(appeals, value="appeals", previous="appeals_prev", title=title),
+        key="u_appeals",
+    )
+
+st.subheader("报送记录", anchor=False)
+columns = ("id", "kind", "submitted_for", "rows", "file", "created_at", "created_by", "state")
+ui.table(ui.unit_history(unit), key="u_history", columns=columns, file_name=f"报送记录_{known.short_name}.xlsx")

@@ -1,0 +1,67 @@
+"""数据上传: drop the month's returns at once, see each file's verdict and rows, store the good ones in one click."""
+
+import streamlit as st
+
+from lingyi import desk, ui
+from lingyi.values import BadValue, parse_period
+
+FILES = "upload_files"
+PERIOD = "upload_period"
+UPLOADER = "upload_user"
+STORE_ALL = "upload_store_all"
+
+ui.desk_page("数据上传")
+st.caption(
+    "一次可选择或拖入多个报表文件。系统先逐个检查并预览，确认后一键入库；有错误的文件整份不入库，可下载错误清单发回单位修改。"
+)
+store = ui.store()
+registry = store.registry()
+ui.template_downloads(registry)
+
+files_column, options_column = st.columns([3, 1])
+uploads = files_column.file_uploader(
+    "报表文件（.xlsx .xlsm .xls .ods .csv）", type=desk.UPLOAD_SUFFIXES, accept_multiple_files=True, key=FILES
+)
+period_text = options_column.text_input(
+    "报送期间（可选）",
+    key=PERIOD,
+    placeholder="如 2025年10月",
+    help="填写后，所有文件按此期间入库，超出期间的数据行报错。",
+)
+user = options_column.text_input("上传人", key=UPLOADER, value="分析员", help="记入报送记录。") or "分析员"
+try:
+    period = parse_period(period_text) if period_text.strip() else None
+except BadValue as problem:
+    st.error(f"报送期间「{period_text}」无法识别：{problem}", icon=":material/event_busy:")
+    st.stop()
+
+ui.upload_results()
+if not uploads:
+    st.info(
+        "请选择或拖入各单位报送的报表文件，可一次选择多个。还没有模板？请先下载上方的填报模板发给各单位。",
+        icon=":material/upload_file:",
+    )
+    st.stop()
+
+checked = ui.checked_uploads(uploads, store, registry, period)
+counts = desk.verdict_counts(checked)
+ready, failing, unchanged = (counts[v] for v in desk.Verdict)
+for column, (label, number) in zip(
+    st.columns(4), (("文件", len(checked)), ("可入库", ready), ("有错误", failing), ("无变化", unchanged))
+):
+    column.metric(label, f"{number} 个", border=True)
+if st.button(
+    f"全部入库（{ready} 个可入库文件）",
+    type="primary",
+    icon=":material/database_upload:",
+    disabled=not ready,
+    key=STORE_ALL,
+):
+    with st.spinner("正在入库…"):
+        results = desk.ingest_ready(store, checked, registry=registry, period=period, user=user)
+    ui.upload_stored(results)
+if failing:
+    st.caption(f"有错误的 {failing} 个文件不会入库：展开查看错误，下载错误清单或标注了错误的原文件发回单位修改。")
+
+for file in checked:
+    ui.checked_file(file, registry)

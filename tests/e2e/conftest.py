@@ -1,0 +1,150 @@
+"""A real ``streamlit run app.py`` against a store, and headless Debian Chromium driven by Playwright.
+
+Without /usr/bin/chromium the browser tests are skipped on a developer's machine; in CI (``CI`` set) they fail
+instead, because there they must run.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sample_store import sample_database_copy
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+VIEWPORT = {"width": 1440, "height": 900}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """``streamlit run app.py`` on a free port with its own store; stopped by ``stop``."""
+
+    def __init__(self, database_url: str, log: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        environment = {**os.environ, "LINGYI_DATABASE_URL": database_url}
+        environment.pop("LINGYI_DEBUG", None)
+        self._output = log.open("wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                f"--server.port={self.port}",
+                "--server.address=127.0.0.1",
+                "--server.headless=true",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self._output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            self._wait_until_healthy()
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def _wait_until_healthy(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {self.log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"streamlit did not start within {seconds} s: {self.log.read_text(errors='replace')}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._output.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing, and the browser tests must run in CI")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def sample_database(tmp_path_factory, chromium_path) -> str:
+    return sample_database_copy(tmp_path_factory.mktemp("browser-sample"))
+
+
+@pytest.fixture(scope="session")
+def server(sample_database, tmp_path_factory) -> Iterator[Server]:
+    """One server on the sample store for the tests that only read."""
+    running = Server(sample_database, tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path, chromium_path) -> Iterator[Server]:
+    """A server nobody has opened yet, on its own copy of the sample store."""
+    running = Server(sample_database_copy(tmp_path), tmp_path / "streamlit.log")
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -1,0 +1,546 @@
+"""Broken and hostile return files, each with its expected outcome in ``expected.csv`` beside this script.
+
+``python tests/hostile/make_corpus.py`` writes the small ones to ``tests/hostile/files/`` (they are
+committed, so the corpus stays the same bytes whatever library versions make it next time). The big
+ones — zip bombs, a million rows, a file over the size cap — are made by ``make_big(folder)`` when
+the test runs. The encrypted workbook needs ``msoffcrypto-tool`` (``pip install msoffcrypto-tool``);
+without it the committed file is kept.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FILES = HERE / "files"
+EXPECTED = HERE / "expected.csv"
+sys.path[:0] = [str(HERE.parent), str(HERE.parent.parent)]  # tests/ for factories, the project for lingyi
+
+import openpyxl  # noqa: E402
+import xlwt  # noqa: E402
+from factories import (  # noqa: E402
+    LEARNING_HEADER,
+    UNIT,
+    column,
+    csv_bytes,
+    learning_rows,
+    titled,
+    write_ods,
+    write_xls,
+    write_xlsx,
+)
+
+Builder = Callable[[], bytes]
+
+
+def _xlsx(sheets, **options) -> bytes:
+    path = FILES / ".tmp.xlsx"
+    write_xlsx(path, sheets, **options)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def _good_sheets() -> dict:
+    return {"学习活动": titled(learning_rows(3), unit=UNIT, period="2025年10月")}
+
+
+def _good_xlsx() -> bytes:
+    return _xlsx(_good_sheets())
+
+
+def _rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
+    """The zip ``data`` with each member passed through ``change`` (None drops it) and ``extra`` members added."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = change(info.filename, source.read(info))
+            if content is not None:
+                target.writestr(info.filename, content)
+        for name, content in (extra or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _sheet_xml(data: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    return _rezip(data, lambda name, content: change(content) if name == "xl/worksheets/sheet1.xml" else content)
+
+
+# -- not what the name says ------------------------------------------------------------------------------------
+
+
+def text_named_xlsx() -> bytes:
+    return csv_bytes(learning_rows(2))
+
+
+def html_named_xls() -> bytes:
+    return "<html><body><table><tr><td>单位名称</td><td>参与人次</td></tr></table></body></html>".encode()
+
+
+def png_named_xlsx() -> bytes:
+    return b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+def pdf_named_xlsx() -> bytes:
+    return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"\x00\x01\x02\xff" * 200
+
+
+def exe_named_xls() -> bytes:
+    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 512
+
+
+def docx_named_xlsx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>学习活动</w:document>")
+    return out.getvalue()
+
+
+def zip_of_csv_named_xlsx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("学习活动.csv", csv_bytes(learning_rows(2)))
+    return out.getvalue()
+
+
+def xlsb_named_xlsx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.bin", b"\x83\x01\x00" * 10)
+    return out.getvalue()
+
+
+def xlsb_suffix() -> bytes:
+    return xlsb_named_xlsx()
+
+
+def docx_suffix() -> bytes:
+    return docx_named_xlsx()
+
+
+def binary_named_csv() -> bytes:
+    return b"\x00\x01\x02\x03" * 300
+
+
+def utf16_csv() -> bytes:
+    return "\n".join(",".join(map(str, row)) for row in learning_rows(2)).encode("utf-16")
+
+
+# -- broken ----------------------------------------------------------------------------------------------------
+
+
+def empty_xlsx() -> bytes:
+    return b""
+
+
+def truncated_xlsx() -> bytes:
+    data = _xlsx({"学习活动": learning_rows(40)})
+    return data[: len(data) // 2]
+
+
+def truncated_xls() -> bytes:
+    path = FILES / ".tmp.xls"
+    write_xls(path, {"学习活动": learning_rows(40)})
+    data = path.read_bytes()
+    path.unlink()
+    return data[: len(data) // 2]
+
+
+def truncated_ods() -> bytes:
+    path = FILES / ".tmp.ods"
+    write_ods(path, {"学习活动": learning_rows(40)})
+    data = path.read_bytes()
+    path.unlink()
+    return data[: len(data) * 2 // 3]
+
+
+def zip_header_only_xlsx() -> bytes:
+    return b"PK\x03\x04" + b"\x00" * 60
+
+
+def garbled_ole_xls() -> bytes:
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8
+
+
+def missing_sheet_member_xlsx() -> bytes:
+    return _rezip(_good_xlsx(), lambda name, content: None if name == "xl/worksheets/sheet1.xml" else content)
+
+
+def broken_sheet_xml_xlsx() -> bytes:
+    return _sheet_xml(_good_xlsx(), lambda xml: xml.replace(b"</sheetData>", b"<row><c><v>1</sheetData>"))
+
+
+def empty_workbook_xlsx() -> bytes:
+    return _xlsx({"Sheet1": []})
+
+
+def template_without_data_xlsx() -> bytes:
+    return _xlsx({"学习活动": titled([LEARNING_HEADER], unit=UNIT, period="2025年10月")})
+
+
+def only_hidden_sheet_xlsx() -> bytes:
+    return _xlsx({"填报说明": [["请在「学习活动」表中填写"]], **_good_sheets()}, hidden=("学习活动",))
+
+
+def header_only_csv() -> bytes:
+    return csv_bytes([LEARNING_HEADER])
+
+
+def nul_in_csv() -> bytes:
+    """A NUL character inside an activity name, past the first 4 KB that decide the file is text."""
+    rows = column(learning_rows(200), "活动名称", ["读书会"] * 199 + ["读书会\x00第二期"])
+    return csv_bytes(rows)
+
+
+def huge_field_csv() -> bytes:
+    rows = column(learning_rows(2), "活动名称", ["读" * 140_000, "讲座"])  # over csv's field limit of 131,072
+    return csv_bytes(rows)
+
+
+def unclosed_quote_csv() -> bytes:
+    return csv_bytes(learning_rows(3)) + '"临沂市民政局,未闭合的引号\r\n'.encode()
+
+
+# -- locked ----------------------------------------------------------------------------------------------------
+
+
+def encrypted_xlsx() -> bytes:
+    """A real password-protected workbook (Agile encryption, password 1234), as Excel writes it."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(_good_xlsx())).encrypt("1234", out)
+    return out.getvalue()
+
+
+def encrypted_xls() -> bytes:
+    """An old-Excel workbook whose stream starts with a FILEPASS record (RC4 encryption), as Excel 97–2003 writes it."""
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("学习活动")
+    for r, row in enumerate(learning_rows(3)):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    stream = workbook.get_biff_data()
+    bof_length = struct.unpack_from("<H", stream, 2)[0]
+    at = 4 + bof_length
+    filepass = struct.pack("<HHH", 1, 1, 1) + bytes(range(48))  # RC4: type, version, salt, verifier, hash
+    stream = stream[:at] + struct.pack("<HH", 0x002F, len(filepass)) + filepass + stream[at:]
+    out = io.BytesIO()
+    xlwt.CompoundDoc.XlsDoc().save(out, stream)
+    return out.getvalue()
+
+
+# -- too large, made small -------------------------------------------------------------------------------------
+
+
+def far_cell_xlsx() -> bytes:
+    """Five kilobytes whose one value in ZZ200000 would make the reader allocate 4.5 GB."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "学习活动"
+    for row in titled(learning_rows(2), unit=UNIT, period="2025年10月"):
+        sheet.append(row)
+    sheet["ZZ200000"] = "x"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def far_cell_lying_dimension_xlsx() -> bytes:
+    """The same, with the sheet's <dimension> claiming A1:J8 and the far cell's row written without r=."""
+    data = far_cell_xlsx()
+
+    def change(xml: bytes) -> bytes:
+        start = xml.index(b"<dimension")
+        xml = xml[:start] + b'<dimension ref="A1:J8"/>' + xml[xml.index(b">", start) + 1 :]
+        return xml.replace(b'<row r="200000">', b"<row>")
+
+    return _sheet_xml(data, change)
+
+
+def repeated_cells_ods() -> bytes:
+    """An OpenDocument sheet whose one filled cell is repeated over 100,000 rows and 1,000 columns."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="学习活动">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>单位名称</text:p>'
+        "</table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
+        "<text:p>1</text:p></table:table-cell></table:table-row>"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+# -- formulas --------------------------------------------------------------------------------------------------
+
+
+def _with_formulas(cells: dict[str, str]) -> bytes:
+    """The good return with formulas written into ``cells`` (openpyxl saves no computed results)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "学习活动"
+    for row in _good_sheets()["学习活动"]:
+        sheet.append(row)
+    for ref, formula in cells.items():
+        sheet[ref] = formula
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def uncached_formula_xlsx() -> bytes:
+    return _with_formulas({"I5": "=SUM(G5:H5)*10", "I6": "=G6+H6"})
+
+
+def cached_formula_xlsx() -> bytes:
+    """Formulas as Excel saves them: each with its computed result in <v>."""
+    data = _with_formulas({"I5": "=SUM(G5:H5)*10"})
+    return _sheet_xml(data, lambda xml: xml.replace(b"<f>SUM(G5:H5)*10</f><v></v>", b"<f>SUM(G5:H5)*10</f><v>40</v>"))
+
+
+def uncached_formula_in_notes_xlsx() -> bytes:
+    """A formula without result in a column the return contract does not read (序号) counts for nothing."""
+    return _with_formulas({"A5": "=ROW()-3"})
+
+
+# -- macros and tricks in text ---------------------------------------------------------------------------------
+
+_VBA = b"\xcc\x61" + b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\nShell "calc.exe"\r\nEnd Sub\r\n'
+
+
+def macro_xlsm() -> bytes:
+    def change(name: str, content: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return content.replace(
+                b"</Types>",
+                b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+            ).replace(b"sheet.main+xml", b"sheetMacroEnabled.main+xml")
+        return content
+
+    return _rezip(_good_xlsx(), change, {"xl/vbaProject.bin": _VBA})
+
+
+def macro_renamed_xlsx() -> bytes:
+    return macro_xlsm()
+
+
+def script_unit_name_csv() -> bytes:
+    return csv_bytes(column(learning_rows(2), "单位名称", [UNIT, "<script>alert('临沂')</script>"]))
+
+
+def html_sheet_name_xlsx() -> bytes:
+    return _xlsx({"学习<b onclick=alert(1)>": learning_rows(2)})
+
+
+def formula_text_in_cells_csv() -> bytes:
+    """Text a spreadsheet would run, in free-text cells: stored as the text it is."""
+    names = ['=HYPERLINK("http://example.invalid","点此领奖")', "@SUM(1+1)*cmd|' /C calc'!A0"]
+    return csv_bytes(column(learning_rows(2), "活动名称", names))
+
+
+def long_unit_name_csv() -> bytes:
+    return csv_bytes(column(learning_rows(2), "单位名称", [UNIT, "临沂市" * 1000]))
+
+
+def billion_laughs_xlsx() -> bytes:
+    """workbook.xml with nested entities that expand to gigabytes if a parser expands them."""
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
+        )
+        + b"]>"
+    )
+
+    def change(name: str, content: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            body = content.split(b"?>", 1)[1] if content.startswith(b"<?xml") else content
+            return bomb + body.replace(
+                b"</sheets>", b'</sheets><definedNames><definedName name="x">&lol9;</definedName></definedNames>', 1
+            )
+        return content
+
+    return _rezip(_good_xlsx(), change)
+
+
+def legacy_csv_gbk() -> bytes:
+    return csv_bytes(learning_rows(2), "gbk")
+
+
+SMALL: dict[str, Builder] = {
+    "文本冒充.xlsx": text_named_xlsx,
+    "网页导出.xls": html_named_xls,
+    "图片.xlsx": png_named_xlsx,
+    "PDF文档.xlsx": pdf_named_xlsx,
+    "可执行程序.xls": exe_named_xls,
+    "Word文档.xlsx": docx_named_xlsx,
+    "压缩的CSV.xlsx": zip_of_csv_named_xlsx,
+    "二进制工作簿.xlsx": xlsb_named_xlsx,
+    "二进制工作簿.xlsb": xlsb_suffix,
+    "总结.docx": docx_suffix,
+    "乱码.csv": binary_named_csv,
+    "UTF16.csv": utf16_csv,
+    "空文件.xlsx": empty_xlsx,
+    "传了一半.xlsx": truncated_xlsx,
+    "传了一半.xls": truncated_xls,
+    "传了一半.ods": truncated_ods,
+    "只有文件头.xlsx": zip_header_only_xlsx,
+    "坏的OLE.xls": garbled_ole_xls,
+    "缺工作表.xlsx": missing_sheet_member_xlsx,
+    "工作表XML损坏.xlsx": broken_sheet_xml_xlsx,
+    "空工作簿.xlsx": empty_workbook_xlsx,
+    "空模板.xlsx": template_without_data_xlsx,
+    "只有隐藏表.xlsx": only_hidden_sheet_xlsx,
+    "只有表头.csv": header_only_csv,
+    "含NUL.csv": nul_in_csv,
+    "引号未闭合.csv": unclosed_quote_csv,
+    "加密.xlsx": encrypted_xlsx,
+    "加密.xls": encrypted_xls,
+    "远端单元格.xlsx": far_cell_xlsx,
+    "远端单元格谎报范围.xlsx": far_cell_lying_dimension_xlsx,
+    "重复单元格.ods": repeated_cells_ods,
+    "公式无结果.xlsx": uncached_formula_xlsx,
+    "公式有结果.xlsx": cached_formula_xlsx,
+    "序号列公式无结果.xlsx": uncached_formula_in_notes_xlsx,
+    "带宏.xlsm": macro_xlsm,
+    "宏改扩展名.xlsx": macro_renamed_xlsx,
+    "脚本单位名.csv": script_unit_name_csv,
+    "网页标签表名.xlsx": html_sheet_name_xlsx,
+    "公式注入文本.csv": formula_text_in_cells_csv,
+    "超长单位名.csv": long_unit_name_csv,
+    "实体炸弹.xlsx": billion_laughs_xlsx,
+    "GBK编码.csv": legacy_csv_gbk,
+}
+
+
+# -- big: made when the test runs ------------------------------------------------------------------------------
+
+
+def zip_bomb_xlsx() -> bytes:
+    """A hundred kilobytes that inflate to 100 MB of worksheet."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(100):
+                member.write(b" " * (1 << 20))
+    return out.getvalue()
+
+
+def lying_zip_xlsx() -> bytes:
+    """A worksheet that says it is 1,000 bytes but inflates to 64 MB: the reader must stop at what it says."""
+    data = bytearray(
+        _sheet_xml(_good_xlsx(), lambda xml: xml.replace(b"<sheetData>", b" " * (64 << 20) + b"<sheetData>"))
+    )
+    name = b"xl/worksheets/sheet1.xml"
+    at = 0
+    while (at := data.find(b"PK\x01\x02", at)) >= 0:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + length] == name:
+            struct.pack_into("<I", data, at + 24, 1000)
+            struct.pack_into("<I", data, struct.unpack_from("<I", data, at + 42)[0] + 22, 1000)
+        at += 4
+    return bytes(data)
+
+
+def many_members_xlsx() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(_good_xlsx())) as source, zipfile.ZipFile(out, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, source.read(info))
+        for i in range(10_001):
+            archive.writestr(f"xl/media/{i}.bin", b"")
+    return out.getvalue()
+
+
+def over_size_cap_xlsx() -> bytes:
+    """51 MB, over the default cap of 50 MB."""
+    return _good_xlsx() + os.urandom(51 * 1024 * 1024)
+
+
+def million_rows_xlsx() -> bytes:
+    """A worksheet of 1,048,576 rows, written straight as XML in blocks (openpyxl would take minutes)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_good_xlsx())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
+    ):
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                archive.writestr(info.filename, source.read(info))
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            member.write(
+                b'<?xml version="1.0" encoding="UTF-8"?>'
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe5\x8d\x95\xe4\xbd\x8d\xe5\x90\x8d\xe7\xa7\xb0</t>'
+                b"</is></c></row>"
+            )
+            for start in range(2, 1_048_577, 16_384):
+                member.write(
+                    "".join(
+                        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'
+                        for r in range(start, min(start + 16_384, 1_048_577))
+                    ).encode()
+                )
+            member.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def million_rows_csv() -> bytes:
+    line = f"{UNIT},读书会,2025-10-09,10\n".encode()
+    return "单位名称,活动名称,日期,参与人次\n".encode() + line * 1_000_000
+
+
+BIG: dict[str, Builder] = {
+    "压缩炸弹.xlsx": zip_bomb_xlsx,
+    "谎报大小的压缩包.xlsx": lying_zip_xlsx,
+    "条目过多.xlsx": many_members_xlsx,
+    "超过大小上限.xlsx": over_size_cap_xlsx,
+    "百万行.xlsx": million_rows_xlsx,
+    "百万行.csv": million_rows_csv,
+    "超长字段.csv": huge_field_csv,
+}
+
+
+def make_big(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, build in BIG.items():
+        path = folder / name
+        path.write_bytes(build())
+        paths.append(path)
+    return paths
+
+
+def main() -> None:
+    FILES.mkdir(exist_ok=True)
+    for name, build in SMALL.items():
+        try:
+            data = build()
+        except ImportError as missing:
+            print(f"kept {name}: {missing}")
+            continue
+        (FILES / name).write_bytes(data)
+        print(f"{len(data):>9,}  {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""What a briefing says (key figures, charts and takeaways, appendix), the files by name, the command line, and
+the 简报导出 page. Pictures come from a stand-in; the browser's own are tested in test_rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+from sample_store import sample_database_copy
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from lingyi import briefing, metrics, narrative, rendering
+from lingyi.__main__ import main
+from lingyi.store import DATABASE_URL_VARIABLE, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SCOPE = metrics.Scope(2025, 10)
+
+
+def stand_in(fig, size: rendering.PictureSize) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    url = sample_database_copy(tmp_path_factory.mktemp("briefing-sample"))
+    store = Store(url)
+    yield url, metrics.load(store)
+    store.close()
+
+
+def summary(url: str, capsys, *arguments: str) -> dict:
+    assert main(["summary", "--json", "--db", url, *arguments]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+# -- what a briefing says ------------------------------------------------------------------------------------------------
+
+
+def test_the_default_briefing_holds_ten_charts_in_catalogue_order(sample):
+    _, ds = sample
+    made = briefing.build(ds, SCOPE, date=dt.date(2025, 11, 20))
+    assert len(briefing.DEFAULT_CHARTS) == 10
+    assert [c.key for c in made.charts] == list(briefing.DEFAULT_CHARTS)
+    assert made.scope_text == "2025年1—10月 · 全部类别 · 全部单位"
+    assert made.name == "2025年1-10月_学习型机关建设情况汇报"
+    for chart in made.charts:
+        assert chart.title and chart.figure.layout.title.text == chart.title
+        assert chart.takeaway.text.endswith("。") and chart.takeaway.figures, chart.key
+
+
+def test_the_key_figures_are_the_summarys(sample, capsys):
+    url, ds = sample
+    expected = summary(url, capsys)
+    shown = {f.label: f for f in briefing.key_figures(ds, SCOPE)}
+    assert shown["报送单位"].value == f"{expected['units']['reporting']}/{expected['units']['registered']}"
+    assert shown["学习活动"].value == narrative.amount(expected["learning"]["activities"])
+    assert shown["参与人次"].value == narrative.amount(expected["learning"]["person_times"])
+    assert shown["12345热线诉求量"].note == f"同比下降{-expected['hotline']['appeals_yoy_pct']:.2f}%"
+    for rate, name in metrics.RATE_NAMES.items():
+        assert shown[name].value == f"{expected['hotline'][f'{rate}_pct']:.2f}%"
+        assert shown[name].note == f"较上年同期提高{expected['hotline'][f'{rate}_pp']:.2f}个百分点"
+    assert shown["问题化解率"].value == f"{expected['problems']['closure_rate_pct']:.2f}%"
+
+
+def test_the_appendix_totals_are_the_summarys(sample, capsys):
+    url, ds = sample
+    expected = summary(url, capsys)
+    learning, hotline, problems, indicators = briefing.appendix(ds, SCOPE)
+    total = learning.frame.iloc[-1]
+    assert total["类别"] == "合计" and total["参与人次"] == f"{expected['learning']['person_times']:,}"
+    assert list(learning.frame["类别"][:-1]) == list(expected["learning"]["by_category"])
+    assert hotline.frame.iloc[-1]["诉求量（件）"] == f"{expected['hotline']['appeals']:,}"
+    rate = expected["hotline"]["satisfaction_rate_pct"], expected["hotline"]["satisfaction_rate_pp"]
+    assert hotline.frame.iloc[-1]["群众满意率"] == f"{rate[0]:.2f}%（{rate[1]:+.2f}）"
+    assert problems.frame.iloc[-1]["化解率"] == f"{expected['problems']['closure_rate_pct']:.2f}%"
+    for _, row in problems.frame.iloc[:-1].iterrows():
+        assert row["化解率"] == f"{expected['problems']['by_category'][row['类别']]['closure_rate_pct']:.2f}%"
+    assert indicators.frame.iloc[-1]["类别"] == "合计" and "百分点" in hotline.note
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [
+        metrics.Scope(2025, 10, ("执法监督",)),
+        metrics.Scope(2025, 3, (), ("临沂市民政局",)),
+        metrics.Scope(2024, 1),
+        metrics.Scope(2023, 12),  # before any data
+    ],
+    ids=["one category", "one unit", "January", "no data"],
+)
+def test_every_chart_of_the_catalogue_builds_for_any_scope(sample, scope):
+    _, ds = sample
+    made = briefing.build(ds, scope, charts=list(briefing.CATALOGUE))
+    assert [c.key for c in made.charts] == list(briefing.CATALOGUE)
+    assert all(c.takeaway.text for c in made.charts)
+    assert len(made.paragraphs) == 5 and len(made.tables) == 4
+
+
+def test_a_filtered_briefing_names_only_the_categories_in_it(sample):
+    _, ds = sample
+    made = briefing.build(ds, metrics.Scope(2025, 10, ("执法监督", "社会服务")), charts=["learning_by_category"])
+    takeaway = made.charts[0].takeaway.text
+    assert "执法监督" in takeaway and "社会服务" in takeaway and "党政综合" not in takeaway
+
+
+def test_an_unknown_chart_is_refused(sample):
+    _, ds = sample
+    with pytest.raises(KeyError, match="没有这些图表"):
+        briefing.build(ds, SCOPE, charts=["nope"])
+
+
+def test_the_zip_holds_a_picture_per_chart_named_after_it(sample):
+    _, ds = sample
+    made = briefing.build(ds, SCOPE, charts=["learning_by_category", "learning_by_month"])
+    with zipfile.ZipFile(io.BytesIO(briefing.zip_bytes(made, picture=stand_in))) as archive:
+        assert archive.namelist() == ["2025年1-10月_各类别参与人次.png", "2025年1-10月_每月参与人次.png"]
+
+
+def test_a_file_is_written_as_its_suffix_says(sample, tmp_path):
+    _, ds = sample
+    made = briefing.build(ds, SCOPE, charts=["learning_by_category"])
+    briefing.write(made, tmp_path / "简报.PPTX", picture=stand_in)
+    assert len(Presentation(tmp_path / "简报.PPTX").slides) == 3
+    with pytest.raises(ValueError, match="不支持的文件类型"):
+        briefing.write(made, tmp_path / "简报.pdf", picture=stand_in)
+
+
+# -- the command line ---------------------------------------------------------------------------------------------------
+
+
+def test_the_command_line_makes_slides_for_a_scope(sample, tmp_path, capsys):
+    url, _ = sample
+    out = tmp_path / "简报.pptx"
+    arguments = ["--year", "2025", "--through", "2025-09", "--category", "执法监督", "--chart", "learning_by_category"]
+    assert main(["briefing", "--db", url, *arguments, "--title", "执法监督类学习情况", "--out", str(out)]) == 0
+    assert "已生成PPT 演示文稿" in capsys.readouterr().out
+    slides = Presentation(out).slides
+    first = "\n".join(s.text_frame.text for s in slides[0].shapes if s.has_text_frame)
+    assert "执法监督类学习情况" in first and "2025年1—9月 · 执法监督 · 全部单位" in first
+    assert len(slides) == 3 and any(shape.has_chart for shape in slides[2].shapes)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--out", "x.pdf"], "请用扩展名"),
+        (["--out", "x.pptx", "--chart", "nope"], "没有图表 nope"),
+        (["--out", "x.pptx", "--through", "2024-05", "--year", "2025"], "不在 --year 2025 之内"),
+        (["--out", "x.pptx", "--category", "不存在"], "不存在"),
+    ],
+)
+def test_the_command_line_refuses_bad_arguments(sample, tmp_path, capsys, monkeypatch, arguments, message):
+    url, _ = sample
+    monkeypatch.chdir(tmp_path)
+    assert main(["briefing", "--db", url, *arguments]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_without_a_browser_slides_keep_their_native_charts_and_say_what_was_left_out(
+    sample, tmp_path, capsys, monkeypatch
+):
+    url, _ = sample
+    monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
+    out = tmp_path / "简报.pptx"
+    charts = ["--chart", "learning_by_category", "--chart", "problems_cumulative"]
+    assert main(["briefing", "--db", url, *charts, "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "累计发现与化解问题" in captured.err and "图表 1 张" in captured.out
+    assert len(Presentation(out).slides) == 3
+    assert main(["briefing", "--db", url, "--out", str(tmp_path / "简报.docx")]) == 2
+    assert "BROWSER_PATH" in capsys.readouterr().err
+
+
+# -- the page ---------------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def open_page(monkeypatch):
+    """The 简报导出 page through app.py, as a running server runs it (see tests/test_pages.py's ``open_app``)."""
+    starting = PagesManager.__init__
+
+    def started(manager, *args, **kwargs):
+        starting(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", started)
+
+    def open_page(url: str, query: dict | None = None) -> AppTest:
+        monkeypatch.setenv(DATABASE_URL_VARIABLE, url)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params.update(query or {})
+        at.run()
+        at.switch_page("pages/briefing.py").run()
+        return at
+
+    return open_page
+
+
+def test_the_page_offers_the_default_charts_and_three_downloads(sample, open_page, monkeypatch):
+    monkeypatch.setattr(rendering, "start_in_background", lambda: None)  # no browser for a page test
+    url, _ = sample
+    at = open_page(url, {"category": "执法监督"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "简报导出"
+    assert "2025年1—10月 · 执法监督" in at.caption[0].value
+    assert at.multiselect(key="briefing_charts").value == list(briefing.DEFAULT_CHARTS)
+    assert at.text_input(key="briefing_title").value == briefing.DEFAULT_TITLE
+    buttons = at.get("download_button")
+    assert len(buttons) == 3 and not any(b.proto.disabled for b in buttons)
+    assert "执法监督类" in at.expander[0].markdown[0].value
+
+
+def test_without_a_browser_the_page_says_so_and_offers_the_slides_only(sample, open_page, tmp_path, monkeypatch):
+    monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
+    url, _ = sample
+    at = open_page(url)
+    assert not at.exception
+    assert "浏览器不存在" in at.warning[0].value and "相机按钮" in at.warning[0].value
+    disabled = [b.proto.disabled for b in at.get("download_button")]
+    assert disabled == [False, True, True]

@@ -1,0 +1,392 @@
+"""lingyi/figures.py: charts tested as data (their values, titles and colours), and the number formats."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.io as pio
+import pytest
+
+from lingyi import figures
+from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES
+
+EXECUTIVE = "执法监督"
+
+
+def category_frame(**columns: list) -> pd.DataFrame:
+    return pd.DataFrame({"category": list(CATEGORIES), **columns})
+
+
+def unit_frame(values: list[float | None], *, column: str = "person_times") -> pd.DataFrame:
+    count = len(values)
+    return pd.DataFrame(
+        {
+            "unit": [f"临沂市单位{i}" for i in range(count)],
+            "short_name": [f"单位{i}" for i in range(count)],
+            "category": [CATEGORIES[i % 6] for i in range(count)],
+            column: pd.array(values, dtype="Float64"),
+        }
+    )
+
+
+def bar_colors(fig, trace: int = 0) -> list[str]:
+    return list(fig.data[trace].marker.color)
+
+
+# -- number formats -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (0, "", "0"),
+        (7, " 项", "7 项"),
+        (12345, "", "12,345"),
+        (99999, "", "99,999"),
+        (100000, "", "10.00万"),
+        (123738, " 件", "12.37万 件"),
+        (303600, "", "30.36万"),
+        (123456789, "", "1.23亿"),
+        (2.5, "", "2.50"),
+        (None, "", "无数据"),
+        (float("nan"), " 件", "无数据"),
+        (pd.NA, "", "无数据"),
+    ],
+)
+def test_count_text_uses_thousands_separators_and_wan_from_one_hundred_thousand(value, unit, expected):
+    assert figures.count_text(value, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("fraction", "expected"), [(0.93721, "93.72%"), (1.0, "100.00%"), (0.0, "0.00%"), (None, "无数据")]
+)
+def test_percent_text_has_two_decimals(fraction, expected):
+    assert figures.percent_text(fraction) == expected
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (0.0123, "+1.23 个百分点"),
+        (-0.005, "-0.50 个百分点"),
+        (0.029, "+2.90 个百分点"),
+        (0.0, "0.00 个百分点"),
+        (-0.00001, "0.00 个百分点"),
+        (None, "无数据"),
+    ],
+)
+def test_a_change_of_rate_is_in_percentage_points_never_percent(change, expected):
+    text = figures.points_text(change)
+    assert text == expected
+    assert "%" not in text
+
+
+@pytest.mark.parametrize(("fraction", "expected"), [(0.0765, "+7.65%"), (-0.2001, "-20.01%"), (None, "无数据")])
+def test_change_text_signs_a_relative_change(fraction, expected):
+    assert figures.change_text(fraction) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "measure", "expected"),
+    [
+        (43932, "person_times", "43,932 人次"),
+        (0.9478, "satisfaction_rate", "94.78%"),
+        (0.027, "satisfaction_rate_change", "+2.70 个百分点"),
+        (22.349, "per_head", "22.35 人次/人"),
+        (None, "per_head", "无数据"),
+    ],
+)
+def test_measure_text_follows_the_kind_of_the_measure(value, measure, expected):
+    assert figures.measure_text(value, measure) == expected
+
+
+# -- the template ------------------------------------------------------------------------------------------------------
+
+
+def test_the_template_is_registered_once_with_a_cjk_font_stack_and_a_white_background():
+    template = pio.templates[figures.TEMPLATE]
+    assert template.layout.font.family.startswith('"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC"')
+    assert template.layout.paper_bgcolor == "white"
+    assert template.layout.plot_bgcolor == "white"
+    assert list(template.layout.colorway) == [figures.CATEGORY_COLORS[c] for c in CATEGORIES]
+
+
+def test_six_distinct_category_colours_for_the_six_categories():
+    assert list(figures.CATEGORY_COLORS) == list(CATEGORIES)
+    assert len(set(figures.CATEGORY_COLORS.values())) == 6
+
+
+def test_every_chart_puts_its_title_inside_the_figure():
+    fig = figures.monthly(pd.DataFrame({"month": [1, 2], "person_times": [10, 20]}), value="person_times", title="T")
+    assert fig.layout.title.text == "T"
+    assert fig.layout.template.layout.title.x == pytest.approx(0.01)
+
+
+# -- categories --------------------------------------------------------------------------------------------------------
+
+
+def test_by_category_draws_the_six_categories_in_order_with_their_values_and_colours():
+    frame = category_frame(person_times=[10, 20, 30, 40, 50, 60]).iloc[::-1]  # order is the figure's job
+    fig = figures.by_category(frame, value="person_times", title="2025年1—10月 各类别参与人次")
+    assert fig.layout.title.text == "2025年1—10月 各类别参与人次"
+    assert list(fig.data[0].x) == list(CATEGORIES)
+    assert list(fig.data[0].y) == [10, 20, 30, 40, 50, 60]
+    assert bar_colors(fig) == [figures.CATEGORY_COLORS[c] for c in CATEGORIES]
+    assert list(fig.data[0].customdata) == list(CATEGORIES)  # a click names the category
+    assert fig.layout.meta["click"] == figures.CLICK_CATEGORY
+    assert "%{y:,} 人次" in fig.data[0].hovertemplate
+
+
+def test_a_large_count_is_labelled_in_wan_on_every_bar_of_the_chart():
+    frame = category_frame(person_times=[147600, 99103, 30997, 25895, 0, 5])
+    fig = figures.by_category(frame, value="person_times", title="t")
+    assert list(fig.data[0].text) == ["14.76万", "9.91万", "3.10万", "2.59万", "0.00万", "0.00万"]
+
+
+def hue(color: str) -> str:
+    """A colour without its transparency: "rgba(31,97,141,0.35)" and "#1F618D" are the same hue."""
+    if color.startswith("rgba("):
+        red, green, blue = (int(part) for part in color[5:-1].split(",")[:3])
+        return f"#{red:02X}{green:02X}{blue:02X}"
+    return color.upper()
+
+
+def test_executive_supervision_has_the_same_colour_on_every_chart():
+    closure = category_frame(found=[10] * 6, resolved=[9] * 6, closure_rate=[0.9] * 6)
+    hotline = category_frame(
+        appeals=[5] * 6,
+        appeals_prev=[4] * 6,
+        has_previous=[True] * 6,
+        **{f"{rate}_change": [0.01] * 6 for rate in figures.RATES},
+    )
+    charts = [
+        figures.by_category(closure, value="found", title="t"),
+        figures.closure_rates(closure, by="category", title="t"),
+        figures.found_and_resolved(closure, by="category", title="t"),
+        figures.category_this_and_last_year(hotline, value="appeals", previous="appeals_prev", title="t"),
+        figures.rate_changes_by_category(hotline, title="t"),
+    ]
+    hues = set()
+    for fig in charts:
+        for trace in fig.data:
+            if trace.type == "bar" and trace.x is not None and EXECUTIVE in trace.x:
+                hues.add(hue(trace.marker.color[list(trace.x).index(EXECUTIVE)]))
+    units = unit_frame([1.0, 2.0, 3.0])  # 单位2 is 执法监督
+    ranking = figures.unit_ranking(units, value="person_times", title="t")
+    hues.add(hue(ranking.data[0].marker.color[list(ranking.data[0].y).index("单位2")]))
+    assert hues == {figures.CATEGORY_COLORS[EXECUTIVE]}
+
+
+def test_closure_rates_draw_the_target_line_and_name_it():
+    frame = category_frame(found=[10] * 6, resolved=[9, 8, 10, 7, 9, 10], closure_rate=[0.9, 0.8, 1.0, 0.7, 0.9, 1.0])
+    fig = figures.closure_rates(frame, by="category", title="截至2025年10月 各类别化解率")
+    assert list(fig.data[0].y) == [0.9, 0.8, 1.0, 0.7, 0.9, 1.0]
+    assert [shape.y0 for shape in fig.layout.shapes] == [CLOSURE_TARGET]
+    assert fig.data[1].name == "目标 90%"
+    assert list(fig.data[0].text) == ["90.00%", "80.00%", "100.00%", "70.00%", "90.00%", "100.00%"]
+
+
+def test_closure_rates_by_problem_type_colour_those_below_target():
+    frame = pd.DataFrame(
+        {"problem_type": ["业务工作", "安全生产"], "found": [10, 10], "resolved": [10, 5], "closure_rate": [1.0, 0.5]}
+    )
+    fig = figures.closure_rates(frame, by="problem_type", title="t")
+    assert bar_colors(fig) == [figures.GOOD, figures.BAD]
+    assert fig.layout.meta["click"] is None  # a 问题类别 is no filter
+
+
+def test_closure_rates_of_units_open_the_clicked_unit():
+    frame = unit_frame([0.5, 0.7], column="closure_rate").assign(found=[4, 10], resolved=[2, 7])
+    fig = figures.closure_rates(frame, by="short_name", title="t", horizontal=True)
+    assert list(fig.data[0].y) == ["单位0", "单位1"]
+    assert [row[0] for row in fig.data[0].customdata] == ["单位0", "单位1"]
+    assert fig.layout.meta["click"] == figures.CLICK_UNIT
+
+
+def test_a_missing_rate_is_a_gap_not_zero():
+    frame = category_frame(found=[0, 1, 0, 0, 0, 0], resolved=[0] * 6, closure_rate=pd.array([None, 0.0] + [None] * 4))
+    fig = figures.closure_rates(frame, by="category", title="t")
+    assert fig.data[0].y[0] is None
+    assert fig.data[0].y[1] == 0.0
+
+
+# -- months and years ----------------------------------------------------------------------------------------------------
+
+
+def test_this_year_and_last_by_month_says_so_where_last_year_is_missing():
+    frame = pd.DataFrame(
+        {
+            "month": [1, 2, 3],
+            "appeals": [100, 120, 90],
+            "appeals_prev": [0, 110, 100],
+            "has_previous": [False, True, True],
+        }
+    )
+    fig = figures.this_year_and_last_by_month(frame, value="appeals", previous="appeals_prev", title="t")
+    last_year, this_year = fig.data
+    assert list(this_year.x) == ["1月", "2月", "3月"]
+    assert list(this_year.y) == [100, 120, 90]
+    assert list(last_year.y) == [None, 110, 100]
+    assert [a.text for a in fig.layout.annotations] == ["无上年<br>数据"]
+    assert fig.layout.annotations[0].x == "1月"
+
+
+def test_year_on_year_by_month_colours_a_fall_in_appeals_as_good():
+    frame = pd.DataFrame({"month": [1, 2, 3], "appeals_yoy": pd.array([None, -0.1, 0.05], dtype="Float64")})
+    fig = figures.year_on_year_by_month(frame, value="appeals_yoy", title="t")
+    assert list(fig.data[0].y) == [None, -0.1, 0.05]
+    assert bar_colors(fig) == [figures.MUTED, figures.GOOD, figures.BAD]
+    assert list(fig.data[0].text) == ["", "-10.00%", "+5.00%"]
+    assert [a.text for a in fig.layout.annotations] == ["无上年同期数据"]
+
+
+def test_rates_this_and_last_year_label_the_change_in_points_and_the_relative_change_as_such():
+    totals = {
+        "first_time_rate": 0.8815,
+        "first_time_rate_prev": 0.8525,
+        "first_time_rate_change": 0.029,
+        "resolution_rate": 0.9,
+        "resolution_rate_prev": None,
+        "resolution_rate_change": None,
+        "satisfaction_rate": 0.95,
+        "satisfaction_rate_prev": 0.95,
+        "satisfaction_rate_change": 0.0,
+    }
+    fig = figures.rates_this_and_last_year(totals, title="t")
+    last_year, this_year = fig.data
+    assert list(this_year.x) == ["一次性办好率", "问题解决率", "群众满意率"]
+    assert list(this_year.y) == [0.8815, 0.9, 0.95]
+    assert list(last_year.y) == [0.8525, None, 0.95]
+    labels = [a.text for a in fig.layout.annotations]
+    assert labels[0].startswith("+2.90 个百分点") and "相对变化 +3.40%" in labels[0]
+    assert labels[1] == "无上年数据"
+    assert labels[2].startswith("0.00 个百分点")
+
+
+def test_cumulative_problems_has_found_resolved_and_the_rate_on_a_second_axis():
+    frame = pd.DataFrame({"month": [1, 2], "found": [10, 15], "resolved": [5, 12], "closure_rate": [0.5, 0.8]})
+    fig = figures.cumulative_problems(frame, title="t")
+    assert [t.name for t in fig.data[:3]] == ["累计发现", "累计化解", "化解率"]
+    assert list(fig.data[1].y) == [5, 12]
+    assert fig.data[2].yaxis == "y2"
+
+
+def test_stage_funnel_stacks_resolved_and_open_in_stage_order():
+    frame = pd.DataFrame(
+        {"stage": ["验题", "点题", "破题", "解题"], "found": [5, 20, 10, 8], "resolved": [5, 15, 9, 6]}
+    )
+    fig = figures.stage_funnel(frame, title="t")
+    assert list(fig.data[0].y) == list(PROBLEM_STAGES.values)
+    assert list(fig.data[0].x) == [15, 9, 6, 5]
+    assert list(fig.data[1].x) == [5, 1, 2, 0]
+
+
+# -- units --------------------------------------------------------------------------------------------------------------
+
+
+def test_unit_ranking_shows_the_top_units_best_first_and_leaves_out_units_without_a_value():
+    frame = unit_frame([3.0, None, 9.0, 1.0, 7.0])
+    fig = figures.unit_ranking(frame, value="person_times", title="t", top=3)
+    assert list(fig.data[0].y) == ["单位2", "单位4", "单位0"]
+    assert list(fig.data[0].x) == [9.0, 7.0, 3.0]
+    assert [row[0] for row in fig.data[0].customdata] == ["临沂市单位2", "临沂市单位4", "临沂市单位0"]
+    assert fig.layout.meta["click"] == figures.CLICK_UNIT
+
+
+def test_best_and_weakest_puts_the_best_first_and_the_very_weakest_first_among_the_weakest():
+    frame = unit_frame([float(v) for v in range(12)], column="closure_rate")
+    fig = figures.best_and_weakest(frame, value="closure_rate", title="t", n=5)
+    best, weakest = fig.data
+    assert list(best.x) == [11.0, 10.0, 9.0, 8.0, 7.0]
+    assert list(weakest.x) == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert [a.text for a in fig.layout.annotations] == ["最好的五个", "最弱的五个"]
+
+
+def test_best_and_weakest_of_few_units_never_shows_a_unit_twice():
+    fig = figures.best_and_weakest(unit_frame([1.0, 2.0, 3.0]), value="person_times", title="t", n=5)
+    assert len(fig.data) == 1
+    assert list(fig.data[0].x) == [3.0, 2.0, 1.0]
+
+
+def test_a_change_in_points_is_drawn_in_points():
+    fig = figures.unit_ranking(
+        unit_frame([0.0123, -0.01], column="satisfaction_rate_change"), value="satisfaction_rate_change", title="t"
+    )
+    assert list(fig.data[0].x) == pytest.approx([1.23, -1.0])
+    assert "个百分点" in fig.data[0].hovertemplate
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda frame: figures.unit_ranking(frame, value="person_times", title="空"),
+        lambda frame: figures.best_and_weakest(frame, value="person_times", title="空"),
+    ],
+)
+def test_a_ranking_without_any_value_says_there_is_no_data(build):
+    fig = build(unit_frame([None, None]))
+    assert fig.layout.title.text == "空"
+    assert len(fig.data) == 0
+    assert fig.layout.annotations[0].text == "所选范围内没有数据"
+
+
+# -- breakdowns, indicators, the profile ------------------------------------------------------------------------------
+
+
+def test_breakdown_sorts_largest_first():
+    frame = pd.DataFrame({"theme": ["其他", "党的创新理论"], "person_times": [5, 50]})
+    fig = figures.breakdown(frame, by="theme", value="person_times", title="t")
+    assert list(fig.data[0].y) == ["党的创新理论", "其他"]
+    assert list(fig.data[0].x) == [50, 5]
+
+
+def test_completion_by_category_draws_shared_and_own_indicators_against_one_hundred_percent():
+    frame = pd.DataFrame(
+        {
+            "category": [EXECUTIVE, EXECUTIVE],
+            "indicator_type": ["共性指标", "个性指标"],
+            "indicators": [4, 2],
+            "met": [3, 2],
+            "mean_completion": [0.95, 1.1],
+            "met_rate": [0.75, 1.0],
+        }
+    )
+    fig = figures.completion_by_category(frame, title="t")
+    drawn = [t for t in fig.data if t.type == "bar" and t.showlegend is False]
+    assert [t.name for t in drawn] == ["共性指标", "个性指标"]
+    assert [list(t.y) for t in drawn] == [[0.95], [1.1]]
+    assert drawn[0].marker.color[0] == figures.CATEGORY_COLORS[EXECUTIVE]
+    assert [shape.y0 for shape in fig.layout.shapes] == [1.0]
+    assert fig.layout.xaxis.type == "category"  # the legend's stand-ins have no value: they must not make it numeric
+    assert list(fig.layout.xaxis.categoryarray) == list(CATEGORIES)
+
+
+def test_indicator_met_stacks_met_and_missed_units_lowest_rate_first():
+    frame = pd.DataFrame(
+        {
+            "indicator": ["甲", "乙"],
+            "indicators": [10, 10],
+            "met": [9, 4],
+            "met_rate": [0.9, 0.4],
+            "mean_completion": [1, 1],
+        }
+    )
+    fig = figures.indicator_met(frame, title="t")
+    assert list(fig.data[0].y) == ["乙", "甲"]
+    assert list(fig.data[0].x) == [4, 9]
+    assert list(fig.data[1].x) == [6, 1]
+
+
+def test_unit_against_category_puts_the_unit_beside_its_category_average_for_each_measure():
+    frame = pd.DataFrame(
+        {"measure": ["found", "closure_rate"], "unit_value": [15.0, 0.9333], "category_value": [13.55, math.nan]}
+    )
+    fig = figures.unit_against_category(frame, title="t", unit_name="市民政局", category="社会服务")
+    assert [(t.name, list(t.x), t.y[0]) for t in fig.data] == [
+        ("市民政局", ["发现问题"], 15.0),
+        ("社会服务平均", ["发现问题"], 13.55),
+        ("市民政局", ["化解率"], 0.9333),
+        ("社会服务平均", ["化解率"], None),
+    ]
+    assert [t.showlegend for t in fig.data] == [True, True, False, False]

@@ -1,0 +1,357 @@
+"""The dashboard's pages through Streamlit's AppTest, on the sample store and on an empty one.
+
+Every figure a page shows must be the figure ``python -m lingyi summary --json`` prints for the same
+filters, so the expectations here come from the command line itself, not from the code under test.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from factories import hotline_rows, indicator_rows, learning_rows, problem_rows, write_workbook
+from sample_store import sample_database_copy
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+import lingyi.__main__ as cli
+from lingyi import figures, metrics, ui
+from lingyi.store import DATABASE_URL_VARIABLE
+
+ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD = {
+    "pages/overview.py": "总览",
+    "pages/learning.py": "学习活动",
+    "pages/hotline.py": "12345热线指标",
+    "pages/problems.py": "问题化解",
+    "pages/indicators.py": "指标完成",
+    "pages/unit.py": "单位画像",
+}
+# A unit and the ways a leader might name it.
+UNIT, UNIT_LABEL, UNIT_ALIAS = "临沂市民政局", "市民政局（临沂市民政局）", "民政局"
+
+pytestmark = pytest.mark.slow
+
+
+# -- fixtures -------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory) -> str:
+    return sample_database_copy(tmp_path_factory.mktemp("pages-sample"))
+
+
+@pytest.fixture
+def empty_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+def summary(url: str, *arguments: str) -> dict:
+    """What ``python -m lingyi summary --json`` prints for these arguments."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["summary", "--json", "--db", url, *arguments]) == 0
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture
+def open_app(monkeypatch):
+    """``open_app(url, page=…, query=…)``: the dashboard on the store at ``url``, run once.
+
+    AppTest forgets before every run that app.py has called ``st.navigation``, so with a ``pages/`` folder
+    beside app.py each later run would first take Streamlit's old folder-of-pages path (and lose a button's
+    click on the way back, see ``ui._enter_through_app``). A server forgets it only once, when it starts; the
+    browser tests cover that. Here every run goes the way a running server's runs go.
+    """
+    starting = PagesManager.__init__
+
+    def started(manager, *args, **kwargs):
+        starting(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", started)
+
+    def open_app(url: str, page: str | None = None, query: dict | None = None) -> AppTest:
+        monkeypatch.setenv(DATABASE_URL_VARIABLE, url)
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params.update(query or {})
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+
+    return open_app
+
+
+def cards(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {metric.label: (metric.value, metric.delta) for metric in at.metric}
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def chart(at: AppTest, title_start: str) -> dict:
+    found = [c for c in charts(at) if c["layout"]["title"]["text"].split(" ", 1)[-1].startswith(title_start)]
+    assert len(found) == 1, [c["layout"]["title"]["text"] for c in charts(at)]
+    return found[0]
+
+
+def assert_ran_cleanly(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def percent(value: float | None) -> str:
+    return "无数据" if value is None else f"{value:.2f}%"
+
+
+def points(value: float | None) -> str:
+    return "" if value is None else (f"{value:+.2f} 个百分点" if value else "0.00 个百分点")
+
+
+def expected_overview(s: dict) -> dict[str, tuple[str, str]]:
+    """The overview's cards as the command line's summary has them."""
+    learning = s["learning"]
+    expected = {
+        "报送单位": (f"{s['units']['reporting']}/{s['units']['registered']}", ""),
+        "学习活动": (figures.count_text(learning["activities"], " 项"), ""),
+        "学习期数": (figures.count_text(learning["sessions"], " 期"), ""),
+        "参与人次": (figures.count_text(learning["person_times"]), ""),
+    }
+    return expected | expected_hotline(s) | expected_problems(s)
+
+
+def expected_problems(s: dict) -> dict[str, tuple[str, str]]:
+    problems = s["problems"]
+    closure = problems["closure_rate_pct"]
+    return {
+        "排查单位": (f"{problems['units_screened']} 个", ""),
+        "发现问题": (figures.count_text(problems["found"], " 个"), ""),
+        "已化解问题": (figures.count_text(problems["resolved"], " 个"), ""),
+        "化解率（目标90%）": (percent(closure), points(None if closure is None else round(closure - 90, 2))),
+    }
+
+
+def expected_hotline(s: dict) -> dict[str, tuple[str, str]]:
+    hotline = s["hotline"]
+    yoy = hotline["appeals_yoy_pct"]
+    expected = {
+        "12345热线诉求量": (figures.count_text(hotline["appeals"], " 件"), "" if yoy is None else f"{yoy:+.2f}%")
+    }
+    for rate, name in metrics.RATE_NAMES.items():
+        expected[name] = (percent(hotline[f"{rate}_pct"]), points(hotline[f"{rate}_pp"]))
+    return expected
+
+
+# -- every page, every store ---------------------------------------------------------------------------------------
+
+
+def test_every_dashboard_page_of_app_py_is_tested_here():
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = next(
+        node.value for node in ast.walk(tree) if isinstance(node, ast.Assign) and node.targets[0].id == "PAGES"
+    )
+    dashboard = pages.values[[key.value for key in pages.keys].index("看板")]
+    listed = {call.args[0].value: call for call in dashboard.elts}
+    assert set(listed) == set(DASHBOARD)
+    for call in listed.values():  # ASCII file names, explicit Chinese titles and URL paths, material icons
+        options = {keyword.arg: keyword.value.value for keyword in call.keywords}
+        assert call.args[0].value.isascii()
+        assert options["url_path"].isascii() and not options["title"].isascii()
+        assert options["icon"].startswith(":material/")
+
+
+@pytest.mark.parametrize("page", list(DASHBOARD))
+def test_every_page_runs_on_the_sample_store_and_draws_charts(open_app, sample_url, page):
+    at = open_app(sample_url, page, query={ui.PROFILE_UNIT: UNIT_LABEL})
+    assert_ran_cleanly(at)
+    assert at.title[0].value == DASHBOARD[page]
+    assert len(at.get("plotly_chart")) >= 2
+    for fig in charts(at):
+        assert fig["layout"]["title"]["text"], "every chart says what it shows"
+        assert fig["layout"]["template"]["layout"]["font"]["family"].startswith('"Noto Sans CJK SC"')
+
+
+@pytest.mark.parametrize("page", list(DASHBOARD))
+def test_every_page_on_an_empty_store_says_what_to_upload_and_offers_the_sample_data(open_app, empty_url, page):
+    at = open_app(empty_url, page)
+    assert_ran_cleanly(at)
+    assert "上传" in at.info[0].value
+    assert [button.label for button in at.button] == ["载入示例数据"]
+    assert not at.get("plotly_chart")
+
+
+def test_the_sample_data_button_loads_what_init_sample_loads(open_app, empty_url, tmp_path, monkeypatch):
+    returns = tmp_path / "returns"
+    for unit, seed in ((UNIT, 1), ("临沂市财政局", 2)):
+        write_workbook(
+            returns / f"{unit}.xlsx",
+            {
+                "学习活动": learning_rows(4, unit=unit, month=202503, seed=seed),
+                "热线指标": hotline_rows((202501, 202502, 202503), units=(unit,), seed=seed, prior=True),
+                "问题清单": problem_rows(3, unit=unit, seed=seed),
+                "指标完成": indicator_rows(unit=unit, period="2025年1-3月"),
+            },
+        )
+    monkeypatch.setattr(cli, "SAMPLE_RETURNS", returns)
+    at = open_app(empty_url)
+    at.button[0].click().run()
+    assert_ran_cleanly(at)
+    assert cards(at) == expected_overview(summary(empty_url))
+    assert cards(at)["报送单位"] == ("2/108", "")
+
+
+# -- the figures are the command line's ----------------------------------------------------------------------------
+
+
+def test_overview_cards_equal_the_command_line_summary(open_app, sample_url):
+    at = open_app(sample_url)
+    assert_ran_cleanly(at)
+    assert cards(at) == expected_overview(summary(sample_url))
+
+
+def test_hotline_cards_equal_the_command_line_summary(open_app, sample_url):
+    at = open_app(sample_url, "pages/hotline.py")
+    assert cards(at) == expected_hotline(summary(sample_url))
+
+
+def test_problem_cards_and_closure_by_category_equal_the_command_line_summary(open_app, sample_url):
+    at = open_app(sample_url, "pages/problems.py")
+    problems = summary(sample_url)["problems"]
+    assert cards(at) == expected_problems(summary(sample_url))
+    by_category = chart(at, "各类别化解率")["data"][0]
+    assert by_category["x"] == list(problems["by_category"])
+    assert [None if y is None else round(y * 100, 2) for y in by_category["y"]] == [
+        v["closure_rate_pct"] for v in problems["by_category"].values()
+    ]
+
+
+def test_learning_by_category_equals_the_command_line_summary(open_app, sample_url):
+    at = open_app(sample_url, "pages/learning.py")
+    by_category = summary(sample_url)["learning"]["by_category"]
+    drawn = chart(at, "各类别参与人次")["data"][0]
+    assert dict(zip(drawn["x"], drawn["y"], strict=True)) == {c: v["person_times"] for c, v in by_category.items()}
+    at.segmented_control(key=ui.LEARNING_MEASURE).set_value("activities").run()
+    drawn = chart(at, "各类别学习活动")["data"][0]
+    assert dict(zip(drawn["x"], drawn["y"], strict=True)) == {c: v["activities"] for c, v in by_category.items()}
+
+
+# -- filters ----------------------------------------------------------------------------------------------------------
+
+# (a change in the sidebar, the same view as query parameters, the command line's arguments for it)
+FILTERS = {
+    "year": ({ui.YEAR: 2024}, {ui.YEAR: "2024"}, ["--year", "2024"]),
+    "through": ({ui.THROUGH: 6}, {ui.THROUGH: "6月"}, ["--through", "2025-06"]),
+    "category": ({ui.CATEGORY: ["执法监督"]}, {ui.CATEGORY: "执法监督"}, ["--category", "执法监督"]),
+    "categories": (
+        {ui.CATEGORY: ["执法监督", "国有企业"]},
+        {ui.CATEGORY: ["执法监督", "国有企业"]},
+        ["--category", "执法监督", "--category", "国有企业"],
+    ),
+    "unit by alias": ({ui.UNIT: [UNIT_ALIAS]}, {ui.UNIT: UNIT_LABEL}, ["--unit", UNIT_ALIAS]),
+}
+
+
+def set_filters(at: AppTest, changes: dict) -> AppTest:
+    for key, value in changes.items():
+        widget = at.selectbox(key=key) if key in (ui.YEAR, ui.THROUGH) else at.multiselect(key=key)
+        widget.set_value(value)
+    return at.run()
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_a_filter_changes_the_overview_to_the_command_lines_figures_for_it(open_app, sample_url, name):
+    changes, _, arguments = FILTERS[name]
+    at = set_filters(open_app(sample_url), changes)
+    assert_ran_cleanly(at)
+    expected = expected_overview(summary(sample_url, *arguments))
+    assert cards(at) == expected
+    assert expected != expected_overview(summary(sample_url))  # the filter did change what is shown
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_a_link_with_the_filters_in_its_query_reopens_the_same_view(open_app, sample_url, name):
+    changes, query, arguments = FILTERS[name]
+    at = open_app(sample_url, query=query)
+    assert_ran_cleanly(at)
+    assert cards(at) == expected_overview(summary(sample_url, *arguments))
+    for key, value in changes.items():  # the widgets show the linked values (a unit by its full name)
+        widget = at.selectbox(key=key) if key in (ui.YEAR, ui.THROUGH) else at.multiselect(key=key)
+        assert widget.value == ([UNIT] if key == ui.UNIT else value)
+
+
+def test_the_filters_stay_when_the_page_changes(open_app, sample_url):
+    at = open_app(sample_url, query={ui.YEAR: "2024", ui.CATEGORY: "执法监督"})
+    at.switch_page("pages/hotline.py").run()
+    assert at.selectbox(key=ui.YEAR).value == 2024
+    assert at.multiselect(key=ui.CATEGORY).value == ["执法监督"]
+    assert cards(at) == expected_hotline(summary(sample_url, "--year", "2024", "--category", "执法监督"))
+
+
+def test_the_through_month_defaults_to_the_latest_month_with_data(open_app, sample_url):
+    at = open_app(sample_url)
+    latest = summary(sample_url)["through"]
+    assert at.selectbox(key=ui.THROUGH).value == ui.LATEST
+    assert at.caption[0].value.startswith(f"2025年1—{int(latest[-2:])}月")
+
+
+def test_a_filter_that_leaves_nothing_says_so(open_app, sample_url):
+    at = open_app(sample_url, query={ui.CATEGORY: "执法监督", ui.UNIT: UNIT_LABEL})  # 民政局 is 社会服务
+    for page in DASHBOARD:
+        if page != "pages/unit.py":
+            at.switch_page(page).run()
+            assert_ran_cleanly(at)
+            assert "没有" in at.info[0].value and "调整" in at.info[0].value
+
+
+def test_an_unknown_unit_in_a_link_is_named_not_an_error(open_app, sample_url):
+    at = open_app(sample_url, query={ui.UNIT: "不存在的局"})
+    assert_ran_cleanly(at)
+    assert "不存在的局" in at.warning[0].value
+    assert at.multiselect(key=ui.UNIT).value == []
+
+
+# -- the unit profile -----------------------------------------------------------------------------------------------
+
+
+def test_the_profile_opens_on_the_unit_a_link_names_by_any_alias(open_app, sample_url):
+    at = open_app(sample_url, "pages/unit.py", query={ui.PROFILE_UNIT: UNIT_ALIAS})
+    assert_ran_cleanly(at)
+    assert at.selectbox(key=ui.PROFILE_UNIT).value == UNIT
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert "2025年1—10月 问题化解" in titles
+    problems = chart(at, "问题化解")
+    mine = summary(sample_url, "--unit", UNIT)["problems"]
+    assert problems["data"][0]["y"][0] == mine["found"]
+    assert [row["状态"] for row in at.dataframe[0].value.to_dict("records")].count("当前有效") >= 1
+
+
+def test_the_profile_without_a_unit_asks_for_one(open_app, sample_url):
+    at = open_app(sample_url, "pages/unit.py")
+    assert_ran_cleanly(at)
+    assert "选择一个单位" in at.info[0].value
+
+
+# -- errors -----------------------------------------------------------------------------------------------------------
+
+
+def test_an_unexpected_error_shows_a_short_chinese_message_not_a_traceback(open_app, sample_url, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(metrics, "learning_totals", broken)
+    at = open_app(sample_url)
+    assert not at.exception
+    assert at.error[0].value.startswith("页面出现意外错误（RuntimeError）")
+    assert "Traceback" not in at.error[0].value
+
+
+def test_a_store_that_cannot_be_opened_is_said_in_chinese(open_app):
+    at = open_app("nosuchdatabase://somewhere/lingyi")
+    assert not at.exception
+    assert at.error[0].value.startswith("无法完成：数据库地址无法识别")
