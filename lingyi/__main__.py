@@ -6,6 +6,7 @@ Exit codes: 0 when all went well, 1 when a file was rejected, 2 on bad arguments
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import re
@@ -105,6 +106,16 @@ def _parser() -> argparse.ArgumentParser:
     delete.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
     delete.set_defaults(run=run_delete)
 
+    user = with_db(
+        commands.add_parser("user", help="用户管理：add 新增、list 列出、passwd 改密码、disable/enable 停用/启用")
+    )
+    user.add_argument("action", choices=["add", "list", "passwd", "disable", "enable"])
+    user.add_argument("name", nargs="?", help="用户名")
+    user.add_argument("--role", help="角色：admin 管理员、analyst 分析员、leader 领导、unit 单位填报员")
+    user.add_argument("--unit", help="单位填报员绑定的单位（全称、简称或别名）")
+    user.add_argument("--by", default="cli", help="记录在操作日志中的操作人")
+    user.set_defaults(run=run_user)
+
     audit = with_db(commands.add_parser("audit", help="列出或导出操作日志（谁在何时做了什么）"))
     audit.add_argument("--since", help="只看此日期（含）以后的操作，如 2025-10-01")
     audit.add_argument("--csv", metavar="FILE", help="导出为 CSV 文件（Excel 可直接打开）")
@@ -169,10 +180,18 @@ def run_ingest(args: argparse.Namespace) -> int:
     files = expand(args.files)
     store = _store(args)
     registry = store.registry()
+    only_unit = _unit_of_filler(store, args.user)
     results = []
     for path in files:
         result = ingest_file(
-            store, path.read_bytes(), path.name, registry=registry, period=period, dry_run=args.dry_run, user=args.user
+            store,
+            path.read_bytes(),
+            path.name,
+            registry=registry,
+            period=period,
+            only_unit=only_unit,
+            dry_run=args.dry_run,
+            user=args.user,
         )
         results.append(result)
         print(_result_line(result), flush=True)
@@ -182,6 +201,56 @@ def run_ingest(args: argparse.Namespace) -> int:
     rejected = sum(r.outcome is Outcome.REJECTED for r in results)
     print(f"共 {len(results)} 个文件：入库 {accepted}，无变化 {unchanged}，拒收 {rejected}。")
     return 1 if rejected else 0
+
+
+def _unit_of_filler(store: Store, name: str) -> str | None:
+    """A 单位填报员 named by --user writes their own unit's rows only, here as on the upload page."""
+    from lingyi import auth
+
+    found = auth.users(store)
+    found = found[(found["name"] == name) & (found["role"] == auth.Role.UNIT.value)]
+    return None if found.empty else str(found["unit"].iloc[0])
+
+
+def _read_password(prompt: str) -> str:
+    """A password from the terminal (asked twice), or the first line of standard input when it is piped."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("再输入一次：") != first:
+        raise ArgumentProblem("两次输入的密码不一致。")
+    return first
+
+
+def run_user(args: argparse.Namespace) -> int:
+    from lingyi import auth
+
+    store = _store(args)
+    if args.action == "list":
+        listed = auth.users(store)
+        if listed.empty:
+            print("还没有用户。新增第一个管理员：python -m lingyi user add 用户名 --role admin")
+        for _, row in listed.iterrows():
+            state = "（已停用）" if row["disabled"] else ""
+            unit = f"  {row['unit']}" if row["unit"] else ""
+            print(f"{row['name']}  {row['role_name']}{unit}{state}")
+        return 0
+    if not args.name:
+        raise ArgumentProblem("请给出用户名。")
+    if args.action == "add":
+        if not args.role:
+            raise ArgumentProblem("请用 --role 指定角色：admin、analyst、leader 或 unit。")
+        added = auth.add_user(
+            store, args.name, _read_password("密码："), auth.parse_role(args.role), unit=args.unit, by=args.by
+        )
+        print(f"已新增用户 {added.label}。")
+    elif args.action == "passwd":
+        auth.set_password(store, args.name, _read_password("新密码："), by=args.by)
+        print(f"已重设用户 {args.name} 的密码。")
+    else:
+        auth.set_disabled(store, args.name, args.action == "disable", by=args.by)
+        print(f"已{'停用' if args.action == 'disable' else '启用'}用户 {args.name}。")
+    return 0
 
 
 def _result_line(result: IngestResult) -> str:

@@ -60,13 +60,19 @@ def check_file(
     store: Store | None = None,
     period: Period | None = None,
     default_unit: str | None = None,
+    only_unit: str | None = None,
 ) -> ValidatedFile:
-    """Read and validate without storing; a file that cannot be read at all gives one error."""
+    """Read and validate without storing; a file that cannot be read at all gives one error.
+
+    ``only_unit`` is the one unit a 单位填报员 may report for: a row of any other unit is an error.
+    """
     try:
         read = read_file(data, name)
     except FileRejected as rejected:
         return ValidatedFile(rejected.finding.file, [], [rejected.finding])
     validated = validate(read, registry, period=period, default_unit=default_unit)
+    if only_unit is not None:
+        validated.findings.extend(_rows_of_other_units(validated, only_unit))
     if store is not None and validated.ok:
         validated.findings.extend(_prior_year_conflicts(validated, store))
     validated.findings.extend(outlier_findings(validated, store))
@@ -81,6 +87,7 @@ def ingest_file(
     registry: Registry | None = None,
     period: Period | None = None,
     default_unit: str | None = None,
+    only_unit: str | None = None,
     dry_run: bool = False,
     user: str = "cli",
 ) -> IngestResult:
@@ -90,7 +97,9 @@ def ingest_file(
         return IngestResult(
             name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。"
         )
-    validated = check_file(data, name, registry, store=store, period=period, default_unit=default_unit)
+    validated = check_file(
+        data, name, registry, store=store, period=period, default_unit=default_unit, only_unit=only_unit
+    )
     result = IngestResult(validated.name, Outcome.REJECTED, validated.row_counts(), validated.findings, [], validated)
     if not validated.ok:
         return result
@@ -141,6 +150,28 @@ def _store_frame(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
         frame["period_end"] = [p.end for p in frame["period"]]
         frame = frame.drop(columns=["period"])
     return frame
+
+
+def _rows_of_other_units(validated: ValidatedFile, only_unit: str) -> list[Finding]:
+    findings = []
+    for table in validated.tables:
+        for unit, rows in table.frame.groupby("unit", sort=False):
+            if unit == only_unit:
+                continue
+            numbers = [int(r) for r in rows["row"]]
+            shown = "、".join(map(str, numbers[:5])) + ("等" if len(numbers) > 5 else "")
+            findings.append(
+                Finding(
+                    Level.ERROR,
+                    validated.name,
+                    f"本账号只能报送「{only_unit}」的数据，文件中有「{unit}」的 {len(numbers)} 行（第{shown}行）。",
+                    sheet=table.sheet,
+                    row=numbers[0],
+                    column_name="单位名称",
+                    value=str(unit),
+                )
+            )
+    return findings
 
 
 _PRIOR_FIELDS = (

@@ -174,6 +174,30 @@ audit_table = sa.Table(
 )
 
 
+# Who may sign in, with what role; passwords as argon2 hashes (version 3). See lingyi/auth.py.
+users_table = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("unit", sa.String(128)),  # the one unit a 单位填报员 reports for
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+# Every sign-in attempt, for slowing down repeated failures and for the audit page (version 3).
+sign_ins_table = sa.Table(
+    "sign_ins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("name", sa.String(64), nullable=False, index=True),
+    sa.Column("succeeded", sa.Boolean, nullable=False),
+)
+
+
 def _migrate_1(conn: Connection) -> None:
     metadata.create_all(conn)
 
@@ -185,7 +209,12 @@ def _migrate_2(conn: Connection) -> None:
 
 # Each step brings the schema from version i to i + 1; a new step is appended, never edited.
 # Step 1 creates all of ``metadata`` as it is now, so every later step must be idempotent.
-MIGRATIONS = (_migrate_1, _migrate_2)
+def _migrate_3(conn: Connection) -> None:
+    users_table.create(conn, checkfirst=True)
+    sign_ins_table.create(conn, checkfirst=True)
+
+
+MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -195,6 +224,7 @@ AUDIT_ACTIONS = {
     "delete": "撤销报送",
     "registry": "更换单位名录",
     "restore-backup": "从备份恢复",
+    "user": "用户管理",
 }
 AUDIT_COLUMNS = [
     "id",

@@ -1,0 +1,215 @@
+"""Sign-in and roles (issue 6): local users in the store, argon2 password hashes, what each role may do.
+
+    领导      views every dashboard page and the 报送情况
+    单位填报员 bound to one unit: uploads that unit's returns and sees that unit's history only
+    分析员    uploads for any unit, manages data (history, restore, withdraw, export)
+    管理员    everything, plus users and the registry
+
+There is no default password: the first administrator is made on the server with
+``python -m lingyi user add NAME --role admin``. Repeated failed sign-ins for a name are
+slowed down (a growing wait) and every attempt is recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from lingyi.errors import LingyiError
+from lingyi.store import Store, now, sign_ins_table, users_table
+
+
+class Role(StrEnum):
+    LEADER = "leader"
+    UNIT = "unit"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+ROLE_NAMES = {Role.LEADER: "领导", Role.UNIT: "单位填报员", Role.ANALYST: "分析员", Role.ADMIN: "管理员"}
+ROLE_BY_WORD = {**{r.value: r for r in Role}, **{name: role for role, name in ROLE_NAMES.items()}}
+
+
+class Permission(StrEnum):
+    VIEW = "view"  # the dashboards and 报送情况
+    UPLOAD = "upload"  # 数据上传 (a 单位填报员 for their own unit only)
+    MANAGE = "manage"  # 数据管理: history of every unit, restore, withdraw, export
+    EXPORT = "export"  # 简报导出
+    ADMIN = "admin"  # users, registry, audit log
+
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.LEADER: frozenset({Permission.VIEW, Permission.EXPORT}),
+    Role.UNIT: frozenset({Permission.UPLOAD}),
+    Role.ANALYST: frozenset({Permission.VIEW, Permission.UPLOAD, Permission.MANAGE, Permission.EXPORT}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+SESSION_HOURS = 8
+# After this many failures in the window, each further attempt waits longer (2, 4, 8 … minutes).
+FREE_FAILURES = 5
+FAILURE_WINDOW = dt.timedelta(minutes=30)
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+
+
+class SignInError(LingyiError):
+    """Wrong name or password, a disabled user, or too many recent failures."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+    unit: str | None = None  # the unit a 单位填报员 reports for
+
+    def may(self, permission: Permission) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+    @property
+    def label(self) -> str:
+        bound = f"（{self.unit}）" if self.unit else ""
+        return f"{self.name} · {ROLE_NAMES[self.role]}{bound}"
+
+
+def parse_role(word: str) -> Role:
+    try:
+        return ROLE_BY_WORD[word.strip().lower()]
+    except KeyError:
+        allowed = "、".join(f"{r.value}（{ROLE_NAMES[r]}）" for r in Role)
+        raise LingyiError(f"没有角色「{word}」；可选：{allowed}。") from None
+
+
+def add_user(store: Store, name: str, password: str, role: Role, *, unit: str | None = None, by: str = "cli") -> User:
+    name = name.strip()
+    if not name:
+        raise LingyiError("用户名不能为空。")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise LingyiError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。")
+    if role is Role.UNIT:
+        if not unit:
+            raise LingyiError("单位填报员须绑定一个单位：请用 --unit 指定。")
+        unit = store.registry().resolve(unit).name
+    elif unit:
+        raise LingyiError("只有单位填报员绑定单位。")
+    with store.writing() as conn:
+        if conn.execute(sa.select(users_table.c.id).where(users_table.c.name == name)).first():
+            raise LingyiError(f"用户「{name}」已存在。")
+        conn.execute(
+            users_table.insert().values(
+                name=name,
+                password_hash=_hasher.hash(password),
+                role=role.value,
+                unit=unit,
+                disabled=False,
+                created_at=now(),
+            )
+        )
+        store.audit(
+            conn, by, "user", {"note": f"新增用户 {name}（{ROLE_NAMES[role]}）", "units": [unit] if unit else []}
+        )
+    return User(name, role, unit)
+
+
+def set_password(store: Store, name: str, password: str, *, by: str = "cli") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise LingyiError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。")
+    with store.writing() as conn:
+        changed = conn.execute(
+            users_table.update().where(users_table.c.name == name).values(password_hash=_hasher.hash(password))
+        ).rowcount
+        if not changed:
+            raise LingyiError(f"没有用户「{name}」。")
+        store.audit(conn, by, "user", {"note": f"重设用户 {name} 的密码"})
+
+
+def set_disabled(store: Store, name: str, disabled: bool, *, by: str = "cli") -> None:
+    with store.writing() as conn:
+        changed = conn.execute(
+            users_table.update().where(users_table.c.name == name).values(disabled=disabled)
+        ).rowcount
+        if not changed:
+            raise LingyiError(f"没有用户「{name}」。")
+        store.audit(conn, by, "user", {"note": f"{'停用' if disabled else '启用'}用户 {name}"})
+
+
+def users(store: Store) -> pd.DataFrame:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                users_table.c.name,
+                users_table.c.role,
+                users_table.c.unit,
+                users_table.c.disabled,
+                users_table.c.created_at,
+            ).order_by(users_table.c.id)
+        ).all()
+    frame = pd.DataFrame(rows, columns=["name", "role", "unit", "disabled", "created_at"])
+    frame["role_name"] = [ROLE_NAMES[Role(r)] for r in frame["role"]]
+    return frame
+
+
+def has_users(store: Store) -> bool:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(users_table)).scalar() > 0
+
+
+def wait_before_next_attempt(store: Store, name: str, at: dt.datetime | None = None) -> dt.timedelta:
+    """How long ``name`` must wait before trying again: nothing until FREE_FAILURES recent failures, then doubling."""
+    at = at or now()
+    with store.engine.connect() as conn:
+        attempts = conn.execute(
+            sa.select(sign_ins_table.c.at, sign_ins_table.c.succeeded)
+            .where(sign_ins_table.c.name == name, sign_ins_table.c.at >= at - FAILURE_WINDOW)
+            .order_by(sign_ins_table.c.at)
+        ).all()
+    failures = []
+    for attempt in attempts:
+        failures = [] if attempt.succeeded else [*failures, attempt.at]
+    if len(failures) < FREE_FAILURES:
+        return dt.timedelta(0)
+    penalty = dt.timedelta(minutes=2 ** (len(failures) - FREE_FAILURES + 1))
+    return max(dt.timedelta(0), failures[-1] + penalty - at)
+
+
+def sign_in(store: Store, name: str, password: str) -> User:
+    """The user, if the name and password are right; every attempt is recorded, failures slow further attempts."""
+    name = name.strip()
+    wait = wait_before_next_attempt(store, name)
+    if wait > dt.timedelta(0):
+        minutes = max(1, round(wait.total_seconds() / 60))
+        raise SignInError(f"连续登录失败次数过多，请 {minutes} 分钟后再试。")
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).first()
+    ok = False
+    if row is not None and not row.disabled:
+        try:
+            ok = _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    with store.engine.begin() as conn:
+        conn.execute(sign_ins_table.insert().values(at=now(), name=name[:64], succeeded=ok))
+    if not ok:
+        raise SignInError("用户名或密码不正确，或该用户已停用。")
+    return User(row.name, Role(row.role), row.unit)
+
+
+def session_expired(signed_in_at: dt.datetime, at: dt.datetime | None = None) -> bool:
+    return (at or now()) - signed_in_at > dt.timedelta(hours=SESSION_HOURS)
+
+
+def other_units_in(user: User, units: set[str]) -> set[str]:
+    """The units of a file a 单位填报员 may not write: every unit but their own."""
+    if user.role is not Role.UNIT:
+        return set()
+    return {u for u in units if u != user.unit}
+
+
+DEMO_USER = User("演示分析员", Role.ANALYST)

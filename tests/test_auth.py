@@ -1,0 +1,155 @@
+"""Sign-in and roles: argon2-hashed local users, slowed-down failures, a 单位填报员 bound to one unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import sqlalchemy as sa
+from factories import OTHER_UNIT, UNIT, learning_rows, write_xlsx
+
+from lingyi import auth
+from lingyi.__main__ import main
+from lingyi.auth import Permission, Role, SignInError
+from lingyi.errors import LingyiError, UnknownName
+from lingyi.ingest import Outcome, ingest_file
+from lingyi.store import sign_ins_table, users_table
+
+PASSWORD = "临沂市直机关学习型机关建设数据看板管理员的长密码二〇二五"  # 27 characters, 81 bytes in UTF-8
+
+
+def test_a_user_signs_in_with_the_right_password_and_the_hash_is_argon2(store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    assert auth.sign_in(store, "张三", PASSWORD) == auth.User("张三", Role.ANALYST)
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(users_table.c.password_hash)).scalar()
+    assert stored.startswith("$argon2") and PASSWORD not in stored
+
+
+def test_a_chinese_password_longer_than_72_bytes_is_checked_to_its_end(store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    same_first_72_bytes = PASSWORD[:24] + "错错错"
+    assert len(PASSWORD.encode()) > 72 and same_first_72_bytes.encode()[:72] == PASSWORD.encode()[:72]
+    with pytest.raises(SignInError, match="用户名或密码不正确"):
+        auth.sign_in(store, "张三", same_first_72_bytes)
+
+
+@pytest.mark.parametrize(("name", "password"), [("张三", "wrong-password"), ("李四", PASSWORD)])
+def test_a_wrong_name_or_password_gets_one_message_that_does_not_say_which(store, name, password):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    with pytest.raises(SignInError, match=r"^用户名或密码不正确，或该用户已停用。$"):
+        auth.sign_in(store, name, password)
+
+
+def test_a_disabled_user_cannot_sign_in(store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    auth.set_disabled(store, "张三", True)
+    with pytest.raises(SignInError):
+        auth.sign_in(store, "张三", PASSWORD)
+
+
+def test_repeated_failures_are_slowed_down_and_every_attempt_is_recorded(store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(SignInError, match="用户名或密码不正确"):
+            auth.sign_in(store, "张三", "wrong-password")
+    with pytest.raises(SignInError, match=r"连续登录失败次数过多，请 2 分钟后再试。"):
+        auth.sign_in(store, "张三", PASSWORD)  # even the right password waits
+    later = auth.now() + dt.timedelta(minutes=3)
+    assert auth.wait_before_next_attempt(store, "张三", at=later) == dt.timedelta(0)
+    with store.engine.connect() as conn:
+        outcomes = conn.execute(sa.select(sign_ins_table.c.succeeded).order_by(sign_ins_table.c.id)).scalars().all()
+    assert outcomes == [False] * auth.FREE_FAILURES
+
+
+def test_a_success_forgives_earlier_failures(store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    for _ in range(auth.FREE_FAILURES - 1):
+        with pytest.raises(SignInError):
+            auth.sign_in(store, "张三", "wrong-password")
+    auth.sign_in(store, "张三", PASSWORD)
+    with pytest.raises(SignInError, match="用户名或密码不正确"):
+        auth.sign_in(store, "张三", "wrong-password")
+    assert auth.wait_before_next_attempt(store, "张三") == dt.timedelta(0)
+
+
+def test_sessions_expire_after_the_working_day():
+    start = dt.datetime(2025, 10, 9, 8, 0)
+    assert not auth.session_expired(start, at=start + dt.timedelta(hours=auth.SESSION_HOURS - 1))
+    assert auth.session_expired(start, at=start + dt.timedelta(hours=auth.SESSION_HOURS, minutes=1))
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [
+        (Role.LEADER, {Permission.VIEW, Permission.EXPORT}),
+        (Role.UNIT, {Permission.UPLOAD}),
+        (Role.ANALYST, {Permission.VIEW, Permission.UPLOAD, Permission.MANAGE, Permission.EXPORT}),
+        (Role.ADMIN, set(Permission)),
+    ],
+)
+def test_each_role_has_exactly_its_permissions(role, allowed):
+    user = auth.User("someone", role, UNIT if role is Role.UNIT else None)
+    assert {p for p in Permission if user.may(p)} == allowed
+
+
+def test_a_unit_filler_is_bound_to_a_registry_unit_named_any_way(store):
+    added = auth.add_user(store, "民政填报员", PASSWORD, Role.UNIT, unit="民政局")
+    assert added.unit == UNIT
+    with pytest.raises(LingyiError, match="须绑定一个单位"):
+        auth.add_user(store, "无单位", PASSWORD, Role.UNIT)
+    with pytest.raises(UnknownName):
+        auth.add_user(store, "错单位", PASSWORD, Role.UNIT, unit="不存在的局")
+
+
+def test_short_passwords_and_duplicate_names_are_refused(store):
+    with pytest.raises(LingyiError, match="密码至少 8 个字符"):
+        auth.add_user(store, "张三", "short", Role.ADMIN)
+    auth.add_user(store, "张三", PASSWORD, Role.ADMIN)
+    with pytest.raises(LingyiError, match="用户「张三」已存在"):
+        auth.add_user(store, "张三", PASSWORD, Role.LEADER)
+
+
+def test_user_changes_are_in_the_audit_log(store):
+    auth.add_user(store, "张三", PASSWORD, Role.ADMIN, by="首任管理员")
+    auth.set_password(store, "张三", PASSWORD + "新", by="首任管理员")
+    log = store.audit_log()
+    assert list(log["action"]) == ["user", "user"]
+    assert list(log["user"]) == ["首任管理员", "首任管理员"]
+
+
+def test_a_unit_filler_cannot_store_a_file_with_another_units_rows(store, tmp_path):
+    rows = learning_rows(2, unit=UNIT) + learning_rows(1, unit=OTHER_UNIT)[1:]
+    path = write_xlsx(tmp_path / "两个单位.xlsx", {"学习活动": rows})
+    result = ingest_file(store, path.read_bytes(), path.name, only_unit=UNIT)
+    assert result.outcome is Outcome.REJECTED
+    (error,) = result.errors
+    assert error.message.startswith(f"本账号只能报送「{UNIT}」的数据，文件中有「{OTHER_UNIT}」的 1 行（第")
+    assert store.history().empty
+
+
+def test_the_command_line_binds_a_unit_filler_too(store, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "民政填报员", "--role", "unit", "--unit", "市民政局", "--db", store.url]) == 0
+    other = write_xlsx(tmp_path / "财政局.xlsx", {"学习活动": learning_rows(2, unit=OTHER_UNIT)})
+    mine = write_xlsx(tmp_path / "民政局.xlsx", {"学习活动": learning_rows(2, unit=UNIT)})
+    capsys.readouterr()
+    assert main(["ingest", str(other), "--user", "民政填报员", "--db", store.url]) == 1
+    assert "本账号只能报送「临沂市民政局」的数据" in capsys.readouterr().out
+    assert main(["ingest", str(mine), "--user", "民政填报员", "--db", store.url]) == 0
+
+
+def test_the_first_admin_is_made_on_the_command_line_with_a_piped_password(store, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "admin", "--role", "管理员", "--db", store.url]) == 0
+    assert "已新增用户 admin · 管理员。" in capsys.readouterr().out
+    assert auth.sign_in(store, "admin", PASSWORD).role is Role.ADMIN
+    assert main(["user", "list", "--db", store.url]) == 0
+    assert "admin  管理员" in capsys.readouterr().out
+
+
+def test_an_unknown_role_is_a_bad_argument(store, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "张三", "--role", "boss", "--db", store.url]) == 2
+    assert "没有角色「boss」" in capsys.readouterr().err
