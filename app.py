@@ -1,12 +1,13 @@
 """学习型机关建设数据看板: page config, the pages, the shared sidebar filters; every page runs inside.
 
-Run with ``streamlit run app.py``. The store is LINGYI_DATABASE_URL, or data/lingyi.db by default.
+Run with ``streamlit run app.py``. The store is LINGYI_DATABASE_URL, or data/lingyi.db by default. Whoever is not
+signed in sees the sign-in page only; the menu holds the pages the user's role allows (lingyi/auth.py).
 A page is added with one line in ``PAGES``; a section without pages is not shown.
 """
 
 import streamlit as st
 
-from lingyi import ui
+from lingyi import auth, ui
 
 st.set_page_config(page_title="学习型机关建设数据看板", page_icon=ui.FAVICON, layout="wide")
 
@@ -29,6 +30,27 @@ PAGES = {
     ],
 }
 
-page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+# What each page needs; the pages check it again themselves, so a hidden page is refused too, not just hidden.
+PERMISSIONS = {
+    "总览": auth.Permission.VIEW,
+    "学习活动": auth.Permission.VIEW,
+    "热线指标": auth.Permission.VIEW,
+    "问题化解": auth.Permission.VIEW,
+    "指标完成": auth.Permission.VIEW,
+    "单位画像": auth.Permission.VIEW,
+    "数据上传": auth.Permission.UPLOAD,
+    "报送情况": auth.Permission.VIEW,
+    "数据管理": auth.Permission.MANAGE,
+    "简报导出": auth.Permission.EXPORT,
+}
+
+user = ui.signed_in_user()
+if user is None:
+    st.navigation([st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path="login")]).run()
+    st.stop()
+
+allowed = {section: [p for p in pages if user.may(PERMISSIONS[p.title])] for section, pages in PAGES.items()}
+page = st.navigation({section: pages for section, pages in allowed.items() if pages})
+ui.account_box(user)
 with ui.friendly_errors(), ui.shared_filters(ui.dataset()):
     page.run()

@@ -359,9 +359,14 @@ def run_init(args: argparse.Namespace) -> int:
         return 0
     if not SAMPLE_RETURNS.is_dir():
         raise ArgumentProblem(f"找不到示例数据文件夹 {SAMPLE_RETURNS}；请先运行 python -m sample_data.generate")
+    from sample_data.receipt import received_at
+
     registry = store.registry()
+    # Stamped with when each return would have arrived, so 报送情况 shows on-time and late months as in a real year.
     results = [
-        ingest_file(store, path.read_bytes(), path.name, registry=registry, user="sample")
+        ingest_file(
+            store, path.read_bytes(), path.name, registry=registry, user="sample", received_at=received_at(path)
+        )
         for path in expand([str(SAMPLE_RETURNS)])
     ]
     rejected = [r for r in results if r.outcome is Outcome.REJECTED]

@@ -113,6 +113,7 @@ def check_upload(
     store: Store,
     period: Period | None = None,
     unit: str | None = None,
+    only_unit: str | None = None,
 ) -> CheckedFile:
     """The verdict on one file: 无变化 (stored as it is), 可入库, or 有错误 with every finding."""
     known = store.file_by_hash(sha256(data))
@@ -120,7 +121,9 @@ def check_upload(
         return CheckedFile(
             name, data, Verdict.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，入库时不会有任何改动。"
         )
-    validated = check_file(data, name, registry, store=store, period=period, default_unit=unit)
+    validated = check_file(
+        data, name, registry, store=store, period=period, default_unit=unit or only_unit, only_unit=only_unit
+    )
     verdict = Verdict.READY if validated.ok else Verdict.ERRORS
     needs_unit = unit is not None or (not validated.ok and names_no_unit(data, name))
     return CheckedFile(validated.name, data, verdict, validated, needs_unit, unit)
@@ -146,11 +149,26 @@ def names_no_unit(data: bytes, name: str) -> bool:
 
 
 def ingest_ready(
-    store: Store, files: list[CheckedFile], *, registry: Registry, period: Period | None, user: str
+    store: Store,
+    files: list[CheckedFile],
+    *,
+    registry: Registry,
+    period: Period | None,
+    user: str,
+    only_unit: str | None = None,
 ) -> list[IngestResult]:
-    """Store every file whose verdict is 可入库, each whole or not at all."""
+    """Store every file whose verdict is 可入库, each whole or not at all (checked again: the store may have moved)."""
     return [
-        ingest_file(store, f.data, f.name, registry=registry, period=period, default_unit=f.unit, user=user)
+        ingest_file(
+            store,
+            f.data,
+            f.name,
+            registry=registry,
+            period=period,
+            default_unit=f.unit or only_unit,
+            only_unit=only_unit,
+            user=user,
+        )
         for f in files
         if f.verdict is Verdict.READY
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -90,6 +91,7 @@ def ingest_file(
     only_unit: str | None = None,
     dry_run: bool = False,
     user: str = "cli",
+    received_at: dt.datetime | None = None,
 ) -> IngestResult:
     registry = registry or store.registry()
     known = store.file_by_hash(sha256(data))
@@ -107,7 +109,9 @@ def ingest_file(
         result.outcome = Outcome.CHECKED
         return result
     submissions = build_submissions(validated.tables)
-    result.submission_ids = store.save_file(data, validated.name, submissions, validated.headcount, user=user)
+    result.submission_ids = store.save_file(
+        data, validated.name, submissions, validated.headcount, user=user, received_at=received_at
+    )
     result.outcome = Outcome.ACCEPTED
     if known is not None:
         result.message = "此前撤销的同一文件已重新入库。"

@@ -625,7 +625,6 @@ def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
     Columns: theme, measure, unit_value, category_value (NaN where there is nothing to show).
     """
     category = str(ds.units.loc[ds.units["unit"] == unit, "category"].iloc[0])
-    mine = Scope(scope.year, scope.through, units=(unit,))
     theirs = Scope(scope.year, scope.through, categories=(category,))
     values: dict[str, tuple[object, object]] = {}
 

@@ -356,10 +356,11 @@ class Store:
         submissions: list[NewSubmission],
         headcounts: dict[str, int],
         user: str = "cli",
+        received_at: dt.datetime | None = None,
     ) -> list[int]:
         """Store a file and everything it says, in one transaction; returns the new submission ids."""
         digest = sha256(data)
-        stamp = now()
+        stamp = received_at or now()
         ids: list[int] = []
         described: list[dict[str, object]] = []
         with self.writing() as conn:

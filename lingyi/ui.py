@@ -24,7 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lingyi import completeness, desk, figures, metrics, templates
+from lingyi import auth, completeness, desk, figures, metrics, templates
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KINDS
 from lingyi.errors import LingyiError
 from lingyi.registry import Registry
@@ -86,7 +86,7 @@ def _load_dataset(url: str, data_version: int) -> metrics.Dataset:
 
 
 def store() -> Store:
-    """The store at LINGYI_DATABASE_URL, or the default SQLite file."""
+    """The store at LINGYI_DATABASE_URL, or the default SQLite file (scripts/start.sh points 演示模式 at data/demo.db)."""
     return _open_store(default_url())
 
 
@@ -231,6 +231,7 @@ def page_context() -> tuple[metrics.Dataset, metrics.Scope]:
     context = _PAGE_CONTEXT.get()
     if context is None:
         _enter_through_app()
+    require(auth.Permission.VIEW)
     ds, scope = context
     if ds.empty:
         empty_store()
@@ -443,7 +444,7 @@ def chart(fig: go.Figure, *, key: str) -> None:
     """Draw a figure; clicking a category narrows the page to it, clicking a unit opens its profile."""
     meta = fig.layout.meta
     click = meta.get("click") if isinstance(meta, dict) else None
-    options = {"key": key, "theme": None, "config": CHART_CONFIG, "width": "stretch"}
+    options = {"key": key, "theme": None, "config": chart_config(fig), "width": "stretch"}
     if click == figures.CLICK_CATEGORY:
         st.plotly_chart(fig, on_select=lambda: _narrow_to_category(key), selection_mode="points", **options)
     elif click == figures.CLICK_UNIT:
@@ -697,7 +698,9 @@ def checked_uploads(uploads: list, opened: Store, registry: Registry, period) ->
 def _check_one(name: str, data: bytes, opened: Store, registry: Registry, period, unit: str | None) -> desk.CheckedFile:
     """One file's verdict; a file that breaks the checker is reported as not checkable, not as a broken page."""
     try:
-        return desk.check_upload(data, name, registry=registry, store=opened, period=period, unit=unit)
+        return desk.check_upload(
+            data, name, registry=registry, store=opened, period=period, unit=unit, only_unit=bound_unit()
+        )
     except LingyiError:
         raise
     except Exception as exc:
@@ -885,11 +888,16 @@ def history_picker(history: pd.DataFrame, *, key: str) -> pd.Series | None:
     return history.iloc[rows[0]] if rows else None
 
 
-def desk_page(title: str) -> None:
-    """The top of a desk page, which works on an empty store too; opened by a link, it goes through app.py first."""
+def desk_page(title: str, permission: auth.Permission = auth.Permission.MANAGE) -> auth.User:
+    """The top of a desk page, which works on an empty store too; opened by a link, it goes through app.py first.
+
+    The signed-in user's role is checked here, on the server: a page left out of the menu is also refused.
+    """
     if _PAGE_CONTEXT.get() is None:
         _enter_through_app()
+    user = require(permission)
     st.title(title, anchor=False)
+    return user
 
 
 def submission_history() -> pd.DataFrame:
@@ -962,3 +970,94 @@ def chart_config(fig: go.Figure) -> dict:
     from lingyi import rendering
 
     return {**CHART_CONFIG, "toImageButtonOptions": rendering.camera_options(fig)}
+
+
+# -- sign-in and roles ---------------------------------------------------------------------------------------------
+
+# 演示模式: signed in as a demo analyst without a password. scripts/start.sh turns it on together with a store of
+# its own (data/demo.db), so the quick start never touches the real store.
+DEMO_VARIABLE = "LINGYI_DEMO"
+_USER = "_lingyi_user"
+_SIGNED_IN_AT = "_lingyi_signed_in_at"
+_SIGN_IN_FORM = "sign_in"
+
+
+def demo_mode() -> bool:
+    return os.environ.get(DEMO_VARIABLE) == "1"
+
+
+def signed_in_user() -> auth.User | None:
+    """Who is signed in (in 演示模式, the demo analyst); a session past its hours is signed out."""
+    if demo_mode():
+        return auth.DEMO_USER
+    user = st.session_state.get(_USER)
+    if user is not None and auth.session_expired(st.session_state[_SIGNED_IN_AT]):
+        sign_out()
+        st.session_state["_lingyi_expired"] = True
+        return None
+    return user
+
+
+def sign_out() -> None:
+    st.session_state.pop(_USER, None)
+    st.session_state.pop(_SIGNED_IN_AT, None)
+
+
+def require(permission: auth.Permission) -> auth.User:
+    """The signed-in user if their role allows ``permission``; otherwise the page stops with a plain message."""
+    user = signed_in_user()
+    if user is None:
+        st.warning("请先登录。", icon=":material/login:")
+        st.stop()
+    if not user.may(permission):
+        st.error(f"您的角色（{auth.ROLE_NAMES[user.role]}）不能使用此页。", icon=":material/block:")
+        st.stop()
+    return user
+
+
+def bound_unit() -> str | None:
+    """The one unit a signed-in 单位填报员 may report for; None for every other role."""
+    user = signed_in_user()
+    return user.unit if user is not None and user.role is auth.Role.UNIT else None
+
+
+def sign_in_page() -> None:
+    """The page shown to whoever is not signed in."""
+    st.title("学习型机关建设数据看板", anchor=False)
+    if st.session_state.pop("_lingyi_expired", False):
+        st.info("登录已超时，请重新登录。", icon=":material/schedule:")
+    opened = store()
+    if not auth.has_users(opened):
+        st.info(
+            "系统还没有任何用户。请管理员在服务器上运行：`python -m lingyi user add 用户名 --role admin`，"
+            "按提示设置密码后再登录。",
+            icon=":material/admin_panel_settings:",
+        )
+        return
+    with st.form(_SIGN_IN_FORM):
+        name = st.text_input("用户名")
+        password = st.text_input("密码", type="password")
+        submitted = st.form_submit_button("登录", type="primary")
+    if submitted:
+        try:
+            user = auth.sign_in(opened, name, password)
+        except auth.SignInError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        st.session_state[_USER] = user
+        st.session_state[_SIGNED_IN_AT] = auth.now()
+        st.rerun()
+
+
+def account_box(user: auth.User) -> None:
+    """Who is signed in, in the sidebar, with a way out; in 演示模式 a banner that says what this is."""
+    if demo_mode():
+        st.markdown(
+            ":orange-background[:material/science: **演示模式**] 这里是示例数据（演示库 data/demo.db），"
+            "可随意浏览和上传，不会改动正式数据库。"
+        )
+    with st.sidebar:
+        st.caption(f"当前用户：{user.label}")
+        if not demo_mode() and st.button("退出登录", key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()

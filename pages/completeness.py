@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lingyi import completeness, desk, ui
+from lingyi import auth, completeness, desk, ui
 from lingyi.contract import SHEET_KIND_BY_KEY
 from lingyi.exports import XLSX_MIME, frames_to_xlsx
 
@@ -14,7 +14,7 @@ DUE_DAY = "completeness_due_day"
 GRID = "completeness_grid"
 MONTH = "completeness_month"
 
-ui.desk_page("报送情况")
+ui.desk_page("报送情况", auth.Permission.VIEW)
 store = ui.store()
 registry = store.registry()
 submissions = store.submissions()

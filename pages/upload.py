@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from lingyi import desk, ui
+from lingyi import auth, desk, ui
 from lingyi.values import BadValue, parse_period
 
 FILES = "upload_files"
 PERIOD = "upload_period"
-UPLOADER = "upload_user"
 STORE_ALL = "upload_store_all"
 
-ui.desk_page("数据上传")
+user = ui.desk_page("数据上传", auth.Permission.UPLOAD)
 st.caption(
     "一次可选择或拖入多个报表文件。系统先逐个检查并预览，确认后一键入库；有错误的文件整份不入库，可下载错误清单发回单位修改。"
 )
@@ -28,7 +27,8 @@ period_text = options_column.text_input(
     placeholder="如 2025年10月",
     help="填写后，所有文件按此期间入库，超出期间的数据行报错。",
 )
-user = options_column.text_input("上传人", key=UPLOADER, value="分析员", help="记入报送记录。") or "分析员"
+if user.unit:
+    options_column.caption(f"本账号报送「{user.unit}」的数据；含其他单位数据的文件不会入库。")
 try:
     period = parse_period(period_text) if period_text.strip() else None
 except BadValue as problem:
@@ -58,7 +58,9 @@ if st.button(
     key=STORE_ALL,
 ):
     with st.spinner("正在入库…"):
-        results = desk.ingest_ready(store, checked, registry=registry, period=period, user=user)
+        results = desk.ingest_ready(
+            store, checked, registry=registry, period=period, user=user.name, only_unit=user.unit
+        )
     ui.upload_stored(results)
 if failing:
     st.caption(f"有错误的 {failing} 个文件不会入库：展开查看错误，下载错误清单或标注了错误的原文件发回单位修改。")

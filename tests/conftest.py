@@ -19,6 +19,10 @@ from lingyi.ingest import IngestResult, ingest_file
 from lingyi.registry import Registry, default_registry
 from lingyi.store import DATABASE_URL_VARIABLE, Store, metadata
 
+# Pages are exercised as the 演示模式 analyst (no sign-in), in AppTest and in the browser servers the tests start;
+# tests/test_app_sign_in.py turns it off to test signing in and the roles.
+os.environ["LINGYI_DEMO"] = "1"
+
 _CONFIGURED_URL = os.environ.get(DATABASE_URL_VARIABLE, "")
 ON_POSTGRES = _CONFIGURED_URL.startswith("postgresql")
 

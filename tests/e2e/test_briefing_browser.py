@@ -32,9 +32,10 @@ def settle(page, title: str, timeout: float = 90) -> None:
 
 
 def summary(database: str, *arguments: str) -> dict:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert cli.main(["summary", "--json", "--db", database, *arguments]) == 0
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["summary", "--json", "--db", database, *arguments])
+    assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
 
 

@@ -1,0 +1,109 @@
+"""Signing in to the dashboard, and each role's pages checked on the server, through AppTest (not in 演示模式)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lingyi import auth
+from lingyi.auth import Role
+from lingyi.store import DATABASE_URL_VARIABLE
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "学习型机关2025年密码"
+REFUSED = "不能使用此页"
+
+
+@pytest.fixture
+def app(store, monkeypatch):
+    monkeypatch.delenv("LINGYI_DEMO", raising=False)
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, store.url)
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def sign_in(app: AppTest, name: str, password: str) -> AppTest:
+    app.run()
+    inputs = app.text_input
+    inputs[0].input(name)
+    inputs[1].input(password)
+    app.button[0].click().run()
+    return app
+
+
+def texts(app: AppTest) -> str:
+    return " ".join(str(e.value) for e in [*app.error, *app.warning, *app.info, *app.markdown, *app.caption])
+
+
+def test_without_users_the_sign_in_page_says_how_to_make_the_first_admin(app):
+    app.run()
+    assert not app.exception
+    assert "python -m lingyi user add 用户名 --role admin" in texts(app)
+    assert not app.text_input  # no form to guess passwords into
+
+
+def test_a_wrong_password_is_refused_with_a_message(app, store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    sign_in(app, "张三", "not-the-password")
+    assert [e.value for e in app.error] == ["用户名或密码不正确，或该用户已停用。"]
+    assert app.text_input  # still on the sign-in form
+
+
+def test_a_signed_in_analyst_reaches_the_upload_page_and_is_named_in_the_sidebar(app, store):
+    auth.add_user(store, "张三", PASSWORD, Role.ANALYST)
+    sign_in(app, "张三", PASSWORD)
+    assert not app.exception
+    assert "当前用户：张三 · 分析员" in texts(app)
+    app.switch_page("pages/upload.py").run()
+    assert REFUSED not in texts(app)
+    assert app.title[0].value == "数据上传"
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "page", "refused"),
+    [
+        (Role.LEADER, None, "pages/upload.py", True),
+        (Role.LEADER, None, "pages/manage.py", True),
+        (Role.LEADER, None, "pages/completeness.py", False),
+        (Role.UNIT, "市民政局", "pages/overview.py", True),
+        (Role.UNIT, "市民政局", "pages/manage.py", True),
+        (Role.UNIT, "市民政局", "pages/upload.py", False),
+        (Role.ANALYST, None, "pages/manage.py", False),
+    ],
+)
+def test_each_role_is_given_only_its_pages(app, store, role, unit, page, refused):
+    auth.add_user(store, "someone", PASSWORD, role, unit=unit)
+    sign_in(app, "someone", PASSWORD)
+    if refused:  # not in the navigation at all: Streamlit serves no such page to this session
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            app.switch_page(page)
+        return
+    app.switch_page(page).run()
+    assert not app.exception
+    assert REFUSED not in texts(app)
+
+
+def _page_asking_for_manage():
+    import streamlit as st
+
+    from lingyi import auth, ui
+
+    st.session_state["_lingyi_user"] = auth.User("领导甲", auth.Role.LEADER)
+    st.session_state["_lingyi_signed_in_at"] = auth.now()
+    ui.require(auth.Permission.MANAGE)
+    st.write("管理内容")
+
+
+def test_a_page_itself_refuses_a_role_that_lacks_its_permission(monkeypatch):
+    monkeypatch.delenv("LINGYI_DEMO", raising=False)
+    page = AppTest.from_function(_page_asking_for_manage).run()
+    assert [e.value for e in page.error] == ["您的角色（领导）不能使用此页。"]
+    assert "管理内容" not in texts(page)
+
+
+def test_a_unit_filler_is_told_which_unit_the_upload_page_takes(app, store):
+    auth.add_user(store, "民政填报员", PASSWORD, Role.UNIT, unit="市民政局")
+    sign_in(app, "民政填报员", PASSWORD)
+    app.switch_page("pages/upload.py").run()
+    assert "本账号报送「临沂市民政局」的数据" in texts(app)
