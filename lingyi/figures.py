@@ -260,7 +260,7 @@ def _target_line(
         y=[None],
         mode="lines",
         line=line,
-        name=label or f"目标 {target * 100:.0f}%",
+        name=label or f"目标 {target:.0%}",
         hoverinfo="skip",
         showlegend=True,
     )
@@ -600,7 +600,7 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     )
     fig.update_yaxes(tickformat=",~r", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], dtick=0.2, showgrid=False, secondary_y=True)
-    _target_line(fig, target, label=f"化解率目标 {target * 100:.0f}%", secondary_y=True)
+    _target_line(fig, target, label=f"化解率目标 {target:.0%}", secondary_y=True)
     return fig
 
 

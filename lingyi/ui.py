@@ -211,6 +211,11 @@ def shared_filters(ds: metrics.Dataset) -> Iterator[metrics.Scope]:
         _PAGE_CONTEXT.reset(token)
 
 
+def as_of(scope: metrics.Scope) -> str:
+    """「截至2025年10月」: problems are counted to the end of the month, across all years."""
+    return f"截至{scope.year}年{scope.through}月"
+
+
 def scope_text(scope: metrics.Scope) -> str:
     """「2025年1—10月 · 执法监督 · 全部单位」: what the page is showing."""
     categories = "、".join(scope.categories) if scope.categories else "全部类别"
@@ -381,10 +386,10 @@ def appeals_card(totals: dict) -> None:
 def closure_card(closure_rate: float | None, target: float = CLOSURE_TARGET) -> None:
     """化解率 against the target (named in the label), the gap in 百分点."""
     card(
-        f"化解率（目标{target * 100:.0f}%）",
+        f"化解率（目标{target:.0%}）",
         figures.percent_text(closure_rate),
         delta=None if closure_rate is None else figures.points_text(closure_rate - target),
-        help=f"化解率 = 已化解 ÷ 发现问题（截至所选月份末）；箭头旁是与目标{target * 100:.0f}%的差距。",
+        help=f"化解率 = 已化解 ÷ 发现问题（截至所选月份末）；箭头旁是与目标{target:.0%}的差距。",
     )
 
 

@@ -17,7 +17,7 @@ ui.learning_cards(
 )
 ui.hotline_cards(metrics.hotline_totals(ds, scope))
 ui.problem_cards(metrics.problem_totals(ds, scope))
-span, when = scope.span_label, f"截至{scope.year}年{scope.through}月"
+span, when = scope.span_label, ui.as_of(scope)
 
 st.subheader("六类单位对比", anchor=False)
 left, right = st.columns(2)

@@ -11,7 +11,7 @@ totals = metrics.problem_totals(ds, scope)
 if not totals["found"]:
     ui.nothing_in_scope(scope, "问题清单")
     st.stop()
-when, target = f"截至{scope.year}年{scope.through}月", f"{CLOSURE_TARGET * 100:.0f}%"
+when, target = ui.as_of(scope), f"{CLOSURE_TARGET:.0%}"
 ui.problem_cards(totals)
 
 by_category = metrics.problems_by(ds, scope, "category")

@@ -297,7 +297,7 @@ def test_the_through_month_defaults_to_the_latest_month_with_data(open_app, samp
     at = open_app(sample_url)
     latest = summary(sample_url)["through"]
     assert at.selectbox(key=ui.THROUGH).value == ui.LATEST
-    assert at.caption[0].value.startswith(f"2025年1—{int(latest[-2:])}月")
+    assert at.main.caption[0].value.startswith(f"2025年1—{int(latest[-2:])}月")
 
 
 def test_a_filter_that_leaves_nothing_says_so(open_app, sample_url):

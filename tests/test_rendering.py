@@ -184,7 +184,8 @@ def renderer():
             pytest.fail(found.message)
         pytest.skip(found.message)
     rendering.start()
-    return rendering
+    yield rendering
+    rendering.stop()  # closes the browser and its temporary folder now, not at exit
 
 
 def titled(title: str, values=(3, 1, 2)) -> go.Figure:

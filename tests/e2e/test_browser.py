@@ -45,6 +45,11 @@ def open_page(page, server, path: str, title: str) -> None:
     settle(page, title)
 
 
+def shown_scope(page) -> str:
+    """The caption under the page title: what the page shows (「2025年1—10月 · 全部类别 · 全部单位」)."""
+    return page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first.inner_text()
+
+
 def query(page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
 
@@ -106,7 +111,7 @@ def test_a_link_to_a_page_with_filters_works_on_a_server_nobody_has_opened_yet(p
     # arrive through app.py, with the sidebar and the filters of the link.
     open_page(page, fresh_server, f"hotline?year=2024&category={quote('执法监督')}", "12345热线指标")
     assert page.locator(ERRORS).count() == 0
-    caption = page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    caption = shown_scope(page)
     assert caption.startswith("2024年1—12月") and "执法监督" in caption
     assert page.locator('[data-testid="stSidebar"]').get_by_text("单位类别").count() == 1
 
@@ -117,11 +122,11 @@ def test_a_filter_goes_into_the_url_and_stays_when_the_page_changes(page, server
     page.get_by_role("option", name="2024", exact=True).click()
     page.wait_for_url("**year=2024**", timeout=30_000)
     settle(page, "总览")
-    assert page.locator('[data-testid="stCaptionContainer"]').first.inner_text().startswith("2024年1—12月")
+    assert shown_scope(page).startswith("2024年1—12月")
     page.locator('[data-testid="stSidebarNav"]').get_by_text("问题化解", exact=True).click()
     settle(page, "问题化解")
     assert query(page)["year"] == ["2024"]
-    assert page.locator('[data-testid="stCaptionContainer"]').first.inner_text().startswith("2024年1—12月")
+    assert shown_scope(page).startswith("2024年1—12月")
 
 
 def test_clicking_a_category_narrows_the_page_to_it(page, server):
@@ -131,7 +136,7 @@ def test_clicking_a_category_narrows_the_page_to_it(page, server):
     page.wait_for_url("**category=**", timeout=30_000)
     settle(page, "总览")
     assert query(page)["category"] == ["执法监督"]
-    assert "执法监督" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    assert "执法监督" in shown_scope(page)
 
 
 def test_clicking_a_unit_opens_its_profile(page, server):
