@@ -48,6 +48,9 @@ def built_sample_database() -> Path:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 conn.execute("PRAGMA journal_mode=DELETE")
             building.rename(target)
+            for stale in folder.glob("sample-*.db"):  # stores of older code versions are never used again
+                if stale != target:
+                    stale.unlink(missing_ok=True)
     return target
 
 
