@@ -1,6 +1,6 @@
 """Writes the results table of bench/README.md from bench/results/*.json.
 
-    .venv/bin/python -m bench.report
+.venv/bin/python -m bench.report
 """
 
 from __future__ import annotations
@@ -33,7 +33,10 @@ def ingest_table(results: dict) -> list[str]:
         )
     peak = results.get("problems_1m_peak_mb")
     if peak:
-        lines += ["", f"Peak resident memory of a 1,000,000-row 问题清单 ingest: **{peak['peak_mb']:,.0f} MB** (target ≤ 2,048 MB)."]
+        lines += [
+            "",
+            f"Peak resident memory of a 1,000,000-row 问题清单 ingest: **{peak['peak_mb']:,.0f} MB** (target ≤ 2,048 MB).",
+        ]
     return lines
 
 
