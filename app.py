@@ -28,6 +28,9 @@ PAGES = {
     "导出": [
         st.Page("pages/briefing.py", title="简报导出", icon=":material/slideshow:", url_path="briefing"),
     ],
+    "管理": [
+        st.Page("pages/admin.py", title="系统管理", icon=":material/admin_panel_settings:", url_path="admin"),
+    ],
 }
 
 # What each page needs; the pages check it again themselves, so a hidden page is refused too, not just hidden.
@@ -42,6 +45,7 @@ PERMISSIONS = {
     "报送情况": auth.Permission.VIEW,
     "数据管理": auth.Permission.MANAGE,
     "简报导出": auth.Permission.EXPORT,
+    "系统管理": auth.Permission.ADMIN,
 }
 
 user = ui.signed_in_user()

@@ -925,11 +925,16 @@ def submission_actions(opened: Store, chosen: pd.Series, *, keys: tuple[str, str
     if restore_column.button(
         "恢复为当前版本", key=restore_key, icon=":material/history:", disabled=is_current, width="stretch"
     ):
-        _write(lambda: opened.restore(number), f"已把 #{number}（{chosen['单位']} {chosen['期间']}）恢复为当前版本。")
+        _write(
+            lambda: opened.restore(number, user=_actor()),
+            f"已把 #{number}（{chosen['单位']} {chosen['期间']}）恢复为当前版本。",
+        )
     with withdraw_column.popover("撤销此次报送", icon=":material/delete:", disabled=is_withdrawn, width="stretch"):
         st.warning(f"撤销后，#{number} 的 {chosen['行数']} 行数据不再计入看板；文件和记录仍保留，可随时恢复。")
         if st.button("确认撤销", key=withdraw_key, type="primary"):
-            _write(lambda: opened.delete(number), f"已撤销 #{number}（{chosen['单位']} {chosen['期间']}）。")
+            _write(
+                lambda: opened.delete(number, user=_actor()), f"已撤销 #{number}（{chosen['单位']} {chosen['期间']}）。"
+            )
 
 
 def registry_replacement(opened: Store, registry: Registry, *, file_key: str, confirm_key: str, user: str) -> None:
@@ -1066,3 +1071,48 @@ def account_box(user: auth.User) -> None:
         if not demo_mode() and st.button("退出登录", key="sign_out", icon=":material/logout:"):
             sign_out()
             st.rerun()
+
+
+def _actor() -> str:
+    """The name a write is recorded under: the signed-in user's."""
+    user = signed_in_user()
+    return user.name if user is not None else DEFAULT_ANALYST
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit log as people read it."""
+    shown = log[["at", "user", "action_name", "file", "units", "kinds", "periods", "note", "sha256"]]
+    return shown.rename(
+        columns={
+            "at": "时间",
+            "user": "操作人",
+            "action_name": "操作",
+            "file": "文件",
+            "units": "单位",
+            "kinds": "报表",
+            "periods": "期间",
+            "note": "说明",
+            "sha256": "文件SHA-256",
+        }
+    )
+
+
+def user_form(opened: Store, registry: Registry, *, by: str) -> None:
+    """Add a user: name, role, the unit of a 单位填报员, a first password (told to the user in person)."""
+    with st.form("admin_add_user", clear_on_submit=True):
+        left, middle, right = st.columns(3)
+        name = left.text_input("用户名")
+        role = middle.selectbox("角色", list(auth.Role), format_func=lambda r: auth.ROLE_NAMES[r])
+        unit = right.selectbox(
+            "绑定单位（仅单位填报员）", [None, *(u.name for u in registry.units)], format_func=lambda n: n or "—"
+        )
+        password = st.text_input("初始密码（至少 8 个字符）", type="password")
+        if st.form_submit_button("新增用户", icon=":material/person_add:"):
+            try:
+                added = auth.add_user(
+                    opened, name, password, role, unit=unit if role is auth.Role.UNIT else None, by=by
+                )
+            except LingyiError as problem:
+                st.error(str(problem), icon=":material/error:")
+            else:
+                st.success(f"已新增用户 {added.label}。", icon=":material/check_circle:")

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from lingyi import briefing, narrative, rendering, ui
+from lingyi import auth, briefing, narrative, rendering, ui
 
 TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
 
 ds, scope = ui.page_context()
+ui.require(auth.Permission.EXPORT)
 ui.header("简报导出", scope)
 st.caption("统计范围即左侧的筛选（年份、截至月份、单位类别、单位），与看板当前视图一致；需要其他范围请在左侧修改。")
 title = st.text_input("标题", value=briefing.DEFAULT_TITLE, key=TITLE, max_chars=40)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lingyi import desk, ui
+from lingyi import auth, desk, ui
 from lingyi.exports import XLSX_MIME
 
 HISTORY = "manage_history"
@@ -14,7 +14,7 @@ WITHDRAW = "manage_withdraw"
 REGISTRY_FILE = "manage_registry_file"
 REPLACE_REGISTRY = "manage_replace_registry"
 
-ui.desk_page("数据管理")
+user = ui.desk_page("数据管理")
 store = ui.store()
 registry = store.registry()
 ui.show_desk_message()
@@ -49,9 +49,10 @@ with registry_tab:
         "可整体替换，旧名录保留在历史中。"
     )
     st.dataframe(desk.registry_table(registry), hide_index=True, width="stretch", height=320)
-    ui.registry_replacement(
-        store, registry, file_key=REGISTRY_FILE, confirm_key=REPLACE_REGISTRY, user=ui.DEFAULT_ANALYST
-    )
+    if user.may(auth.Permission.ADMIN):
+        ui.registry_replacement(store, registry, file_key=REGISTRY_FILE, confirm_key=REPLACE_REGISTRY, user=user.name)
+    else:
+        st.caption("更换单位名录须由管理员操作。")
     registry_history = store.registry_history()
     if not registry_history.empty:
         st.markdown("**名录替换历史**")

@@ -70,6 +70,8 @@ def test_a_signed_in_analyst_reaches_the_upload_page_and_is_named_in_the_sidebar
         (Role.UNIT, "市民政局", "pages/manage.py", True),
         (Role.UNIT, "市民政局", "pages/upload.py", False),
         (Role.ANALYST, None, "pages/manage.py", False),
+        (Role.ANALYST, None, "pages/admin.py", True),
+        (Role.ADMIN, None, "pages/admin.py", False),
     ],
 )
 def test_each_role_is_given_only_its_pages(app, store, role, unit, page, refused):
@@ -107,3 +109,19 @@ def test_a_unit_filler_is_told_which_unit_the_upload_page_takes(app, store):
     sign_in(app, "民政填报员", PASSWORD)
     app.switch_page("pages/upload.py").run()
     assert "本账号报送「临沂市民政局」的数据" in texts(app)
+
+
+def test_the_admin_page_lists_users_and_shows_the_audit_log(app, store):
+    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN, by="cli")
+    auth.add_user(store, "分析员乙", PASSWORD, Role.ANALYST, by="管理员甲")
+    sign_in(app, "管理员甲", PASSWORD)
+    app.switch_page("pages/admin.py").run()
+    assert not app.exception
+    assert app.title[0].value == "系统管理"
+    users = app.dataframe[0].value
+    assert list(users["用户名"]) == ["管理员甲", "分析员乙"]
+    assert list(users["角色"]) == ["管理员", "分析员"]
+    assert [t.label for t in app.text_input] == ["用户名", "初始密码（至少 8 个字符）"]  # the add-user form
+    log = app.dataframe[-1].value
+    assert list(log["操作"]) == ["用户管理", "用户管理"]
+    assert list(log["操作人"]) == ["管理员甲", "cli"]

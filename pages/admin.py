@@ -1,0 +1,45 @@
+"""系统管理: who may sign in, with what role, and the log of every write — for administrators only."""
+
+import datetime as dt
+
+import streamlit as st
+
+from lingyi import auth, ui
+from lingyi.exports import XLSX_MIME, frames_to_xlsx
+
+SINCE = "admin_since"
+
+user = ui.desk_page("系统管理", auth.Permission.ADMIN)
+store = ui.store()
+users_tab, audit_tab = st.tabs(["用户", "操作日志"])
+
+with users_tab:
+    users = auth.users(store)
+    if users.empty:
+        st.info("还没有用户。", icon=":material/group:")
+    else:
+        shown = users.assign(状态=users["disabled"].map({True: "已停用", False: "正常"}))
+        st.dataframe(
+            shown[["name", "role_name", "unit", "状态", "created_at"]].rename(
+                columns={"name": "用户名", "role_name": "角色", "unit": "绑定单位", "created_at": "创建时间"}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    ui.user_form(store, store.registry(), by=user.name)
+    st.caption("停用、改密码也可在服务器上用 python -m lingyi user disable|enable|passwd 用户名。")
+
+with audit_tab:
+    since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)
+    log = ui.audit_table(store.audit_log(since=since))
+    st.caption(f"共 {len(log):,} 条：每次入库、恢复、撤销、更换名录、用户变更都有记录。")
+    st.dataframe(log, hide_index=True, width="stretch")
+    st.download_button(
+        "导出操作日志（Excel）",
+        data=lambda: frames_to_xlsx({"操作日志": log}),
+        file_name=f"操作日志_{dt.date.today():%Y%m%d}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/file_download:",
+        on_click="ignore",
+        disabled=log.empty,
+    )
