@@ -48,8 +48,8 @@ MAX_ROWS_VARIABLE = "LINGYI_MAX_ROWS"
 # server may set a lower cap.
 DEFAULT_MAX_ROWS = 1_100_000
 # The used area of a sheet (rows × columns up to its farthest filled cell) is allocated at once by the reader:
-# a 5 KB file with one value in cell ZZ200000 would ask for 4.5 GB.
-MAX_SHEET_CELLS = 5_000_000
+# a 5 KB file with one value in cell ZZ200000 would ask for 4.5 GB. A ledger of 1,100,000 rows × 10 columns fits.
+MAX_SHEET_CELLS = 12_000_000
 # A real workbook's XML compresses about 5–20 times; a zip bomb, a thousand times and more.
 MAX_UNCOMPRESSED_BYTES = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 100

@@ -624,7 +624,7 @@ def test_one_value_far_out_is_refused_before_the_reader_allocates_the_area(tmp_p
     with pytest.raises(FileRejected) as refused:
         read_file(data, "学习活动.xlsx")
     assert refused.value.finding.message.startswith(
-        "工作表「学习活动」的数据区域延伸到 ZZ200000 单元格（200,000 行 × 702 列），超过系统上限 5,000,000 个单元格。"
+        "工作表「学习活动」的数据区域延伸到 ZZ200000 单元格（200,000 行 × 702 列），超过系统上限 12,000,000 个单元格。"
     )
 
 
