@@ -11,10 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
+import types
 from pathlib import Path
 
+import pytest
 from factories import UNIT, column, learning_rows, titled, write_xlsx
 
 from lingyi.__main__ import main
@@ -45,6 +48,15 @@ def assert_one_current_version_and_a_complete_history(store: Store, paths: list[
     assert sorted(rows["person_times"]) == [number * 100 + 1, number * 100 + 2, number * 100 + 3]
     assert set(rows["submission_id"]) == {newest["id"]}
     assert sorted(store.audit_log()["file"]) == sorted(p.name for p in paths)
+
+
+@pytest.fixture(autouse=True)
+def _plain_main_module(monkeypatch):
+    """Spawned children re-run the parent's ``__main__`` file; after an AppTest in this worker that is app.py.
+
+    A stand-in ``__main__`` with no file keeps the children to this module's own functions.
+    """
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
 
 def test_threads_storing_the_same_unit_and_period_at_once_leave_one_current_version(store, tmp_path):
