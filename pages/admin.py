@@ -18,7 +18,9 @@ with users_tab:
     if users.empty:
         st.info("还没有用户。", icon=":material/group:")
     else:
-        shown = users.assign(状态=users["disabled"].map({True: "已停用", False: "正常"}))
+        shown = users.assign(
+            状态=users["disabled"].map({True: "已停用", False: "正常"}), unit=users["unit"].fillna("—")
+        )
         st.dataframe(
             shown[["name", "role_name", "unit", "状态", "created_at"]].rename(
                 columns={"name": "用户名", "role_name": "角色", "unit": "绑定单位", "created_at": "创建时间"}
