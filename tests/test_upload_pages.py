@@ -15,7 +15,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import completeness
+from lingyi import auth, completeness
 from lingyi.ingest import ingest_file
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
@@ -366,8 +366,26 @@ def test_history_search_narrows_the_list(manage_page):
     assert at.dataframe[0].value["文件"].tolist() == ["九月.xlsx"]
 
 
-def test_a_units_file_with_problems_lists_every_one_and_replaces_nothing(manage_page, store):
-    at = manage_page
+@pytest.fixture
+def admin_manage_page(open_page, monkeypatch):
+    """The 数据管理 page for a signed-in administrator: replacing the registry is theirs alone."""
+    monkeypatch.delenv("LINGYI_DEMO", raising=False)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["_lingyi_user"] = auth.User("管理员", auth.Role.ADMIN)
+    at.session_state["_lingyi_signed_in_at"] = auth.now()
+    at.run()
+    at.switch_page("pages/manage.py").run()
+    return at
+
+
+def test_only_an_administrator_may_replace_the_registry(manage_page):
+    assert "更换单位名录须由管理员操作。" in [c.value for c in manage_page.caption]
+    with pytest.raises(KeyError):
+        manage_page.file_uploader(key="manage_registry_file")
+
+
+def test_a_units_file_with_problems_lists_every_one_and_replaces_nothing(admin_manage_page, store):
+    at = admin_manage_page
     at.file_uploader(key="manage_registry_file").upload(
         "units.csv", "单位全称,单位简称,单位类别,别名\n甲局,,社会服务,\n乙局,乙,其他类,\n".encode(), "text/csv"
     )
@@ -378,8 +396,8 @@ def test_a_units_file_with_problems_lists_every_one_and_replaces_nothing(manage_
     assert len(store.registry()) == 108
 
 
-def test_a_valid_units_file_replaces_the_registry_after_confirmation(manage_page, store):
-    at = manage_page
+def test_a_valid_units_file_replaces_the_registry_after_confirmation(admin_manage_page, store):
+    at = admin_manage_page
     registry = store.registry()
     text = registry.to_csv_bytes().decode() + "临沂市新设局,市新设局,社会服务,新设局\n"
     at.file_uploader(key="manage_registry_file").upload("units.csv", text.encode(), "text/csv")
