@@ -19,7 +19,7 @@ from lingyi.errors import Level, LingyiError, UnknownName
 from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, ingest_file
 from lingyi.reading import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
-from lingyi.store import Store
+from lingyi.store import AUDIT_HEADINGS, Store
 from lingyi.values import BadValue, parse_date, parse_month, parse_period
 
 SAMPLE_RETURNS = Path(__file__).resolve().parent.parent / "sample_data" / "returns"
@@ -409,21 +409,6 @@ def run_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-AUDIT_CSV_COLUMNS = {
-    "id": "编号",
-    "at": "时间",
-    "user": "操作人",
-    "action_name": "操作",
-    "file": "文件",
-    "units": "单位",
-    "kinds": "报表",
-    "periods": "期间",
-    "submissions": "报送编号",
-    "note": "说明",
-    "sha256": "文件校验值(SHA-256)",
-}
-
-
 def run_audit(args: argparse.Namespace) -> int:
     from lingyi.safety import escape_frame
 
@@ -435,7 +420,7 @@ def run_audit(args: argparse.Namespace) -> int:
             raise ArgumentProblem(f"--since {args.since}：{exc}") from None
     log = _store(args).audit_log(since)
     if args.csv:
-        table = escape_frame(log[list(AUDIT_CSV_COLUMNS)].rename(columns=AUDIT_CSV_COLUMNS))
+        table = escape_frame(log[list(AUDIT_HEADINGS)].rename(columns=AUDIT_HEADINGS))
         table["时间"] = [f"{t:%Y-%m-%d %H:%M:%S}" for t in log["at"]]
         Path(args.csv).write_bytes(table.to_csv(index=False).encode("utf-8-sig"))  # Excel reads UTF-8 with BOM
         print(f"操作日志 {len(log)} 条已导出到 {args.csv}")

@@ -226,6 +226,20 @@ AUDIT_ACTIONS = {
     "restore-backup": "从备份恢复",
     "user": "用户管理",
 }
+# The audit log as people read it, on the 系统管理 page and in the `audit --csv` export.
+AUDIT_HEADINGS = {
+    "id": "编号",
+    "at": "时间",
+    "user": "操作人",
+    "action_name": "操作",
+    "file": "文件",
+    "units": "单位",
+    "kinds": "报表",
+    "periods": "期间",
+    "submissions": "报送编号",
+    "note": "说明",
+    "sha256": "文件校验值(SHA-256)",
+}
 AUDIT_COLUMNS = [
     "id",
     "at",

@@ -28,7 +28,7 @@ from lingyi import auth, completeness, desk, figures, metrics, templates
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KINDS
 from lingyi.errors import LingyiError
 from lingyi.registry import Registry
-from lingyi.store import Store, default_url, kind_name
+from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
 from lingyi.values import month_label
 
 LOG = logging.getLogger(__name__)
@@ -1081,20 +1081,7 @@ def _actor() -> str:
 
 def audit_table(log: pd.DataFrame) -> pd.DataFrame:
     """The audit log as people read it."""
-    shown = log[["at", "user", "action_name", "file", "units", "kinds", "periods", "note", "sha256"]]
-    return shown.rename(
-        columns={
-            "at": "时间",
-            "user": "操作人",
-            "action_name": "操作",
-            "file": "文件",
-            "units": "单位",
-            "kinds": "报表",
-            "periods": "期间",
-            "note": "说明",
-            "sha256": "文件SHA-256",
-        }
-    )
+    return log[list(AUDIT_HEADINGS)].rename(columns=AUDIT_HEADINGS)
 
 
 def user_form(opened: Store, registry: Registry, *, by: str) -> None:
