@@ -5,7 +5,8 @@
     │                                carries the Finding that says why
     ├── RegistryError                a units file that does not make a valid registry
     ├── UnknownName                  a unit or category name the registry does not know (with suggestions)
-    └── StoreError                   the store cannot be opened or written
+    ├── StoreError                   the store cannot be opened or written
+    └── RenderingUnavailable         no browser to draw chart pictures with (briefings still make native charts)
 
 Findings about a file's contents (an unreadable number, an unknown unit, a 合计 that
 does not add up) are not exceptions: validation collects every one of them as a
@@ -95,3 +96,7 @@ class UnknownName(LingyiError):
 
 class StoreError(LingyiError):
     pass
+
+
+class RenderingUnavailable(LingyiError):
+    """No picture can be made here: no browser, no CJK font, or the browser stopped answering."""

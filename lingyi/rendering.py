@@ -29,17 +29,13 @@ from pathlib import Path
 import plotly
 import plotly.graph_objects as go
 
-from lingyi.errors import LingyiError
+from lingyi.errors import LingyiError, RenderingUnavailable
 
 BROWSER_VARIABLE = "BROWSER_PATH"  # choreographer's (and so kaleido's) own name for an explicit browser
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 RENDER_TIMEOUT = 60  # seconds kaleido allows one picture
 CALL_DEADLINE = 150  # seconds an export may take, the browser's start included, before we give up on it
 CACHE_SIZE = 64  # pictures kept, so the slides, the report and the ZIP of one briefing draw each chart once
-
-
-class RenderingUnavailable(LingyiError):
-    """No picture can be made here: no browser, no CJK font, or the browser stopped answering."""
 
 
 # -- sizes and names ---------------------------------------------------------------------------------------------
