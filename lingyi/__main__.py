@@ -170,13 +170,18 @@ def expand(paths: Iterable[str]) -> list[Path]:
     return found
 
 
+def _parsed(parse, flag: str, text: str | None):
+    """An optional argument read with one of lingyi.values' parsers; a value it cannot read is a bad argument."""
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except BadValue as exc:
+        raise ArgumentProblem(f"{flag} {text}：{exc}") from None
+
+
 def run_ingest(args: argparse.Namespace) -> int:
-    period = None
-    if args.period:
-        try:
-            period = parse_period(args.period)
-        except BadValue as exc:
-            raise ArgumentProblem(f"--period {args.period}：{exc}") from None
+    period = _parsed(parse_period, "--period", args.period)
     files = expand(args.files)
     store = _store(args)
     registry = store.registry()
@@ -291,11 +296,8 @@ def _scope_from(args: argparse.Namespace, store: Store):
     categories = tuple(categories_or_error(args.category))
     year = args.year
     through = None
-    if args.through:
-        try:
-            month = parse_month(args.through)
-        except BadValue as exc:
-            raise ArgumentProblem(f"--through {args.through}：{exc}") from None
+    month = _parsed(parse_month, "--through", args.through)
+    if month is not None:
         if year is not None and month // 100 != year:
             raise ArgumentProblem(f"--through {args.through} 不在 --year {year} 之内。")
         year, through = month // 100, month % 100
@@ -412,12 +414,7 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_audit(args: argparse.Namespace) -> int:
     from lingyi.safety import escape_frame
 
-    since = None
-    if args.since:
-        try:
-            since = parse_date(args.since)
-        except BadValue as exc:
-            raise ArgumentProblem(f"--since {args.since}：{exc}") from None
+    since = _parsed(parse_date, "--since", args.since)
     log = _store(args).audit_log(since)
     if args.csv:
         table = escape_frame(log[list(AUDIT_HEADINGS)].rename(columns=AUDIT_HEADINGS))
