@@ -3,7 +3,8 @@
 The generator covers January 2024 to October 2025; earlier years are the 2024 records moved
 back a year at a time (dates, months and problem numbers shifted), so every year has the
 same realistic shape. Rows go straight into the store as submissions, one per unit, kind
-and month, as monthly returns would leave them.
+and month, as monthly returns would leave them; each year's indicators (the 2024 set moved
+back) are one submission per unit, and 在职人数 comes with them, so every ranking has units.
 """
 
 from __future__ import annotations
@@ -54,10 +55,22 @@ def five_year_frames() -> dict[str, pd.DataFrame]:
         old["number"] = [None if pd.isna(n) else f"{n}-{back}" for n in old["number"]]
         old["description"] = [f"{d}（{2024 - back}年）" for d in old["description"]]
         problems.append(old)
+    indicators = records.indicators.assign(
+        period_start=[202501 if p.startswith("2025") else 202401 for p in records.indicators["period"]],
+        period_end=[202510 if p.startswith("2025") else 202412 for p in records.indicators["period"]],
+    )
+    yearly = indicators[indicators["period_start"] == 202401]
+    indicators = pd.concat(
+        [indicators]
+        + [yearly.assign(period_start=202401 - 100 * back, period_end=202412 - 100 * back) for back in range(1, 4)],
+        ignore_index=True,
+    ).drop(columns=["period"])
     return {
         "learning": pd.concat(learning, ignore_index=True),
         "hotline": pd.concat(hotline, ignore_index=True),
         "problems": pd.concat(problems, ignore_index=True),
+        "indicators": indicators,
+        "headcount": records.headcount,
     }
 
 
@@ -101,6 +114,15 @@ def build(url: str) -> Store:
         for unit, part in problems.groupby("unit")
     ]
     store.save_file(b"bench-problems", "问题清单.xlsx", subs, {})
+    indicators = frames["indicators"].assign(sheet="指标完成", row=2)
+    for (start, end), year in indicators.groupby(["period_start", "period_end"]):
+        subs = [
+            NewSubmission(str(unit), "indicators", Period(start, end), True, ("指标完成",), part.reset_index(drop=True))
+            for unit, part in year.groupby("unit")
+        ]
+        store.save_file(f"bench-indicators-{end}".encode(), f"指标_{end}.xlsx", subs, {})
+    headcount = dict(zip(frames["headcount"]["unit"], frames["headcount"]["headcount"].astype(int)))
+    store.save_file(b"bench-headcount", "在职人数.xlsx", [], headcount)
     return store
 
 
