@@ -417,9 +417,9 @@ def closure_rates(
 # -- 单位 ------------------------------------------------------------------------------------------------------
 
 
-def _unit_bars(fig: go.Figure, frame: pd.DataFrame, value: str, **subplot: int) -> None:
+def _unit_bars(frame: pd.DataFrame, value: str, **axes: str) -> go.Bar:
     scale = _scale(value)
-    fig.add_bar(
+    return go.Bar(
         x=[None if v is None else v * scale for v in _numbers(frame[value])],
         y=list(frame["short_name"]),
         orientation="h",
@@ -430,7 +430,7 @@ def _unit_bars(fig: go.Figure, frame: pd.DataFrame, value: str, **subplot: int) 
         customdata=[[u, str(c)] for u, c in zip(frame["unit"], frame["category"])],
         hovertemplate=f"%{{y}}（%{{customdata[1]}}）<br>{MEASURES[value].name}：{_hover_value(value, 'x')}<extra></extra>",
         showlegend=False,
-        **subplot,
+        **axes,
     )
 
 
@@ -440,11 +440,25 @@ def unit_ranking(frame: pd.DataFrame, *, value: str, title: str, top: int = 15) 
     if ranked.empty:
         return nothing_to_draw(title=title)
     fig = _figure(title=title, height=max(300, 110 + 28 * len(ranked)))
-    _unit_bars(fig, ranked, value)
+    fig.add_trace(_unit_bars(ranked, value))
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, rangemode="tozero")
     fig.update_layout(meta={"click": CLICK_UNIT}, margin={"t": 64, "r": 70})
     return fig
+
+
+PANEL_GAP = 0.1
+PANEL_LABEL = {
+    "xref": "paper",
+    "yref": "paper",
+    "x": 0,
+    "xanchor": "left",
+    "yanchor": "bottom",
+    "showarrow": False,
+    "font": {"size": 14, "color": "#566573"},
+}
+RANKING_VALUE_AXIS = {"showticklabels": False, "showgrid": False, "zeroline": True}
+RANKING_UNIT_AXIS = {"autorange": "reversed", "gridcolor": "rgba(0,0,0,0)"}
 
 
 def best_and_weakest(
@@ -456,28 +470,36 @@ def best_and_weakest(
         return nothing_to_draw(title=title)
     best = ranked.head(n)
     weakest = ranked.iloc[len(best) :].tail(n).iloc[::-1]
-    rows = 2 if len(weakest) else 1
-    fig = make_subplots(
-        rows=rows,
-        cols=1,
-        subplot_titles=labels[:rows],
-        vertical_spacing=0.1,
-        row_heights=[len(best), len(weakest)][:rows],
+    # Two stacked panels sharing the x scale, each as tall as its bars, a tenth of the height between them
+    # (built directly: plotly's make_subplots costs more than the rest of a page's charts together).
+    panels = [(labels[0], best), (labels[1], weakest)] if len(weakest) else [(labels[0], best)]
+    bars = sum(len(frame) for _, frame in panels)
+    space = 1 - PANEL_GAP * (len(panels) - 1)
+    layout: dict[str, object] = {"annotations": []}
+    traces, top = [], 1.0
+    for number, (label, frame) in enumerate(panels, start=1):
+        suffix = "" if number == 1 else str(number)
+        bottom = max(0.0, round(top - space * len(frame) / bars, 6))
+        layout[f"xaxis{suffix}"] = {
+            "anchor": f"y{suffix}",
+            **({"matches": "x"} if suffix else {}),
+            **RANKING_VALUE_AXIS,
+        }
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "domain": [bottom, top], **RANKING_UNIT_AXIS}
+        layout["annotations"].append({**PANEL_LABEL, "text": label, "y": top})
+        traces.append(_unit_bars(frame, value, xaxis=f"x{suffix}", yaxis=f"y{suffix}"))
+        top = round(bottom - PANEL_GAP, 6)
+    return go.Figure(
+        data=traces,
+        layout={
+            "template": TEMPLATE,
+            "title": {"text": title},
+            "height": 120 + 30 * bars + 40 * len(panels),
+            "meta": {"click": CLICK_UNIT},
+            "margin": {"t": 88, "r": 70},
+            **layout,
+        },
     )
-    fig.update_layout(
-        template=TEMPLATE,
-        title={"text": title},
-        height=120 + 30 * (len(best) + len(weakest)) + 40 * rows,
-        meta={"click": CLICK_UNIT},
-        margin={"t": 88, "r": 70},
-    )
-    _unit_bars(fig, best, value, row=1, col=1)
-    if len(weakest):
-        _unit_bars(fig, weakest, value, row=2, col=1)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, matches="x")
-    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
-    fig.update_annotations(font={"size": 14, "color": "#566573"}, x=0, xanchor="left")
-    return fig
 
 
 # -- 月份 ------------------------------------------------------------------------------------------------------
