@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +25,7 @@ from lingyi.store import Store
 LEARNING_MEASURES = ("activities", "sessions", "lectures", "person_times")
 RATES = ("first_time_rate", "resolution_rate", "satisfaction_rate")
 RATE_NAMES = {"first_time_rate": "一次性办好率", "resolution_rate": "问题解决率", "satisfaction_rate": "群众满意率"}
+MEMO_ENTRIES = 512  # scopes × figures; each a small frame, or one scope's rows of a kind
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,32 @@ class Dataset:
     submissions: pd.DataFrame
     headcount: dict[str, int] = field(default_factory=dict)
     version: int = 0
-    # Rows already narrowed to a scope: a page asks for the same scope's rows many times over.
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    # Figures already worked out for a scope. The dashboard shares one Dataset per data version among all
+    # sessions, so a page asks for the same scope's rows many times over, and a leader going from one page to
+    # the next with the same filters, or back to an earlier filter, finds them done.
+    _memo: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
 
-    def memo(self, name: str, scope: Scope, compute):
-        key = (name, scope)
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+    def memo(self, key: tuple, compute):
+        """``compute()``, once per key; the least recently used results are forgotten beyond ``MEMO_ENTRIES``."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()  # outside the lock: two sessions may both compute a new scope, and get the same
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
+        return value
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state["_memo"], state["_memo_lock"] = OrderedDict(), None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _memo_lock=threading.Lock())
 
     @property
     def empty(self) -> bool:
@@ -110,6 +132,30 @@ def load(store: Store) -> Dataset:
         store.headcounts(),
         store.data_version(),
     )
+
+
+# -- remembered per scope ------------------------------------------------------------------------------------
+
+
+def _per_scope(compute):
+    """Work a figure out once per (dataset, scope, arguments); every caller gets its own copy to change."""
+
+    @functools.wraps(compute)
+    def remembered(ds: Dataset, scope: Scope, *args):
+        return _own_copy(ds.memo((compute.__name__, scope, *args), lambda: compute(ds, scope, *args)))
+
+    return remembered
+
+
+def _own_copy(value):
+    # Frames are copied shallowly: with pandas' copy-on-write a change to the copy never reaches the original.
+    if isinstance(value, pd.DataFrame | pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, tuple):
+        return tuple(_own_copy(v) for v in value)
+    if isinstance(value, dict | set):
+        return type(value)(value)
+    return value
 
 
 # -- scope ---------------------------------------------------------------------------------------------------
@@ -172,6 +218,7 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 # -- units reporting -----------------------------------------------------------------------------------------
 
 
+@_per_scope
 def reporting_units(ds: Dataset, scope: Scope) -> set[str]:
     """Units with a live submission of any kind whose period overlaps months 1..M of the year."""
     subs = ds.submissions
@@ -182,10 +229,9 @@ def reporting_units(ds: Dataset, scope: Scope) -> set[str]:
 # -- 学习活动 ------------------------------------------------------------------------------------------------
 
 
+@_per_scope
 def learning_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    return ds.memo(
-        "learning", scope, lambda: _months(_in_units(ds.learning, ds, scope), scope.first_month, scope.last_month)
-    )
+    return _months(_in_units(ds.learning, ds, scope), scope.first_month, scope.last_month)
 
 
 def _learning_totals(rows: pd.DataFrame) -> dict[str, int]:
@@ -201,6 +247,7 @@ def learning_totals(ds: Dataset, scope: Scope) -> dict[str, int]:
     return _learning_totals(learning_rows(ds, scope))
 
 
+@_per_scope
 def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     """Activities, sessions, lectures and person-times per category, unit, theme, form or month.
 
@@ -208,59 +255,42 @@ def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     months run 1..M.
     """
     rows = learning_rows(ds, scope)
-    grouped = rows.groupby(_key(rows, by), observed=False).agg(
-        activities=("person_times", "size"),
-        sessions=("sessions", "sum"),
-        lectures=("lectures", "sum"),
-        person_times=("person_times", "sum"),
-    )
-    frame = _complete(grouped, ds, scope, by).reset_index()
-    for measure in LEARNING_MEASURES:
-        frame[measure] = frame[measure].fillna(0).astype("int64")
-    if by == "unit":
+    if by == "category":
+        groups: list = list(CATEGORIES)
+        keys = rows["category"]
+    elif by == "unit":
+        units = scoped_units(ds, scope)
+        groups = list(units["unit"])
+        keys = rows["unit"]
+    elif by == "month":
+        groups = list(range(1, scope.through + 1))
+        keys = rows["month"] % 100
+    else:
+        keys = rows[by].fillna("未填写")
+        groups = sorted(keys.unique())
+    counts, sums = _group_sums(keys, groups, {m: _floats(rows[m]) for m in LEARNING_MEASURES[1:]})
+    frame = pd.DataFrame({by: _labels(groups), "activities": counts, **{m: sums[m] for m in LEARNING_MEASURES[1:]}})
+    frame[list(LEARNING_MEASURES)] = frame[list(LEARNING_MEASURES)].astype("int64")
+    if by == "category":
+        frame["category"] = pd.Categorical(CATEGORIES, categories=CATEGORIES, ordered=True)
+    elif by == "unit":
+        frame.insert(1, "short_name", units["short_name"].to_numpy())
+        frame.insert(2, "category", units["category"].to_numpy())
         frame["headcount"] = frame["unit"].map(ds.headcount).astype("Float64")
         frame["per_head"] = (frame["person_times"] / frame["headcount"]).astype("Float64")
     return frame
 
 
-def _key(rows: pd.DataFrame, by: str) -> pd.Series:
-    if by == "month":
-        return (rows["month"] % 100).rename("month")
-    if by == "category":
-        return pd.Categorical(rows["category"], categories=CATEGORIES, ordered=True)
-    return rows[by].fillna(UNTYPED_PROBLEM if by == "problem_type" else "未填写").rename(by)
-
-
-def _complete(grouped: pd.DataFrame, ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
-    """Every category, every unit in scope, every month 1..M — with empty groups as zeros, not gaps."""
-    if by == "category":
-        grouped.index = pd.CategoricalIndex(grouped.index, categories=CATEGORIES, ordered=True, name="category")
-        return grouped.reindex(pd.CategoricalIndex(CATEGORIES, categories=CATEGORIES, ordered=True, name="category"))
-    if by == "unit":
-        units = scoped_units(ds, scope)
-        frame = grouped.reindex(pd.Index(units["unit"], name="unit"))
-        frame.insert(0, "short_name", units["short_name"].to_numpy())
-        frame.insert(1, "category", units["category"].to_numpy())
-        return frame
-    if by == "month":
-        return grouped.reindex(pd.Index(range(1, scope.through + 1), name="month"))
-    grouped.index.name = by
-    return grouped
-
-
 # -- 热线 ---------------------------------------------------------------------------------------------------
 
 
+@_per_scope
 def hotline_pairs(ds: Dataset, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     """This year's rows for months 1..M and last year's for the same months.
 
     Last year's figures for a unit and month come from the store's own row where there is one, and else
     from the 上年同期 columns of this year's row (spec §3).
     """
-    return ds.memo("hotline", scope, lambda: _hotline_pairs(ds, scope))
-
-
-def _hotline_pairs(ds: Dataset, scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = _in_units(ds.hotline, ds, scope)
     current = _months(rows, scope.first_month, scope.last_month)
     stored_prev = _months(rows, scope.first_month - 100, scope.last_month - 100)
@@ -308,20 +338,54 @@ def hotline_figures(current: pd.DataFrame, previous: pd.DataFrame) -> dict[str, 
     return figures
 
 
+@_per_scope
 def hotline_totals(ds: Dataset, scope: Scope) -> dict[str, float | int | None]:
     return hotline_figures(*hotline_pairs(ds, scope))
 
 
-def _hotline_sums(rows: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+def _group_sums(keys: pd.Series, groups: list, columns: dict[str, np.ndarray]) -> tuple[np.ndarray, dict]:
+    """Rows per group and each column's sum per group, in the order of ``groups``; keys outside ``groups`` ignored.
+
+    Plain numpy (``bincount``) rather than a pandas group-by: a page asks for some twenty of these after each
+    filter change, and on frames this size pandas' fixed cost per call is most of the time.
+    """
+    codes = pd.Index(groups).get_indexer(keys.astype(object))
+    inside = codes >= 0
+    codes = codes[inside]
+    counts = np.bincount(codes, minlength=len(groups))
+    sums = {name: np.bincount(codes, weights=values[inside], minlength=len(groups)) for name, values in columns.items()}
+    return counts, sums
+
+
+def _labels(groups: list) -> list | pd.Series:
+    """The groups as a frame's first column; with no groups, an empty column of names rather than of numbers."""
+    return groups or pd.Series(dtype=object)
+
+
+def _floats(series: pd.Series) -> np.ndarray:
+    return series.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _quotient(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """numerator ÷ denominator, NaN where the denominator is 0."""
+    out = np.full(len(numerator), np.nan)
+    np.divide(numerator, denominator, out=out, where=denominator > 0)
+    return out
+
+
+def _hotline_sums(rows: pd.DataFrame, keys: pd.Series, groups: list) -> tuple[np.ndarray, dict]:
     """Per group: rows, Σ诉求量, and for each rate Σ(rate × 诉求量) and Σ诉求量 over the rows that give the rate."""
-    parts = {"rows": pd.Series(1, index=rows.index), "appeals": rows["appeals"].astype("float64")}
+    appeals = _floats(rows["appeals"])
+    columns = {"appeals": appeals}
     for rate in RATES:
-        known = rows[rate].notna()
-        parts[f"{rate}_weight"] = rows["appeals"].astype("float64").where(known, 0.0)
-        parts[f"{rate}_weighted"] = (rows[rate].astype("float64") * rows["appeals"]).where(known, 0.0)
-    return pd.DataFrame(parts).groupby(key.to_numpy()).sum()
+        values = _floats(rows[rate])
+        known = ~np.isnan(values)
+        columns[f"{rate}_weight"] = np.where(known, appeals, 0.0)
+        columns[f"{rate}_weighted"] = np.where(known, values * appeals, 0.0)
+    return _group_sums(keys, groups, columns)
 
 
+@_per_scope
 def hotline_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     """Hotline figures this year against last per category, unit or month (1..M): the columns of hotline_figures."""
     current, previous = hotline_pairs(ds, scope)
@@ -330,26 +394,28 @@ def hotline_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
         keys = (current["month"] % 100, previous["month"] % 100)
     elif by == "category":
         groups = list(CATEGORIES)
-        keys = (current["category"].astype(object), previous["category"].astype(object))
+        keys = (current["category"], previous["category"])
     else:
         groups = list(scoped_units(ds, scope)["unit"])
         keys = (current["unit"], previous["unit"])
-    now = _hotline_sums(current, keys[0]).reindex(groups, fill_value=0)
-    before = _hotline_sums(previous, keys[1]).reindex(groups, fill_value=0)
-    frame = pd.DataFrame({by: groups})
-    frame["appeals"] = now["appeals"].to_numpy().astype("int64")
-    frame["appeals_prev"] = before["appeals"].to_numpy().astype("int64")
-    both = (now["rows"].to_numpy() > 0) & (before["rows"].to_numpy() > 0) & (frame["appeals_prev"].to_numpy() > 0)
-    yoy = (frame["appeals"] - frame["appeals_prev"]) / frame["appeals_prev"].where(frame["appeals_prev"] > 0)
-    frame["appeals_yoy"] = yoy.where(both)
-    frame["has_current"] = now["rows"].to_numpy() > 0
-    frame["has_previous"] = before["rows"].to_numpy() > 0
+    rows_now, now = _hotline_sums(current, keys[0], groups)
+    rows_before, before = _hotline_sums(previous, keys[1], groups)
+    appeals, appeals_prev = now["appeals"].astype("int64"), before["appeals"].astype("int64")
+    has_current, has_previous = rows_now > 0, rows_before > 0
+    yoy = _quotient((appeals - appeals_prev).astype("float64"), appeals_prev.astype("float64"))
+    columns: dict[str, object] = {
+        by: _labels(groups),
+        "appeals": appeals,
+        "appeals_prev": appeals_prev,
+        "appeals_yoy": np.where(has_current & has_previous, yoy, np.nan),
+        "has_current": has_current,
+        "has_previous": has_previous,
+    }
     for rate in RATES:
-        this = now[f"{rate}_weighted"] / now[f"{rate}_weight"].where(now[f"{rate}_weight"] > 0)
-        last = before[f"{rate}_weighted"] / before[f"{rate}_weight"].where(before[f"{rate}_weight"] > 0)
-        frame[rate] = this.to_numpy()
-        frame[f"{rate}_prev"] = last.to_numpy()
-        frame[f"{rate}_change"] = (this - last).to_numpy()
+        this = _quotient(now[f"{rate}_weighted"], now[f"{rate}_weight"])
+        last = _quotient(before[f"{rate}_weighted"], before[f"{rate}_weight"])
+        columns[rate], columns[f"{rate}_prev"], columns[f"{rate}_change"] = this, last, this - last
+    frame = pd.DataFrame(columns)
     if by == "unit" and not frame.empty:
         units = ds.units.set_index("unit")
         frame.insert(1, "short_name", frame["unit"].map(units["short_name"]))
@@ -360,12 +426,9 @@ def hotline_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
 # -- 问题化解 ------------------------------------------------------------------------------------------------
 
 
+@_per_scope
 def problem_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Problems found by the end of month M (of any year), with whether each was resolved by then."""
-    return ds.memo("problems", scope, lambda: _problem_rows(ds, scope))
-
-
-def _problem_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     rows = _in_units(ds.problems, ds, scope)
     end = pd.Timestamp(scope.end_date)
     rows = rows[rows["found_date"] <= end].copy()
@@ -378,11 +441,13 @@ def _closure(rows: pd.DataFrame) -> dict[str, int | float | None]:
     return {"found": found, "resolved": resolved, "closure_rate": _ratio(resolved, found)}
 
 
+@_per_scope
 def problem_totals(ds: Dataset, scope: Scope) -> dict[str, int | float | None]:
     rows = problem_rows(ds, scope)
     return {"units_screened": int(rows["unit"].nunique()), **_closure(rows)}
 
 
+@_per_scope
 def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     """Found, resolved and 化解率 per category (all six), problem type, unit (in scope) or stage."""
     rows = problem_rows(ds, scope)
@@ -397,19 +462,11 @@ def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
         keys = rows["stage"]
     else:
         keys = rows["problem_type"].fillna(UNTYPED_PROBLEM)
-        groups = sorted(keys.unique(), key=lambda t: (t == UNTYPED_PROBLEM, -int((keys == t).sum()), t))
-    counted = (
-        pd.DataFrame({"found": 1, "resolved": rows["resolved"].astype("int64")}, index=rows.index)
-        .groupby(keys.astype(object).to_numpy())
-        .sum()
-        .reindex(groups, fill_value=0)
-    )
+        sizes = keys.value_counts()
+        groups = sorted(sizes.index, key=lambda t: (t == UNTYPED_PROBLEM, -int(sizes[t]), t))
+    found, sums = _group_sums(keys, groups, {"resolved": rows["resolved"].to_numpy(dtype="float64")})
     frame = pd.DataFrame(
-        {
-            by: groups,
-            "found": counted["found"].to_numpy().astype("int64"),
-            "resolved": counted["resolved"].to_numpy().astype("int64"),
-        }
+        {by: _labels(groups), "found": found.astype("int64"), "resolved": sums["resolved"].astype("int64")}
     )
     frame["closure_rate"] = frame["resolved"] / frame["found"].where(frame["found"] > 0)
     frame["closure_rate"] = frame["closure_rate"].astype("Float64")
@@ -421,6 +478,7 @@ def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     return frame
 
 
+@_per_scope
 def problems_cumulative(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Found and resolved to date at the end of each month 1..M of the year."""
     rows = problem_rows(ds, scope)
@@ -433,6 +491,7 @@ def problems_cumulative(ds: Dataset, scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["month", "found", "resolved", "closure_rate"])
 
 
+@_per_scope
 def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Problems not resolved by the end of month M, oldest first, with the days they have been open."""
     rows = problem_rows(ds, scope)
@@ -457,6 +516,7 @@ def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
 # -- 指标完成 ------------------------------------------------------------------------------------------------
 
 
+@_per_scope
 def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Each unit's indicators for the latest statistical period within months 1..M, with completion."""
     rows = _in_units(ds.indicators, ds, scope)
@@ -478,6 +538,7 @@ def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     return rows.sort_values(["category", "unit", "indicator_type", "indicator"]).reset_index(drop=True)
 
 
+@_per_scope
 def indicators_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     """Indicators reported and met, and the mean completion, per category or unit and indicator type."""
     rows = indicator_rows(ds, scope)
@@ -559,6 +620,7 @@ UNIT_SCORES = {
 }
 
 
+@_per_scope
 def _unit_indicator_completion(ds: Dataset, scope: Scope) -> pd.DataFrame:
     rows = indicator_rows(ds, scope)
     grouped = rows.groupby("unit").agg(
@@ -569,6 +631,7 @@ def _unit_indicator_completion(ds: Dataset, scope: Scope) -> pd.DataFrame:
     return grouped
 
 
+@_per_scope
 def unit_scores(ds: Dataset, scope: Scope, theme: str) -> pd.DataFrame:
     """Every unit in scope with a score on ``theme`` (see ``UNIT_SCORES``), best first; unscored units left out."""
     column = UNIT_SCORES[theme]
@@ -588,6 +651,7 @@ def unit_scores(ds: Dataset, scope: Scope, theme: str) -> pd.DataFrame:
     return frame.sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
 
 
+@_per_scope
 def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Indicators reported and met, 达标率 and mean completion: 共性指标, 个性指标 and 全部."""
     rows = indicator_rows(ds, scope)
@@ -616,6 +680,7 @@ PROFILE_MEASURES = {
 }
 
 
+@_per_scope
 def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
     """One unit on every theme beside its category's average, for the months of ``scope`` (its filters ignored).
 

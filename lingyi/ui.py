@@ -1,6 +1,6 @@
 """What the pages share that touches Streamlit; the only module of ``lingyi`` that imports it.
 
-- the store and its dataset, read once per data version (``st.cache_data``);
+- the store and its dataset, read once per data version and shared by every session (``st.cache_resource``);
 - the sidebar filters, held in the URL (``bind="query-params"``) so a copied link reopens the same view,
   and the ``Scope`` they make;
 - number cards, charts that answer a click, searchable tables with an .xlsx download;
@@ -79,9 +79,13 @@ def _open_store(url: str) -> Store:
     return Store(url)
 
 
-@st.cache_data(max_entries=4, show_spinner="正在读取数据…")
+@st.cache_resource(max_entries=2, show_spinner="正在读取数据…")
 def _load_dataset(url: str, data_version: int) -> metrics.Dataset:
-    """The whole dataset of one data version; a new version (any upload, restore or delete) reads afresh."""
+    """The whole dataset of one data version; a new version (any upload, restore or delete) reads afresh.
+
+    One object shared by every session, not a copy per run (as ``st.cache_data`` would hand out): nothing
+    changes a Dataset after loading, and the figures it remembers per scope then serve every leader.
+    """
     return metrics.load(_open_store(url))
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+
 import pandas as pd
 import pytest
 from factories import (
@@ -366,3 +369,44 @@ def test_scope_end_date_and_span_label():
     assert str(Scope(2024, 2).end_date) == "2024-02-29"
     assert Scope(2025, 10).span_label == "2025年1—10月"
     assert Scope(2025, 1).span_label == "2025年1月"
+
+
+# -- figures remembered per scope ------------------------------------------------------------------------------
+
+
+def test_a_figure_changed_by_one_caller_is_unchanged_for_the_next(learning):
+    scope = Scope(2025, 10)
+    first = metrics.learning_by(learning, scope, "category")
+    expected = first.copy(deep=True)
+    first["person_times"] = -1
+    first.loc[0, "activities"] = 99_999
+    pd.testing.assert_frame_equal(metrics.learning_by(learning, scope, "category"), expected)
+    rows = metrics.learning_rows(learning, scope)
+    rows["sessions"] = 0
+    assert metrics.learning_totals(learning, scope)["sessions"] == 7
+
+
+def test_remembered_figures_are_forgotten_beyond_the_limit_and_still_right(learning, monkeypatch):
+    monkeypatch.setattr(metrics, "MEMO_ENTRIES", 3)
+    for through in range(1, 13):
+        metrics.learning_by(learning, Scope(2025, through), "month")
+        assert len(learning._memo) <= 3
+    by_month = metrics.learning_by(learning, Scope(2025, 10), "month")
+    assert list(by_month["person_times"]) == [0, 0, 30, 0, 200, 0, 0, 0, 0, 150]
+
+
+def test_a_dataset_narrowed_with_replace_works_its_figures_out_afresh(learning):
+    scope = Scope(2025, 10)
+    assert metrics.reporting_units(learning, scope) == {UNIT, OTHER_UNIT}
+    none_submitted = dataclasses.replace(learning, submissions=learning.submissions.iloc[0:0])
+    assert metrics.reporting_units(none_submitted, scope) == set()
+    assert metrics.reporting_units(learning, scope) == {UNIT, OTHER_UNIT}
+
+
+def test_a_dataset_pickles_without_its_remembered_figures(learning):
+    metrics.learning_by(learning, Scope(2025, 10), "unit")
+    copied = pickle.loads(pickle.dumps(learning))
+    assert len(copied._memo) == 0
+    pd.testing.assert_frame_equal(
+        metrics.learning_by(copied, Scope(2025, 10), "unit"), metrics.learning_by(learning, Scope(2025, 10), "unit")
+    )
