@@ -447,7 +447,8 @@ def unit_ranking(frame: pd.DataFrame, *, value: str, title: str, top: int = 15) 
     return fig
 
 
-PANEL_GAP = 0.1
+PANEL_GAP = 0.1  # between panels stacked one above the other
+PANEL_SPACING = 0.04  # between panels side by side
 PANEL_LABEL = {
     "xref": "paper",
     "yref": "paper",
@@ -828,33 +829,50 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
 
     ``frame`` is ``metrics.unit_profile`` for one theme: columns ``measure``, ``unit_value``, ``category_value``.
     """
-    measures = list(frame["measure"])
-    fig = make_subplots(rows=1, cols=max(len(measures), 1), horizontal_spacing=0.04)
-    fig.update_layout(template=TEMPLATE, title={"text": title}, height=340, barmode="group", margin={"t": 100})
+    panels = max(len(frame), 1)
+    width = (1 - PANEL_SPACING * (panels - 1)) / panels
     series = (
         ("unit_value", unit_name, PRIMARY),
         ("category_value", f"{category}平均", _lighter(CATEGORY_COLORS.get(category, MUTED), 0.6)),
     )
-    for column, (_, row) in enumerate(frame.iterrows(), start=1):
-        measure = row["measure"]
-        name = MEASURES[measure].name
-        for field, label, color in series:
-            value = row[field]
-            fig.add_bar(
-                x=[name],
-                y=[None if _missing(value) else float(value) * _scale(measure)],
-                name=label,
-                legendgroup=label,
-                showlegend=column == 1,
-                marker_color=color,
-                text=_bar_texts(pd.Series([value]), measure),
-                textfont={"size": 11},
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate=f"{label}<br>{name}：{_hover_value(measure)}<extra></extra>",
-                row=1,
-                col=column,
-            )
+    # A panel per measure side by side, each with its own y scale (built directly, as in best_and_weakest).
+    layout: dict[str, object] = {}
+    traces = []
+    for number, (measure, unit_value, category_value) in enumerate(
+        zip(frame["measure"], frame["unit_value"], frame["category_value"]), start=1
+    ):
+        suffix = "" if number == 1 else str(number)
+        left = round((number - 1) * (width + PANEL_SPACING), 6)
+        layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [left, round(left + width, 6)]}
         axis = {k: v for k, v in _axis_format(measure).items() if k != "title"}
-        fig.update_yaxes(**axis, showticklabels=False, showgrid=False, row=1, col=column)
-    return fig
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", **axis, "showticklabels": False, "showgrid": False}
+        name = MEASURES[measure].name
+        for value, (_, label, color) in zip((unit_value, category_value), series, strict=True):
+            traces.append(
+                go.Bar(
+                    x=[name],
+                    y=[None if _missing(value) else float(value) * _scale(measure)],
+                    name=label,
+                    legendgroup=label,
+                    showlegend=number == 1,
+                    marker_color=color,
+                    text=_bar_texts(pd.Series([value]), measure),
+                    textfont={"size": 11},
+                    textposition="outside",
+                    cliponaxis=False,
+                    hovertemplate=f"{label}<br>{name}：{_hover_value(measure)}<extra></extra>",
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                )
+            )
+    return go.Figure(
+        data=traces,
+        layout={
+            "template": TEMPLATE,
+            "title": {"text": title},
+            "height": 340,
+            "barmode": "group",
+            "margin": {"t": 100},
+            **layout,
+        },
+    )
