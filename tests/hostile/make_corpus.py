@@ -13,6 +13,7 @@ import io
 import os
 import struct
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -40,11 +41,11 @@ Builder = Callable[[], bytes]
 
 
 def _xlsx(sheets, **options) -> bytes:
-    path = FILES / ".tmp.xlsx"
-    write_xlsx(path, sheets, **options)
-    data = path.read_bytes()
-    path.unlink()
-    return data
+    # A folder of its own: two test workers may build the corpus at the same time.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "corpus.xlsx"
+        write_xlsx(path, sheets, **options)
+        return path.read_bytes()
 
 
 def _good_sheets() -> dict:
