@@ -20,7 +20,7 @@ _SERIAL_RANGE = (32874, 73051)
 
 _NUMBER = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:[eE][+-]?\d+)?\s*([^\d\s]*)$")
 # What may follow a count: 「812人次」, 「3期」, 「12节」.
-_COUNT_SUFFIXES = frozenset(
+COUNT_SUFFIXES = frozenset(
     {"", "人次", "人", "次", "期", "节", "场", "场次", "件", "个", "项", "条", "课时", "名", "位", "万人次"}
 )
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
@@ -76,7 +76,7 @@ def parse_count(value: object) -> int | None:
     if parsed is None:
         return None
     number, suffix = parsed
-    if suffix not in _COUNT_SUFFIXES:
+    if suffix not in COUNT_SUFFIXES:
         raise BadValue("无法识别为整数，请只填写数字，如 812。")
     if suffix == "万人次":
         number *= 10_000
@@ -137,7 +137,7 @@ def rate_as_fraction(rate: RawRate, column_is_fractions: bool) -> float:
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 _MONTH_PATTERNS = (
@@ -145,6 +145,8 @@ _MONTH_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月?(?:份)?$"),
     re.compile(r"^(\d{4})(\d{2})$"),
 )
+# 「2025 年 3 月 15 日」, 「2025. 3. 15」: spaces around a date's marks are no part of it.
+_SPACED_MARK = re.compile(r"\s*([年月日号./-])\s*")
 _DATE_HINT = "请填写日期，如 2025-03-15、2025/3/15、2025.03.15 或 2025年3月15日。"
 _MONTH_HINT = "请填写月份，如 2025-03、2025年3月 或 202503。"
 
@@ -178,7 +180,7 @@ def parse_date(value: object) -> dt.date | None:
         if serial is None:
             raise BadValue(_DATE_HINT)
         return serial
-    text = clean_text(value)
+    text = _SPACED_MARK.sub(r"\1", clean_text(value))
     if text.lower() in EMPTY_MARKS:
         return None
     for pattern in _DATE_PATTERNS:
@@ -190,6 +192,11 @@ def parse_date(value: object) -> dt.date | None:
         serial = _serial_to_date(float(text))
         if serial is not None:
             return serial
+    # A series of sessions, 「2025-03-01至2025-06-30」 or 「2025年3月1日-6月30日」: it is dated by its first day.
+    for dash in re.finditer(_RANGE_DASH, text):
+        first, rest = text[: dash.start()], text[dash.end() :]
+        if any(ch.isdigit() for ch in rest) and any(pattern.match(first) for pattern in _DATE_PATTERNS):
+            return parse_date(first)
     raise BadValue(_DATE_HINT)
 
 
@@ -218,7 +225,7 @@ def parse_month(value: object) -> int | None:
         except BadValue:
             raise BadValue(_MONTH_HINT) from None
         return None if date is None else month_number(date.year, date.month)
-    text = clean_text(value)
+    text = _SPACED_MARK.sub(r"\1", clean_text(value))
     if text.lower() in EMPTY_MARKS:
         return None
     for pattern in _MONTH_PATTERNS:
@@ -298,6 +305,9 @@ def parse_period(value: object) -> Period | None:
     if match := re.fullmatch(r"(\d{4})年?(?:度|全年)?", text):
         year = int(match.group(1))
         return Period(month_number(year, 1), month_number(year, 12))
+    if match := re.fullmatch(r"(\d{4})年?(?:度)?([上下])半年度?", text):
+        year, first = int(match.group(1)), 1 if match.group(2) == "上" else 7
+        return Period(month_number(year, first), month_number(year, first + 5))
     if match := re.fullmatch(r"(\d{4})年?第?([一二三四1-4])季度?", text) or re.fullmatch(
         r"(\d{4})[-年]?Q([1-4])", text
     ):

@@ -228,9 +228,19 @@ MARCH_15 = dt.date(2025, 3, 15)
         20250315,
         "2025-03-15 00:00:00",
         " 2025-03-15 ",
+        "2025 年 3 月 15 日",
+        "2025. 3. 15",
+        "2025年3月15号",
     ],
 )
 def test_date_is_read_in_every_form_offices_write(cell):
+    assert parse_date(cell) == MARCH_15
+
+
+@pytest.mark.parametrize(
+    "cell", ["2025-03-15至2025-06-30", "2025年3月15日-6月30日", "2025.3.15～2025.3.19", "2025/3/15—3/19"]
+)
+def test_series_of_sessions_is_dated_by_its_first_day(cell):
     assert parse_date(cell) == MARCH_15
 
 
@@ -277,6 +287,7 @@ def test_any_date_written_in_each_supported_form_parses_back(day):
         "2025-03-15",
         "2025年3月15日",
         excel_serial(MARCH_15),
+        "2025 年 3 月",
     ],
 )
 def test_month_is_read_in_every_form_offices_write(cell):
@@ -318,6 +329,8 @@ def test_any_month_written_in_each_supported_form_parses_back(day):
         ("2025年 1-10 月", 202501, 202510, "2025年1-10月"),
         ("2024年11月-2025年2月", 202411, 202502, "2024年11月-2025年2月"),
         ("2024-11至2025-02", 202411, 202502, "2024年11月-2025年2月"),
+        ("2025年上半年", 202501, 202506, "2025年1-6月"),
+        ("2025年下半年", 202507, 202512, "2025年7-12月"),
     ],
 )
 def test_period_is_a_month_quarter_year_or_range(text, start, end, label):
