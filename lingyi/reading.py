@@ -17,6 +17,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import PurePath
 from xml.etree import ElementTree
 
@@ -30,10 +31,11 @@ from lingyi.contract import (
     SHEET_KINDS,
     TOTAL_LABELS,
     SheetKind,
+    ValueKind,
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
-from lingyi.values import column_letter
+from lingyi.values import COUNT_SUFFIXES, clean_text, column_letter
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -63,6 +65,7 @@ HEADER_SEARCH_ROWS = 30
 SKIPPED_SHEET_WORDS = ("说明", "字典", "目录", "填表须知", "示例")
 
 _BRACKETED_SUFFIX = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
+_BRACKETED_UNIT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]|%")
 _INFO_KEY_NAMES = {name: key for key, names in INFO_KEYS.items() for name in names}
 _INFO_PATTERN = re.compile(
     r"("
@@ -549,10 +552,10 @@ def kind_from_name(sheet_name: str) -> SheetKind | None:
 
 
 def header_key(text: object) -> str:
-    """A header cell as the contract names it: normalised, bracketed units and required-marks dropped."""
+    """A header cell as the contract names it: normalised, bracketed units, a trailing % and required-marks dropped."""
     cleaned = normalise(text).strip("*＊")
     while True:
-        stripped = _BRACKETED_SUFFIX.sub("", cleaned)
+        stripped = _BRACKETED_SUFFIX.sub("", cleaned).removesuffix("%")
         if stripped == cleaned or not stripped:
             break
         cleaned = stripped
@@ -652,16 +655,33 @@ def _first_texts(cells: list, count: int) -> list[str]:
 
 
 def _total_label(cells: list) -> str | None:
+    """合计, 合  计, 合计（人次）, 全市合计, 各单位小计 …"""
     for text in _first_texts(cells, 2):
         for label in TOTAL_LABELS:
-            if text.startswith(label) and len(text) <= len(label) + 4:
+            if (text.startswith(label) or text.endswith(label)) and len(text) <= len(label) + 4:
                 return label
     return None
 
 
+_FOOTER_LABELS = tuple(normalise(label) for label in FOOTER_LABELS)
+
+
 def _is_footer(cells: list) -> bool:
-    first = _first_texts(cells, 1)
-    return bool(first) and first[0].startswith(FOOTER_LABELS)
+    """「填表人：张三」, 「填表人 张三」, 「单位负责人」 alone; not an activity named 「负责人培训会」."""
+    first = next((normalise(c) for c in cells if not _blank(c)), "")
+    spaced = next((str(c).strip() for c in cells if not _blank(c)), "")
+    for label in _FOOTER_LABELS:
+        if first.startswith(label):
+            rest = first[len(label) :]
+            if not rest or label.endswith(":") or rest[0] in ":(" or spaced[len(label) : len(label) + 1].isspace():
+                return True
+    return False
+
+
+def _is_units_row(cells: list) -> bool:
+    """A row of 「（人次）」「件」「%」 only: the units of the columns above it, part of the header."""
+    filled = [normalise(c) for c in cells if not _blank(c)]
+    return bool(filled) and all(_BRACKETED_UNIT.fullmatch(c) or c in COUNT_SUFFIXES for c in filled)
 
 
 def _table_from_rows(
@@ -675,8 +695,20 @@ def _table_from_rows(
         findings.append(Finding(Level.NOTICE, file, "不是数据表（说明、字典等），已跳过。", sheet=sheet))
         return None
     header = _find_header(rows, merged, (kind_by_name,) if kind_by_name else SHEET_KINDS)
+    if header is None and kind_by_name is not None:
+        # 「学习型机关建设问题清单.csv」: the name says 学习, the columns say 问题清单 in full; the columns decide.
+        by_columns = _find_header(rows, merged, SHEET_KINDS)
+        if by_columns is not None and not _missing_required(by_columns[0], by_columns[3]):
+            message = (
+                f"名称像「{kind_by_name.name}」，但表头是「{by_columns[0].name}」的，按「{by_columns[0].name}」读取。"
+            )
+            findings.append(Finding(Level.NOTICE, file, message, sheet=sheet))
+            header, kind_by_name = by_columns, None
     if header is None or (kind_by_name is None and header[3] and _missing_required(header[0], header[3])):
-        if kind_by_name is not None:
+        if kind_by_name is not None and any(word in normalise(name_hint) for word in SKIPPED_SHEET_WORDS):
+            # 「学习活动填报说明」: named for a kind, but a page of instructions, not a table.
+            findings.append(Finding(Level.NOTICE, file, "不是数据表（说明、字典等），已跳过。", sheet=sheet))
+        elif kind_by_name is not None:
             names = "、".join(c.name for c in kind_by_name.required)
             findings.append(
                 Finding(
@@ -693,6 +725,8 @@ def _table_from_rows(
             )
         return None
     kind, top, bottom, columns = header
+    if bottom + 1 < len(rows) and _is_units_row(rows[bottom + 1]):
+        bottom += 1  # 「（人次）」「（%）」 under the header: the units of its columns, part of the header
 
     info: dict[str, str] = {}
     for row in rows[:top]:
@@ -711,10 +745,22 @@ def _table_from_rows(
         if _is_footer(cells):
             info.update({k: v for k, v in _info_from_line(cells).items() if k not in info})
             continue
+        if _repeats_header(kind, columns, cells):
+            continue  # tables pasted one under another, each with its header
         table_rows.append((index + 1, cells))
     table = RawTable(file, sheet, kind, bottom + 1, columns, table_rows, totals, info)
-    _fill_merged_units(table, merged)
+    _fill_merged_down(table, merged)
     return table
+
+
+def _repeats_header(kind: SheetKind, columns: dict[str, HeaderColumn], cells: list) -> bool:
+    lookup = _LOOKUPS[kind.key]
+    same = sum(
+        1
+        for key, found in columns.items()
+        if found.index < len(cells) and lookup.get(header_key(cells[found.index]), ("",))[0] == key
+    )
+    return same >= 2 and same * 2 >= len(columns)
 
 
 def _missing_required(kind: SheetKind, columns: dict[str, HeaderColumn]) -> bool:
@@ -722,22 +768,32 @@ def _missing_required(kind: SheetKind, columns: dict[str, HeaderColumn]) -> bool
     return any(c.key not in columns for c in kind.required if c.key != "unit")
 
 
-def _fill_merged_units(table: RawTable, merged: list) -> None:
-    """A 单位名称 cell merged down over several rows names the unit of each of them."""
-    unit = table.columns.get("unit")
-    if unit is None or not merged:
+# A cell merged down over several rows (a month, a date, a unit) says the same of each; a merged number does not:
+# it may be the total of the rows it spans, and copying it down would count it again.
+_UNMERGED_KINDS = frozenset({ValueKind.COUNT, ValueKind.NUMBER, ValueKind.RATE})
+
+
+def _fill_merged_down(table: RawTable, merged: list) -> None:
+    """A 单位名称, 月份, 日期 … cell merged down over several rows names the value of each of them."""
+    indexes = {
+        found.index for key, found in table.columns.items() if table.kind.column(key).kind not in _UNMERGED_KINDS
+    }
+    if not indexes or not merged:
         return
     by_row = {row_number - 1: cells for row_number, cells in table.rows}
     for (r1, c1), (r2, c2) in merged:
-        if not (c1 <= unit.index <= c2 and r2 > r1):
+        if r2 <= r1:
             continue
         top = by_row.get(r1)
-        if top is None or unit.index >= len(top):
+        if top is None:
             continue
-        for r in range(r1 + 1, r2 + 1):
-            cells = by_row.get(r)
-            if cells is not None and unit.index < len(cells) and _blank(cells[unit.index]):
-                cells[unit.index] = top[unit.index]
+        for index in indexes:
+            if not (c1 <= index <= c2) or index >= len(top):
+                continue
+            for r in range(r1 + 1, r2 + 1):
+                cells = by_row.get(r)
+                if cells is not None and index < len(cells) and _blank(cells[index]):
+                    cells[index] = top[index]
 
 
 _NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,12}[:：]")
@@ -745,11 +801,13 @@ _SEAL = re.compile(r"[(（]\s*盖\s*章\s*[)）]$")
 
 
 def _info_from_line(cells: list) -> dict[str, str]:
-    """「填报单位：临沂市民政局    报送期间：2025年10月」, in one cell or spread over several."""
-    text = "  ".join(str(c).strip() for c in cells if not _blank(c))
+    """「填报单位：临沂市民政局    报送期间：2025年10月」, in one cell or spread over several;
+    or a label in one cell and its value in the next (「填报单位」「临沂市民政局」「报送期间」「2025年10月」)."""
+    texts = [clean_text(c) for c in cells if not _blank(c)]
+    found = _info_from_labels(texts)
+    text = "  ".join(texts)
     if not text or not _INFO_PATTERN.search(text):
-        return {}
-    found: dict[str, str] = {}
+        return found
     pieces = _INFO_PATTERN.split(text)
     # split() yields [before, key1, value1, key2, value2, …]
     for label, value in zip(pieces[1::2], pieces[2::2]):
@@ -762,23 +820,28 @@ def _info_from_line(cells: list) -> dict[str, str]:
     return found
 
 
+def _info_from_labels(texts: list[str]) -> dict[str, str]:
+    """Each cell that is a label alone (「填报单位」, 「填报单位（盖章）：」) with the cell after it as its value."""
+    found: dict[str, str] = {}
+    for label, value in pairwise(texts):
+        key = _INFO_KEY_NAMES.get(header_key(label))
+        named = header_key(value)
+        if key and key not in found and named not in _INFO_KEY_NAMES and not _is_header_name(named):
+            found[key] = value
+    return found
+
+
+def _is_header_name(text: str) -> bool:
+    return any(text in lookup for lookup in _LOOKUPS.values())
+
+
 def _info_from_pairs(rows: list[list]) -> dict[str, str]:
+    """The 基本信息 sheet: a key and its value on each row."""
     info: dict[str, str] = {}
     for row in rows:
-        cells = [c for c in row if not _blank(c)]
-        if not cells:
-            continue
-        key = _INFO_KEY_NAMES.get(re.sub(r"\s+", "", str(cells[0])).rstrip(":："))
-        if key and len(cells) > 1:
-            info.setdefault(key, str(cells[1]).strip() if not isinstance(cells[1], float) else _number_text(cells[1]))
-        else:
-            for k, v in _info_from_line(cells).items():
-                info.setdefault(k, v)
+        for key, value in _info_from_line(row).items():
+            info.setdefault(key, value)
     return info
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() else str(value)
 
 
 def _take_title_info(info: dict[str, str], tables: list[RawTable]) -> None:

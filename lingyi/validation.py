@@ -96,7 +96,12 @@ def validate(
             )
     tables = []
     for raw in read.tables:
-        checker = _TableCheck(raw, registry, findings, file_unit, read.info, period)
+        # A sheet whose own title line names its unit (「填报单位：…」) is that unit's, whatever the others say.
+        own = raw.info.get("unit")
+        sheet_unit = file_unit
+        if own and not default_unit and own != read.info.get("unit"):
+            sheet_unit = _file_unit(own, None, registry, read.name, findings, sheet=raw.sheet)
+        checker = _TableCheck(raw, registry, findings, sheet_unit, read.info, period)
         table = checker.run()
         if table is not None:
             tables.append(table)
@@ -111,7 +116,12 @@ _NO_ROWS_MESSAGE = "文件中没有数据行：表头下面没有填写任何数
 
 
 def _file_unit(
-    declared: str | None, default_unit: str | None, registry: Registry, file_name: str, findings: list[Finding]
+    declared: str | None,
+    default_unit: str | None,
+    registry: Registry,
+    file_name: str,
+    findings: list[Finding],
+    sheet: str | None = None,
 ) -> str | None:
     if default_unit:
         return registry.resolve(default_unit).name
@@ -122,7 +132,9 @@ def _file_unit(
         suggestions = registry.suggest(declared)
         hint = f"您是不是要找：{'、'.join(suggestions)}？" if suggestions else "请填写名录中的单位全称或简称。"
         findings.append(
-            Finding(Level.ERROR, file_name, f"填报单位「{declared}」不在单位名录中。{hint}", value=declared)
+            Finding(
+                Level.ERROR, file_name, f"填报单位「{declared}」不在单位名录中。{hint}", sheet=sheet, value=declared
+            )
         )
         return None
     return unit.name
@@ -513,14 +525,18 @@ class _TableCheck:
     # -- totals -----------------------------------------------------------------------------------------------
 
     def _check_totals(self, values: dict[str, list], rows: list[int]) -> None:
-        """A 合计/总计 row against the data rows above it; a 小计 against those since the last 小计."""
+        """A 合计/总计 row against the data rows since the last 合计/总计 (or, at the top, those under it);
+        a 小计 against those since the last total of any kind."""
         if not self.raw.totals:
             return
         counted = [c for c in self.kind.columns if c.kind is ValueKind.COUNT and c.key in self.raw.columns]
-        last_subtotal_row = 0
-        for total_row, label, cells in self.raw.totals:
-            since = last_subtotal_row if label == "小计" else 0
+        last_subtotal_row = last_total_row = 0
+        later = [number for number, _, _ in self.raw.totals[1:]] + [max(rows, default=0) + 1]
+        for (total_row, label, cells), until in zip(self.raw.totals, later):
+            since = last_subtotal_row if label == "小计" else last_total_row
             chosen = [i for i, r in enumerate(rows) if since < r < total_row]
+            if not chosen:  # a 合计 row at the top of the table adds up the rows under it
+                chosen = [i for i, r in enumerate(rows) if total_row < r < until]
             for column in counted:
                 index = self.raw.columns[column.key].index
                 cell = cells[index] if index < len(cells) else None
@@ -532,14 +548,16 @@ class _TableCheck:
                     continue
                 actual = sum(values[column.key][i] or 0 for i in chosen)
                 if stated != actual:
+                    where = "上方" if chosen and rows[chosen[0]] < total_row else "下方"
                     self.warning(
-                        f"{label}行为 {stated:,}，但上方各行相加为 {actual:,}，请核对。",
+                        f"{label}行为 {stated:,}，但{where}各行相加为 {actual:,}，请核对。",
                         total_row,
                         column.key,
                         cell,
                     )
-            if label == "小计":
-                last_subtotal_row = total_row
+            last_subtotal_row = total_row
+            if label != "小计":
+                last_total_row = total_row
 
 
 _PARSERS = {

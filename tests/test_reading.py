@@ -30,6 +30,7 @@ from lingyi.contract import HOTLINE, INDICATORS, LEARNING, PROBLEMS, SHEET_KIND_
 from lingyi.errors import FileRejected, Level
 from lingyi.reading import header_key, kind_from_name, read_file
 from lingyi.validation import validate
+from lingyi.values import Period, parse_period
 
 ROWS_OF_KIND = {
     "learning": learning_rows,
@@ -208,6 +209,20 @@ def test_sheet_named_for_a_kind_without_its_header_is_an_error(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "rows", "kind"),
+    [
+        ("临沂市民政局学习型机关建设问题清单2025年10月.csv", problem_rows(2), PROBLEMS),
+        ("学习型机关建设指标完成情况.csv", indicator_rows(), INDICATORS),
+    ],
+)
+def test_name_whose_kind_has_no_header_is_read_by_its_full_columns_with_a_notice(name, rows, kind):
+    result = read_file(csv_bytes(rows), name)
+    assert the_table(result).kind is kind
+    assert not any(f.is_error for f in result.findings)
+    assert any(f"按「{kind.name}」读取" in message for _, message in notices(result))
+
+
 def test_sheet_named_for_a_kind_is_read_as_that_kind_whatever_its_columns(tmp_path, registry):
     path = write_xlsx(tmp_path / "r.xlsx", {"问题清单": learning_rows(2)})
     validated = validate(read(path), registry)
@@ -249,6 +264,15 @@ def test_instruction_dictionary_hidden_and_empty_sheets_are_skipped_with_a_notic
         ("Sheet3", "空工作表，已跳过。"),
         ("Sheet4", "未识别为任何报表（学习、热线、问题、指标），已跳过。"),
     }
+    assert not any(f.is_error for f in result.findings)
+
+
+@pytest.mark.parametrize("name", ["学习活动填报说明", "问题清单说明", "热线指标字典"])
+def test_instructions_named_for_a_kind_are_skipped_with_a_notice_not_an_error(tmp_path, name):
+    sheets = {"学习活动": learning_rows(2), name: [["1. 请按模板填写"], ["2. 日期写作 2025-03-15"]]}
+    result = read(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert [t.sheet for t in result.tables] == ["学习活动"]
+    assert (name, "不是数据表（说明、字典等），已跳过。") in notices(result)
     assert not any(f.is_error for f in result.findings)
 
 
@@ -362,6 +386,24 @@ def test_column_may_carry_its_unit_in_brackets(written, key):
     assert not table.columns[key].by_alias
 
 
+@pytest.mark.parametrize("written", ["群众满意率%", "群众满意率（%）", "群众满意率 ％", "满意率%"])
+def test_rate_column_may_carry_a_percent_sign(written):
+    rows = hotline_rows()
+    rows[0][rows[0].index("群众满意率")] = written
+    table = the_table(read_file(csv_bytes(rows), "热线指标.csv"))
+    assert table.columns["satisfaction_rate"].index == 5
+
+
+@pytest.mark.parametrize(
+    "units", [[None, None, "（人次）", "(人)"], [None, "", "人次", "人"], [None, None, "【人次】", "%"]]
+)
+def test_row_of_units_under_the_header_is_part_of_the_header(tmp_path, units):
+    rows = [["单位名称", "活动名称", "参与人次", "授课人数"], units, [UNIT, "读书会", 120, 2], [UNIT, "讲堂", 80, 1]]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})))
+    assert table.header_row == 2
+    assert [number for number, _ in table.rows] == [3, 4]
+
+
 def test_columns_the_contract_does_not_name_are_ignored():
     rows = [
         ["序号", "单位名称", "活动名称", "日期", "参与人次", "备注", "联系人"],
@@ -445,7 +487,9 @@ def test_column_alias_is_read_as_its_column_and_gives_the_same_values(registry, 
 # -- rows that are not data -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("label", ["合计", "总计", "小计", "合  计", " 合计 ", "合计：", "总计（人次）"])
+@pytest.mark.parametrize(
+    "label", ["合计", "总计", "小计", "合  计", " 合计 ", "合计：", "总计（人次）", "全市合计", "各单位小计"]
+)
 def test_total_row_is_not_data(label):
     rows = learning_rows(3)
     total = total_row(rows, ("参与人次",))
@@ -480,6 +524,11 @@ def test_total_label_in_the_unit_column_after_a_blank_serial_number_is_a_total()
         "制表：张三  审核：李四",
         "备注：参与人次按签到统计",
         "日期：2025年11月3日",
+        "联系人：王五  联系电话：0539-1234567",
+        "经办人：赵六",
+        "分管领导：钱八",
+        "填表人 张三",
+        "填报说明：参与人次按签到统计",
     ],
 )
 def test_footer_row_is_not_data(footer):
@@ -496,6 +545,13 @@ def test_footer_spread_over_cells_is_not_data(tmp_path):
     assert table.info["filler"] == "张三"
 
 
+@pytest.mark.parametrize("activity", ["负责人专题培训", "联系人制度学习", "审核人员业务讲堂"])
+def test_activity_named_like_a_footer_label_is_data(activity):
+    rows = [["活动名称", "日期", "参与人次"], [activity, "2025-10-09", 30], ["填表人：张三"]]
+    table = the_table(read_file(csv_bytes(rows), "学习活动.csv"))
+    assert [cells[0] for _, cells in table.rows] == [activity]
+
+
 def test_blank_rows_between_data_rows_are_skipped_and_numbers_stay_as_excel_shows_them():
     rows = learning_rows(3)
     table = the_table(read_file(csv_bytes([rows[0], rows[1], [], rows[2], [None] * 10, rows[3]]), "学习活动.csv"))
@@ -507,6 +563,13 @@ def test_unit_cell_merged_down_names_the_unit_of_every_row_it_spans(tmp_path):
     rows[2][1] = rows[3][1] = None
     table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}, merges={"学习活动": ["B2:B4"]})))
     assert [cells[1] for _, cells in table.rows] == [OTHER_UNIT] * 3
+
+
+def test_month_and_date_cells_merged_down_name_the_value_of_every_row_but_numbers_do_not(tmp_path):
+    rows = [["单位名称", "月份", "诉求量"], [UNIT, "2025-10", 120], [OTHER_UNIT, None, None], ["市教育局", None, 80]]
+    path = write_xlsx(tmp_path / "r.xlsx", {"热线指标": rows}, merges={"热线指标": ["B2:B4", "C2:C3"]})
+    table = the_table(read(path))
+    assert [cells[1:] for _, cells in table.rows] == [["2025-10", 120], ["2025-10", ""], ["2025-10", 80]]
 
 
 # -- 基本信息 and the title line ---------------------------------------------------------------------------------
@@ -563,6 +626,26 @@ def test_basic_information_wins_over_the_title_line(tmp_path):
         "学习活动": titled(learning_rows(2), unit=OTHER_UNIT, period="2025年9月"),
     }
     result = read(write_xlsx(tmp_path / "r.xlsx", sheets))
+    assert (result.info["unit"], result.info["period"]) == (UNIT, "2025年10月")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["填报单位", UNIT, "报送期间", "2025年10月"]],
+        [["填报单位（盖章）", UNIT], ["报送期间：", dt.datetime(2025, 10, 1)]],
+        [["项目", "内容"], ["填报单位", f" {UNIT} "], ["报送期间", "2025年10月"]],
+    ],
+)
+def test_basic_information_may_put_labels_and_values_in_cells_side_by_side(tmp_path, rows):
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"基本信息": rows, "学习活动": learning_rows(2)}))
+    assert result.info["unit"] == UNIT
+    assert parse_period(result.info["period"]) == Period(202510, 202510)
+
+
+def test_title_line_may_put_labels_and_values_in_cells_without_colons(tmp_path):
+    rows = [["学习活动情况统计表"], ["填报单位", UNIT, None, "报送期间", "2025年10月"], *learning_rows(2)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}))
     assert (result.info["unit"], result.info["period"]) == (UNIT, "2025年10月")
 
 

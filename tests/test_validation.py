@@ -151,6 +151,16 @@ def test_unknown_declared_unit_is_an_error_offering_suggestions(check):
     assert error.value == "临沂市民证局"
 
 
+def test_sheet_whose_title_line_names_its_unit_is_that_units_whatever_the_first_sheet_says(check, tmp_path):
+    sheets = {
+        "学习活动（民政）": titled(drop(learning_rows(2), "单位名称"), unit="市民政局"),
+        "学习活动（财政）": titled(drop(learning_rows(1), "单位名称"), unit="市财政局"),
+    }
+    validated = check(sheets=sheets, tmp_path=tmp_path)
+    assert validated.errors == []
+    assert [list(table.frame["unit"]) for table in validated.tables] == [[UNIT, UNIT], [OTHER_UNIT]]
+
+
 def test_consolidated_file_holds_rows_of_many_units(check):
     rows = learning_rows(3)
     rows = column(rows, "单位名称", [UNIT, "市财政局", "团市委"])
@@ -766,6 +776,25 @@ def test_subtotal_is_checked_against_the_rows_since_the_last_subtotal(check):
     validated = check([header, a, b, first, c, d, second, grand])
     assert [(w.row, w.message) for w in validated.warnings] == [(7, "小计行为 75，但上方各行相加为 70，请核对。")]
     assert len(frame(validated)) == 4
+
+
+def test_total_at_the_top_of_the_table_is_checked_against_the_rows_under_it(check):
+    header, *data = column(learning_rows(2), "参与人次", [10, 20])
+    total = total_row([header, *data], ("参与人次",))
+    validated = check([header, total, *data])
+    assert validated.warnings == []
+    total[8] = 31
+    assert messages(check([header, total, *data]).warnings) == ["合计行为 31，但下方各行相加为 30，请核对。"]
+
+
+def test_tables_pasted_one_under_another_are_read_whole_each_total_checked_against_its_own_rows(check):
+    first = column(learning_rows(2), "参与人次", [10, 20])
+    second = column(learning_rows(1, unit=OTHER_UNIT), "参与人次", [40])
+    total_first, total_second = total_row(first, ("参与人次",)), total_row(second, ("参与人次",))
+    validated = check([*first, total_first, [], *second, total_second])
+    assert validated.errors == [] and validated.warnings == []
+    assert list(frame(validated)["unit"]) == [UNIT, UNIT, OTHER_UNIT]
+    assert list(frame(validated)["person_times"]) == [10, 20, 40]
 
 
 # -- 基本信息 ---------------------------------------------------------------------------------------------------------
