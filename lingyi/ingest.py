@@ -193,7 +193,7 @@ def _prior_year_conflicts(validated: ValidatedFile, store: Store) -> list[Findin
         return []
     units = sorted({u for t in tables for u in t.frame["unit"] if u is not None})
     months = sorted({add_months(m, -12) for t in tables for m in t.frame["month"] if m is not None})
-    stored = store.current_hotline(units, months)
+    stored = store.current_rows("hotline", units=units, months=months)
     if stored.empty:
         return []
     stored = stored.set_index(["unit", "month"])

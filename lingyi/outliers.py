@@ -32,7 +32,7 @@ def outlier_findings(validated: ValidatedFile, store: Store | None = None) -> li
         stored = pd.DataFrame()
         if store is not None:
             # Only the file's units: the whole store's history is not needed and takes long to assemble.
-            stored = store.current_hotline(sorted(set(rows["unit"].dropna())))
+            stored = store.current_rows("hotline", units=sorted(set(rows["unit"].dropna())))
         flagged = appeals_outliers(rows, stored)
         findings += [
             _finding(

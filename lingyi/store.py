@@ -139,6 +139,10 @@ ROW_TABLES: dict[str, sa.Table] = {
     ),
 }
 
+# Kinds whose rows each carry a month: a month belongs to the newest submission whose period covers it.
+# (A problem is current by its key, an indicator by its statistical period.)
+MONTHLY_KINDS = frozenset({"learning", "hotline"})
+
 headcounts_table = sa.Table(
     "headcounts",
     metadata,
@@ -580,36 +584,59 @@ class Store:
 
     # -- current rows ---------------------------------------------------------------------------------------
 
-    def submissions(self) -> pd.DataFrame:
+    def submissions(
+        self, kind: str | None = None, units: list[str] | None = None, months: list[int] | None = None
+    ) -> pd.DataFrame:
+        """The live submissions; only of one kind, of some units, or whose periods meet some months, if asked."""
+        subs = submissions_table.c
+        query = sa.select(
+            subs.id, subs.seq, subs.unit, subs.kind, subs.period_start, subs.period_end, subs.created_at, subs.file_id
+        ).where(subs.deleted.is_(False))
+        if kind is not None:
+            query = query.where(subs.kind == kind)
+        if units is not None:
+            query = query.where(subs.unit.in_(units))
+        if months:
+            query = query.where(subs.period_start <= max(months), subs.period_end >= min(months))
         with self.engine.connect() as conn:
-            frame = pd.DataFrame(
-                conn.execute(
-                    sa.select(
-                        submissions_table.c.id,
-                        submissions_table.c.seq,
-                        submissions_table.c.unit,
-                        submissions_table.c.kind,
-                        submissions_table.c.period_start,
-                        submissions_table.c.period_end,
-                        submissions_table.c.created_at,
-                        submissions_table.c.file_id,
-                    ).where(submissions_table.c.deleted.is_(False))
-                ).all(),
+            return pd.DataFrame(
+                conn.execute(query).all(),
                 columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id"],
             )
-        return frame
 
-    def current_rows(self, kind: str, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The rows of one sheet kind that count now, each with its submission's file for tracing."""
+    def current_rows(
+        self,
+        kind: str,
+        submissions: pd.DataFrame | None = None,
+        *,
+        units: list[str] | None = None,
+        months: list[int] | None = None,
+    ) -> pd.DataFrame:
+        """The rows of one sheet kind that count now, each with its submission's file for tracing.
+
+        ``units`` and ``months`` (yyyymm, 学习活动 and 热线指标 only) narrow the read to what an upload is
+        checked against; which submission owns a row is decided exactly as for the whole store.
+        """
         table = ROW_TABLES[kind]
-        subs = self.submissions() if submissions is None else submissions
+        if months is not None and kind not in MONTHLY_KINDS:
+            raise ValueError(f"{kind} rows have no month")
+        subs = self.submissions(kind, units, months) if submissions is None else submissions
         subs = subs[subs["kind"] == kind]
+        if units is not None:
+            subs = subs[subs["unit"].isin(units)]
+        query = None
+        if units is not None or months is not None:
+            query = sa.select(*table.columns)
+            if units is not None:
+                query = query.where(table.c.unit.in_(units))
+            if months is not None:
+                query = query.where(table.c.month.in_(months))
         with self.engine.connect() as conn:
-            rows = _read_all(conn, table)
+            rows = _read_rows(conn, table, query)
         rows = rows.merge(subs[["id", "seq", "file_id"]].rename(columns={"id": "submission_id"}), on="submission_id")
         if rows.empty:
             return rows.drop(columns=["seq"])
-        if kind in ("learning", "hotline"):
+        if kind in MONTHLY_KINDS:
             owners = _month_owners(subs)
             rows = rows.merge(owners, on=["unit", "month"], how="left")
             rows = rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"])
@@ -620,43 +647,6 @@ class Store:
             newest = rows.groupby(["unit", "period_start", "period_end"])["seq"].transform("max")
             rows = rows[rows["seq"] == newest]
         return rows.drop(columns=["seq"]).reset_index(drop=True)
-
-    def current_hotline(self, units: list[str], months: list[int] | None = None) -> pd.DataFrame:
-        """The current hotline rows of some units (and months): what an upload is checked against, read cheaply."""
-        table = ROW_TABLES["hotline"]
-        if not units or months == []:
-            return pd.DataFrame(columns=[c.name for c in table.columns])
-        first, last = (min(months), max(months)) if months else (0, 999999)
-        with self.engine.connect() as conn:
-            subs = pd.DataFrame(
-                conn.execute(
-                    sa.select(
-                        submissions_table.c.id,
-                        submissions_table.c.seq,
-                        submissions_table.c.unit,
-                        submissions_table.c.period_start,
-                        submissions_table.c.period_end,
-                    ).where(
-                        submissions_table.c.kind == "hotline",
-                        submissions_table.c.deleted.is_(False),
-                        submissions_table.c.unit.in_(units),
-                        submissions_table.c.period_start <= last,
-                        submissions_table.c.period_end >= first,
-                    )
-                ).all(),
-                columns=["id", "seq", "unit", "period_start", "period_end"],
-            )
-            rows = pd.DataFrame(
-                conn.execute(
-                    sa.select(table).where(table.c.unit.in_(units), table.c.month.in_(months) if months else sa.true())
-                ).all(),
-                columns=[c.name for c in table.columns],
-            )
-        if rows.empty or subs.empty:
-            return rows.iloc[0:0]
-        owners = _month_owners(subs)
-        rows = rows.merge(owners, on=["unit", "month"])
-        return rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"]).reset_index(drop=True)
 
     def headcounts(self) -> dict[str, int]:
         """The latest 在职人数 each unit declared."""
@@ -755,16 +745,20 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
-def _read_all(conn: Connection, table: sa.Table) -> pd.DataFrame:
-    """A whole row table as a frame, read through the driver's own cursor (SQLAlchemy rows are slow to unpack)."""
+def _read_rows(conn: Connection, table: sa.Table, query: sa.Select | None = None) -> pd.DataFrame:
+    """A row table as a frame: the whole of it through the driver's own cursor (SQLAlchemy rows are slow to
+    unpack), or the few rows ``query`` selects."""
     names = [c.name for c in table.columns]
-    quote = conn.dialect.identifier_preparer.quote
-    cursor = conn.connection.dbapi_connection.cursor()
-    try:
-        cursor.execute(f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)}")
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    if query is not None:
+        rows = conn.execute(query).all()
+    else:
+        quote = conn.dialect.identifier_preparer.quote
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)}")
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
     columns = list(zip(*rows)) if rows else [()] * len(names)
     frame = pd.DataFrame({name: pd.Series(list(column), dtype=object) for name, column in zip(names, columns)})
     for column in table.columns:

@@ -208,7 +208,7 @@ def test_indicators_are_current_per_unit_and_period(store):
     assert sorted(zip(rows["period_end"], rows["actual"])) == [(202509, 7.0), (202510, 10.0)]
 
 
-def test_current_hotline_gives_the_current_rows_of_the_units_and_months_asked(store):
+def test_current_rows_narrowed_to_units_and_months_gives_just_those(store):
     row = {
         "unit": UNIT,
         "month": 202410,
@@ -227,9 +227,26 @@ def test_current_hotline_gives_the_current_rows_of_the_units_and_months_asked(st
     store.save_file(
         b"h", "h.xlsx", [NewSubmission(UNIT, "hotline", period, True, ("热线指标",), pd.DataFrame([row]))], {}
     )
-    rows = store.current_hotline([UNIT, OTHER_UNIT], [202410, 202411])
+    rows = store.current_rows("hotline", units=[UNIT, OTHER_UNIT], months=[202410, 202411])
     assert list(zip(rows["unit"], rows["month"], rows["appeals"])) == [(UNIT, 202410, 100)]
-    assert store.current_hotline([OTHER_UNIT], [202410]).empty
+    assert store.current_rows("hotline", units=[OTHER_UNIT], months=[202410]).empty
+    assert store.current_rows("hotline", units=[], months=[202410]).empty
+
+
+def test_a_narrowed_read_decides_which_return_owns_a_month_as_the_whole_store_does(store):
+    store.save_file(b"q", "q.xlsx", [learning(UNIT, Q4, (dt.date(2025, 10, 9), 10), (dt.date(2025, 11, 9), 20))], {})
+    store.save_file(b"o", "o.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 20), 30))], {})
+    store.save_file(b"x", "x.xlsx", [learning(OTHER_UNIT, OCTOBER, (dt.date(2025, 10, 1), 40))], {})
+    whole = store.current_rows("learning")
+    assert sorted(zip(whole["unit"], whole["month"], whole["person_times"])) == [
+        (UNIT, 202510, 30),
+        (UNIT, 202511, 20),
+        (OTHER_UNIT, 202510, 40),
+    ]
+    narrowed = store.current_rows("learning", units=[UNIT], months=[202510])
+    assert list(zip(narrowed["month"], narrowed["person_times"])) == [(202510, 30)]
+    with pytest.raises(ValueError):
+        store.current_rows("problems", months=[202510])
 
 
 def test_latest_headcount_of_each_unit_counts(store):
