@@ -1106,4 +1106,4 @@ def user_form(opened: Store, registry: Registry, *, by: str) -> None:
             except LingyiError as problem:
                 st.error(str(problem), icon=":material/error:")
             else:
-                st.success(f"已新增用户 {added.label}。", icon=":material/check_circle:")
+                desk_message("success", f"已新增用户 {added.label}。")  # reruns: the list above shows the user

@@ -14,6 +14,7 @@ store = ui.store()
 users_tab, audit_tab = st.tabs(["用户", "操作日志"])
 
 with users_tab:
+    ui.show_desk_message()
     users = auth.users(store)
     if users.empty:
         st.info("还没有用户。", icon=":material/group:")

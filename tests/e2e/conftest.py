@@ -42,12 +42,14 @@ def _free_port() -> int:
 class Server:
     """``streamlit run app.py`` on a free port with its own store; stopped by ``stop``."""
 
-    def __init__(self, database_url: str, log: Path):
+    def __init__(self, database_url: str, log: Path, *, demo: bool = True):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         environment = {**os.environ, "LINGYI_DATABASE_URL": database_url}
         environment.pop("LINGYI_DEBUG", None)
+        if not demo:  # signed in as a real user, with the pages of that user's role
+            environment.pop("LINGYI_DEMO", None)
         self._output = log.open("wb")
         self.process = subprocess.Popen(
             [
