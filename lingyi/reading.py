@@ -16,8 +16,9 @@ import posixpath
 import re
 import zipfile
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import PurePath
 from xml.etree import ElementTree
 
@@ -35,7 +36,7 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
-from lingyi.values import COUNT_SUFFIXES, clean_text, column_letter
+from lingyi.values import COUNT_SUFFIXES, CellError, clean_text, column_letter
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -60,6 +61,9 @@ MAX_ZIP_MEMBERS = 10_000
 
 MAX_UNBROKEN_XML_BYTES = 32 * 1024**2  # one worksheet row this long is no return
 MAX_LISTED_FORMULAS = 20
+# Error cells (#DIV/0! …) are kept by position to be put back where the reader leaves them empty; past this many in
+# one sheet (a hostile file, or a whole column of broken formulas) the sheet is refused.
+MAX_ERROR_CELLS = 100_000
 
 HEADER_SEARCH_ROWS = 30
 SKIPPED_SHEET_WORDS = ("说明", "字典", "目录", "填表须知", "示例")
@@ -82,6 +86,16 @@ class HeaderColumn:
     by_alias: bool  # matched by an alias rather than the canonical name
 
 
+@dataclass(frozen=True)
+class InfoCell:
+    """Where a 填报单位, 报送期间 … was read: a title line above a table or the 基本信息 sheet."""
+
+    sheet: str
+    row: int  # Excel row number
+    column: int  # 0-based column index
+    label: str  # the label as the file wrote it: 报送单位, 报送期间 …
+
+
 @dataclass
 class RawTable:
     file: str
@@ -92,6 +106,7 @@ class RawTable:
     rows: list[tuple[int, list]]  # (Excel row number, cells) of the data rows
     totals: list[tuple[int, str, list]]  # (Excel row number, 合计/总计/小计, cells)
     info: dict[str, str] = field(default_factory=dict)  # 填报单位, 报送期间 … from the lines above the header
+    info_cells: dict[str, InfoCell] = field(default_factory=dict)  # where each of ``info`` was read
 
 
 def max_file_bytes() -> int:
@@ -118,6 +133,7 @@ class SheetScan:
     columns: int = 0  # the last column number with a filled cell
     uncached: list[tuple[int, int, str]] = field(default_factory=list)  # (row, 0-based column, formula)
     uncached_count: int = 0
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, 0-based column, 「#DIV/0!」)
 
 
 @dataclass
@@ -126,6 +142,7 @@ class ReadFile:
     tables: list[RawTable]
     info: dict[str, str]  # from the 基本信息 sheet, or the first title line that gives it
     findings: list[Finding]
+    info_cells: dict[str, InfoCell] = field(default_factory=dict)  # where each of ``info`` was read
 
 
 def read_file(data: bytes, file_name: str) -> ReadFile:
@@ -246,10 +263,16 @@ _VALUE = re.compile(rb"<" + _PREFIX + rb"v\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb
 # regex that starts with a literal run at memory speed; the exact pass runs only where they cannot decide.
 _CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"')
 _FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
+_ERROR_MARKS = (b't="e"', b"t='e'")
+_ERROR_TYPE = re.compile(rb"""\st=["']e["']""")
 _ODS_TOKEN = re.compile(rb"<(table:table-row|table:table-cell|table:covered-table-cell|table:table)(?=[\s/>])([^>]*)>")
 _ODS_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]+)"')
 _ODS_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]+)"')
 _ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+# LibreOffice saves a formula whose result is an error as an empty string marked calcext:value-type="error",
+# the error as it shows in the cell's text.
+_ODS_ERROR = re.compile(rb':value-type="error"')
+_ODS_TEXT = re.compile(rb"<text:p[^>]*>(.*?)</text:p>", re.DOTALL)
 
 
 def _scan_zip(archive: zipfile.ZipFile, reject) -> dict[str, SheetScan]:
@@ -258,7 +281,7 @@ def _scan_zip(archive: zipfile.ZipFile, reject) -> dict[str, SheetScan]:
         if "xl/workbook.xml" in archive.namelist():
             return {sheet: _scan_xlsx_sheet(archive, member, sheet, reject) for sheet, member in _xlsx_sheets(archive)}
         if "content.xml" in archive.namelist():
-            _scan_ods(archive, reject)
+            return _scan_ods(archive, reject)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise reject("文件已损坏或不完整（压缩数据无法解开），请重新保存后上传。") from None
     return {}
@@ -309,13 +332,14 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) 
                     continue
             _scan_xlsx_rows(buffer[:end], scan, state)
             _check_extent(scan, sheet, limit_rows, reject)
+            _check_error_cells(scan, sheet, reject)
             buffer = buffer[end:]
             if not chunk:
                 return scan
 
 
 def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
-    if not any(mark in text for mark in _FORMULA_MARKS):
+    if not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
         refs = _CELL_REF.findall(text)
         if len(refs) == text.count(b"<c ") + text.count(b":c "):
             rows = max((int(number) for _, number in refs), default=0)
@@ -342,6 +366,11 @@ def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None
             continue
         scan.rows = max(scan.rows, row)
         scan.columns = max(scan.columns, state["column"])
+        if b"e" in attrs and _ERROR_TYPE.search(attrs):
+            value = _VALUE.search(inner)
+            code = html.unescape((value.group(1) or b"").decode("utf-8", "replace")).strip() if value else ""
+            scan.errors.append((row, state["column"] - 1, code or "#VALUE!"))
+            continue
         formula = _FORMULA.search(inner) if b"f" in inner else None
         if formula is not None:
             value = _VALUE.search(inner)
@@ -380,9 +409,19 @@ def _check_extent(scan: SheetScan, sheet: str, limit_rows: int, reject) -> None:
         )
 
 
-def _scan_ods(archive: zipfile.ZipFile, reject) -> None:
-    """An OpenDocument sheet repeats rows and cells by count: a filled cell repeated a million times is refused."""
+def _check_error_cells(scan: SheetScan, sheet: str, reject) -> None:
+    if len(scan.errors) > MAX_ERROR_CELLS:
+        raise reject(
+            f"工作表「{sheet}」有超过 {MAX_ERROR_CELLS:,} 个单元格是公式错误（如 #DIV/0!、#N/A），"
+            "请修正公式或把公式改为数值后重新上传。"
+        )
+
+
+def _scan_ods(archive: zipfile.ZipFile, reject) -> dict[str, SheetScan]:
+    """An OpenDocument sheet repeats rows and cells by count: a filled cell repeated a million times is refused.
+    Its error cells are noted, as in an .xlsx."""
     limit_rows = max_rows()
+    scans: dict[str, SheetScan] = {}
     sheet, scan, row, column = "", SheetScan(), 0, 0
     buffer = b""
     with archive.open("content.xml") as stream:
@@ -397,13 +436,20 @@ def _scan_ods(archive: zipfile.ZipFile, reject) -> None:
                 if tag == b"table:table":
                     named = _ODS_NAME.search(attrs)
                     sheet, scan, row = (named.group(1).decode("utf-8", "replace") if named else ""), SheetScan(), 0
+                    scans[html.unescape(sheet)] = scan
                 elif tag == b"table:table-row":
                     repeated = _ODS_ROWS_REPEATED.search(attrs)
                     row, column = row + (int(repeated.group(1)) if repeated else 1), 0
                 else:
                     repeated = _ODS_COLUMNS_REPEATED.search(attrs)
+                    first_column = column
                     column += int(repeated.group(1)) if repeated else 1
                     closing = buffer.find(b"</table:", match.end())
+                    if b"error" in attrs and _ODS_ERROR.search(attrs):
+                        shown = _ODS_TEXT.search(buffer, match.end(), closing)
+                        code = html.unescape(shown.group(1).decode("utf-8", "replace")).strip() if shown else ""
+                        scan.errors += [(row, c, code or "#VALUE!") for c in range(first_column, column)]
+                        _check_error_cells(scan, html.unescape(sheet), reject)
                     if b"value-type" in attrs or (
                         not attrs.endswith(b"/") and buffer.find(b"<text:p", match.end(), closing) >= 0
                     ):
@@ -411,7 +457,7 @@ def _scan_ods(archive: zipfile.ZipFile, reject) -> None:
                         _check_extent(scan, html.unescape(sheet), limit_rows, reject)
             buffer = buffer[end:]
             if not chunk:
-                return
+                return scans
 
 
 def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] | None = None) -> ReadFile:
@@ -426,6 +472,7 @@ def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] |
 
     findings: list[Finding] = []
     info: dict[str, str] = {}
+    info_cells: dict[str, InfoCell] = {}
     sheets: list[tuple[str, list[list], list]] = []
     for meta in workbook.sheets_metadata:
         sheet_name = meta.name
@@ -440,8 +487,10 @@ def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] |
             merged = sheet.merged_cell_ranges or []
         except (python_calamine.CalamineError, ValueError, OSError) as exc:
             raise reject(f"工作表「{sheet_name}」无法读取（{type(exc).__name__}），文件可能已损坏。") from None
+        _put_back_errors(rows, (scans or {}).get(sheet_name))
         if normalise(sheet_name) == INFO_SHEET or INFO_SHEET in normalise(sheet_name):
-            info.update(_info_from_pairs(rows))
+            for number, row in enumerate(rows, start=1):
+                _take_info_line(info, info_cells, sheet_name, number, row, keep=True)
             findings.append(Finding(Level.NOTICE, name, "已读取基本信息。", sheet=sheet_name))
             continue
         sheets.append((sheet_name, rows, merged))
@@ -454,10 +503,22 @@ def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] |
         if table is not None:
             tables.append(table)
             findings.extend(_uncached_formulas(table, (scans or {}).get(sheet_name)))
-    _take_title_info(info, tables)
+    _take_title_info(info, info_cells, tables)
     if not tables and not any(f.is_error for f in findings):
         findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
-    return ReadFile(name, tables, info, findings)
+    return ReadFile(name, tables, info, findings, info_cells)
+
+
+def _put_back_errors(rows: list[list], scan: SheetScan | None) -> None:
+    """python-calamine reads an error cell (#DIV/0! …) as an empty string: put the error back where it was."""
+    for row, index, code in scan.errors if scan is not None else ():
+        if row > len(rows):
+            continue
+        cells = rows[row - 1]
+        if index >= len(cells):
+            cells.extend([""] * (index + 1 - len(cells)))
+        if _blank(cells[index]):
+            cells[index] = CellError(code)
 
 
 def _uncached_formulas(table: RawTable, scan: SheetScan | None) -> list[Finding]:
@@ -533,10 +594,11 @@ def _read_csv(data: bytes, name: str) -> ReadFile:
     table = _table_from_rows(name, sheet_name, rows, [], findings, name_hint=sheet_name)
     tables = [table] if table else []
     info: dict[str, str] = {}
-    _take_title_info(info, tables)
+    info_cells: dict[str, InfoCell] = {}
+    _take_title_info(info, info_cells, tables)
     if not tables and not any(f.is_error for f in findings):
         findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
-    return ReadFile(name, tables, info, findings)
+    return ReadFile(name, tables, info, findings, info_cells)
 
 
 def kind_from_name(sheet_name: str) -> SheetKind | None:
@@ -616,7 +678,9 @@ def _filled_upper(row: list, merged: list, row_index: int, lower: list) -> list:
 
 
 def _blank(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+    """An empty cell; an error cell (#DIV/0! …) too, as far as finding the table goes: a row holding nothing else
+    is no data (a template's formulas over rows not yet filled), but in a data row validation reports it."""
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or type(cell) is CellError
 
 
 def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
@@ -684,6 +748,22 @@ def _is_units_row(cells: list) -> bool:
     return bool(filled) and all(_BRACKETED_UNIT.fullmatch(c) or c in COUNT_SUFFIXES for c in filled)
 
 
+_STEM_NUMBERS = "甲乙丙丁戊己庚辛壬癸"
+
+
+def _is_column_numbers_row(cells: list) -> bool:
+    """「栏次 1 2 3 …」, 「甲 乙 丙 1 2 3 …」 or 「1 2 3 …」 exactly: the numbers of the columns, part of the header.
+    A data row names a unit or an activity and holds real values; it is never exactly this sequence."""
+    filled = [normalise(clean_text(c)) for c in cells if not _blank(c)]
+    if filled[:1] == ["栏次"]:
+        filled = filled[1:]
+    stems = 0
+    while stems < len(filled) and stems < len(_STEM_NUMBERS) and filled[stems] == _STEM_NUMBERS[stems]:
+        stems += 1
+    numbers = filled[stems:]
+    return len(filled) >= 2 and all(text == str(n) for n, text in enumerate(numbers, start=1))
+
+
 def _table_from_rows(
     file: str, sheet: str, rows: list[list], merged: list, findings: list[Finding], *, name_hint: str
 ) -> RawTable | None:
@@ -727,10 +807,13 @@ def _table_from_rows(
     kind, top, bottom, columns = header
     if bottom + 1 < len(rows) and _is_units_row(rows[bottom + 1]):
         bottom += 1  # 「（人次）」「（%）」 under the header: the units of its columns, part of the header
+    if bottom + 1 < len(rows) and _is_column_numbers_row(rows[bottom + 1]):
+        bottom += 1  # 「栏次 甲 乙 1 2 3 …」 under the header: the numbers of its columns, part of the header
 
     info: dict[str, str] = {}
-    for row in rows[:top]:
-        info.update(_info_from_line(row))
+    info_cells: dict[str, InfoCell] = {}
+    for index, row in enumerate(rows[:top]):
+        _take_info_line(info, info_cells, sheet, index + 1, row)
 
     table_rows: list[tuple[int, list]] = []
     totals: list[tuple[int, str, list]] = []
@@ -743,12 +826,12 @@ def _table_from_rows(
             totals.append((index + 1, label, cells))
             continue
         if _is_footer(cells):
-            info.update({k: v for k, v in _info_from_line(cells).items() if k not in info})
+            _take_info_line(info, info_cells, sheet, index + 1, cells, keep=True)
             continue
         if _repeats_header(kind, columns, cells):
             continue  # tables pasted one under another, each with its header
         table_rows.append((index + 1, cells))
-    table = RawTable(file, sheet, kind, bottom + 1, columns, table_rows, totals, info)
+    table = RawTable(file, sheet, kind, bottom + 1, columns, table_rows, totals, info, info_cells)
     _fill_merged_down(table, merged)
     return table
 
@@ -800,34 +883,38 @@ _NEXT_LABEL = re.compile(r"\s+[^\s:：]{1,12}[:：]")
 _SEAL = re.compile(r"[(（]\s*盖\s*章\s*[)）]$")
 
 
-def _info_from_line(cells: list) -> dict[str, str]:
+def _info_from_line(cells: list) -> dict[str, tuple[str, int, str]]:
     """「填报单位：临沂市民政局    报送期间：2025年10月」, in one cell or spread over several;
-    or a label in one cell and its value in the next (「填报单位」「临沂市民政局」「报送期间」「2025年10月」)."""
-    texts = [clean_text(c) for c in cells if not _blank(c)]
-    found = _info_from_labels(texts)
-    text = "  ".join(texts)
+    or a label in one cell and its value in the next (「填报单位」「临沂市民政局」「报送期间」「2025年10月」).
+    Each key with its value, the 0-based column of the cell the value is in, and its label as written."""
+    filled = [(index, clean_text(c)) for index, c in enumerate(cells) if not _blank(c)]
+    found = _info_from_labels(filled)
+    text = "  ".join(t for _, t in filled)
     if not text or not _INFO_PATTERN.search(text):
         return found
-    pieces = _INFO_PATTERN.split(text)
-    # split() yields [before, key1, value1, key2, value2, …]
-    for label, value in zip(pieces[1::2], pieces[2::2]):
+    starts = list(accumulate((len(t) + 2 for _, t in filled), initial=0))  # where each cell begins in ``text``
+    matches = list(_INFO_PATTERN.finditer(text))
+    for match, following in zip(matches, [*matches[1:], None]):
+        label = match.group(1)
         key = _INFO_KEY_NAMES.get(label)
+        rest = text[match.end() : following.start() if following else len(text)]
         # Another 「标签：」 on the line (单位：人次, 统计时间：…) ends the value; so does a trailing （盖章）.
-        value = _NEXT_LABEL.split(value, maxsplit=1)[0]
+        value = _NEXT_LABEL.split(rest, maxsplit=1)[0]
         value = _SEAL.sub("", value.strip()).strip().strip("，,;；")
         if key and value and key not in found:
-            found[key] = value
+            at = match.end() + len(rest) - len(rest.lstrip())
+            found[key] = (value, filled[bisect_right(starts, at) - 1][0], label)
     return found
 
 
-def _info_from_labels(texts: list[str]) -> dict[str, str]:
+def _info_from_labels(filled: list[tuple[int, str]]) -> dict[str, tuple[str, int, str]]:
     """Each cell that is a label alone (「填报单位」, 「填报单位（盖章）：」) with the cell after it as its value."""
-    found: dict[str, str] = {}
-    for label, value in pairwise(texts):
+    found: dict[str, tuple[str, int, str]] = {}
+    for (_, label), (index, value) in pairwise(filled):
         key = _INFO_KEY_NAMES.get(header_key(label))
         named = header_key(value)
         if key and key not in found and named not in _INFO_KEY_NAMES and not _is_header_name(named):
-            found[key] = value
+            found[key] = (value, index, header_key(label))
     return found
 
 
@@ -835,17 +922,22 @@ def _is_header_name(text: str) -> bool:
     return any(text in lookup for lookup in _LOOKUPS.values())
 
 
-def _info_from_pairs(rows: list[list]) -> dict[str, str]:
-    """The 基本信息 sheet: a key and its value on each row."""
-    info: dict[str, str] = {}
-    for row in rows:
-        for key, value in _info_from_line(row).items():
-            info.setdefault(key, value)
-    return info
+def _take_info_line(
+    info: dict[str, str], cells_of: dict[str, InfoCell], sheet: str, row: int, cells: list, *, keep: bool = False
+) -> None:
+    """What a title line, footer or 基本信息 row says, and where; ``keep``: what is known already stays."""
+    for key, (value, column, label) in _info_from_line(cells).items():
+        if keep and key in info:
+            continue
+        info[key] = value
+        cells_of[key] = InfoCell(sheet, row, column, label)
 
 
-def _take_title_info(info: dict[str, str], tables: list[RawTable]) -> None:
+def _take_title_info(info: dict[str, str], cells_of: dict[str, InfoCell], tables: list[RawTable]) -> None:
     """What the 基本信息 sheet does not say, the first title line that says it does."""
     for table in tables:
         for key, value in table.info.items():
-            info.setdefault(key, value)
+            if key not in info:
+                info[key] = value
+                if key in table.info_cells:
+                    cells_of[key] = table.info_cells[key]

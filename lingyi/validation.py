@@ -14,7 +14,7 @@ import pandas as pd
 
 from lingyi.contract import RESOLVED, Column, SheetKind, ValueKind
 from lingyi.errors import Finding, Level
-from lingyi.reading import RawTable, ReadFile
+from lingyi.reading import InfoCell, RawTable, ReadFile
 from lingyi.registry import Registry, normalise
 from lingyi.values import (
     BadValue,
@@ -22,6 +22,8 @@ from lingyi.values import (
     RawRate,
     clean_text,
     column_letter,
+    excel_error,
+    excel_error_message,
     month_number,
     parse_count,
     parse_date,
@@ -84,7 +86,9 @@ def validate(
     """Check a read file against the contract. ``period`` overrides the declared 报送期间."""
     findings = list(read.findings)
     headcount: dict[str, int] = {}
-    file_unit = _file_unit(read.info.get("unit"), default_unit, registry, read.name, findings)
+    file_unit = _file_unit(
+        read.info.get("unit"), default_unit, registry, read.name, findings, where=read.info_cells.get("unit")
+    )
     if file_unit and read.info.get("headcount"):
         try:
             count = parse_count(read.info["headcount"])
@@ -92,7 +96,13 @@ def validate(
                 headcount[file_unit] = count
         except BadValue:
             findings.append(
-                Finding(Level.WARNING, read.name, "在职人数无法识别为整数，已忽略。", value=read.info["headcount"])
+                _info_finding(
+                    Level.WARNING,
+                    read.name,
+                    "在职人数无法识别为整数，已忽略。",
+                    read.info["headcount"],
+                    read.info_cells.get("headcount"),
+                )
             )
     tables = []
     for raw in read.tables:
@@ -100,8 +110,10 @@ def validate(
         own = raw.info.get("unit")
         sheet_unit = file_unit
         if own and not default_unit and own != read.info.get("unit"):
-            sheet_unit = _file_unit(own, None, registry, read.name, findings, sheet=raw.sheet)
-        checker = _TableCheck(raw, registry, findings, sheet_unit, read.info, period)
+            sheet_unit = _file_unit(
+                own, None, registry, read.name, findings, sheet=raw.sheet, where=raw.info_cells.get("unit")
+            )
+        checker = _TableCheck(raw, registry, findings, sheet_unit, read, period)
         table = checker.run()
         if table is not None:
             tables.append(table)
@@ -122,6 +134,7 @@ def _file_unit(
     file_name: str,
     findings: list[Finding],
     sheet: str | None = None,
+    where: InfoCell | None = None,
 ) -> str | None:
     if default_unit:
         return registry.resolve(default_unit).name
@@ -131,13 +144,28 @@ def _file_unit(
     if unit is None:
         suggestions = registry.suggest(declared)
         hint = f"您是不是要找：{'、'.join(suggestions)}？" if suggestions else "请填写名录中的单位全称或简称。"
-        findings.append(
-            Finding(
-                Level.ERROR, file_name, f"填报单位「{declared}」不在单位名录中。{hint}", sheet=sheet, value=declared
-            )
-        )
+        message = f"填报单位「{declared}」不在单位名录中。{hint}"
+        findings.append(_info_finding(Level.ERROR, file_name, message, declared, where, sheet))
         return None
     return unit.name
+
+
+def _info_finding(
+    level: Level, file_name: str, message: str, value: str, where: InfoCell | None, sheet: str | None = None
+) -> Finding:
+    """A finding about the file's 填报单位, 报送期间 …, at the cell of the title line or 基本信息 it was read from."""
+    if where is None:
+        return Finding(level, file_name, message, sheet=sheet, value=value)
+    return Finding(
+        level,
+        file_name,
+        message,
+        sheet=where.sheet,
+        row=where.row,
+        column=column_letter(where.column),
+        column_name=where.label,
+        value=value,
+    )
 
 
 class _TableCheck:
@@ -147,7 +175,7 @@ class _TableCheck:
         registry: Registry,
         findings: list[Finding],
         file_unit: str | None,
-        file_info: dict[str, str],
+        read: ReadFile,
         period: Period | None,
     ):
         self.raw = raw
@@ -155,7 +183,7 @@ class _TableCheck:
         self.registry = registry
         self.findings = findings
         self.file_unit = file_unit
-        self.file_info = file_info
+        self.read = read
         self.period_override = period
         self.bad_rows: set[int] = set()
 
@@ -275,6 +303,10 @@ class _TableCheck:
                     self.error("单位名称为空，请填写单位全称或简称。", row, "unit")
                     out.append(None)
                 continue
+            if text[:1] == "#" and (code := excel_error(text)):
+                self.error(excel_error_message(code, "单位全称或简称"), row, "unit", cell)
+                out.append(None)
+                continue
             if text not in resolved:
                 unit = self.registry.match(text)
                 resolved[text] = unit.name if unit else None
@@ -292,6 +324,16 @@ class _TableCheck:
             self.warning(f"单位「{text}」按名录中的「{resolved[text]}」统计（共{count}行）。", key="unit", value=text)
         return out
 
+    def _error_cell(self, column: Column, cell: object, *, raising: bool = True) -> BadValue | None:
+        """An Excel error value (#DIV/0!, #N/A …) is no value of any column: raised (or returned) as its message."""
+        code = excel_error(cell)
+        if code is None:
+            return None
+        failed = BadValue(excel_error_message(code, _ERROR_CELL_FIX[column.kind]))
+        if raising:
+            raise failed
+        return failed
+
     def _parse_column(self, column: Column, row_numbers: list[int]) -> list:
         cells = self._cells(column.key)
         if column.kind is ValueKind.RATE:
@@ -306,7 +348,7 @@ class _TableCheck:
             value = cache.get(key, cache)
             if value is cache:
                 try:
-                    value = parser(cell)
+                    value = self._error_cell(column, cell) or parser(cell)
                 except BadValue as exc:
                     value = exc
                 except TypeError:
@@ -327,7 +369,7 @@ class _TableCheck:
         raw: list[RawRate | None] = []
         for row, cell in zip(row_numbers, cells):
             try:
-                raw.append(parse_rate(cell))
+                raw.append(self._error_cell(column, cell) or parse_rate(cell))
             except BadValue as exc:
                 self.error(str(exc), row, column.key, cell)
                 raw.append(None)
@@ -353,6 +395,8 @@ class _TableCheck:
 
         def choose(cell: object) -> tuple[object, bool]:
             """(the value, or empty/unknown; whether it came through an alias or the fallback)."""
+            if (failed := self._error_cell(column, cell, raising=False)) is not None:
+                return failed, False
             text = normalise(clean_text(cell))
             if not text or text.lower() in ("-", "—", "/", "无"):
                 return empty, False
@@ -381,6 +425,9 @@ class _TableCheck:
             elif value is unknown:
                 self.error(f"「{column.name}」只能填写：{'、'.join(choices.values)}。", row, column.key, cell)
                 value = None
+            elif isinstance(value, BadValue):
+                self.error(str(value), row, column.key, cell)
+                value = None
             elif via_alias:
                 mapped[(clean_text(cell), value)] += 1
             out.append(value)
@@ -397,13 +444,17 @@ class _TableCheck:
     def _declared_period(self) -> Period | None:
         if self.period_override is not None:
             return self.period_override
-        text = self.raw.info.get("period") or self.file_info.get("period")
+        source = self.raw if self.raw.info.get("period") else self.read
+        text = source.info.get("period")
         if not text:
             return None
         try:
             return parse_period(text)
         except BadValue as exc:
-            self.error(f"报送期间无法识别：{exc}", value=text)
+            where = source.info_cells.get("period")
+            finding = _info_finding(Level.ERROR, self.raw.file, f"报送期间无法识别：{exc}", text, where, self.raw.sheet)
+            if finding not in self.findings:  # one 基本信息 read by every sheet: said once
+                self.findings.append(finding)
             return None
 
     def _row_months(self, values: dict[str, list]) -> list[int]:
@@ -559,6 +610,18 @@ class _TableCheck:
             if label != "小计":
                 last_total_row = total_row
 
+
+# What to write instead of an Excel error value, by the kind of the column.
+_ERROR_CELL_FIX = {
+    ValueKind.TEXT: "要填写的文字",
+    ValueKind.COUNT: "数值",
+    ValueKind.NUMBER: "数值",
+    ValueKind.RATE: "数值",
+    ValueKind.DATE: "日期",
+    ValueKind.MONTH: "月份",
+    ValueKind.CHOICE: "规定的选项",
+    ValueKind.PERIOD: "统计期间",
+}
 
 _PARSERS = {
     # Free text is kept as the unit wrote it (full-width punctuation and all), only trimmed; a NUL character,

@@ -30,6 +30,43 @@ class BadValue(ValueError):
     """A cell that cannot be read as its column requires; the message says how to fix it."""
 
 
+# Excel's error values, each with what it means in words a unit can act on.
+EXCEL_ERRORS = {
+    "#DIV/0!": "除数为0",
+    "#N/A": "找不到要查找的值",
+    "#VALUE!": "公式中有类型不对的值",
+    "#REF!": "引用的单元格已被删除",
+    "#NAME?": "公式中有无法识别的函数或名称",
+    "#NUM!": "数值无效或超出范围",
+    "#NULL!": "引用的区域没有交集",
+}
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell holding an Excel error value (a formula that failed): never a value, whatever its column."""
+
+    code: str  # 「#DIV/0!」 as Excel shows it
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def excel_error(value: object) -> str | None:
+    """The error a cell holds: an error cell of a workbook, or its text 「#DIV/0!」 as a CSV export writes it."""
+    if type(value) is CellError:
+        return value.code
+    if type(value) is str and "#" in value[:3]:
+        text = clean_text(value).upper()
+        return text if text in EXCEL_ERRORS else None
+    return None
+
+
+def excel_error_message(code: str, fix: str) -> str:
+    meaning = EXCEL_ERRORS.get(code)
+    return f"单元格是公式错误 {code}{f'（{meaning}）' if meaning else ''}，请改为{fix}后重新上传。"
+
+
 def clean_text(value: object) -> str:
     """A cell as text: full-width folded to half-width, outer spaces trimmed."""
     if type(value) is str:

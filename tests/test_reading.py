@@ -404,6 +404,58 @@ def test_row_of_units_under_the_header_is_part_of_the_header(tmp_path, units):
     assert [number for number, _ in table.rows] == [3, 4]
 
 
+NUMBERED = learning_rows(2)
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        ["栏次", 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        ["栏 次", "甲", "乙", 1, 2, 3, 4, 5, 6, 7],
+        ["甲", "乙", "丙", "丁", 1, 2, 3, 4, 5, 6],
+        ["甲", "乙", "丙", "1", "2", "3", "4", "5", "6", "7"],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        [None, "甲", "乙", 1, 2, 3, 4, 5, 6, None],
+    ],
+)
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_row_numbering_the_columns_under_the_header_is_part_of_the_header(tmp_path, registry, numbers, suffix):
+    rows = [NUMBERED[0], numbers, *NUMBERED[1:]]
+    if suffix == ".csv":
+        path = write_csv(tmp_path / "学习活动.csv", rows)
+    else:
+        path = write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})
+    result = read(path)
+    table = the_table(result)
+    assert table.header_row == 2
+    assert [number for number, _ in table.rows] == [3, 4]
+    assert validate(result, registry).errors == []
+
+
+def test_row_numbering_the_columns_under_a_row_of_units_is_part_of_the_header(tmp_path):
+    rows = [["单位名称", "活动名称", "参与人次", "授课人数"], [None, None, "（人次）", "(人)"], ["甲", "乙", 1, 2]]
+    rows += [[UNIT, "读书会", 120, 2]]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})))
+    assert table.header_row == 3
+    assert [number for number, _ in table.rows] == [4]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        [1, UNIT, "读书会", "讲堂", None, "2025-10-09", 1, 2, 3, 4],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 11],
+        ["甲", "乙", "丙", 1, 2, 3, 5, 6, 7, 8],
+        ["甲", UNIT, "读书会", None, None, "2025-10-09", 1, 2, 3, 4],
+    ],
+)
+def test_first_data_row_is_never_taken_for_a_row_numbering_the_columns(tmp_path, first):
+    rows = [NUMBERED[0], first, *NUMBERED[1:]]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})))
+    assert table.header_row == 1
+    assert [number for number, _ in table.rows] == [2, 3, 4]
+
+
 def test_columns_the_contract_does_not_name_are_ignored():
     rows = [
         ["序号", "单位名称", "活动名称", "日期", "参与人次", "备注", "联系人"],
@@ -757,6 +809,45 @@ def test_formula_with_its_result_saved_reads_the_result(tmp_path):
 def test_formula_without_result_outside_the_contracts_columns_is_no_error(tmp_path):
     data = _learning_xlsx(tmp_path, A5="=ROW()-3", A1="=TODAY()")
     assert not [f for f in read_file(data, "学习活动.xlsx").findings if f.is_error]
+
+
+def test_error_value_in_an_ods_cell_is_an_error_naming_its_cell(tmp_path, registry):
+    import io
+    import zipfile
+
+    rows = learning_rows(2)
+    rows[2][8] = "ERROR-CELL"
+    data = write_ods(tmp_path / "学习活动.ods", {"学习活动": rows}).read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "content.xml":
+                # As LibreOffice saves a formula whose result is an error: an empty string, marked as an error.
+                content = content.replace(
+                    b'office:value-type="string" office:string-value="ERROR-CELL"><text:p>ERROR-CELL</text:p>',
+                    b'table:formula="of:=[.G3]/0" office:value-type="string" office:string-value="" '
+                    b'calcext:value-type="error"><text:p>#DIV/0!</text:p>',
+                ).replace(
+                    b"<office:document-content ",
+                    b'<office:document-content xmlns:calcext="urn:org:documentfoundation:names:'
+                    b'experimental:calc:xmlns:calcext:1.0" ',
+                )
+            target.writestr(info, content)
+    error = one_error(validate(read_file(out.getvalue(), "学习活动.ods"), registry))
+    assert (error.sheet, error.row, error.column, error.column_name, error.value) == (
+        "学习活动",
+        3,
+        "I",
+        "参与人次",
+        "#DIV/0!",
+    )
+    assert error.message == "单元格是公式错误 #DIV/0!（除数为0），请改为数值后重新上传。"
+
+
+def one_error(validated):
+    (error,) = validated.errors
+    return error
 
 
 def test_macro_enabled_workbook_is_read_as_data_with_a_notice(tmp_path):

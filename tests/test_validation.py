@@ -831,3 +831,127 @@ def test_a_sheet_without_rows_beside_one_with_rows_is_fine(check, tmp_path):
     validated = check(sheets={"学习活动": learning_rows(2), "热线指标": [HOTLINE_HEADER]}, tmp_path=tmp_path)
     assert validated.ok
     assert validated.row_counts() == {"学习活动": 2}
+
+
+# -- Excel error values ------------------------------------------------------------------------------------------
+
+EXCEL_ERROR_CELLS = [
+    ("参与人次", "#DIV/0!", "I", "单元格是公式错误 #DIV/0!（除数为0），请改为数值后重新上传。"),
+    ("期数", "#VALUE!", "G", "单元格是公式错误 #VALUE!（公式中有类型不对的值），请改为数值后重新上传。"),
+    ("日期", "#N/A", "F", "单元格是公式错误 #N/A（找不到要查找的值），请改为日期后重新上传。"),
+    ("活动名称", "#REF!", "C", "单元格是公式错误 #REF!（引用的单元格已被删除），请改为要填写的文字后重新上传。"),
+    (
+        "活动形式",
+        "#NAME?",
+        "D",
+        "单元格是公式错误 #NAME?（公式中有无法识别的函数或名称），请改为规定的选项后重新上传。",
+    ),
+    ("单位名称", "#N/A", "B", "单元格是公式错误 #N/A（找不到要查找的值），请改为单位全称或简称后重新上传。"),
+    ("授课人数", "#NUM!", "J", "单元格是公式错误 #NUM!（数值无效或超出范围），请改为数值后重新上传。"),
+    ("节数", "#NULL!", "H", "单元格是公式错误 #NULL!（引用的区域没有交集），请改为数值后重新上传。"),
+]
+
+
+@pytest.mark.parametrize("name", ["报表.xlsx", "学习活动.csv"])
+@pytest.mark.parametrize(("header", "written", "letter", "message"), EXCEL_ERROR_CELLS)
+def test_excel_error_value_in_a_read_column_is_an_error_naming_its_cell_and_the_error(
+    check, tmp_path, name, header, written, letter, message
+):
+    rows = learning_rows(2)
+    rows[2][rows[0].index(header)] = written  # Excel row 3; openpyxl writes "#DIV/0!" as an error cell (t="e")
+    validated = check(sheets={"学习活动": rows}, tmp_path=tmp_path) if name.endswith(".xlsx") else check(rows)
+    error = one_error(validated)
+    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+        name,
+        "学习活动",
+        3,
+        letter,
+        header,
+        written,
+    )
+    assert error.message == message
+
+
+def test_excel_error_value_in_a_rate_column_is_an_error_naming_the_error(check):
+    rows = column(hotline_rows((202509, 202510)), "问题解决率", ["95%", "#DIV/0!"])
+    error = one_error(check(rows, "hotline"))
+    assert (error.row, error.column, error.column_name, error.value) == (3, "E", "问题解决率", "#DIV/0!")
+    assert error.message == "单元格是公式错误 #DIV/0!（除数为0），请改为数值后重新上传。"
+
+
+def test_excel_error_values_in_ignored_columns_or_outside_the_table_are_no_error(check, tmp_path):
+    rows = [["学习活动情况统计表", None, None, None, None, None, None, None, None, None, None, "#REF!"]]
+    rows += [[*row, "备注"] if i == 0 else [*row, "#DIV/0!"] for i, row in enumerate(learning_rows(2))]
+    rows[1][0] = "#REF!"  # 序号 of the first data row
+    rows.append([None, None, None, None, None, None, None, None, "#DIV/0!"])  # a template formula over an empty row
+    rows.append([None] * 12 + ["#N/A"])
+    validated = check(sheets={"学习活动": rows}, tmp_path=tmp_path)
+    assert validated.errors == []
+    assert list(frame(validated)["row"]) == [3, 4]
+
+
+# -- where file-level information came from ----------------------------------------------------------------------
+
+
+def test_unreadable_period_on_the_title_line_is_located_at_its_cell(check, tmp_path):
+    rows = [["学习活动情况统计表"], ["填报单位：", UNIT, None, "报送期间：", "今年十月"], *learning_rows(1)]
+    error = one_error(check(sheets={"学习活动": rows}, tmp_path=tmp_path))
+    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+        "报表.xlsx",
+        "学习活动",
+        2,
+        "E",
+        "报送期间",
+        "今年十月",
+    )
+
+
+def test_unreadable_period_in_a_csv_title_line_is_located_at_its_cell(check):
+    error = one_error(check(titled(learning_rows(1), unit=UNIT, period="今年十月")))
+    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+        "学习活动.csv",
+        "学习活动",
+        2,
+        "A",
+        "报送期间",
+        "今年十月",
+    )
+
+
+def test_unknown_unit_in_basic_information_is_located_at_its_cell(check, tmp_path):
+    sheets = {
+        "基本信息": [["项目", "内容"], ["报送单位", "临沂市民证局"], ["报送期间", "2025年10月"]],
+        "学习活动": drop(learning_rows(1), "单位名称"),
+    }
+    error = check(sheets=sheets, tmp_path=tmp_path).errors[0]
+    assert error.message.startswith("填报单位「临沂市民证局」不在单位名录中。")
+    assert (error.sheet, error.row, error.column, error.column_name, error.value) == (
+        "基本信息",
+        2,
+        "B",
+        "报送单位",
+        "临沂市民证局",
+    )
+
+
+def test_unreadable_period_in_basic_information_is_one_error_at_its_cell_whatever_the_sheets(check, tmp_path):
+    sheets = {
+        "基本信息": [["填报单位", UNIT], ["报送期间", "今年十月"]],
+        "学习活动": learning_rows(1),
+        "热线指标": hotline_rows(),
+    }
+    error = one_error(check(sheets=sheets, tmp_path=tmp_path))
+    assert error.message.startswith("报送期间无法识别：")
+    assert (error.sheet, error.row, error.column, error.column_name, error.value) == (
+        "基本信息",
+        2,
+        "B",
+        "报送期间",
+        "今年十月",
+    )
+
+
+def test_unreadable_headcount_warning_is_located_at_its_cell(check, tmp_path):
+    sheets = {"基本信息": [["填报单位", UNIT], ["在职人数", "八十五"]], "学习活动": learning_rows(1)}
+    (warning,) = check(sheets=sheets, tmp_path=tmp_path).warnings
+    assert (warning.sheet, warning.row, warning.column, warning.column_name) == ("基本信息", 2, "B", "在职人数")

@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 from lingyi.values import (
     EXCEL_EPOCH,
     BadValue,
+    CellError,
     Period,
     RawRate,
     add_months,
     clean_text,
     column_letter,
+    excel_error,
+    excel_error_message,
     is_empty,
     month_label,
     months_between,
@@ -389,3 +392,30 @@ def test_clean_text_trims_and_folds_full_width(cell, text):
 @pytest.mark.parametrize(("cell", "empty"), [("", True), ("  ", True), ("无", True), ("N/A", True), ("0", False)])
 def test_dash_slash_and_none_marks_are_empty(cell, empty):
     assert is_empty(cell) is empty
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [
+        (CellError("#DIV/0!"), "#DIV/0!"),
+        ("#N/A", "#N/A"),
+        (" #value! ", "#VALUE!"),
+        ("#NAME?", "#NAME?"),
+        ("#REF!", "#REF!"),
+        ("#NUM!", "#NUM!"),
+        ("#NULL!", "#NULL!"),
+        ("#1", None),
+        ("问题#REF!", None),
+        ("n/a", None),
+        ("", None),
+        (None, None),
+        (0, None),
+    ],
+)
+def test_excel_error_is_known_from_an_error_cell_or_its_text(cell, code):
+    assert excel_error(cell) == code
+
+
+def test_excel_error_message_says_what_the_error_means_and_what_to_write():
+    assert excel_error_message("#DIV/0!", "数值") == "单元格是公式错误 #DIV/0!（除数为0），请改为数值后重新上传。"
+    assert excel_error_message("#SPILL!", "日期") == "单元格是公式错误 #SPILL!，请改为日期后重新上传。"
