@@ -23,6 +23,7 @@ from pathlib import PurePath
 from xml.etree import ElementTree
 
 import python_calamine
+import xlrd
 
 from lingyi.contract import (
     FOOTER_LABELS,
@@ -188,6 +189,8 @@ def read_file(data: bytes, file_name: str) -> ReadFile:
                     "文件含有宏（VBA 代码）。系统只读取单元格中的数据，从不运行宏；系统导出的文件不含宏。",
                 )
             )
+    elif container == "ole":
+        scans = _scan_xls(data, reject)
     read = _read_workbook(data, name, reject, scans)
     read.findings[:0] = notices
     return read
@@ -273,6 +276,33 @@ _ODS_NAME = re.compile(rb'table:name="([^"]*)"')
 # the error as it shows in the cell's text.
 _ODS_ERROR = re.compile(rb':value-type="error"')
 _ODS_TEXT = re.compile(rb"<text:p[^>]*>(.*?)</text:p>", re.DOTALL)
+
+
+def _scan_xls(data: bytes, reject) -> dict[str, SheetScan]:
+    """The error cells (#DIV/0! …) of an old .xls, which python-calamine reads as empty; xlrd tells them apart."""
+    try:
+        workbook = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception:  # noqa: BLE001 — only error cells are asked of xlrd; calamine reads the file and judges it
+        return {}
+    scans: dict[str, SheetScan] = {}
+    try:
+        for index in range(workbook.nsheets):
+            sheet = workbook.get_sheet(index)
+            scan = scans[sheet.name] = SheetScan()
+            for row in range(sheet.nrows):
+                for column, kind in enumerate(sheet.row_types(row)):
+                    if kind == xlrd.XL_CELL_ERROR:
+                        code = xlrd.error_text_from_code.get(sheet.cell_value(row, column), "#VALUE!")
+                        scan.errors.append((row + 1, column, code))
+                _check_error_cells(scan, sheet.name, reject)
+            workbook.unload_sheet(index)
+    except FileRejected:
+        raise
+    except Exception:  # noqa: BLE001 — as above: what xlrd cannot parse, calamine still reads
+        return scans
+    finally:
+        workbook.release_resources()
+    return scans
 
 
 def _scan_zip(archive: zipfile.ZipFile, reject) -> dict[str, SheetScan]:

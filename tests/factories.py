@@ -20,9 +20,11 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import xlrd
 import xlwt
 
 from lingyi.store import DATABASE_URL_VARIABLE
+from lingyi.values import EXCEL_ERRORS
 
 Rows = list[list[object]]
 Sheets = dict[str, Rows]
@@ -279,8 +281,13 @@ def write_xlsx(
     return path
 
 
+# xlwt knows some error texts by wrong codes (#VALUE! as #NUM!) and #N/A not at all: BIFF's codes, as xlrd reads them.
+XLS_ERROR_CODES = {text: code for code, text in xlrd.error_text_from_code.items()}
+
+
 def write_xls(path: Path, sheets: Sheets, *, merges: dict[str, list[str]] | None = None) -> Path:
-    """An old-Excel .xls (BIFF8, via xlwt); date cells get a date format so readers see dates."""
+    """An old-Excel .xls (BIFF8, via xlwt); date cells get a date format so readers see dates, and 「#DIV/0!」 …
+    are error cells."""
     workbook = xlwt.Workbook(encoding="utf-8")
     date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
     for name, rows in sheets.items():
@@ -294,7 +301,9 @@ def write_xls(path: Path, sheets: Sheets, *, merges: dict[str, list[str]] | None
                 if value is None:
                     continue
                 style = date_style if isinstance(value, dt.date) else xlwt.Style.default_style
-                if (r, c) in merged_tops:
+                if isinstance(value, str) and value in EXCEL_ERRORS:  # as openpyxl does: "#DIV/0!" is an error cell
+                    sheet.row(r).set_cell_error(c, XLS_ERROR_CODES[value], style)
+                elif (r, c) in merged_tops:
                     r2, c2 = merged_tops.pop((r, c))
                     sheet.write_merge(r, r2, c, c2, value, style)
                 else:

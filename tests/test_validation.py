@@ -20,6 +20,7 @@ from factories import (
     problem_rows,
     titled,
     total_row,
+    write_xls,
     write_xlsx,
 )
 
@@ -44,7 +45,8 @@ def check(registry):
 
     def check(rows=None, kind="learning", *, name=None, period=None, tmp_path=None, sheets=None):
         if sheets is not None:
-            path = write_xlsx(tmp_path / (name or "报表.xlsx"), sheets)
+            name = name or "报表.xlsx"
+            path = (write_xls if name.endswith(".xls") else write_xlsx)(tmp_path / name, sheets)
             read = read_file(path.read_bytes(), path.name)
         else:
             read = read_file(csv_bytes(rows), name or KIND_FILE[kind])
@@ -852,14 +854,15 @@ EXCEL_ERROR_CELLS = [
 ]
 
 
-@pytest.mark.parametrize("name", ["报表.xlsx", "学习活动.csv"])
+@pytest.mark.parametrize("name", ["报表.xlsx", "报表.xls", "学习活动.csv"])
 @pytest.mark.parametrize(("header", "written", "letter", "message"), EXCEL_ERROR_CELLS)
 def test_excel_error_value_in_a_read_column_is_an_error_naming_its_cell_and_the_error(
     check, tmp_path, name, header, written, letter, message
 ):
     rows = learning_rows(2)
-    rows[2][rows[0].index(header)] = written  # Excel row 3; openpyxl writes "#DIV/0!" as an error cell (t="e")
-    validated = check(sheets={"学习活动": rows}, tmp_path=tmp_path) if name.endswith(".xlsx") else check(rows)
+    rows[2][rows[0].index(header)] = written  # Excel row 3; the workbook writers make "#DIV/0!" an error cell
+    workbook = name.endswith((".xlsx", ".xls"))
+    validated = check(sheets={"学习活动": rows}, name=name, tmp_path=tmp_path) if workbook else check(rows)
     error = one_error(validated)
     assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
         name,
