@@ -941,8 +941,29 @@ def submission_actions(opened: Store, chosen: pd.Series, *, keys: tuple[str, str
             )
 
 
+# Streamlit's file uploader speaks English (「Upload」, 「50MB per file • CSV, XLSX」) and takes no words of ours
+# (streamlit/streamlit#13500): they are replaced in place with CSS. Should an upgrade rename these elements, the
+# English shows again and nothing else changes.
+_UPLOADER_WORDS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "选择文件"; font-size: 1rem;
+}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "或把文件拖到这里 · 每个文件不超过 {megabytes} MB"; font-size: 0.875rem;
+}}
+</style>"""
+
+
+def uploader_in_chinese() -> None:
+    """The file uploaders of this page say 选择文件 and 或把文件拖到这里 instead of Streamlit's English."""
+    st.html(_UPLOADER_WORDS.format(megabytes=st.get_option("server.maxUploadSize")))
+
+
 def registry_replacement(opened: Store, registry: Registry, *, file_key: str, confirm_key: str, user: str) -> None:
     """Upload a new units file: every problem listed, or what would change and a button to replace the registry."""
+    uploader_in_chinese()
     upload = st.file_uploader("上传新的单位名录", type=desk.REGISTRY_SUFFIXES, key=file_key)
     if upload is None:
         return

@@ -18,6 +18,7 @@ registry = store.registry()
 ui.template_downloads(registry)
 
 files_column, options_column = st.columns([3, 1])
+ui.uploader_in_chinese()
 uploads = files_column.file_uploader(
     "报表文件（.xlsx .xlsm .xls .ods .csv）", type=desk.UPLOAD_SUFFIXES, accept_multiple_files=True, key=FILES
 )

@@ -34,6 +34,11 @@ def to_top(page, text: str) -> None:
     page.wait_for_timeout(500)
 
 
+def shown_words(page, selector: str) -> str:
+    """What an element shows in place of its own (English) text: the content of its ::after."""
+    return page.locator(selector).first.evaluate("e => getComputedStyle(e, '::after').content").strip('"')
+
+
 @pytest.fixture
 def empty_server(tmp_path, chromium_path):
     url = f"sqlite:///{tmp_path / 'desk.db'}"
@@ -58,6 +63,10 @@ def test_returns_dropped_in_the_browser_are_checked_then_the_good_ones_stored(pa
     page.goto(f"{server.url}/upload")
     settle(page, "数据上传")
     page.screenshot(path=artifacts / "desk_upload_empty.png")
+    assert shown_words(page, '[data-testid="stFileUploaderDropzone"] button p') == "选择文件"
+    assert shown_words(page, '[data-testid="stFileUploaderDropzoneInstructions"] span') == (
+        "或把文件拖到这里 · 每个文件不超过 50 MB"
+    )
 
     page.locator('input[type="file"]').first.set_input_files([str(p) for p in returns(tmp_path)])
     page.get_by_text("全部入库（2 个可入库文件）").wait_for(timeout=90_000)
