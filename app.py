@@ -11,9 +11,10 @@ from lingyi import auth, ui
 
 st.set_page_config(page_title="学习型机关建设数据看板", page_icon=ui.FAVICON, layout="wide")
 
+FIRST_PAGE = "overview"
 PAGES = {
     "看板": [
-        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path=FIRST_PAGE, default=True),
         st.Page("pages/learning.py", title="学习活动", icon=":material/menu_book:", url_path="learning"),
         st.Page("pages/hotline.py", title="热线指标", icon=":material/support_agent:", url_path="hotline"),
         st.Page("pages/problems.py", title="问题化解", icon=":material/task_alt:", url_path="problems"),
@@ -50,7 +51,20 @@ PERMISSIONS = {
 
 user = ui.signed_in_user()
 if user is None:
-    st.navigation([st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path="login")]).run()
+    # The sign-in form answers at every page's address, and Streamlit knows a page by its address: once signed in,
+    # a link to 热线指标 (with its filters) opens 热线指标, not the first page.
+    sign_in_pages = [
+        st.Page(
+            ui.sign_in_page,
+            title="登录",
+            icon=":material/login:",
+            url_path=page.url_path or FIRST_PAGE,
+            default=page.url_path == "",
+        )
+        for pages in PAGES.values()
+        for page in pages
+    ]
+    st.navigation(sign_in_pages, position="hidden").run()
     st.stop()
 
 allowed = {section: [p for p in pages if user.may(PERMISSIONS[p.title])] for section, pages in PAGES.items()}

@@ -153,6 +153,11 @@ def expected_hotline(s: dict) -> dict[str, tuple[str, str]]:
 
 def test_every_dashboard_page_of_app_py_is_tested_here():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    constants = {  # module-level names the page declarations use (FIRST_PAGE …)
+        node.targets[0].id: node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+    }
     pages = next(
         node.value for node in ast.walk(tree) if isinstance(node, ast.Assign) and node.targets[0].id == "PAGES"
     )
@@ -160,7 +165,9 @@ def test_every_dashboard_page_of_app_py_is_tested_here():
     listed = {call.args[0].value: call for call in dashboard.elts}
     assert set(listed) == set(DASHBOARD)
     for call in listed.values():  # ASCII file names, explicit Chinese titles and URL paths, material icons
-        options = {keyword.arg: keyword.value.value for keyword in call.keywords}
+        options = {
+            k.arg: constants[k.value.id] if isinstance(k.value, ast.Name) else k.value.value for k in call.keywords
+        }
         assert call.args[0].value.isascii()
         assert options["url_path"].isascii() and not options["title"].isascii()
         assert options["icon"].startswith(":material/")
