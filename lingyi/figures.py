@@ -473,7 +473,8 @@ def best_and_weakest(
     weakest = ranked.iloc[len(best) :].tail(n).iloc[::-1]
     # Two stacked panels sharing the x scale, each as tall as its bars, a tenth of the height between them
     # (built directly: plotly's make_subplots costs more than the rest of a page's charts together).
-    panels = [(labels[0], best), (labels[1], weakest)] if len(weakest) else [(labels[0], best)]
+    # So few units that none is left for the weakest: one panel, which is all of them, not "the best five".
+    panels = [(labels[0], best), (labels[1], weakest)] if len(weakest) else [(f"全部 {len(best)} 个单位", best)]
     bars = sum(len(frame) for _, frame in panels)
     space = 1 - PANEL_GAP * (len(panels) - 1)
     layout: dict[str, object] = {"annotations": []}
@@ -792,7 +793,10 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
             ),
         )
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=list(CATEGORIES))
+    # all six always, as on every category chart, even where only some have indicators
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=list(CATEGORIES), range=[-0.5, len(CATEGORIES) - 0.5]
+    )
     _target_line(fig, 1.0, label="完成目标 100%")
     fig.update_layout(meta={"click": CLICK_CATEGORY})
     return fig
@@ -817,7 +821,9 @@ def indicator_met(frame: pd.DataFrame, *, title: str) -> go.Figure:
             hovertemplate=f"%{{y}}<br>{name}：%{{x:,}} 个单位<br>平均完成度：%{{customdata}}<extra></extra>",
         )
     fig.update_yaxes(gridcolor="rgba(0,0,0,0)")
-    fig.update_xaxes(title_text="单位数", tickformat=",d")
+    # whole units: a few of them would otherwise be ticked 0, 0.2 … and every tick shown rounded, as 0 0 0 1 1 1
+    few = int(ranked["indicators"].max()) <= 10
+    fig.update_xaxes(title_text="单位数", tickformat=",d", **({"dtick": 1} if few else {}))
     return fig
 
 

@@ -307,6 +307,16 @@ def test_best_and_weakest_of_few_units_never_shows_a_unit_twice():
     fig = figures.best_and_weakest(unit_frame([1.0, 2.0, 3.0]), value="person_times", title="t", n=5)
     assert len(fig.data) == 1
     assert list(fig.data[0].x) == [3.0, 2.0, 1.0]
+    assert [a.text for a in fig.layout.annotations] == ["全部 3 个单位"]  # not "the best five" of three
+
+
+def test_best_and_weakest_of_many_units_labels_both_panels():
+    fig = figures.best_and_weakest(unit_frame([float(v) for v in range(12)]), value="person_times", title="t", n=5)
+    assert [a.text for a in fig.layout.annotations] == ["最好的五个", "最弱的五个"]
+    assert list(fig.data[0].x) == [11.0, 10.0, 9.0, 8.0, 7.0]
+    assert list(fig.data[1].x) == [0.0, 1.0, 2.0, 3.0, 4.0]  # the very weakest on top
+    top, bottom = fig.layout.yaxis.domain, fig.layout.yaxis2.domain
+    assert top[1] == 1 and bottom[0] == 0 and top[0] - bottom[1] == pytest.approx(figures.PANEL_GAP)
 
 
 def test_a_change_in_points_is_drawn_in_points():
@@ -360,6 +370,7 @@ def test_completion_by_category_draws_shared_and_own_indicators_against_one_hund
     assert [shape.y0 for shape in fig.layout.shapes] == [1.0]
     assert fig.layout.xaxis.type == "category"  # the legend's stand-ins have no value: they must not make it numeric
     assert list(fig.layout.xaxis.categoryarray) == list(CATEGORIES)
+    assert list(fig.layout.xaxis.range) == [-0.5, 5.5]  # all six shown, though one has indicators
 
 
 def test_indicator_met_stacks_met_and_missed_units_lowest_rate_first():
@@ -376,6 +387,15 @@ def test_indicator_met_stacks_met_and_missed_units_lowest_rate_first():
     assert list(fig.data[0].y) == ["乙", "甲"]
     assert list(fig.data[0].x) == [4, 9]
     assert list(fig.data[1].x) == [6, 1]
+
+
+def test_indicator_met_ticks_whole_units_when_there_are_few():
+    frame = pd.DataFrame(
+        {"indicator": ["甲"], "indicators": [1], "met": [1], "mean_completion": [1.1], "met_rate": [1.0]}
+    )
+    assert figures.indicator_met(frame, title="t").layout.xaxis.dtick == 1
+    many = frame.assign(indicators=[108], met=[90])
+    assert figures.indicator_met(many, title="t").layout.xaxis.dtick is None
 
 
 def test_unit_against_category_puts_the_unit_beside_its_category_average_for_each_measure():
