@@ -518,13 +518,17 @@ def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
 
 @_per_scope
 def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    """Each unit's indicators for the latest statistical period within months 1..M, with completion."""
+    """Each unit's indicators for the latest statistical period within months 1..M, with completion.
+
+    Of periods ending in the same month (2025年10月 and 2025年1-10月) the longest counts, once.
+    """
     rows = _in_units(ds.indicators, ds, scope)
     rows = rows[(rows["period_start"] >= scope.first_month) & (rows["period_end"] <= scope.last_month)]
     if rows.empty:
         return rows.assign(completion=pd.Series(dtype="Float64"), met=pd.Series(dtype="boolean"))
-    latest = rows.groupby(["unit", "indicator_type", "indicator"])["period_end"].transform("max")
-    rows = rows[rows["period_end"] == latest].copy()
+    indicator = ["unit", "indicator_type", "indicator"]
+    rows = rows[rows["period_end"] == rows.groupby(indicator)["period_end"].transform("max")]
+    rows = rows[rows["period_start"] == rows.groupby(indicator)["period_start"].transform("min")].copy()
     higher = rows["direction"] != "越低越好"
     target, actual = rows["target"].astype("Float64"), rows["actual"].astype("Float64")
     completion = pd.Series(pd.NA, index=rows.index, dtype="Float64")

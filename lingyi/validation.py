@@ -636,26 +636,46 @@ _PARSERS = {
 
 
 def _check_duplicates_across_sheets(tables: list[ValidTable], file_name: str, findings: list[Finding]) -> None:
-    """The same unit and month on two hotline sheets of one file is as much a duplicate as on one."""
-    seen: dict[tuple[str, int], tuple[str, int]] = {}
+    """The same key on two sheets of one kind in one file is as much a duplicate as on one sheet: a hotline
+    unit and month, a problem (问题编号, or 问题描述 and 发现日期), an indicator and its 统计期间."""
     by_kind = defaultdict(list)
     for table in tables:
         by_kind[table.kind.key].append(table)
-    if len(by_kind["hotline"]) < 2:
-        return
-    for table in by_kind["hotline"]:
-        for unit, month, row in zip(table.frame["unit"], table.frame["month"], table.frame["row"]):
-            if unit is None or month is None:
-                continue
-            key = (unit, int(month))
-            if key in seen and seen[key][0] != table.sheet:
-                findings.append(
-                    Finding(
-                        Level.ERROR,
-                        file_name,
-                        f"同一单位同一月份在工作表「{seen[key][0]}」第{seen[key][1]}行已出现。",
-                        sheet=table.sheet,
-                        row=int(row),
+    for kind, (keys, message) in _SHEET_KEYS.items():
+        if len(by_kind[kind]) < 2:
+            continue
+        seen: dict[tuple, tuple[str, int]] = {}
+        for table in by_kind[kind]:
+            for key, row in zip(keys(table.frame), table.frame["row"]):
+                if key is None:
+                    continue
+                if key in seen and seen[key][0] != table.sheet:
+                    where = f"工作表「{seen[key][0]}」第{seen[key][1]}行"
+                    findings.append(
+                        Finding(Level.ERROR, file_name, message.format(where=where), sheet=table.sheet, row=int(row))
                     )
-                )
-            seen.setdefault(key, (table.sheet, int(row)))
+                seen.setdefault(key, (table.sheet, int(row)))
+
+
+def _keys(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple | None]:
+    """Each row's values of ``columns``; None where one is missing (that row's error is said already)."""
+    return [None if any(v is None for v in key) else key for key in zip(*(frame[c] for c in columns))]
+
+
+def _problem_keys(frame: pd.DataFrame) -> list[tuple | None]:
+    return [
+        None if unit is None else ((unit, number) if number else (unit, description, found))
+        for unit, number, description, found in zip(
+            frame["unit"], frame["number"], frame["description"], frame["found_date"]
+        )
+    ]
+
+
+_SHEET_KEYS = {
+    "hotline": (lambda f: _keys(f, ("unit", "month")), "同一单位同一月份在{where}已出现。"),
+    "problems": (_problem_keys, "同一问题在{where}已出现：问题编号（或问题描述加发现日期）须唯一。"),
+    "indicators": (
+        lambda f: _keys(f, ("unit", "indicator_type", "indicator", "period")),
+        "同一单位、同一指标、同一统计期间在{where}已出现。",
+    ),
+}

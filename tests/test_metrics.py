@@ -307,6 +307,19 @@ def test_indicator_completion_follows_its_direction(load):
     assert [bool(frame.loc[i, "met"]) for i in ("学习次数", "投诉件数", "安全事故")] == [False, False, True]
 
 
+def test_indicator_given_for_the_month_and_the_year_to_date_counts_once_for_the_year_to_date(load):
+    rows = [
+        INDICATOR_HEADER,
+        [UNIT, "共性指标", "学习次数", "次", 12, 9, "越高越好", "2025年1-10月"],
+        [UNIT, "共性指标", "学习次数", "次", 1, 1, "越高越好", "2025年10月"],
+    ]
+    ds = load(("指标完成.csv", rows))
+    frame = metrics.indicator_rows(ds, Scope(2025, 10))
+    assert list(frame["completion"]) == [0.75]
+    totals = metrics.indicator_totals(ds, Scope(2025, 10)).set_index("indicator_type")
+    assert (totals.loc["全部", "indicators"], totals.loc["全部", "met"]) == (1, 0)
+
+
 # -- the summary of spec §6 ------------------------------------------------------------------------------------------
 
 

@@ -656,6 +656,25 @@ def test_same_unit_month_on_two_hotline_sheets_of_one_file_is_an_error(check, tm
     assert error.message == "同一单位同一月份在工作表「热线指标」第2行已出现。"
 
 
+def test_same_problem_on_two_problem_sheets_of_one_file_is_an_error(check, tmp_path):
+    numbered = problem_rows(2)
+    unnumbered = drop(problem_rows(2), "问题编号")
+    sheets = {"问题清单": numbered, "问题清单（续）": numbered[:2], "问题清单2": unnumbered, "问题清单3": unnumbered}
+    validated = check(sheets=sheets, tmp_path=tmp_path)
+    assert [(e.sheet, e.row, e.message) for e in validated.errors] == [
+        ("问题清单（续）", 2, "同一问题在工作表「问题清单」第2行已出现：问题编号（或问题描述加发现日期）须唯一。"),
+        ("问题清单3", 2, "同一问题在工作表「问题清单2」第2行已出现：问题编号（或问题描述加发现日期）须唯一。"),
+        ("问题清单3", 3, "同一问题在工作表「问题清单2」第3行已出现：问题编号（或问题描述加发现日期）须唯一。"),
+    ]
+
+
+def test_same_indicator_and_period_on_two_indicator_sheets_of_one_file_is_an_error(check, tmp_path):
+    sheets = {"共性指标": indicator_rows(), "个性指标": indicator_rows()[:1] + indicator_rows()[2:]}
+    error = one_error(check(sheets=sheets, tmp_path=tmp_path))
+    assert (error.sheet, error.row) == ("个性指标", 2)
+    assert error.message == "同一单位、同一指标、同一统计期间在工作表「共性指标」第3行已出现。"
+
+
 # -- indicators -------------------------------------------------------------------------------------------------
 
 
