@@ -63,6 +63,11 @@ def messages(findings):
     return [f.message for f in findings]
 
 
+def place(finding):
+    """Where a finding points, as a user reads it: file, sheet, Excel row, column letter and name, the value."""
+    return (finding.file, finding.sheet, finding.row, finding.column, finding.column_name, finding.value)
+
+
 def one_error(validated):
     (error,) = validated.errors
     return error
@@ -109,7 +114,7 @@ def test_unit_written_as_its_short_name_is_no_warning(check):
 def test_unknown_unit_is_an_error_offering_the_closest_registry_names(check):
     validated = check(column(learning_rows(2), "单位名称", [UNIT, "市人社厅"]))
     error = one_error(validated)
-    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+    assert place(error) == (
         "学习活动.csv",
         "学习活动",
         3,
@@ -883,7 +888,7 @@ def test_excel_error_value_in_a_read_column_is_an_error_naming_its_cell_and_the_
     workbook = name.endswith((".xlsx", ".xls"))
     validated = check(sheets={"学习活动": rows}, name=name, tmp_path=tmp_path) if workbook else check(rows)
     error = one_error(validated)
-    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+    assert place(error) == (
         name,
         "学习活动",
         3,
@@ -918,7 +923,7 @@ def test_excel_error_values_in_ignored_columns_or_outside_the_table_are_no_error
 def test_unreadable_period_on_the_title_line_is_located_at_its_cell(check, tmp_path):
     rows = [["学习活动情况统计表"], ["填报单位：", UNIT, None, "报送期间：", "今年十月"], *learning_rows(1)]
     error = one_error(check(sheets={"学习活动": rows}, tmp_path=tmp_path))
-    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+    assert place(error) == (
         "报表.xlsx",
         "学习活动",
         2,
@@ -930,7 +935,7 @@ def test_unreadable_period_on_the_title_line_is_located_at_its_cell(check, tmp_p
 
 def test_unreadable_period_in_a_csv_title_line_is_located_at_its_cell(check):
     error = one_error(check(titled(learning_rows(1), unit=UNIT, period="今年十月")))
-    assert (error.file, error.sheet, error.row, error.column, error.column_name, error.value) == (
+    assert place(error) == (
         "学习活动.csv",
         "学习活动",
         2,
@@ -947,7 +952,8 @@ def test_unknown_unit_in_basic_information_is_located_at_its_cell(check, tmp_pat
     }
     error = check(sheets=sheets, tmp_path=tmp_path).errors[0]
     assert error.message.startswith("填报单位「临沂市民证局」不在单位名录中。")
-    assert (error.sheet, error.row, error.column, error.column_name, error.value) == (
+    assert place(error) == (
+        "报表.xlsx",
         "基本信息",
         2,
         "B",
@@ -964,7 +970,8 @@ def test_unreadable_period_in_basic_information_is_one_error_at_its_cell_whateve
     }
     error = one_error(check(sheets=sheets, tmp_path=tmp_path))
     assert error.message.startswith("报送期间无法识别：")
-    assert (error.sheet, error.row, error.column, error.column_name, error.value) == (
+    assert place(error) == (
+        "报表.xlsx",
         "基本信息",
         2,
         "B",
