@@ -35,7 +35,7 @@ import pandas as pd
 os.environ.setdefault("LINGYI_MAX_UPLOAD_MB", "500")
 os.environ.setdefault("LINGYI_MAX_ROWS", "2000000")
 
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.ingest import Outcome, Upload, ingest_files
 from lingyi.registry import default_registry
 from lingyi.store import Store
 
@@ -100,13 +100,13 @@ def bare_read(paths: list[Path], engine: str) -> None:
 
 
 def ingest(paths: list[Path]) -> None:
+    """The files into a fresh store as ``python -m lingyi ingest`` stores them: in batches, each file whole."""
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/bench.db")
         registry = store.registry()
-        for path in paths:
-            result = ingest_file(store, path.read_bytes(), path.name, registry=registry)
+        for result in ingest_files(store, (Upload(p.read_bytes(), p.name) for p in paths), registry=registry):
             if result.outcome is Outcome.REJECTED:
-                raise SystemExit(f"{path} was rejected: {result.errors[:3]}")
+                raise SystemExit(f"{result.file} was rejected: {result.errors[:3]}")
         store.engine.dispose()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lingyi.contract import CATEGORIES
 from lingyi.errors import Level, LingyiError, UnknownName
-from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, ingest_file
+from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
 from lingyi.store import AUDIT_HEADINGS, Store
@@ -183,28 +183,30 @@ def _parsed(parse, flag: str, text: str | None):
 def run_ingest(args: argparse.Namespace) -> int:
     period = _parsed(parse_period, "--period", args.period)
     files = expand(args.files)
+    if not files:
+        raise ArgumentProblem(f"{'、'.join(args.files)} 中没有报表文件（.xlsx .xlsm .xls .ods .csv）。")
     store = _store(args)
     registry = store.registry()
     only_unit = _unit_of_filler(store, args.user)
     results = []
-    for path in files:
-        result = ingest_file(
-            store,
-            path.read_bytes(),
-            path.name,
-            registry=registry,
-            period=period,
-            only_unit=only_unit,
-            dry_run=args.dry_run,
-            user=args.user,
-        )
+    # Stored in batches (a transaction for many files, each file whole or not at all); a line per file once stored.
+    for result in ingest_files(
+        store,
+        (Upload(path.read_bytes(), path.name) for path in files),
+        registry=registry,
+        period=period,
+        only_unit=only_unit,
+        dry_run=args.dry_run,
+        user=args.user,
+    ):
         results.append(result)
         print(_result_line(result), flush=True)
     _print_findings(results, verbose=args.verbose)
     accepted = sum(r.outcome in (Outcome.ACCEPTED, Outcome.CHECKED) for r in results)
     unchanged = sum(r.outcome is Outcome.UNCHANGED for r in results)
     rejected = sum(r.outcome is Outcome.REJECTED for r in results)
-    print(f"共 {len(results)} 个文件：入库 {accepted}，无变化 {unchanged}，拒收 {rejected}。")
+    stored = f"可入库 {accepted}（试运行，未入库）" if args.dry_run else f"入库 {accepted}"
+    print(f"共 {len(results)} 个文件：{stored}，无变化 {unchanged}，拒收 {rejected}。")
     return 1 if rejected else 0
 
 
@@ -295,6 +297,8 @@ def _scope_from(args: argparse.Namespace, store: Store):
     units = tuple(registry.resolve(name).name for name in args.unit)
     categories = tuple(categories_or_error(args.category))
     year = args.year
+    if year is not None and not 2000 <= year <= 2100:
+        raise ArgumentProblem(f"--year {year}：请填写四位年份，如 2025。")
     through = None
     month = _parsed(parse_month, "--through", args.through)
     if month is not None:
@@ -365,12 +369,8 @@ def run_init(args: argparse.Namespace) -> int:
 
     registry = store.registry()
     # Stamped with when each return would have arrived, so 报送情况 shows on-time and late months as in a real year.
-    results = [
-        ingest_file(
-            store, path.read_bytes(), path.name, registry=registry, user="sample", received_at=received_at(path)
-        )
-        for path in expand([str(SAMPLE_RETURNS)])
-    ]
+    uploads = (Upload(path.read_bytes(), path.name, received_at(path)) for path in expand([str(SAMPLE_RETURNS)]))
+    results = list(ingest_files(store, uploads, registry=registry, user="sample"))
     rejected = [r for r in results if r.outcome is Outcome.REJECTED]
     for result in rejected:
         print(_result_line(result))

@@ -2,7 +2,7 @@
 store's history, its exports and the registry as people read them.
 
 The pages 数据上传 and 数据管理 call these; nothing here imports streamlit. A file is checked
-with ``lingyi.ingest.check_file`` and stored with ``lingyi.ingest.ingest_file``, so the page
+with ``lingyi.ingest.check_file`` and stored with ``lingyi.ingest.ingest_files``, so the page
 says exactly what the command line would.
 """
 
@@ -22,7 +22,7 @@ from lingyi.contract import SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
 from lingyi.exports import frames_to_xlsx
 from lingyi.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
-from lingyi.ingest import IngestResult, Outcome, check_file, ingest_file
+from lingyi.ingest import IngestResult, Outcome, Upload, check_file, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES, read_file
 from lingyi.registry import REGISTRY_COLUMNS, Registry, parse_registry
 from lingyi.store import Store, sha256
@@ -158,20 +158,12 @@ def ingest_ready(
     only_unit: str | None = None,
 ) -> list[IngestResult]:
     """Store every file whose verdict is 可入库, each whole or not at all (checked again: the store may have moved)."""
-    return [
-        ingest_file(
-            store,
-            f.data,
-            f.name,
-            registry=registry,
-            period=period,
-            default_unit=f.unit or only_unit,
-            only_unit=only_unit,
-            user=user,
+    ready = [Upload(f.data, f.name, default_unit=f.unit) for f in files if f.verdict is Verdict.READY]
+    return list(
+        ingest_files(
+            store, ready, registry=registry, period=period, default_unit=only_unit, only_unit=only_unit, user=user
         )
-        for f in files
-        if f.verdict is Verdict.READY
-    ]
+    )
 
 
 def outcomes(results: list[IngestResult]) -> dict[Outcome, list[IngestResult]]:

@@ -1,10 +1,16 @@
-"""One file in: read, validate, store whole or not at all (spec §4). Used by the pages and the command line."""
+"""Files in: read, validate, store each whole or not at all (spec §4). Used by the pages and the command line.
+
+``ingest_file`` takes one file; ``ingest_files`` takes a folder's worth, with the same result for each file,
+reading and validating outside any lock and storing many files per transaction.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,7 +20,7 @@ from lingyi.errors import FileRejected, Finding, Level
 from lingyi.outliers import outlier_findings
 from lingyi.reading import read_file
 from lingyi.registry import Registry
-from lingyi.store import NewSubmission, Store, sha256
+from lingyi.store import Batch, NewSubmission, Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
 from lingyi.values import Period, add_months, month_label
 
@@ -53,6 +59,23 @@ class IngestResult:
         return [f for f in self.findings if f.level is Level.WARNING]
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file for ``ingest_files``: its bytes, its name, when it arrived (now, if not given), and the unit of its
+    rows where it has no 单位名称 column and names no 填报单位 (chosen on the upload page), if not the batch's."""
+
+    data: bytes
+    name: str
+    received_at: dt.datetime | None = None
+    default_unit: str | None = None
+
+
+# Files go to the store in batches of one transaction each: at most this many files, and a batch ends with the
+# file that brings its files to this many bytes (a big ledger is a batch of its own).
+BATCH_FILES = 200
+BATCH_BYTES = 4 * 1024 * 1024
+
+
 def check_file(
     data: bytes,
     name: str,
@@ -67,6 +90,21 @@ def check_file(
 
     ``only_unit`` is the one unit a 单位填报员 may report for: a row of any other unit is an error.
     """
+    validated = _check_alone(data, name, registry, period=period, default_unit=default_unit, only_unit=only_unit)
+    _check_against(validated, store)
+    return validated
+
+
+def _check_alone(
+    data: bytes,
+    name: str,
+    registry: Registry,
+    *,
+    period: Period | None,
+    default_unit: str | None,
+    only_unit: str | None,
+) -> ValidatedFile:
+    """The checks that need the file alone: reading, validation, the units a 单位填报员 may report for."""
     try:
         read = read_file(data, name)
     except FileRejected as rejected:
@@ -74,10 +112,19 @@ def check_file(
     validated = validate(read, registry, period=period, default_unit=default_unit)
     if only_unit is not None:
         validated.findings.extend(_rows_of_other_units(validated, only_unit))
-    if store is not None and validated.ok:
-        validated.findings.extend(_prior_year_conflicts(validated, store))
-    validated.findings.extend(outlier_findings(validated, store))
     return validated
+
+
+def _check_against(validated: ValidatedFile, store: Store | Batch | None) -> None:
+    """The checks against what is stored (上年同期, outliers); without a store, outliers within the file."""
+    hotline_units = sorted({u for t in validated.tables if t.kind.key == "hotline" for u in t.frame["unit"] if u})
+    stored = store.current_hotline(hotline_units) if store is not None and hotline_units else {}
+    if store is not None and validated.ok:
+        validated.findings.extend(_prior_year_conflicts(validated, stored))
+    learning = any(t.kind.key == "learning" for t in validated.tables)
+    headcounts = store.headcounts() if store is not None and learning else {}
+    appeals = {key: record["appeals"] for key, record in stored.items()}
+    validated.findings.extend(outlier_findings(validated, appeals, headcounts))
 
 
 def ingest_file(
@@ -93,15 +140,117 @@ def ingest_file(
     user: str = "cli",
     received_at: dt.datetime | None = None,
 ) -> IngestResult:
-    registry = registry or store.registry()
-    known = store.file_by_hash(sha256(data))
-    if known is not None and store.file_is_live(known["id"]):
-        return IngestResult(
-            name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。"
-        )
-    validated = check_file(
-        data, name, registry, store=store, period=period, default_unit=default_unit, only_unit=only_unit
+    """Check one file against the contract and the store, and store it if it has no error."""
+    (result,) = ingest_files(
+        store,
+        [Upload(data, name, received_at)],
+        registry=registry,
+        period=period,
+        default_unit=default_unit,
+        only_unit=only_unit,
+        dry_run=dry_run,
+        user=user,
     )
+    return result
+
+
+def ingest_files(
+    store: Store,
+    uploads: Iterable[Upload],
+    *,
+    registry: Registry | None = None,
+    period: Period | None = None,
+    default_unit: str | None = None,
+    only_unit: str | None = None,
+    dry_run: bool = False,
+    user: str = "cli",
+) -> Iterator[IngestResult]:
+    """Ingest files in order, each stored whole or not at all: the results are those of ``ingest_file`` on each
+    in turn (a file is checked against the store with every file before it in it).
+
+    The files are read and validated outside any transaction, then stored in batches of one transaction each,
+    a savepoint per file, so a folder of small returns costs one commit per batch rather than one per file.
+    Each result is yielded once its file is committed. A file the checks cannot get through (a fault of ours)
+    raises, after the files before it are stored and their results yielded.
+    """
+    registry = registry or store.registry()
+    options = {"period": period, "default_unit": default_unit, "only_unit": only_unit}
+    prepared: list[_Prepared] = []
+    size = 0
+    remaining = iter(uploads)
+    while True:
+        try:
+            upload = next(remaining, None)
+            if upload is None:
+                break
+            item = _prepare(store, upload, registry, options)
+        except Exception:
+            yield from _store_batch(store, prepared, dry_run=dry_run, user=user)
+            raise
+        prepared.append(item)
+        size += len(upload.data)
+        if len(prepared) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield from _store_batch(store, prepared, dry_run=dry_run, user=user)
+            prepared, size = [], 0
+    yield from _store_batch(store, prepared, dry_run=dry_run, user=user)
+
+
+@dataclass
+class _Prepared:
+    upload: Upload
+    digest: str
+    validated: ValidatedFile | None = None
+    result: IngestResult | None = None  # decided before the store is locked: unchanged
+
+
+def _prepare(store: Store, upload: Upload, registry: Registry, options: dict) -> _Prepared:
+    """A file's checks that need no lock: byte-identical to a stored file, or else read and validated."""
+    digest = sha256(upload.data)
+    # A live file stays live while nothing is withdrawn, so this verdict holds once the store is locked.
+    if (unchanged := _unchanged(store, upload.name, digest)) is not None:
+        return _Prepared(upload, digest, result=unchanged)
+    if upload.default_unit:
+        options = {**options, "default_unit": upload.default_unit}
+    return _Prepared(upload, digest, _check_alone(upload.data, upload.name, registry, **options))
+
+
+def _unchanged(store: Store, name: str, digest: str) -> IngestResult | None:
+    known = store.file_by_hash(digest)
+    if known is None or not store.file_is_live(known["id"]):
+        return None
+    return _unchanged_result(name, known)
+
+
+def _unchanged_result(name: str, known: dict) -> IngestResult:
+    return IngestResult(name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。")
+
+
+def _store_batch(store: Store, prepared: list[_Prepared], *, dry_run: bool, user: str) -> Iterator[IngestResult]:
+    """Finish the prepared files in one transaction; the results come once it is committed."""
+    if not prepared:
+        return
+    results: list[IngestResult] = []
+    failure: Exception | None = None
+    with contextlib.nullcontext(store) if dry_run else store.batch() as view:
+        for item in prepared:
+            try:
+                results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+            except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
+                failure = exc
+                break
+    yield from results
+    if failure is not None:
+        raise failure
+
+
+def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -> IngestResult:
+    """The checks against the store and, if the file passes, its storing (in the batch's savepoint)."""
+    upload, validated = item.upload, item.validated
+    # Again under the lock: a file of this batch, or another writer, may have stored the same bytes since.
+    known = view.file_by_hash(item.digest)
+    if known is not None and view.file_is_live(known["id"]):
+        return _unchanged_result(upload.name, known)
+    _check_against(validated, view)
     result = IngestResult(validated.name, Outcome.REJECTED, validated.row_counts(), validated.findings, [], validated)
     if not validated.ok:
         return result
@@ -109,8 +258,8 @@ def ingest_file(
         result.outcome = Outcome.CHECKED
         return result
     submissions = build_submissions(validated.tables)
-    result.submission_ids = store.save_file(
-        data, validated.name, submissions, validated.headcount, user=user, received_at=received_at
+    result.submission_ids = view.save_file(
+        upload.data, validated.name, submissions, validated.headcount, user=user, received_at=upload.received_at
     )
     result.outcome = Outcome.ACCEPTED
     if known is not None:
@@ -127,8 +276,12 @@ def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
     for kind, kind_tables in by_kind.items():
         period = Period(min(t.period.start for t in kind_tables), max(t.period.end for t in kind_tables))
         declared = all(t.declared for t in kind_tables)
-        frame = _store_frame(kind, pd.concat([t.frame for t in kind_tables], ignore_index=True))
-        for unit, rows in frame.groupby("unit", sort=False):
+        frames = [t.frame for t in kind_tables]
+        frame = _store_frame(kind, frames[0].copy() if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+        units = list(dict.fromkeys(frame["unit"]))
+        # One unit is the common case: its rows are the whole frame, without a group-by's cost per call.
+        groups = [(units[0], frame)] if len(units) == 1 else frame.groupby("unit", sort=False)
+        for unit, rows in groups:
             sheets = tuple(dict.fromkeys(rows["sheet"]))
             submissions.append(NewSubmission(str(unit), kind, period, declared, sheets, rows.reset_index(drop=True)))
     return submissions
@@ -186,44 +339,82 @@ _PRIOR_FIELDS = (
 )
 
 
-def _prior_year_conflicts(validated: ValidatedFile, store: Store) -> list[Finding]:
-    """上年同期 values that disagree with the store's own rows a year earlier: the stored row wins (spec §3)."""
-    tables = [t for t in validated.tables if t.kind.key == "hotline"]
-    if not tables or not any(t.frame[prev].notna().any() for t in tables for _, prev, _ in _PRIOR_FIELDS):
-        return []
-    units = sorted({u for t in tables for u in t.frame["unit"] if u is not None})
-    months = sorted({add_months(m, -12) for t in tables for m in t.frame["month"] if m is not None})
-    stored = store.current_rows("hotline", units=units, months=months)
-    if stored.empty:
-        return []
-    stored = stored.set_index(["unit", "month"])
+def _prior_year_conflicts(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
+    """上年同期 values that disagree with the unit's own rows of a year earlier (spec §3): the own row wins.
+
+    Either way round: the file's 上年同期 against the stored rows a year earlier, and the file's own months
+    against the 上年同期 that stored rows a year later gave. ``stored`` is the store's current 热线指标 rows by
+    (unit, month), at least of the file's units.
+    """
+    return _given_prior_against_stored(validated, stored) + _own_against_stored_prior(validated, stored)
+
+
+def _own_against_stored_prior(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
     findings = []
-    for table in tables:
-        for record in table.frame.to_dict("records"):
+    for table in (t for t in validated.tables if t.kind.key == "hotline"):
+        columns = ["unit", "month", "row", *(this for this, _, _ in _PRIOR_FIELDS)]
+        for values in zip(*(table.frame[c].tolist() for c in columns)):
+            record = dict(zip(columns, values))
+            later = None if record["month"] is None else stored.get((record["unit"], add_months(record["month"], 12)))
+            if later is None:
+                continue
+            for this, prev, label in _PRIOR_FIELDS:
+                own, given = record[this], later[prev]
+                if _missing(own) or _missing(given) or abs(float(own) - float(given)) <= 1e-9:
+                    continue
+                letter, header = table.headers.get(this, (None, label))
+                findings.append(
+                    Finding(
+                        Level.WARNING,
+                        validated.name,
+                        f"{label}为 {_shown(this, own)}，但系统中 {month_label(add_months(record['month'], 12))} "
+                        f"的报表填报的上年同期为 {_shown(this, given)}；同比按本表的数据计算。",
+                        sheet=table.sheet,
+                        row=int(record["row"]),
+                        column=letter,
+                        column_name=header,
+                        value=_shown(this, own),
+                    )
+                )
+    return findings
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _shown(field: str, value: float) -> str:
+    return f"{value:,.0f}" if field == "appeals" else f"{value * 100:.2f}%"
+
+
+def _given_prior_against_stored(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
+    findings = []
+    for table in (t for t in validated.tables if t.kind.key == "hotline"):
+        columns = ["unit", "month", "row", *(prev for _, prev, _ in _PRIOR_FIELDS)]
+        for values in zip(*(table.frame[c].tolist() for c in columns)):
+            record = dict(zip(columns, values))
             if record["month"] is None:
                 continue
             key = (record["unit"], add_months(record["month"], -12))
-            if key not in stored.index:
+            before = stored.get(key)
+            if before is None:
                 continue
-            before = stored.loc[key]
             for this, prev, label in _PRIOR_FIELDS:
                 given, kept = record[prev], before[this]
-                if given is None or kept is None or (isinstance(kept, float) and math.isnan(kept)):
+                if _missing(given) or _missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
                     continue
-                if abs(float(given) - float(kept)) > 1e-9:
-                    shown = (lambda v: f"{v:,.0f}") if this == "appeals" else (lambda v: f"{v * 100:.2f}%")
-                    letter, header = table.headers.get(prev, (None, f"上年同期{label}"))
-                    findings.append(
-                        Finding(
-                            Level.WARNING,
-                            validated.name,
-                            f"上年同期{label}填报为 {shown(given)}，但系统中 {month_label(key[1])} 的数据为 "
-                            f"{shown(kept)}；同比按系统中的数据计算。",
-                            sheet=table.sheet,
-                            row=int(record["row"]),
-                            column=letter,
-                            column_name=header,
-                            value=shown(given),
-                        )
+                letter, header = table.headers.get(prev, (None, f"上年同期{label}"))
+                findings.append(
+                    Finding(
+                        Level.WARNING,
+                        validated.name,
+                        f"上年同期{label}填报为 {_shown(this, given)}，但系统中 {month_label(key[1])} 的数据为 "
+                        f"{_shown(this, kept)}；同比按系统中的数据计算。",
+                        sheet=table.sheet,
+                        row=int(record["row"]),
+                        column=letter,
+                        column_name=header,
+                        value=_shown(this, given),
                     )
+                )
     return findings

@@ -8,32 +8,35 @@
   headcount is known (the file's 在职人数, else the latest one stored). Everyone attending
   every session is the most there can be.
 
-The checks are pure pandas on frames; ``outlier_findings`` fetches what they need from the store.
+The checks are plain Python on the file's rows as records (a file has a few rows, and pandas' cost per
+call would be most of the time); ``outlier_findings`` is given what the store knows.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+import math
+import statistics
+from collections.abc import Mapping
 
 from lingyi.errors import Finding, Level
-from lingyi.store import Store
 from lingyi.validation import ValidatedFile, ValidTable
 
 APPEALS_FACTOR = 10
 MIN_HISTORY_MONTHS = 3
 
 
-def outlier_findings(validated: ValidatedFile, store: Store | None = None) -> list[Finding]:
-    """Warnings for the file's implausible values, judged against the unit's history in ``store``."""
+def outlier_findings(
+    validated: ValidatedFile,
+    stored_appeals: Mapping[tuple[str, int], object] | None = None,
+    stored_headcounts: Mapping[str, int] | None = None,
+) -> list[Finding]:
+    """Warnings for the file's implausible values, judged against the unit's history: ``stored_appeals`` is the
+    store's current 诉求量 by (unit, month) (at least of the file's units), ``stored_headcounts`` its latest
+    在职人数 by unit."""
     findings: list[Finding] = []
     hotline = [t for t in validated.tables if t.kind.key == "hotline"]
     if hotline:
-        rows = _rows(hotline, ["unit", "month", "appeals"])
-        stored = pd.DataFrame()
-        if store is not None:
-            # Only the file's units: the whole store's history is not needed and takes long to assemble.
-            stored = store.current_rows("hotline", units=sorted(set(rows["unit"].dropna())))
-        flagged = appeals_outliers(rows, stored)
+        flagged = appeals_outliers(_rows(hotline, ["unit", "month", "appeals"]), stored_appeals or {})
         findings += [
             _finding(
                 validated.name,
@@ -45,11 +48,11 @@ def outlier_findings(validated: ValidatedFile, store: Store | None = None) -> li
                 "请核对是否多写了位数或填成了累计数。",
                 f"{record['appeals']:,}",
             )
-            for record in flagged.to_dict("records")
+            for record in flagged
         ]
     learning = [t for t in validated.tables if t.kind.key == "learning"]
     if learning:
-        headcount = {**(store.headcounts() if store is not None else {}), **validated.headcount}
+        headcount = {**(stored_headcounts or {}), **validated.headcount}
         flagged = attendance_outliers(_rows(learning, ["unit", "sessions", "person_times"]), headcount)
         findings += [
             _finding(
@@ -61,48 +64,58 @@ def outlier_findings(validated: ValidatedFile, store: Store | None = None) -> li
                 f"{record['sessions']} = {record['headcount'] * record['sessions']:,}，请核对。",
                 f"{record['person_times']:,}",
             )
-            for record in flagged.to_dict("records")
+            for record in flagged
         ]
     return findings
 
 
-def appeals_outliers(rows: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
-    """The rows (unit, month, appeals, sheet, row) far above the unit's median month, with median and history_months."""
-    rows = rows.dropna(subset=["unit", "month", "appeals"])
-    columns = [*rows.columns, "median", "history_months"]
-    if rows.empty:
-        return pd.DataFrame(columns=columns)
-    known = pd.concat(
-        [rows[["unit", "month", "appeals"]], stored.reindex(columns=["unit", "month", "appeals"])], ignore_index=True
-    )
-    known = known.dropna().drop_duplicates(["unit", "month"], keep="first")
-    known["month"] = known["month"].astype("int64")
-    known["appeals"] = known["appeals"].astype("float64")
-    months_by_unit = {unit: group.set_index("month")["appeals"] for unit, group in known.groupby("unit")}
+def appeals_outliers(rows: list[dict], stored: Mapping[tuple[str, int], object]) -> list[dict]:
+    """The rows (unit, month, appeals, sheet, row) far above the unit's median month, each with ``median`` and
+    ``history_months``; ``stored`` is 诉求量 by (unit, month)."""
+    rows = [r for r in rows if not (_missing(r["unit"]) or _missing(r["month"]) or _missing(r["appeals"]))]
+    if not rows:
+        return []
+    # The file's own months first: where the file and the store both have a month, the file's value counts.
+    known: dict[str, dict[int, float]] = {}
+    for record in rows:
+        known.setdefault(record["unit"], {}).setdefault(int(record["month"]), float(record["appeals"]))
+    for (unit, month), appeals in stored.items():
+        if unit in known and not (_missing(month) or _missing(appeals)):
+            known[unit].setdefault(int(month), float(appeals))
     flagged = []
-    for record in rows.to_dict("records"):
-        history = months_by_unit[record["unit"]].drop(int(record["month"]), errors="ignore")
+    for record in rows:
+        month = int(record["month"])
+        history = [appeals for other, appeals in known[record["unit"]].items() if other != month]
         if len(history) < MIN_HISTORY_MONTHS:
             continue
-        median = float(history.median())
+        median = float(statistics.median(history))
         if median > 0 and record["appeals"] >= APPEALS_FACTOR * median:
             flagged.append({**record, "median": median, "history_months": len(history)})
-    return pd.DataFrame(flagged, columns=columns)
+    return flagged
 
 
-def attendance_outliers(rows: pd.DataFrame, headcount: dict[str, int]) -> pd.DataFrame:
-    """The activities (unit, sessions, person_times, sheet, row) with more person-times than headcount × sessions."""
-    rows = rows.dropna(subset=["unit", "person_times"]).copy()
-    rows["headcount"] = rows["unit"].map(headcount)
-    rows = rows.dropna(subset=["headcount"])
-    rows["sessions"] = rows["sessions"].fillna(1).astype("int64")
-    rows["person_times"] = rows["person_times"].astype("int64")
-    rows["headcount"] = rows["headcount"].astype("int64")
-    return rows[rows["person_times"] > rows["headcount"] * rows["sessions"]].reset_index(drop=True)
+def attendance_outliers(rows: list[dict], headcount: Mapping[str, int]) -> list[dict]:
+    """The activities (unit, sessions, person_times, sheet, row) with more person-times than headcount × sessions,
+    each with ``headcount``; an activity without 期数 is one session."""
+    flagged = []
+    for record in rows:
+        unit, person_times = record["unit"], record["person_times"]
+        if _missing(unit) or _missing(person_times) or _missing(headcount.get(unit)):
+            continue
+        sessions = 1 if _missing(record["sessions"]) else int(record["sessions"])
+        count = int(headcount[unit])
+        if int(person_times) > count * sessions:
+            flagged.append({**record, "sessions": sessions, "person_times": int(person_times), "headcount": count})
+    return flagged
 
 
-def _rows(tables: list[ValidTable], columns: list[str]) -> pd.DataFrame:
-    return pd.concat([t.frame[[*columns, "sheet", "row"]] for t in tables], ignore_index=True)
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _rows(tables: list[ValidTable], columns: list[str]) -> list[dict]:
+    names = [*columns, "sheet", "row"]
+    return [dict(zip(names, values)) for t in tables for values in zip(*(t.frame[name].tolist() for name in names))]
 
 
 def _finding(file: str, tables: list[ValidTable], record: dict, key: str, message: str, value: str) -> Finding:

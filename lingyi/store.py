@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,9 +300,9 @@ class Store:
                 self.engine.dispose()  # a store that failed to open keeps no connection
                 raise
         except sa.exc.ArgumentError as exc:
-            raise StoreError(f"数据库地址无法识别：{self.url}（{exc}）") from None
+            raise StoreError(f"数据库地址无法识别：{_shown(self.url)}（{exc}）") from None
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"无法打开数据库 {self.url}：{exc.orig}") from None
+            raise StoreError(f"无法打开数据库 {_shown(self.url)}：{exc.orig}") from None
 
     def close(self) -> None:
         """Release the database connections; a process that opens many stores closes each it is done with."""
@@ -327,17 +327,30 @@ class Store:
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """One transaction that either stores all it was given or nothing; bumps the data version."""
+        with self._locked() as conn:
+            yield conn
+            _bump_data_version(conn, 1)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for several files, each stored whole or not at all (see ``Batch``).
+
+        The data version goes up by one for each file stored, as if each had been a ``save_file`` of its own.
+        """
+        with self._locked() as conn:
+            batch = Batch(conn)
+            yield batch
+            if batch.stored:
+                _bump_data_version(conn, batch.stored)
+
+    @contextmanager
+    def _locked(self) -> Iterator[Connection]:
         # On SQLite a writer takes the write lock at BEGIN, so two writers queue instead of deadlocking.
         with self.engine.execution_options(immediate=True).begin() as conn:
             if conn.dialect.name == "postgresql":
                 # Writers queue on one lock, so the next seq and the replaced versions are decided one at a time.
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
             yield conn
-            # Read at the end: a write may itself set the version (a restored backup carries its own).
-            version = int(
-                conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar()
-            )
-            set_meta(conn, "data_version", str(version + 1))
 
     def data_version(self) -> int:
         with self.engine.connect() as conn:
@@ -347,10 +360,7 @@ class Store:
 
     def file_by_hash(self, digest: str) -> dict | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(files_table.c.id, files_table.c.name).where(files_table.c.sha256 == digest)
-            ).first()
-        return dict(row._mapping) if row else None
+            return _file_by_hash(conn, digest)
 
     def file_is_live(self, file_id: int) -> bool:
         """True while some submission of the file stands (not withdrawn).
@@ -360,12 +370,7 @@ class Store:
         whose every submission was withdrawn is taken in again when it is uploaded again.
         """
         with self.engine.connect() as conn:
-            live = conn.execute(
-                sa.select(sa.func.count())
-                .select_from(submissions_table)
-                .where(submissions_table.c.file_id == file_id, submissions_table.c.deleted.is_(False))
-            ).scalar()
-        return bool(live)
+            return _file_is_live(conn, file_id)
 
     def save_file(
         self,
@@ -377,74 +382,8 @@ class Store:
         received_at: dt.datetime | None = None,
     ) -> list[int]:
         """Store a file and everything it says, in one transaction; returns the new submission ids."""
-        digest = sha256(data)
-        stamp = received_at or now()
-        ids: list[int] = []
-        described: list[dict[str, object]] = []
         with self.writing() as conn:
-            existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
-            if existing is None:
-                file_id = conn.execute(
-                    files_table.insert().values(
-                        sha256=digest, name=name, size=len(data), content=data, uploaded_at=stamp, uploaded_by=user
-                    )
-                ).inserted_primary_key[0]
-            else:
-                file_id = existing
-            seq = _next_seq(conn)
-            if existing is not None:
-                # The same bytes again after their submissions were deleted or overtaken: bring them back on top.
-                old_ids = list(
-                    conn.execute(
-                        sa.select(submissions_table.c.id)
-                        .where(submissions_table.c.file_id == file_id)
-                        .order_by(submissions_table.c.seq)
-                    ).scalars()
-                )
-                for offset, sid in enumerate(old_ids):
-                    conn.execute(
-                        submissions_table.update()
-                        .where(submissions_table.c.id == sid)
-                        .values(seq=seq + offset, deleted=False)
-                    )
-                if old_ids:
-                    detail = {
-                        "file": name,
-                        "submissions": _described(conn, old_ids),
-                        "note": "此前撤销的同一文件重新入库",
-                    }
-                    self.audit(conn, user, "ingest", detail, sha256=digest)
-                    return old_ids
-            batches: dict[str, list[pd.DataFrame]] = {}
-            for offset, sub in enumerate(submissions):
-                sid = conn.execute(
-                    submissions_table.insert().values(
-                        file_id=file_id,
-                        seq=seq + offset,
-                        unit=sub.unit,
-                        kind=sub.kind,
-                        period_start=sub.period.start,
-                        period_end=sub.period.end,
-                        declared=sub.declared,
-                        sheets="、".join(sub.sheets),
-                        rows=len(sub.rows),
-                        deleted=False,
-                        created_at=stamp,
-                        created_by=user,
-                    )
-                ).inserted_primary_key[0]
-                ids.append(sid)
-                described.append(
-                    {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": len(sub.rows)}
-                )
-                if len(sub.rows):
-                    batches.setdefault(sub.kind, []).append(sub.rows.assign(submission_id=sid))
-            for kind, frames in batches.items():
-                _bulk_insert(conn, ROW_TABLES[kind], pd.concat(frames, ignore_index=True))
-            for unit, count in headcounts.items():
-                conn.execute(headcounts_table.insert().values(file_id=file_id, unit=unit, headcount=count))
-            self.audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
-        return ids
+            return _save_file(conn, data, name, submissions, headcounts, user, received_at)[0]
 
     def restore(self, submission_id: int, user: str = "cli") -> None:
         """Make an earlier submission current again (it takes precedence over every later one)."""
@@ -481,15 +420,7 @@ class Store:
         Every write of the store calls it; a later kind of write (user accounts …) calls it inside its own
         ``writing()`` block: ``store.audit(conn, "admin", "user", {"note": "新增用户 张三"})``.
         """
-        conn.execute(
-            audit_table.insert().values(
-                at=now(),
-                user=user,
-                action=action,
-                detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
-                sha256=sha256,
-            )
-        )
+        _audit(conn, user, action, detail, sha256)
 
     def _audit_submission(self, conn: Connection, user: str, action: str, submission_id: int) -> None:
         (described,) = _described(conn, [submission_id])
@@ -584,55 +515,25 @@ class Store:
 
     # -- current rows ---------------------------------------------------------------------------------------
 
-    def submissions(
-        self, kind: str | None = None, units: list[str] | None = None, months: list[int] | None = None
-    ) -> pd.DataFrame:
-        """The live submissions; only of one kind, of some units, or whose periods meet some months, if asked."""
+    def submissions(self) -> pd.DataFrame:
+        """The live submissions."""
         subs = submissions_table.c
         query = sa.select(
             subs.id, subs.seq, subs.unit, subs.kind, subs.period_start, subs.period_end, subs.created_at, subs.file_id
         ).where(subs.deleted.is_(False))
-        if kind is not None:
-            query = query.where(subs.kind == kind)
-        if units is not None:
-            query = query.where(subs.unit.in_(units))
-        if months:
-            query = query.where(subs.period_start <= max(months), subs.period_end >= min(months))
         with self.engine.connect() as conn:
             return pd.DataFrame(
                 conn.execute(query).all(),
                 columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id"],
             )
 
-    def current_rows(
-        self,
-        kind: str,
-        submissions: pd.DataFrame | None = None,
-        *,
-        units: list[str] | None = None,
-        months: list[int] | None = None,
-    ) -> pd.DataFrame:
-        """The rows of one sheet kind that count now, each with its submission's file for tracing.
-
-        ``units`` and ``months`` (yyyymm, 学习活动 and 热线指标 only) narrow the read to what an upload is
-        checked against; which submission owns a row is decided exactly as for the whole store.
-        """
+    def current_rows(self, kind: str, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The rows of one sheet kind that count now, each with its submission's file for tracing."""
         table = ROW_TABLES[kind]
-        if months is not None and kind not in MONTHLY_KINDS:
-            raise ValueError(f"{kind} rows have no month")
-        subs = self.submissions(kind, units, months) if submissions is None else submissions
+        subs = self.submissions() if submissions is None else submissions
         subs = subs[subs["kind"] == kind]
-        if units is not None:
-            subs = subs[subs["unit"].isin(units)]
-        query = None
-        if units is not None or months is not None:
-            query = sa.select(*table.columns)
-            if units is not None:
-                query = query.where(table.c.unit.in_(units))
-            if months is not None:
-                query = query.where(table.c.month.in_(months))
         with self.engine.connect() as conn:
-            rows = _read_rows(conn, table, query)
+            rows = _read_rows(conn, table)
         rows = rows.merge(subs[["id", "seq", "file_id"]].rename(columns={"id": "submission_id"}), on="submission_id")
         if rows.empty:
             return rows.drop(columns=["seq"])
@@ -651,10 +552,13 @@ class Store:
     def headcounts(self) -> dict[str, int]:
         """The latest 在职人数 each unit declared."""
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(headcounts_table.c.unit, headcounts_table.c.headcount).order_by(headcounts_table.c.id)
-            ).all()
-        return {unit: count for unit, count in rows}
+            return _headcounts(conn)
+
+    def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
+        """The current 热线指标 rows of ``units`` by (unit, month), as plain records: what an upload is checked
+        against (上年同期, outliers), without the frames ``current_rows`` builds for the pages."""
+        with self.engine.connect() as conn:
+            return _current_hotline(conn, units)
 
     # -- registry -------------------------------------------------------------------------------------------
 
@@ -696,6 +600,207 @@ class Store:
             )
 
 
+class Batch:
+    """Several files stored in one transaction (``Store.batch``), each whole or not at all.
+
+    Each ``save_file`` runs in a savepoint of its own: a file that fails half-way leaves nothing behind and
+    the files before it stay. What the checks of the next file read (``file_by_hash``, ``current_hotline``,
+    ``headcounts``) is read on the batch's own connection, so it includes the files already stored in it.
+    One commit for many files instead of one each: a folder of small returns is not held up by a disk sync
+    per file.
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.stored = 0  # files stored so far
+        # Cached, as only this batch writes while it is open: the latest headcounts and the next seq.
+        self._headcounts: dict[str, int] | None = None
+        self._seq: int | None = None
+
+    def file_by_hash(self, digest: str) -> dict | None:
+        return _file_by_hash(self.conn, digest)
+
+    def file_is_live(self, file_id: int) -> bool:
+        return _file_is_live(self.conn, file_id)
+
+    def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
+        return _current_hotline(self.conn, units)
+
+    def headcounts(self) -> dict[str, int]:
+        if self._headcounts is None:
+            self._headcounts = _headcounts(self.conn)
+        return dict(self._headcounts)
+
+    def save_file(
+        self,
+        data: bytes,
+        name: str,
+        submissions: list[NewSubmission],
+        headcounts: dict[str, int],
+        user: str = "cli",
+        received_at: dt.datetime | None = None,
+    ) -> list[int]:
+        """As ``Store.save_file``, inside the batch's transaction."""
+        if self._seq is None:
+            self._seq = _next_seq(self.conn)
+        with self.conn.begin_nested():
+            ids, revived = _save_file(self.conn, data, name, submissions, headcounts, user, received_at, self._seq)
+        self._seq += len(ids)
+        self.stored += 1
+        if self._headcounts is not None and not revived:
+            self._headcounts.update(headcounts)
+        return ids
+
+
+def _file_by_hash(conn: Connection, digest: str) -> dict | None:
+    row = conn.execute(sa.select(files_table.c.id, files_table.c.name).where(files_table.c.sha256 == digest)).first()
+    return dict(row._mapping) if row else None
+
+
+def _file_is_live(conn: Connection, file_id: int) -> bool:
+    live = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(submissions_table)
+        .where(submissions_table.c.file_id == file_id, submissions_table.c.deleted.is_(False))
+    ).scalar()
+    return bool(live)
+
+
+def _headcounts(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(
+        sa.select(headcounts_table.c.unit, headcounts_table.c.headcount).order_by(headcounts_table.c.id)
+    ).all()
+    return {unit: count for unit, count in rows}
+
+
+def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int], dict]:
+    """The current 热线指标 rows of some units as plain records by (unit, month), decided as ``current_rows``
+    decides them: a month belongs to the newest live submission whose period covers it."""
+    if not units:
+        return {}
+    subs = submissions_table.c
+    live = conn.execute(
+        sa.select(subs.id, subs.seq, subs.unit, subs.period_start, subs.period_end).where(
+            subs.deleted.is_(False), subs.kind == "hotline", subs.unit.in_(units)
+        )
+    ).all()
+    if not live:
+        return {}
+    owners = _owners(live)
+    table = ROW_TABLES["hotline"]
+    names = [c.name for c in table.columns if c.name != "id"]
+    query = sa.select(*(table.c[n] for n in names)).where(table.c.submission_id.in_([s.id for s in live]))
+    current = {}
+    for row in conn.execute(query):
+        record = dict(zip(names, row))
+        key = (record["unit"], record["month"])
+        if owners.get(key) == record["submission_id"]:
+            current[key] = record
+    return current
+
+
+def _save_file(
+    conn: Connection,
+    data: bytes,
+    name: str,
+    submissions: list[NewSubmission],
+    headcounts: dict[str, int],
+    user: str,
+    received_at: dt.datetime | None,
+    seq: int | None = None,
+) -> tuple[list[int], bool]:
+    """The new (or brought back) submission ids, and whether the file was brought back rather than stored."""
+    digest = sha256(data)
+    stamp = received_at or now()
+    ids: list[int] = []
+    described: list[dict[str, object]] = []
+    existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
+    if existing is None:
+        file_id = conn.execute(
+            files_table.insert().values(
+                sha256=digest, name=name, size=len(data), content=data, uploaded_at=stamp, uploaded_by=user
+            )
+        ).inserted_primary_key[0]
+    else:
+        file_id = existing
+    seq = _next_seq(conn) if seq is None else seq
+    if existing is not None:
+        # The same bytes again after their submissions were deleted or overtaken: bring them back on top.
+        old_ids = list(
+            conn.execute(
+                sa.select(submissions_table.c.id)
+                .where(submissions_table.c.file_id == file_id)
+                .order_by(submissions_table.c.seq)
+            ).scalars()
+        )
+        for offset, sid in enumerate(old_ids):
+            conn.execute(
+                submissions_table.update().where(submissions_table.c.id == sid).values(seq=seq + offset, deleted=False)
+            )
+        if old_ids:
+            detail = {"file": name, "submissions": _described(conn, old_ids), "note": "此前撤销的同一文件重新入库"}
+            _audit(conn, user, "ingest", detail, sha256=digest)
+            return old_ids, True
+    batches: dict[str, list[pd.DataFrame]] = {}
+    for offset, sub in enumerate(submissions):
+        sid = conn.execute(
+            submissions_table.insert().values(
+                file_id=file_id,
+                seq=seq + offset,
+                unit=sub.unit,
+                kind=sub.kind,
+                period_start=sub.period.start,
+                period_end=sub.period.end,
+                declared=sub.declared,
+                sheets="、".join(sub.sheets),
+                rows=len(sub.rows),
+                deleted=False,
+                created_at=stamp,
+                created_by=user,
+            )
+        ).inserted_primary_key[0]
+        ids.append(sid)
+        described.append(
+            {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": len(sub.rows)}
+        )
+        if len(sub.rows):
+            batches.setdefault(sub.kind, []).append(sub.rows.assign(submission_id=sid))
+    for kind, frames in batches.items():
+        _bulk_insert(conn, ROW_TABLES[kind], frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+    if headcounts:
+        conn.execute(
+            headcounts_table.insert(), [{"file_id": file_id, "unit": u, "headcount": c} for u, c in headcounts.items()]
+        )
+    _audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
+    return ids, False
+
+
+def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None) -> None:
+    conn.execute(
+        audit_table.insert().values(
+            at=now(),
+            user=user,
+            action=action,
+            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+            sha256=sha256,
+        )
+    )
+
+
+def _bump_data_version(conn: Connection, by: int) -> None:
+    # Read at the end: a write may itself set the version (a restored backup carries its own).
+    version = int(conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar())
+    set_meta(conn, "data_version", str(version + by))
+
+
+def _shown(url: str) -> str:
+    """A database address as a message may show it: the password hidden (postgresql://lingyi:***@host/lingyi)."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return url
+
+
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = sa.engine.make_url(url).database
@@ -724,7 +829,7 @@ def _engine(url: str) -> Engine:
 def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
     """Insert a frame's rows; on SQLite straight through the driver, which is many times faster for big ledgers."""
     columns = [c for c in table.columns if c.name != "id"]
-    values = {c.name: [None if _missing(v) else v for v in frame[c.name].tolist()] for c in columns}
+    values = {c.name: _column_values(frame[c.name]) for c in columns}
     if conn.dialect.name != "sqlite":
         names = list(values)
         conn.execute(table.insert(), [dict(zip(names, row)) for row in zip(*values.values())])
@@ -732,7 +837,8 @@ def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None
     for column in columns:
         # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
         if isinstance(column.type, sa.Date):
-            values[column.name] = [None if d is None else d.isoformat() for d in values[column.name]]
+            texts = {d: d.isoformat() for d in set(values[column.name]) if d is not None}  # dates repeat
+            values[column.name] = [None if d is None else texts[d] for d in values[column.name]]
         elif isinstance(column.type, sa.Boolean):
             values[column.name] = [None if b is None else int(b) for b in values[column.name]]
     quote = conn.dialect.identifier_preparer.quote
@@ -741,24 +847,26 @@ def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None
     conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(zip(*values.values())))
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+def _column_values(column: pd.Series) -> list:
+    """A column's values as a list, None where missing (NaN, NaT, NA): found by pandas, not cell by cell."""
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if missing.any():
+        for index in missing.nonzero()[0]:
+            values[index] = None
+    return values
 
 
-def _read_rows(conn: Connection, table: sa.Table, query: sa.Select | None = None) -> pd.DataFrame:
-    """A row table as a frame: the whole of it through the driver's own cursor (SQLAlchemy rows are slow to
-    unpack), or the few rows ``query`` selects."""
+def _read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:
+    """A whole row table as a frame, read through the driver's own cursor (SQLAlchemy rows are slow to unpack)."""
     names = [c.name for c in table.columns]
-    if query is not None:
-        rows = conn.execute(query).all()
-    else:
-        quote = conn.dialect.identifier_preparer.quote
-        cursor = conn.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute(f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)}")
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+    quote = conn.dialect.identifier_preparer.quote
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)}")
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     columns = list(zip(*rows)) if rows else [()] * len(names)
     frame = pd.DataFrame({name: pd.Series(list(column), dtype=object) for name, column in zip(names, columns)})
     for column in table.columns:
@@ -808,18 +916,21 @@ def _next_seq(conn: Connection) -> int:
 
 
 def _month_owners(subs: pd.DataFrame) -> pd.DataFrame:
-    """For each (unit, month) the newest live submission whose period covers it."""
-    records = []
-    for sid, seq, unit, start, end in zip(
-        subs["id"], subs["seq"], subs["unit"], subs["period_start"], subs["period_end"]
-    ):
+    """For each (unit, month) the newest live submission whose period covers it, as a frame (unit, month, owner)."""
+    owners = _owners(zip(subs["id"], subs["seq"], subs["unit"], subs["period_start"], subs["period_end"]))
+    return pd.DataFrame(
+        [(unit, month, sid) for (unit, month), sid in owners.items()], columns=["unit", "month", "owner"]
+    )
+
+
+def _owners(subs: Iterable[tuple]) -> dict[tuple[str, int], int]:
+    """For each (unit, month) the newest of ``subs`` (id, seq, unit, period_start, period_end) whose period covers it:
+    the one rule of which return a month of 学习活动 or 热线指标 belongs to."""
+    owners: dict[tuple[str, int], int] = {}
+    for sid, _seq, unit, start, end in sorted(subs, key=lambda sub: sub[1]):
         for month in months_between(int(start), int(end)):
-            records.append((unit, month, seq, sid))
-    frame = pd.DataFrame(records, columns=["unit", "month", "seq", "owner"])
-    if frame.empty:
-        return frame[["unit", "month", "owner"]]
-    frame = frame.sort_values("seq").drop_duplicates(["unit", "month"], keep="last")
-    return frame[["unit", "month", "owner"]]
+            owners[(unit, month)] = sid
+    return owners
 
 
 def _replaced_by(history: pd.DataFrame) -> list[object]:

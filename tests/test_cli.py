@@ -113,6 +113,7 @@ def test_ingest_dry_run_checks_every_file_and_stores_nothing(cli, store, tmp_pat
     code, out, _ = cli("ingest", good_file(tmp_path), "--dry-run")
     assert code == 0
     assert lines(out)[0] == "accepted  民政局10月.xlsx  可入库（试运行，未入库）  学习活动 3行"
+    assert lines(out)[-1] == "共 1 个文件：可入库 1（试运行，未入库），无变化 0，拒收 0。"
     assert store.history().empty
     assert store.data_version() == 0
     code, out, _ = cli("ingest", bad_file(tmp_path), "--dry-run")
@@ -150,6 +151,30 @@ def test_ingest_takes_folders_and_reads_the_return_files_inside_in_natural_order
     ]
 
 
+@pytest.mark.parametrize("batch_files", [1, 2, 200])
+def test_ingest_of_a_folder_stores_the_good_files_around_a_bad_one_and_reports_each_in_order(
+    cli, store, tmp_path, monkeypatch, batch_files
+):
+    monkeypatch.setattr("lingyi.ingest.BATCH_FILES", batch_files)  # a batch ends before, at or after the bad file
+    inbox = tmp_path / "inbox"
+    good_file(inbox, "1民政局.xlsx")
+    bad_file(inbox, "2财政局.csv")
+    good_file(inbox, "3团市委.xlsx", unit="团市委")
+    good_file(inbox, "4民政局副本.xlsx")  # the same bytes as the first: unchanged
+    code, out, _ = cli("ingest", inbox)
+    assert code == 1
+    assert [line.split()[:2] for line in lines(out) if not line.startswith("错误")] == [
+        ["accepted", "1民政局.xlsx"],
+        ["rejected", "2财政局.csv"],
+        ["accepted", "3团市委.xlsx"],
+        ["unchanged", "4民政局副本.xlsx"],
+        ["共", "4"],
+    ]
+    assert lines(out)[-1] == "共 4 个文件：入库 2，无变化 1，拒收 1。"
+    assert sorted(store.history()["file"]) == ["1民政局.xlsx", "3团市委.xlsx"]
+    assert store.data_version() == 2
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -163,10 +188,13 @@ def test_ingest_takes_folders_and_reads_the_return_files_inside_in_natural_order
         (["summary", "--through", "2025-13"], "参数错误：--through 2025-13：月份应在1到12之间"),
         (["summary", "--year", "2024", "--through", "2025-10"], "参数错误：--through 2025-10 不在 --year 2024 之内。"),
         (["restore", "42"], "错误：没有编号为 42 的报送记录。"),
+        (["summary", "--year", "99999"], "参数错误：--year 99999：请填写四位年份，如 2025。"),
+        (["ingest", "{empty}"], "中没有报表文件（.xlsx .xlsm .xls .ods .csv）。"),
     ],
 )
 def test_bad_arguments_exit_2_saying_what_is_wrong(cli, store, tmp_path, args, message):
-    argv = [a.replace("{good}", str(good_file(tmp_path))) for a in args]
+    (tmp_path / "empty").mkdir()
+    argv = [a.replace("{good}", str(good_file(tmp_path))).replace("{empty}", str(tmp_path / "empty")) for a in args]
     code, _, err = cli(*argv)
     assert code == 2
     assert message in err

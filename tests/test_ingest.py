@@ -19,7 +19,8 @@ from factories import (
     write_xlsx,
 )
 
-from lingyi.ingest import Outcome, check_file
+from lingyi.ingest import Outcome, Upload, check_file, ingest_files
+from lingyi.store import sha256
 from lingyi.values import Period
 
 PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
@@ -250,6 +251,21 @@ def test_prior_year_value_that_differs_from_the_stored_row_is_a_warning_naming_b
     ]
 
 
+def test_last_years_own_return_arriving_later_is_warned_of_the_prior_year_values_it_contradicts(
+    store, submit, tmp_path
+):
+    rows = [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "80%", ""]]
+    submit(write_csv(tmp_path / "热线指标.csv", rows))
+    result = submit(write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]]))
+    assert result.outcome is Outcome.ACCEPTED
+    assert [str(w) for w in result.warnings] == [
+        "警告：文件「2024.csv」 工作表「2024」 第2行 C列「诉求量」 值「100」："
+        "诉求量为 100，但系统中 2025-10 的报表填报的上年同期为 110；同比按本表的数据计算。",
+        "警告：文件「2024.csv」 工作表「2024」 第2行 E列「问题解决率」 值「88.00%」："
+        "问题解决率为 88.00%，但系统中 2025-10 的报表填报的上年同期为 80.00%；同比按本表的数据计算。",
+    ]
+
+
 def test_prior_year_value_equal_to_the_stored_row_is_no_warning(store, submit, tmp_path):
     submit(write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]]))
     rows = [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 100, "90%", "88%", "95%"]]
@@ -285,3 +301,91 @@ def test_indicator_returns_are_stored_per_period(store, submit, tmp_path, sheets
         ("理论学习中心组学习次数", 202501, 202510),
         ("群众投诉件数", 202501, 202510),
     ]
+
+
+# -- several files: ingest_files ------------------------------------------------------------------------------------
+
+
+def uploads(*paths):
+    return [Upload(p.read_bytes(), p.name) for p in paths]
+
+
+def test_a_bad_file_among_good_ones_stores_the_good_ones_and_nothing_of_it(store, registry, tmp_path):
+    good = [learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)]
+    bad = write_csv(tmp_path / "bad.csv", column(learning_rows(2, unit="团市委"), "参与人次", [-1, 3]))
+    results = list(ingest_files(store, uploads(good[0], bad, good[1]), registry=registry))
+    assert [(r.file, r.outcome) for r in results] == [
+        ("a.xlsx", Outcome.ACCEPTED),
+        ("bad.csv", Outcome.REJECTED),
+        ("b.xlsx", Outcome.ACCEPTED),
+    ]
+    assert [(e.row, e.value) for e in results[1].errors] == [(2, "-1")]
+    assert sorted(store.history()["file"]) == ["a.xlsx", "b.xlsx"]
+    assert current(store, "learning", "unit", "person_times") == sorted([(UNIT, 10), (OTHER_UNIT, 20)])
+    assert store.file_by_hash(sha256(bad.read_bytes())) is None
+    assert store.data_version() == 2  # one step per file stored, as file by file
+
+
+def test_a_file_is_checked_against_the_files_before_it_in_the_same_batch(store, registry, tmp_path):
+    earlier = write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]])
+    rows = [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "88%", "95%"]]
+    later = write_csv(tmp_path / "热线指标.csv", rows)
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(earlier.read_bytes())
+    results = list(ingest_files(store, uploads(earlier, later, copy), registry=registry))
+    assert [r.outcome for r in results] == [Outcome.ACCEPTED, Outcome.ACCEPTED, Outcome.UNCHANGED]
+    assert [w.value for w in results[1].warnings] == ["110"]  # 上年同期 against the file stored just before
+    assert results[2].message == "与已入库的文件「2024.csv」完全相同，未作任何改动。"
+
+
+@pytest.mark.parametrize("batch_files", [1, 2, 200])
+def test_batches_of_any_size_end_as_files_stored_one_at_a_time(store, registry, tmp_path, monkeypatch, batch_files):
+    monkeypatch.setattr("lingyi.ingest.BATCH_FILES", batch_files)
+    paths = [
+        learning_file(tmp_path, "v1.xlsx", [10, 20]),
+        learning_file(tmp_path, "sep.xlsx", [7], period="2025年9月", month=202509),
+        learning_file(tmp_path, "v2.xlsx", [5]),
+        ledger(tmp_path, "q.csv", [UNIT, "MZ-1", "台账不全", "业务工作", "2025-04-01", "化解中", None, "破题"]),
+    ]
+    results = list(ingest_files(store, uploads(*paths), registry=registry))
+    assert [r.outcome for r in results] == [Outcome.ACCEPTED] * 4
+    history = store.history()
+    assert list(history["file"]) == ["q.csv", "v2.xlsx", "sep.xlsx", "v1.xlsx"]  # newest first, by seq
+    assert history["seq"].tolist() == [4, 3, 2, 1]
+    assert history.set_index("file").loc["v1.xlsx", "replaced_by"] == results[2].submission_ids[0]
+    assert current(store, "learning", "month", "person_times") == [(202509, 7), (202510, 5)]
+    assert store.data_version() == 4
+    assert len(store.audit_log()) == 4
+
+
+def test_a_file_that_fails_while_being_stored_leaves_the_files_before_it_and_nothing_of_itself(
+    store, registry, tmp_path, monkeypatch
+):
+    from lingyi import store as store_module
+
+    first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
+    write_rows = store_module._bulk_insert
+
+    def failing_for_the_second(conn, table, frame):
+        write_rows(conn, table, frame)
+        if OTHER_UNIT in set(frame["unit"]):
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store_module, "_bulk_insert", failing_for_the_second)
+    results = ingest_files(store, uploads(first, second), registry=registry)
+    assert next(results).outcome is Outcome.ACCEPTED  # reported once committed, before the failure is raised
+    with pytest.raises(RuntimeError, match="disk full"):
+        next(results)
+    assert list(store.history()["file"]) == ["a.xlsx"]
+    assert current(store, "learning", "unit") == [(UNIT,)]
+    assert store.file_by_hash(sha256(second.read_bytes())) is None
+    assert list(store.audit_log()["file"]) == ["a.xlsx"]
+    assert store.data_version() == 1
+
+
+def test_dry_run_of_several_files_checks_each_and_stores_nothing(store, registry, tmp_path):
+    paths = [learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20])]
+    results = list(ingest_files(store, uploads(*paths), registry=registry, dry_run=True))
+    assert [r.outcome for r in results] == [Outcome.CHECKED, Outcome.CHECKED]
+    assert store.history().empty
+    assert store.data_version() == 0

@@ -13,20 +13,15 @@ from lingyi.outliers import APPEALS_FACTOR, appeals_outliers, attendance_outlier
 UNIT = "临沂市民政局"
 
 
-def hotline_frame(values: dict[int, int], unit: str = UNIT) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "unit": [unit] * len(values),
-            "month": list(values),
-            "appeals": list(values.values()),
-            "sheet": ["热线"] * len(values),
-            "row": list(range(2, 2 + len(values))),
-        }
-    )
+def hotline_rows(values: dict[int, int], unit: str = UNIT) -> list[dict]:
+    return [
+        {"unit": unit, "month": month, "appeals": appeals, "sheet": "热线", "row": row}
+        for row, (month, appeals) in enumerate(values.items(), start=2)
+    ]
 
 
-def stored(values: dict[int, int], unit: str = UNIT) -> pd.DataFrame:
-    return hotline_frame(values, unit)[["unit", "month", "appeals"]]
+def stored(values: dict[int, int], unit: str = UNIT) -> dict[tuple[str, int], int]:
+    return {(unit, month): appeals for month, appeals in values.items()}
 
 
 # -- 诉求量 against the unit's median month -------------------------------------------------------------------------
@@ -43,28 +38,35 @@ def stored(values: dict[int, int], unit: str = UNIT) -> pd.DataFrame:
     ],
 )
 def test_appeals_far_above_the_units_median_month_are_flagged(history, value, flagged):
-    found = appeals_outliers(hotline_frame({202510: value}), stored(history))
+    found = appeals_outliers(hotline_rows({202510: value}), stored(history))
     assert (len(found) == 1) is flagged
     if flagged:
-        assert found["median"].iloc[0] == pd.Series(list(history.values())).median()
-        assert found["history_months"].iloc[0] == len(history)
+        assert found[0]["median"] == pd.Series(list(history.values())).median()
+        assert found[0]["history_months"] == len(history)
 
 
 def test_the_files_own_other_months_are_history_too():
-    rows = hotline_frame({202501: 100, 202502: 110, 202503: 95, 202504: 2000})
+    rows = hotline_rows({202501: 100, 202502: 110, 202503: 95, 202504: 2000})
     found = appeals_outliers(rows, stored({}))
-    assert found["month"].tolist() == [202504]
+    assert [r["month"] for r in found] == [202504]
 
 
 def test_the_month_being_replaced_is_not_its_own_history():
     history = {202501: 100, 202502: 100, 202503: 100, 202510: 5000}
-    found = appeals_outliers(hotline_frame({202510: 1000}), stored(history))
-    assert found["median"].tolist() == [100]
+    found = appeals_outliers(hotline_rows({202510: 1000}), stored(history))
+    assert [r["median"] for r in found] == [100]
 
 
 def test_another_units_history_does_not_count():
-    found = appeals_outliers(hotline_frame({202510: 1000}), stored({202501: 1, 202502: 1, 202503: 1}, "临沂市财政局"))
-    assert found.empty
+    found = appeals_outliers(hotline_rows({202510: 1000}), stored({202501: 1, 202502: 1, 202503: 1}, "临沂市财政局"))
+    assert found == []
+
+
+def test_missing_values_are_no_history_and_never_flagged():
+    rows = [*hotline_rows({202510: 1000}), {"unit": UNIT, "month": 202509, "appeals": None, "sheet": "热线", "row": 9}]
+    history = {(UNIT, 202501): 100, (UNIT, 202502): float("nan"), (UNIT, 202503): 100, (UNIT, 202504): 100}
+    (found,) = appeals_outliers(rows, history)
+    assert (found["month"], found["history_months"], found["median"]) == (202510, 3, 100)
 
 
 # -- 参与人次 against 在职人数 × 期数 ---------------------------------------------------------------------------------
@@ -80,11 +82,11 @@ def test_another_units_history_does_not_count():
     ],
 )
 def test_person_times_above_headcount_times_sessions_are_flagged(sessions, person_times, headcount, flagged):
-    rows = pd.DataFrame(
-        {"unit": [UNIT], "sessions": [sessions], "person_times": [person_times], "sheet": ["学习"], "row": [3]},
-        dtype=object,
-    )
-    assert (len(attendance_outliers(rows, headcount)) == 1) is flagged
+    rows = [{"unit": UNIT, "sessions": sessions, "person_times": person_times, "sheet": "学习", "row": 3}]
+    found = attendance_outliers(rows, headcount)
+    assert (len(found) == 1) is flagged
+    if flagged:
+        assert (found[0]["sessions"], found[0]["headcount"]) == (sessions or 1, headcount[UNIT])
 
 
 # -- on upload --------------------------------------------------------------------------------------------------------

@@ -208,45 +208,61 @@ def test_indicators_are_current_per_unit_and_period(store):
     assert sorted(zip(rows["period_end"], rows["actual"])) == [(202509, 7.0), (202510, 10.0)]
 
 
-def test_current_rows_narrowed_to_units_and_months_gives_just_those(store):
-    row = {
-        "unit": UNIT,
-        "month": 202410,
-        "appeals": 100,
-        "first_time_rate": 0.9,
-        "resolution_rate": None,
-        "satisfaction_rate": None,
-        "appeals_prev": None,
-        "first_time_rate_prev": None,
-        "resolution_rate_prev": None,
-        "satisfaction_rate_prev": None,
-        "sheet": "热线指标",
-        "row": 2,
-    }
-    period = Period(202410, 202410)
-    store.save_file(
-        b"h", "h.xlsx", [NewSubmission(UNIT, "hotline", period, True, ("热线指标",), pd.DataFrame([row]))], {}
-    )
-    rows = store.current_rows("hotline", units=[UNIT, OTHER_UNIT], months=[202410, 202411])
-    assert list(zip(rows["unit"], rows["month"], rows["appeals"])) == [(UNIT, 202410, 100)]
-    assert store.current_rows("hotline", units=[OTHER_UNIT], months=[202410]).empty
-    assert store.current_rows("hotline", units=[], months=[202410]).empty
-
-
-def test_a_narrowed_read_decides_which_return_owns_a_month_as_the_whole_store_does(store):
-    store.save_file(b"q", "q.xlsx", [learning(UNIT, Q4, (dt.date(2025, 10, 9), 10), (dt.date(2025, 11, 9), 20))], {})
-    store.save_file(b"o", "o.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 20), 30))], {})
-    store.save_file(b"x", "x.xlsx", [learning(OTHER_UNIT, OCTOBER, (dt.date(2025, 10, 1), 40))], {})
-    whole = store.current_rows("learning")
-    assert sorted(zip(whole["unit"], whole["month"], whole["person_times"])) == [
-        (UNIT, 202510, 30),
-        (UNIT, 202511, 20),
-        (OTHER_UNIT, 202510, 40),
+def hotline(unit: str, period: Period, *months_and_appeals: tuple[int, int]) -> NewSubmission:
+    rows = [
+        {
+            "unit": unit,
+            "month": month,
+            "appeals": appeals,
+            "first_time_rate": 0.9,
+            "resolution_rate": None,
+            "satisfaction_rate": None,
+            "appeals_prev": None,
+            "first_time_rate_prev": None,
+            "resolution_rate_prev": None,
+            "satisfaction_rate_prev": None,
+            "sheet": "热线指标",
+            "row": row,
+        }
+        for row, (month, appeals) in enumerate(months_and_appeals, start=2)
     ]
-    narrowed = store.current_rows("learning", units=[UNIT], months=[202510])
-    assert list(zip(narrowed["month"], narrowed["person_times"])) == [(202510, 30)]
-    with pytest.raises(ValueError):
-        store.current_rows("problems", months=[202510])
+    return NewSubmission(unit, "hotline", period, True, ("热线指标",), pd.DataFrame(rows))
+
+
+def test_current_hotline_records_are_the_current_rows_of_those_units(store):
+    store.save_file(b"q", "q.xlsx", [hotline(UNIT, Q4, (202510, 10), (202511, 20), (202512, 25))], {})
+    store.save_file(b"o", "o.xlsx", [hotline(UNIT, OCTOBER, (202510, 30))], {})
+    store.save_file(b"n", "n.xlsx", [hotline(UNIT, Period(202511, 202511))], {})  # November withdrawn to no rows
+    store.save_file(b"x", "x.xlsx", [hotline(OTHER_UNIT, OCTOBER, (202510, 40))], {})
+    (deleted,) = store.save_file(b"d", "d.xlsx", [hotline(UNIT, Period(202512, 202512), (202512, 99))], {})
+    store.delete(deleted)
+    records = store.current_hotline([UNIT])
+    assert {key: r["appeals"] for key, r in records.items()} == {(UNIT, 202510): 30, (UNIT, 202512): 25}
+    rows = store.current_rows("hotline").query("unit == @UNIT")
+    assert sorted(zip(rows["unit"], rows["month"], rows["appeals"])) == sorted(
+        (*key, r["appeals"]) for key, r in records.items()
+    )
+    assert records[(UNIT, 202510)]["first_time_rate"] == 0.9
+    assert records[(UNIT, 202510)]["resolution_rate"] is None
+    assert store.current_hotline([]) == {}
+
+
+def test_a_batch_stores_each_file_whole_or_not_at_all_and_sees_what_it_stored(store):
+    with store.batch() as batch:
+        batch.save_file(b"a", "a.xlsx", [hotline(UNIT, OCTOBER, (202510, 10))], {UNIT: 80})
+        assert batch.file_by_hash(store_module.sha256(b"a"))["name"] == "a.xlsx"
+        assert batch.current_hotline([UNIT])[(UNIT, 202510)]["appeals"] == 10
+        assert batch.headcounts() == {UNIT: 80}
+        broken = NewSubmission(UNIT, "learning", OCTOBER, True, ("学习活动",), pd.DataFrame([{"unit": UNIT}]))
+        with pytest.raises(KeyError):
+            batch.save_file(b"b", "b.xlsx", [broken], {UNIT: 1})  # fails after its file row was written
+        batch.save_file(b"c", "c.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 5))], {})
+        assert store.file_by_hash(store_module.sha256(b"a")) is None  # not committed yet: not seen outside
+    assert list(store.history()["file"]) == ["c.xlsx", "a.xlsx"]
+    assert store.history()["seq"].tolist() == [2, 1]
+    assert store.file_by_hash(store_module.sha256(b"b")) is None
+    assert store.headcounts() == {UNIT: 80}
+    assert store.data_version() == 2
 
 
 def test_latest_headcount_of_each_unit_counts(store):
@@ -430,3 +446,10 @@ def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
         assert list(migrated.audit_log()["user"]) == ["张三"]
     finally:
         migrated.close()
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_password():
+    with pytest.raises(StoreError) as raised:
+        Store("postgresql+psycopg://lingyi:secret-password@127.0.0.1:1/lingyi")
+    assert "secret-password" not in str(raised.value)
+    assert "lingyi:***@127.0.0.1:1/lingyi" in str(raised.value)
