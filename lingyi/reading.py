@@ -69,6 +69,7 @@ MAX_ERROR_CELLS = 100_000
 HEADER_SEARCH_ROWS = 30
 SKIPPED_SHEET_WORDS = ("说明", "字典", "目录", "填表须知", "示例")
 
+_SPACES = re.compile(r"\s+")
 _BRACKETED_SUFFIX = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]$")
 _BRACKETED_UNIT = re.compile(r"[(\[【][^()\[\]【】]*[)\]】]|%")
 _INFO_KEY_NAMES = {name: key for key, names in INFO_KEYS.items() for name in names}
@@ -738,19 +739,28 @@ def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
     return best
 
 
-def _first_texts(cells: list, count: int) -> list[str]:
-    texts = []
+def _first_filled(cells: list, count: int = 2) -> list:
+    """The first ``count`` cells of a row that are not blank; none for a blank row."""
+    found = []
     for cell in cells:
         if not _blank(cell):
-            texts.append(re.sub(r"\s+", "", str(cell)))
-            if len(texts) == count:
+            found.append(cell)
+            if len(found) == count:
                 break
-    return texts
+    return found
 
 
-def _total_label(cells: list) -> str | None:
-    """合计, 合  计, 合计（人次）, 全市合计, 各单位小计 …"""
-    for text in _first_texts(cells, 2):
+# Every total label ends in this character: a row whose first cells lack it is no total, without more work.
+_TOTAL_MARK = "计"
+assert all(label.endswith(_TOTAL_MARK) for label in TOTAL_LABELS)
+
+
+def _total_label(firsts: list) -> str | None:
+    """合计, 合  计, 合计（人次）, 全市合计, 各单位小计 … in a row's first two filled cells."""
+    for cell in firsts:
+        if not (isinstance(cell, str) and _TOTAL_MARK in cell):
+            continue
+        text = _SPACES.sub("", cell)
         for label in TOTAL_LABELS:
             if (text.startswith(label) or text.endswith(label)) and len(text) <= len(label) + 4:
                 return label
@@ -758,12 +768,16 @@ def _total_label(cells: list) -> str | None:
 
 
 _FOOTER_LABELS = tuple(normalise(label) for label in FOOTER_LABELS)
+_FOOTER_FIRST_CHARACTERS = frozenset(label[0] for label in _FOOTER_LABELS)
 
 
-def _is_footer(cells: list) -> bool:
-    """「填表人：张三」, 「填表人 张三」, 「单位负责人」 alone; not an activity named 「负责人培训会」."""
-    first = next((normalise(c) for c in cells if not _blank(c)), "")
-    spaced = next((str(c).strip() for c in cells if not _blank(c)), "")
+def _is_footer(first: object) -> bool:
+    """A row whose first filled cell is 「填表人：张三」, 「填表人 张三」, 「单位负责人」 alone; not an activity named
+    「负责人培训会」."""
+    spaced = str(first).strip()
+    if not spaced or normalise(spaced[0]) not in _FOOTER_FIRST_CHARACTERS:
+        return False  # most rows: no footer label can start here
+    first = normalise(spaced)
     for label in _FOOTER_LABELS:
         if first.startswith(label):
             rest = first[len(label) :]
@@ -849,13 +863,14 @@ def _table_from_rows(
     totals: list[tuple[int, str, list]] = []
     for index in range(bottom + 1, len(rows)):
         cells = rows[index]
-        if all(_blank(c) for c in cells):
+        firsts = _first_filled(cells)
+        if not firsts:
             continue
-        label = _total_label(cells)
+        label = _total_label(firsts)
         if label:
             totals.append((index + 1, label, cells))
             continue
-        if _is_footer(cells):
+        if _is_footer(firsts[0]):
             _take_info_line(info, info_cells, sheet, index + 1, cells, keep=True)
             continue
         if _repeats_header(kind, columns, cells):
@@ -867,13 +882,44 @@ def _table_from_rows(
 
 
 def _repeats_header(kind: SheetKind, columns: dict[str, HeaderColumn], cells: list) -> bool:
-    lookup = _LOOKUPS[kind.key]
-    same = sum(
-        1
-        for key, found in columns.items()
-        if found.index < len(cells) and lookup.get(header_key(cells[found.index]), ("",))[0] == key
-    )
-    return same >= 2 and same * 2 >= len(columns)
+    """A header again, below the first (tables pasted one under another): its first column named as the header
+    names it, and at least half of all. A data row is told at its first cell, which is what a ledger has most of."""
+    names = _NAMES[kind.key]
+    needed = max(2, (len(columns) + 1) // 2)
+    same = 0
+    for number, (key, found) in enumerate(sorted(columns.items(), key=lambda item: item[1].index)):
+        cell = cells[found.index] if found.index < len(cells) else None
+        if _names_column(cell, names[key]):
+            same += 1
+        elif number == 0:
+            return False
+    return same >= needed
+
+
+# Each sheet kind's column names and aliases, normalised, by column key.
+_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    kind.key: {column.key: tuple(normalise(n) for n in column.names) for column in kind.columns} for kind in SHEET_KINDS
+}
+_AFTER_A_NAME = tuple("([【%*:")  # what may follow a column's name in its header cell, normalised: a unit, marks
+
+
+def _names_column(cell: object, names: tuple[str, ...]) -> bool:
+    """A cell that is one of ``names`` as a header writes it (「参与人次（人次）」, 「*单位名称」).
+
+    Checked without ``header_key`` where it cannot be: a ledger has 200,000 rows of text.
+    """
+    if type(cell) is not str:
+        return False
+    first = cell.lstrip(" \u3000*＊")[:1]
+    if "\uff00" <= first <= "\uffef":  # a full-width letter or digit, as its name has it
+        first = normalise(first)
+    if not first or not any(name.startswith(first) for name in names):
+        return False  # the names of units, descriptions, dates … at once
+    text = normalise(cell).lstrip("*")
+    for name in names:
+        if text.startswith(name) and (len(text) == len(name) or text[len(name)] in _AFTER_A_NAME):
+            return header_key(cell) in names
+    return False
 
 
 def _missing_required(kind: SheetKind, columns: dict[str, HeaderColumn]) -> bool:
