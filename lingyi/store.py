@@ -14,10 +14,12 @@ Every accepted file is kept byte for byte, so each row traces to file, sheet and
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
 import os
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -935,16 +937,31 @@ def _owners(subs: Iterable[tuple]) -> dict[tuple[str, int], int]:
 
 def _replaced_by(history: pd.DataFrame) -> list[object]:
     """The id of the next live submission for the same unit and kind whose period overlaps, if any."""
-    out: dict[object, object] = {}
-    deleted = history["deleted"].astype(bool)
-    # Compared within each unit and kind only: a unit has a few dozen submissions, the store many thousands.
-    for _, group in history.groupby(["unit", "kind"], sort=False):
-        live = group[~deleted[group.index]].sort_values("seq")
-        seqs, starts, ends, ids = (live[c].to_numpy() for c in ("seq", "period_start", "period_end", "id"))
-        for index, seq, start, end in zip(group.index, group["seq"], group["period_start"], group["period_end"]):
-            later = (seqs > seq) & (starts <= end) & (ends >= start)
-            out[index] = int(ids[later.argmax()]) if later.any() else None
-    return [out[index] for index in history.index]
+    rows = list(
+        zip(
+            history["unit"],
+            history["kind"],
+            history["seq"],
+            history["period_start"],
+            history["period_end"],
+            history["id"],
+            history["deleted"].astype(bool),
+        )
+    )
+    # Compared within each unit and kind only, in plain Python: a unit has a few dozen submissions, the store
+    # many thousands, and a group-by's cost per group is most of the time at that size.
+    live: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for unit, kind, seq, start, end, sid, deleted in rows:
+        if not deleted:
+            live[(unit, kind)].append((seq, start, end, sid))
+    for subs in live.values():
+        subs.sort()
+    found: list[object] = []
+    for unit, kind, seq, start, end, _sid, _deleted in rows:
+        subs = live.get((unit, kind), [])
+        later = subs[bisect.bisect_right(subs, (seq, float("inf"))) :]
+        found.append(next((int(sid) for _, s, e, sid in later if s <= end and e >= start), None))
+    return found
 
 
 def kind_name(kind: str) -> str:
