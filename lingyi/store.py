@@ -850,8 +850,13 @@ def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None
 
 
 def _column_values(column: pd.Series) -> list:
-    """A column's values as a list, None where missing (NaN, NaT, NA): found by pandas, not cell by cell."""
+    """A column's values as a list, None where missing (NaN, NaT, NA): found by pandas for a big ledger, cell by
+    cell for the few rows of a monthly return (where pandas' cost per call is more than the looking)."""
     values = column.tolist()
+    if len(values) < 2000:
+        return [
+            None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else v for v in values
+        ]
     missing = column.isna().to_numpy()
     if missing.any():
         for index in missing.nonzero()[0]:
