@@ -240,9 +240,8 @@ class _TableCheck:
         else:
             return None
         # Object columns keep None as None and whole numbers as int: the store writes them as they are.
-        frame = pd.DataFrame({key: pd.Series(column, dtype=object) for key, column in values.items()})
-        frame["sheet"] = pd.Series([self.raw.sheet] * len(row_numbers), dtype=object)
-        frame["row"] = pd.Series(row_numbers, dtype=object)
+        columns = {**values, "sheet": [self.raw.sheet] * len(row_numbers), "row": row_numbers}
+        frame = pd.DataFrame(columns, columns=list(columns), dtype=object)
         if not row_numbers:
             self._finding(Level.NOTICE, "表中没有数据行。")
         headers = {key: (column_letter(found.index), found.header) for key, found in self.raw.columns.items()}
