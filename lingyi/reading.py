@@ -9,6 +9,7 @@ that is ``validation``'s work.
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import os
@@ -644,6 +645,7 @@ def kind_from_name(sheet_name: str) -> SheetKind | None:
     return None
 
 
+@functools.lru_cache(maxsize=16384)  # the same titles and headers come again in every return of a template
 def header_key(text: object) -> str:
     """A header cell as the contract names it: normalised, bracketed units, a trailing % and required-marks dropped."""
     cleaned = normalise(text).strip("*＊")
