@@ -342,41 +342,57 @@ _PRIOR_FIELDS = (
 def _prior_year_conflicts(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
     """上年同期 values that disagree with the unit's own rows of a year earlier (spec §3): the own row wins.
 
-    Either way round: the file's 上年同期 against the stored rows a year earlier, and the file's own months
-    against the 上年同期 that stored rows a year later gave. ``stored`` is the store's current 热线指标 rows by
-    (unit, month), at least of the file's units.
+    Either way round (see ``_CONFLICTS``): the file's 上年同期 against the stored rows a year earlier, and the
+    file's own months against the 上年同期 that stored rows a year later gave. ``stored`` is the store's current
+    热线指标 rows by (unit, month), at least of the file's units.
     """
-    return _given_prior_against_stored(validated, stored) + _own_against_stored_prior(validated, stored)
-
-
-def _own_against_stored_prior(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
     findings = []
     for table in (t for t in validated.tables if t.kind.key == "hotline"):
-        columns = ["unit", "month", "row", *(this for this, _, _ in _PRIOR_FIELDS)]
+        columns = ["unit", "month", "row", *(field for this, prev, _ in _PRIOR_FIELDS for field in (this, prev))]
         for values in zip(*(table.frame[c].tolist() for c in columns)):
             record = dict(zip(columns, values))
-            later = None if record["month"] is None else stored.get((record["unit"], add_months(record["month"], 12)))
-            if later is None:
+            if record["month"] is None:
                 continue
-            for this, prev, label in _PRIOR_FIELDS:
-                own, given = record[this], later[prev]
-                if _missing(own) or _missing(given) or abs(float(own) - float(given)) <= 1e-9:
+            for shift, in_file, in_store, message in _CONFLICTS:
+                other = add_months(record["month"], shift)
+                row = stored.get((record["unit"], other))
+                if row is None:
                     continue
-                letter, header = table.headers.get(this, (None, label))
-                findings.append(
-                    Finding(
-                        Level.WARNING,
-                        validated.name,
-                        f"{label}为 {_shown(this, own)}，但系统中 {month_label(add_months(record['month'], 12))} "
-                        f"的报表填报的上年同期为 {_shown(this, given)}；同比按本表的数据计算。",
-                        sheet=table.sheet,
-                        row=int(record["row"]),
-                        column=letter,
-                        column_name=header,
-                        value=_shown(this, own),
+                for this, prev, label in _PRIOR_FIELDS:
+                    fields = {"this": this, "prev": prev}
+                    given, kept = record[fields[in_file]], row[fields[in_store]]
+                    if _missing(given) or _missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
+                        continue
+                    default_header = label if in_file == "this" else f"上年同期{label}"
+                    letter, header = table.headers.get(fields[in_file], (None, default_header))
+                    text = message.format(
+                        label=label, given=_shown(this, given), kept=_shown(this, kept), month=month_label(other)
                     )
-                )
+                    findings.append(
+                        Finding(
+                            Level.WARNING,
+                            validated.name,
+                            text,
+                            sheet=table.sheet,
+                            row=int(record["row"]),
+                            column=letter,
+                            column_name=header,
+                            value=_shown(this, given),
+                        )
+                    )
     return findings
+
+
+# (months to the other row, the file's field, the stored row's field, what the warning says)
+_CONFLICTS = (
+    (
+        -12,
+        "prev",
+        "this",
+        "上年同期{label}填报为 {given}，但系统中 {month} 的数据为 {kept}；同比按系统中的数据计算。",
+    ),
+    (12, "this", "prev", "{label}为 {given}，但系统中 {month} 的报表填报的上年同期为 {kept}；同比按本表的数据计算。"),
+)
 
 
 def _missing(value: object) -> bool:
@@ -385,36 +401,3 @@ def _missing(value: object) -> bool:
 
 def _shown(field: str, value: float) -> str:
     return f"{value:,.0f}" if field == "appeals" else f"{value * 100:.2f}%"
-
-
-def _given_prior_against_stored(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
-    findings = []
-    for table in (t for t in validated.tables if t.kind.key == "hotline"):
-        columns = ["unit", "month", "row", *(prev for _, prev, _ in _PRIOR_FIELDS)]
-        for values in zip(*(table.frame[c].tolist() for c in columns)):
-            record = dict(zip(columns, values))
-            if record["month"] is None:
-                continue
-            key = (record["unit"], add_months(record["month"], -12))
-            before = stored.get(key)
-            if before is None:
-                continue
-            for this, prev, label in _PRIOR_FIELDS:
-                given, kept = record[prev], before[this]
-                if _missing(given) or _missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
-                    continue
-                letter, header = table.headers.get(prev, (None, f"上年同期{label}"))
-                findings.append(
-                    Finding(
-                        Level.WARNING,
-                        validated.name,
-                        f"上年同期{label}填报为 {_shown(this, given)}，但系统中 {month_label(key[1])} 的数据为 "
-                        f"{_shown(this, kept)}；同比按系统中的数据计算。",
-                        sheet=table.sheet,
-                        row=int(record["row"]),
-                        column=letter,
-                        column_name=header,
-                        value=_shown(this, given),
-                    )
-                )
-    return findings
