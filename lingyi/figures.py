@@ -507,6 +507,15 @@ def best_and_weakest(
 # -- 月份 ------------------------------------------------------------------------------------------------------
 
 
+# Above this many months a bar's label stands upright: flat, 「36,364」 beside 「37,888」 run into each other in a
+# chart half a page wide.
+FLAT_LABELS_UP_TO = 6
+
+
+def _label_angle(bars: int) -> int:
+    return 0 if bars <= FLAT_LABELS_UP_TO else -90
+
+
 def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY) -> go.Figure:
     """One bar per month 1..M."""
     months = [month_label(m) for m in frame["month"]]
@@ -516,6 +525,7 @@ def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY
         y=_numbers(frame[value]),
         marker_color=color,
         text=_bar_texts(frame[value], value),
+        textangle=_label_angle(len(months)),
         textposition="outside",
         cliponaxis=False,
         hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
@@ -571,6 +581,7 @@ def year_on_year_by_month(frame: pd.DataFrame, *, value: str, title: str, lower_
         marker_color=[MUTED if g is None else (GOOD if g else BAD) for g in good],
         text=[change_text(c) if c is not None else "" for c in changes],
         textfont={"size": 11},
+        textangle=_label_angle(len(months)),
         textposition="outside",
         cliponaxis=False,
         hovertemplate="%{x}<br>同比：%{y:+.2%}<extra></extra>",
@@ -586,6 +597,12 @@ def year_on_year_by_month(frame: pd.DataFrame, *, value: str, title: str, lower_
                 font={"size": 11, "color": "#7F8C8D"},
             )
     fig.update_yaxes(tickformat="+.0%", zeroline=True, zerolinecolor="#7F8C8D")
+    known = [c for c in changes if c is not None]
+    if known and _label_angle(len(months)):
+        # Room beyond the longest bars for their upright labels: plotly leaves none below a falling bar.
+        low, high = min(0.0, min(known)), max(0.0, max(known))
+        room = 0.35 * ((high - low) or 0.1)
+        fig.update_yaxes(range=[low - room if low < 0 else low, high + room if high > 0 else high])
     fig.update_layout(showlegend=False)
     return fig
 

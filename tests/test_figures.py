@@ -410,3 +410,15 @@ def test_unit_against_category_puts_the_unit_beside_its_category_average_for_eac
         ("社会服务平均", ["化解率"], None),
     ]
     assert [t.showlegend for t in fig.data] == [True, True, False, False]
+
+
+def test_labels_of_many_months_stand_upright_with_room_below_falling_bars():
+    few = pd.DataFrame({"month": [1, 2, 3], "appeals_yoy": [-0.1, 0.05, None], "person_times": [10, 20, 30]})
+    many = pd.DataFrame({"month": range(1, 11), "appeals_yoy": [-0.24] + [-0.1] * 9, "person_times": [10] * 10})
+    assert figures.monthly(few, value="person_times", title="t").data[0].textangle == 0
+    assert figures.monthly(many, value="person_times", title="t").data[0].textangle == -90
+    fig = figures.year_on_year_by_month(many, value="appeals_yoy", title="t")
+    assert fig.data[0].textangle == -90
+    low, high = fig.layout.yaxis.range
+    assert low < -0.24 - 0.05 and high == 0  # room under the longest bar for its label
+    assert figures.year_on_year_by_month(few, value="appeals_yoy", title="t").layout.yaxis.range is None
