@@ -473,8 +473,12 @@ def best_and_weakest(
     weakest = ranked.iloc[len(best) :].tail(n).iloc[::-1]
     # Two stacked panels sharing the x scale, each as tall as its bars, a tenth of the height between them
     # (built directly: plotly's make_subplots costs more than the rest of a page's charts together).
-    # So few units that none is left for the weakest: one panel, which is all of them, not "the best five".
-    panels = [(labels[0], best), (labels[1], weakest)] if len(weakest) else [(f"全部 {len(best)} 个单位", best)]
+    # Too few units for both panels: none left for the weakest makes one panel of all of them, not "the best five";
+    # fewer than n left makes the second panel "the other three", not "the weakest five".
+    if not len(weakest):
+        panels = [(f"全部 {len(best)} 个单位", best)]
+    else:
+        panels = [(labels[0], best), (labels[1] if len(weakest) == n else f"其余 {len(weakest)} 个单位", weakest)]
     bars = sum(len(frame) for _, frame in panels)
     space = 1 - PANEL_GAP * (len(panels) - 1)
     layout: dict[str, object] = {"annotations": []}

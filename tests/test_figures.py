@@ -310,6 +310,12 @@ def test_best_and_weakest_of_few_units_never_shows_a_unit_twice():
     assert [a.text for a in fig.layout.annotations] == ["全部 3 个单位"]  # not "the best five" of three
 
 
+def test_best_and_weakest_with_fewer_left_than_the_weakest_n_calls_them_the_others():
+    fig = figures.best_and_weakest(unit_frame([float(v) for v in range(7)]), value="person_times", title="t", n=5)
+    assert [a.text for a in fig.layout.annotations] == ["最好的五个", "其余 2 个单位"]
+    assert list(fig.data[1].x) == [0.0, 1.0]
+
+
 def test_best_and_weakest_of_many_units_labels_both_panels():
     fig = figures.best_and_weakest(unit_frame([float(v) for v in range(12)]), value="person_times", title="t", n=5)
     assert [a.text for a in fig.layout.annotations] == ["最好的五个", "最弱的五个"]
