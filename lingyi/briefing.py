@@ -78,10 +78,6 @@ def _chart(key: str, theme: str, name: str, *, default: bool = False) -> Callabl
     return register
 
 
-def _when(scope: metrics.Scope) -> str:
-    return f"截至{scope.year}年{scope.through}月"
-
-
 @_chart("learning_by_category", "learning", "各类别参与人次", default=True)
 def _learning_by_category(ds, scope):
     frame = metrics.learning_by(ds, scope, "category")
@@ -164,7 +160,7 @@ def _hotline_rate_changes(ds, scope):
 @_chart("problems_found_resolved", "problems", "各类别发现与化解问题")
 def _problems_found_resolved(ds, scope):
     frame = metrics.problems_by(ds, scope, "category")
-    fig = figures.found_and_resolved(frame, by="category", title=f"{_when(scope)} 各类别发现与化解问题")
+    fig = figures.found_and_resolved(frame, by="category", title=f"{scope.as_of_label} 各类别发现与化解问题")
     shown = narrative.in_scope(ds, scope, frame)
     return fig, narrative.category_extremes(shown, "found", name="发现问题", unit="条", lead="")
 
@@ -172,14 +168,14 @@ def _problems_found_resolved(ds, scope):
 @_chart("problems_closure_by_category", "problems", "各类别问题化解率", default=True)
 def _problems_closure_by_category(ds, scope):
     frame = metrics.problems_by(ds, scope, "category")
-    fig = figures.closure_rates(frame, by="category", title=f"{_when(scope)} 各类别问题化解率")
+    fig = figures.closure_rates(frame, by="category", title=f"{scope.as_of_label} 各类别问题化解率")
     return fig, narrative.closure_by_group(narrative.in_scope(ds, scope, frame), "category")
 
 
 @_chart("problems_closure_by_type", "problems", "各问题类别化解率")
 def _problems_closure_by_type(ds, scope):
     frame = metrics.problems_by(ds, scope, "problem_type")
-    fig = figures.closure_rates(frame, by="problem_type", title=f"{_when(scope)} 各问题类别化解率")
+    fig = figures.closure_rates(frame, by="problem_type", title=f"{scope.as_of_label} 各问题类别化解率")
     return fig, narrative.closure_by_group(frame, "problem_type")
 
 
@@ -193,16 +189,16 @@ def _problems_cumulative(ds, scope):
 @_chart("problems_stages", "problems", "点题→破题→解题→验题 各环节问题", default=True)
 def _problems_stages(ds, scope):
     frame = metrics.problems_by(ds, scope, "stage")
-    fig = figures.stage_funnel(frame, title=f"{_when(scope)} 点题→破题→解题→验题 各环节问题")
+    fig = figures.stage_funnel(frame, title=f"{scope.as_of_label} 点题→破题→解题→验题 各环节问题")
     return fig, narrative.closure_by_group(frame, "stage")
 
 
 @_chart("problems_below_target", "problems", "化解率最低的单位")
 def _problems_below_target(ds, scope):
     below = metrics.units_below_target(ds, scope)
-    title = f"{_when(scope)} 化解率最低的{min(len(below), 15)}个单位（低于目标的共{len(below)}个）"
+    title = f"{scope.as_of_label} 化解率最低的{min(len(below), 15)}个单位（低于目标的共{len(below)}个）"
     if below.empty:
-        fig = figures.nothing_to_draw(title=f"{_when(scope)} 化解率低于目标的单位", message="没有低于目标的单位")
+        fig = figures.nothing_to_draw(title=f"{scope.as_of_label} 化解率低于目标的单位", message="没有低于目标的单位")
     else:
         fig = figures.closure_rates(below.head(15), by="short_name", title=title, horizontal=True)
     return fig, narrative.below_target_units(below)

@@ -54,6 +54,11 @@ class Scope:
         """「2025年1—10月」, how a chart title says when."""
         return f"{self.year}年1月" if self.through == 1 else f"{self.year}年1—{self.through}月"
 
+    @property
+    def as_of_label(self) -> str:
+        """「截至2025年10月」: problems are counted to the end of the month, across all years."""
+        return f"截至{self.year}年{self.through}月"
+
     def previous_year(self) -> Scope:
         return Scope(self.year - 1, self.through, self.categories, self.units)
 
@@ -491,6 +496,20 @@ def problems_cumulative(ds: Dataset, scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["month", "found", "resolved", "closure_rate"])
 
 
+OPEN_PROBLEM_COLUMNS = (
+    "unit",
+    "short_name",
+    "category",
+    "number",
+    "description",
+    "problem_type",
+    "found_date",
+    "status_then",
+    "stage",
+    "days_open",
+)
+
+
 @_per_scope
 def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Problems not resolved by the end of month M, oldest first, with the days they have been open."""
@@ -498,19 +517,7 @@ def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
     rows = rows[~rows["resolved"]].copy()
     rows["days_open"] = (pd.Timestamp(scope.end_date) - rows["found_date"]).dt.days.astype("int64")
     rows["status_then"] = np.where(rows["status"] == RESOLVED, "化解中", rows["status"])
-    columns = [
-        "unit",
-        "short_name",
-        "category",
-        "number",
-        "description",
-        "problem_type",
-        "found_date",
-        "status_then",
-        "stage",
-        "days_open",
-    ]
-    return rows.sort_values(["found_date", "unit"])[columns].reset_index(drop=True)
+    return rows.sort_values(["found_date", "unit"])[list(OPEN_PROBLEM_COLUMNS)].reset_index(drop=True)
 
 
 # -- 指标完成 ------------------------------------------------------------------------------------------------

@@ -552,7 +552,7 @@ def problem_sentences(
 ) -> tuple[Sentence, ...]:
     """Problems found and resolved, 化解率 against the target, categories and stages best and weakest."""
     if not totals.get("found"):
-        return (Sentence(f"截至{scope.year}年{scope.through}月，尚无问题排查数据。", {"problems.found": 0}),)
+        return (Sentence(f"{scope.as_of_label}，尚无问题排查数据。", {"problems.found": 0}),)
     closure = totals["closure_rate"]
     sentences = [
         Sentence(

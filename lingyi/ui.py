@@ -215,11 +215,6 @@ def shared_filters(ds: metrics.Dataset) -> Iterator[metrics.Scope]:
         _PAGE_CONTEXT.reset(token)
 
 
-def as_of(scope: metrics.Scope) -> str:
-    """「截至2025年10月」: problems are counted to the end of the month, across all years."""
-    return f"截至{scope.year}年{scope.through}月"
-
-
 def scope_text(scope: metrics.Scope) -> str:
     """「2025年1—10月 · 执法监督 · 全部单位」: what the page is showing."""
     categories = "、".join(scope.categories) if scope.categories else "全部类别"

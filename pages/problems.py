@@ -11,7 +11,7 @@ totals = metrics.problem_totals(ds, scope)
 if not totals["found"]:
     ui.nothing_in_scope(scope, "问题清单")
     st.stop()
-when, target = ui.as_of(scope), f"{CLOSURE_TARGET:.0%}"
+when, target = scope.as_of_label, f"{CLOSURE_TARGET:.0%}"
 ui.problem_cards(totals)
 
 by_category = metrics.problems_by(ds, scope, "category")
@@ -39,15 +39,5 @@ else:
     ui.table(below, key="p_below_units", columns=columns, file_name=f"化解率低于目标的单位_{when}.xlsx", height=300)
 
 st.subheader("尚未化解的问题（最早发现的在前）", anchor=False)
-columns = (
-    "short_name",
-    "category",
-    "number",
-    "description",
-    "problem_type",
-    "found_date",
-    "status_then",
-    "stage",
-    "days_open",
-)
+columns = metrics.OPEN_PROBLEM_COLUMNS[1:]  # the unit by its short name
 ui.table(metrics.open_problems(ds, scope), key="p_open", columns=columns, file_name=f"未化解问题_{when}.xlsx")

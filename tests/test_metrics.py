@@ -382,6 +382,7 @@ def test_scope_end_date_and_span_label():
     assert str(Scope(2024, 2).end_date) == "2024-02-29"
     assert Scope(2025, 10).span_label == "2025年1—10月"
     assert Scope(2025, 1).span_label == "2025年1月"
+    assert Scope(2025, 10).as_of_label == "截至2025年10月"  # problems: to the month's end, all years
 
 
 # -- figures remembered per scope ------------------------------------------------------------------------------

@@ -54,10 +54,6 @@ def test_scope_text_says_what_the_page_shows(scope, expected):
     assert ui.scope_text(scope) == expected
 
 
-def test_as_of_says_to_which_month_end_problems_are_counted():
-    assert ui.as_of(Scope(2025, 10)) == "截至2025年10月"
-
-
 @pytest.mark.parametrize(
     ("points", "expected"),
     [
