@@ -12,7 +12,6 @@ comes back. Text the app writes goes through ``lingyi.exports.put`` (no formula 
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
 from collections import defaultdict
@@ -31,6 +30,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from lingyi.errors import Finding, Level
 from lingyi.exports import XLSM_MIME, XLSX_MIME, frames_to_xlsx, put, sheet_title, workbook_bytes, write_frame
+from lingyi.reading import csv_rows
+from lingyi.values import decode_text
 
 FINDING_COLUMNS = ("级别", "文件", "工作表", "行号", "列", "列名", "值", "说明")
 ERROR_SHEET = "错误说明"
@@ -167,12 +168,10 @@ def _values_workbook(data: bytes, name: str) -> tuple[Workbook, dict[str, str]]:
 def _sheets_of(data: bytes, name: str) -> list[tuple[str, list[list], bool]]:
     """(sheet name as the reader names it, rows from A1, hidden) for each sheet."""
     if PurePath(name).suffix.lower() in (".csv", ".txt"):
-        text = _decode(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        return [(PurePath(name).stem, [list(row) for row in csv.reader(io.StringIO(text), dialect)], False)]
+        text = decode_text(data)
+        if text is None:
+            raise ValueError("unknown text encoding")
+        return [(PurePath(name).stem, csv_rows(text), False)]
     workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in workbook.sheets_metadata:

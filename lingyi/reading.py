@@ -38,7 +38,7 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
-from lingyi.values import COUNT_SUFFIXES, CellError, clean_text, column_letter
+from lingyi.values import COUNT_SUFFIXES, UTF16_BOMS, CellError, clean_text, column_letter, decode_text
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -199,7 +199,6 @@ def read_file(data: bytes, file_name: str) -> ReadFile:
 
 
 _BIFF8_WORKBOOK_BOF = b"\x09\x08\x10\x00\x00\x06\x05\x00"  # record 0x0809, 16 bytes, BIFF8, globals
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _sniff(data: bytes) -> str:
@@ -215,7 +214,7 @@ def _sniff(data: bytes) -> str:
             return "encrypted"
         return "ole"
     head = data[:4096]
-    if head.startswith(_UTF16_BOMS):
+    if head.startswith(UTF16_BOMS):
         return "text"
     if b"\x00" in head:
         return "binary"
@@ -592,21 +591,19 @@ _NO_DATA_MESSAGE = (
 )
 
 
-def _read_csv(data: bytes, name: str) -> ReadFile:
-    text = None
-    # Excel's 「Unicode 文本」 is UTF-16 with a byte-order mark, separated by tabs.
-    for encoding in ("utf-16",) if data.startswith(_UTF16_BOMS) else ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise FileRejected(Finding(Level.ERROR, name, "无法识别 CSV 文件的编码，请另存为「CSV UTF-8」后上传。"))
+def csv_rows(text: str) -> list[list[str]]:
+    """A CSV text's rows, separated by commas, tabs (Excel's 「Unicode 文本」) or semicolons; ``csv.Error`` if unreadable."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
+    return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_csv(data: bytes, name: str) -> ReadFile:
+    text = decode_text(data)
+    if text is None:
+        raise FileRejected(Finding(Level.ERROR, name, "无法识别 CSV 文件的编码，请另存为「CSV UTF-8」后上传。"))
     if text.count("\n") > max_rows():
         raise FileRejected(
             Finding(
@@ -614,7 +611,7 @@ def _read_csv(data: bytes, name: str) -> ReadFile:
             )
         )
     try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text), dialect)]
+        rows = csv_rows(text)
     except csv.Error as exc:
         raise FileRejected(
             Finding(

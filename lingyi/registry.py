@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from lingyi.contract import CATEGORIES
 from lingyi.errors import Finding, Level, RegistryError, UnknownName
+from lingyi.values import decode_text
 
 DEFAULT_REGISTRY = Path(__file__).parent / "data" / "units.csv"
 REGISTRY_COLUMNS = ("单位全称", "单位简称", "单位类别", "别名")
@@ -117,7 +118,9 @@ class Registry:
 
 def parse_registry(data: bytes, file_name: str = "units.csv") -> Registry:
     """Read and check a registry file (UTF-8 or GBK CSV with the four columns); every problem is reported."""
-    text = _decode(data)
+    text = decode_text(data)
+    if text is None:
+        raise RegistryError([Finding(Level.ERROR, "units.csv", "无法识别名录文件的编码，请另存为 UTF-8 CSV。")])
     rows = list(csv.reader(io.StringIO(text)))
     findings: list[Finding] = []
 
@@ -161,15 +164,6 @@ def parse_registry(data: bytes, file_name: str = "units.csv") -> Registry:
     if findings:
         raise RegistryError(findings)
     return Registry(units)
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RegistryError([Finding(Level.ERROR, "units.csv", "无法识别名录文件的编码，请另存为 UTF-8 CSV。")])
 
 
 def default_registry() -> Registry:

@@ -67,6 +67,20 @@ def excel_error_message(code: str, fix: str) -> str:
     return f"单元格是公式错误 {code}{f'（{meaning}）' if meaning else ''}，请改为{fix}后重新上传。"
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(data: bytes) -> str | None:
+    """A text file as Excel and WPS on Chinese Windows write it: UTF-16 with a byte-order mark (「Unicode 文本」),
+    UTF-8 with or without one, or GBK/GB18030; ``None`` when it is none of these."""
+    for encoding in ("utf-16",) if data.startswith(UTF16_BOMS) else ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def clean_text(value: object) -> str:
     """A cell as text: full-width folded to half-width, outer spaces trimmed."""
     if type(value) is str:
