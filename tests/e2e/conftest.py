@@ -39,6 +39,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'  # an exception or an st.error on a page
+
+
+def settle(page, title: str, timeout: float = 90) -> None:
+    """Wait until the page shows ``title`` and Streamlit has stopped running for a moment."""
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=timeout * 1000)
+    deadline, quiet = time.monotonic() + timeout, 0
+    while quiet < 4 and time.monotonic() < deadline:
+        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 1
+        page.wait_for_timeout(250)
+    page.wait_for_timeout(500)  # plotly draws after the last message
+
+
 class Server:
     """``streamlit run app.py`` on a free port with its own store; stopped by ``stop``."""
 

@@ -9,26 +9,16 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import time
 from urllib.parse import quote
 
 import pytest
+from conftest import ERRORS, settle
 from pptx import Presentation
 
 import lingyi.__main__ as cli
 from lingyi import briefing
 
 pytestmark = pytest.mark.browser
-ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-
-
-def settle(page, title: str, timeout: float = 90) -> None:
-    """Wait until the page shows ``title`` and Streamlit has stopped running for a moment."""
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=timeout * 1000)
-    deadline, quiet = time.monotonic() + timeout, 0
-    while quiet < 4 and time.monotonic() < deadline:
-        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 1
-        page.wait_for_timeout(250)
 
 
 def summary(database: str, *arguments: str) -> dict:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import time
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
+from conftest import ERRORS, settle
 
 import lingyi.__main__ as cli
 from lingyi import figures
@@ -26,18 +26,6 @@ PAGES = {
     "indicators": ("indicators", "指标完成"),
     "unit": (f"unit?profile={quote('市民政局（临沂市民政局）')}", "单位画像"),
 }
-ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-
-
-def settle(page, title: str, timeout: float = 90) -> None:
-    """Wait until the page shows ``title`` and Streamlit has stopped running for a moment."""
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=timeout * 1000)
-    deadline, quiet = time.monotonic() + timeout, 0
-    while quiet < 4 and time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count()
-        quiet = 0 if running else quiet + 1
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(500)  # plotly draws after the last message
 
 
 def open_page(page, server, path: str, title: str) -> None:

@@ -4,29 +4,17 @@ then who has submitted, and the history. Screenshots (1440×900) go to test-arti
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import factories as f
 import pytest
-from conftest import Server
+from conftest import ERRORS, Server, settle
 
 from lingyi.store import Store
 
 pytestmark = pytest.mark.browser
 
 MINZHENG, CAIZHENG = "临沂市民政局", "临沂市财政局"
-ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-
-
-def settle(page, title: str, timeout: float = 90) -> None:
-    """Wait until the page shows ``title`` and Streamlit has stopped running for a moment."""
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=timeout * 1000)
-    deadline, quiet = time.monotonic() + timeout, 0
-    while quiet < 4 and time.monotonic() < deadline:
-        quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 1
-        page.wait_for_timeout(250)
-    page.wait_for_timeout(500)
 
 
 def to_top(page, text: str) -> None:
