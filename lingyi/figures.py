@@ -23,6 +23,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES
+from lingyi.values import missing
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 CATEGORY_COLORS: dict[str, str] = {
@@ -118,15 +119,9 @@ GROUP_NAMES = {
 # -- numbers as people read them ------------------------------------------------------------------------------
 
 
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def count_text(value: float | None, unit: str = "") -> str:
     """12,345 with thousands separators; from 10万 on, 12.35万 (and 1.23亿); 无数据 for a missing figure."""
-    if _missing(value):
+    if missing(value):
         return NO_DATA
     number = float(value)
     if abs(number) >= 1e8:
@@ -142,17 +137,17 @@ def count_text(value: float | None, unit: str = "") -> str:
 
 def percent_text(fraction: float | None) -> str:
     """A rate (a fraction) as a percentage with two decimals: 0.93721 → 93.72%."""
-    return NO_DATA if _missing(fraction) else f"{float(fraction) * 100:.2f}%"
+    return NO_DATA if missing(fraction) else f"{float(fraction) * 100:.2f}%"
 
 
 def change_text(fraction: float | None) -> str:
     """A relative change (year on year) with its sign: 0.0765 → +7.65%."""
-    return NO_DATA if _missing(fraction) else f"{float(fraction) * 100:+.2f}%"
+    return NO_DATA if missing(fraction) else f"{float(fraction) * 100:+.2f}%"
 
 
 def points_text(change: float | None) -> str:
     """The change of a rate, in percentage points — never called a percent: 0.0123 → +1.23 个百分点."""
-    if _missing(change):
+    if missing(change):
         return NO_DATA
     points = round(float(change) * 100, 2)
     return f"{points:+.2f} 个百分点" if points else "0.00 个百分点"
@@ -166,7 +161,7 @@ def measure_text(value: float | None, measure: str) -> str:
     if spec.kind == "points":
         return points_text(value)
     if spec.kind == "ratio":
-        return NO_DATA if _missing(value) else f"{float(value):,.2f} {spec.unit}"
+        return NO_DATA if missing(value) else f"{float(value):,.2f} {spec.unit}"
     return count_text(value, f" {spec.unit}")
 
 
@@ -200,7 +195,7 @@ def nothing_to_draw(*, title: str, message: str = "所选范围内没有数据")
 
 def _numbers(series: pd.Series) -> list[float | None]:
     """Plot values: pandas' NA (nullable dtypes) becomes None, which plotly leaves as a gap."""
-    return [None if _missing(v) else float(v) for v in series.astype(object)]
+    return [None if missing(v) else float(v) for v in series.astype(object)]
 
 
 def _scale(measure: str) -> float:
@@ -235,15 +230,15 @@ def _bar_texts(values: pd.Series, measure: str) -> list[str]:
     """
     kind = MEASURES[measure].kind
     if kind == "rate":
-        return ["" if _missing(v) else percent_text(v) for v in values]
+        return ["" if missing(v) else percent_text(v) for v in values]
     if kind == "points":
-        return ["" if _missing(v) else f"{float(v) * 100:+.2f}" for v in values]
+        return ["" if missing(v) else f"{float(v) * 100:+.2f}" for v in values]
     if kind == "ratio":
-        return ["" if _missing(v) else f"{float(v):,.2f}" for v in values]
-    known = [abs(float(v)) for v in values if not _missing(v)]
+        return ["" if missing(v) else f"{float(v):,.2f}" for v in values]
+    known = [abs(float(v)) for v in values if not missing(v)]
     if known and max(known) >= 1e5:
-        return ["" if _missing(v) else f"{float(v) / 1e4:,.2f}万" for v in values]
-    return ["" if _missing(v) else count_text(v) for v in values]
+        return ["" if missing(v) else f"{float(v) / 1e4:,.2f}万" for v in values]
+    return ["" if missing(v) else count_text(v) for v in values]
 
 
 def _target_line(
@@ -383,7 +378,7 @@ def closure_rates(
         frame = _ordered_categories(frame)
         colors = _category_colors(frame["category"])
     else:
-        colors = [BAD if (not _missing(r) and r < target) else GOOD for r in frame["closure_rate"]]
+        colors = [BAD if (not missing(r) and r < target) else GOOD for r in frame["closure_rate"]]
     groups = list(frame[by].astype(str))
     rates = _numbers(frame["closure_rate"])
     counts = [f"{int(r)}/{int(f)}" for r, f in zip(frame["resolved"], frame["found"])]
@@ -663,7 +658,7 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
     fig = _figure(title=title, barmode="group")
     fig.add_bar(
         x=names,
-        y=[None if _missing(v) else v for v in before],
+        y=[None if missing(v) else v for v in before],
         name="上年同期",
         marker_color=MUTED,
         text=[percent_text(v) for v in before],
@@ -673,7 +668,7 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
     )
     fig.add_bar(
         x=names,
-        y=[None if _missing(v) else v for v in now],
+        y=[None if missing(v) else v for v in now],
         name="本年",
         marker_color=PRIMARY,
         text=[percent_text(v) for v in now],
@@ -684,12 +679,12 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
     for name, rate in zip(names, RATES):
         change = totals.get(f"{rate}_change")
         previous = totals.get(f"{rate}_prev")
-        relative = None if _missing(change) or _missing(previous) or not previous else change / previous
-        label = points_text(change) if not _missing(change) else "无上年数据"
+        relative = None if missing(change) or missing(previous) or not previous else change / previous
+        label = points_text(change) if not missing(change) else "无上年数据"
         if relative is not None:
             label += f"<br><span style='font-size:11px'>相对变化 {change_text(relative)}</span>"
         fig.add_annotation(x=name, y=1.0, yref="paper", yanchor="bottom", text=label, showarrow=False)
-    low = min((v for v in [*now, *before] if not _missing(v)), default=0.0)
+    low = min((v for v in [*now, *before] if not missing(v)), default=0.0)
     fig.update_yaxes(tickformat=".0%", range=[max(0.0, math.floor(low * 10) / 10 - 0.1), 1.04])
     fig.update_layout(margin={"t": 110}, legend={"y": 1.22})
     return fig
@@ -878,7 +873,7 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
             traces.append(
                 go.Bar(
                     x=[name],
-                    y=[None if _missing(value) else float(value) * _scale(measure)],
+                    y=[None if missing(value) else float(value) * _scale(measure)],
                     name=label,
                     legendgroup=label,
                     showlegend=number == 1,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from lingyi.reading import read_file
 from lingyi.registry import Registry
 from lingyi.store import Batch, NewSubmission, Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
-from lingyi.values import Period, add_months, month_label
+from lingyi.values import Period, add_months, missing, month_label
 
 
 class Outcome(StrEnum):
@@ -361,7 +360,7 @@ def _prior_year_conflicts(validated: ValidatedFile, stored: dict[tuple[str, int]
                 for this, prev, label in _PRIOR_FIELDS:
                     fields = {"this": this, "prev": prev}
                     given, kept = record[fields[in_file]], row[fields[in_store]]
-                    if _missing(given) or _missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
+                    if missing(given) or missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
                         continue
                     default_header = label if in_file == "this" else f"上年同期{label}"
                     letter, header = table.headers.get(fields[in_file], (None, default_header))
@@ -393,10 +392,6 @@ _CONFLICTS = (
     ),
     (12, "this", "prev", "{label}为 {given}，但系统中 {month} 的报表填报的上年同期为 {kept}；同比按本表的数据计算。"),
 )
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _shown(field: str, value: float) -> str:

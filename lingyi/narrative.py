@@ -17,7 +17,6 @@ Every ``Sentence`` carries the figures it was made from (``figures``: name → v
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -25,6 +24,7 @@ import pandas as pd
 
 from lingyi import metrics
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET
+from lingyi.values import missing
 
 FLAT_PERCENT = 0.5  # a count that changed by less than ±0.5% on last year is 持平
 FLAT_POINTS = 0.05  # a rate that changed by less than ±0.05 个百分点 is 持平
@@ -74,9 +74,7 @@ class Paragraph:
 
 
 def known(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return False
-    return not (isinstance(value, float) and math.isnan(value))
+    return not missing(value)
 
 
 def _trim(number: float) -> str:

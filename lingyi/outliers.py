@@ -14,12 +14,12 @@ call would be most of the time); ``outlier_findings`` is given what the store kn
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Mapping
 
 from lingyi.errors import Finding, Level
 from lingyi.validation import ValidatedFile, ValidTable
+from lingyi.values import missing
 
 APPEALS_FACTOR = 10
 MIN_HISTORY_MONTHS = 3
@@ -72,7 +72,7 @@ def outlier_findings(
 def appeals_outliers(rows: list[dict], stored: Mapping[tuple[str, int], object]) -> list[dict]:
     """The rows (unit, month, appeals, sheet, row) far above the unit's median month, each with ``median`` and
     ``history_months``; ``stored`` is 诉求量 by (unit, month)."""
-    rows = [r for r in rows if not (_missing(r["unit"]) or _missing(r["month"]) or _missing(r["appeals"]))]
+    rows = [r for r in rows if not (missing(r["unit"]) or missing(r["month"]) or missing(r["appeals"]))]
     if not rows:
         return []
     # The file's own months first: where the file and the store both have a month, the file's value counts.
@@ -80,7 +80,7 @@ def appeals_outliers(rows: list[dict], stored: Mapping[tuple[str, int], object])
     for record in rows:
         known.setdefault(record["unit"], {}).setdefault(int(record["month"]), float(record["appeals"]))
     for (unit, month), appeals in stored.items():
-        if unit in known and not (_missing(month) or _missing(appeals)):
+        if unit in known and not (missing(month) or missing(appeals)):
             known[unit].setdefault(int(month), float(appeals))
     flagged = []
     for record in rows:
@@ -100,17 +100,13 @@ def attendance_outliers(rows: list[dict], headcount: Mapping[str, int]) -> list[
     flagged = []
     for record in rows:
         unit, person_times = record["unit"], record["person_times"]
-        if _missing(unit) or _missing(person_times) or _missing(headcount.get(unit)):
+        if missing(unit) or missing(person_times) or missing(headcount.get(unit)):
             continue
-        sessions = 1 if _missing(record["sessions"]) else int(record["sessions"])
+        sessions = 1 if missing(record["sessions"]) else int(record["sessions"])
         count = int(headcount[unit])
         if int(person_times) > count * sessions:
             flagged.append({**record, "sessions": sessions, "person_times": int(person_times), "headcount": count})
     return flagged
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _rows(tables: list[ValidTable], columns: list[str]) -> list[dict]:

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 from lingyi.contract import SHEET_KIND_BY_KEY
 from lingyi.errors import StoreError
 from lingyi.registry import Registry, default_registry, parse_registry
-from lingyi.values import Period, months_between
+from lingyi.values import Period, missing, months_between
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
@@ -854,12 +854,10 @@ def _column_values(column: pd.Series) -> list:
     cell for the few rows of a monthly return (where pandas' cost per call is more than the looking)."""
     values = column.tolist()
     if len(values) < 2000:
-        return [
-            None if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else v for v in values
-        ]
-    missing = column.isna().to_numpy()
-    if missing.any():
-        for index in missing.nonzero()[0]:
+        return [None if missing(v) else v for v in values]
+    absent = column.isna().to_numpy()
+    if absent.any():
+        for index in absent.nonzero()[0]:
             values[index] = None
     return values
 

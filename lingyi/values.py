@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import pandas as pd
+
 EMPTY_MARKS = frozenset({"", "-", "—", "——", "/", "／", "无", "空", "null", "none", "nan", "n/a"})
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Excel serial numbers of 1990-01-01 and 2100-01-01: a plausible date typed as a number.
@@ -65,6 +67,11 @@ def excel_error(value: object) -> str | None:
 def excel_error_message(code: str, fix: str) -> str:
     meaning = EXCEL_ERRORS.get(code)
     return f"单元格是公式错误 {code}{f'（{meaning}）' if meaning else ''}，请改为{fix}后重新上传。"
+
+
+def missing(value: object) -> bool:
+    """A value that is not there: None, NaN, or pandas' NA or NaT (as a frame's cells come out of ``tolist``)."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
