@@ -132,6 +132,7 @@ def test_clicking_a_category_narrows_the_page_to_it(page, server):
 def test_clicking_a_unit_opens_its_profile(page, server):
     open_page(page, server, "", "总览")
     chart = chart_titled(page, "学习活动：人均参与人次")
+    chart.locator("g.ytick text").first.wait_for()  # the title may be drawn before the units on a busy machine
     shown_units = {tick.text_content() for tick in chart.locator("g.ytick text").all()}
     click_on(page, chart.locator("g.trace.bars g.point path").first)
     page.wait_for_url("**/unit?profile=**", timeout=30_000)
