@@ -92,7 +92,7 @@ def save_xlsx(grids: Sequence[Grid], path: Path, *, author: str = "Administrator
     workbook.properties.created = SAVED_AT
     buffer = io.BytesIO()
     workbook.save(buffer)
-    path.write_bytes(_pin_zip(buffer.getvalue()))
+    path.write_bytes(pin_zip(buffer.getvalue()))
 
 
 def save_xls(grids: Sequence[Grid], path: Path) -> None:
@@ -122,16 +122,22 @@ def save_xls(grids: Sequence[Grid], path: Path) -> None:
 
 def save_ods(grids: Sequence[Grid], path: Path) -> None:
     """OpenDocument through pandas (odfpy underneath); merges are dropped, the cells stay."""
+    sheets = {grid.name: [[_plain(v) for v in row] for row in grid.rows] for grid in grids}
+    path.write_bytes(ods_package(sheets))
+
+
+def ods_package(sheets: dict[str, Sequence[Sequence[object]]]) -> bytes:
+    """An OpenDocument spreadsheet of plain cell values, one sheet per entry, the same bytes for the same cells."""
     # odfpy collects the XML namespaces every document has used in one class-wide dict and
     # declares them all in the next document; start from none so each file is written alike.
     odf.element.Element.namespaces.clear()
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="odf") as writer:
-        for grid in grids:
-            width = grid.width
-            rows = [[_plain(v) for v in row] + [None] * (width - len(row)) for row in grid.rows]
-            pd.DataFrame(rows, dtype=object).to_excel(writer, sheet_name=grid.name, header=False, index=False)
-    path.write_bytes(_pin_zip(buffer.getvalue()))
+        for name, rows in sheets.items():
+            width = max((len(row) for row in rows), default=0)
+            frame = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows], dtype=object)
+            frame.to_excel(writer, sheet_name=name, header=False, index=False)
+    return pin_zip(buffer.getvalue())
 
 
 def save_csv(grid: Grid, path: Path, *, encoding: str = "utf-8") -> None:
@@ -171,7 +177,7 @@ def _column_width(grid: Grid, column: int) -> float:
 _CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
 
 
-def _pin_zip(data: bytes) -> bytes:
+def pin_zip(data: bytes) -> bytes:
     """Rewrite a zip package with fixed entry times and fixed document timestamps.
 
     openpyxl sets docProps/core.xml's modified time to "now" on save, and zipfile stamps every

@@ -19,12 +19,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import xlrd
 import xlwt
 
 from lingyi.store import DATABASE_URL_VARIABLE
 from lingyi.values import EXCEL_ERRORS
+from sample_data.grids import ods_package, pin_zip
 
 Rows = list[list[object]]
 Sheets = dict[str, Rows]
@@ -277,7 +277,10 @@ def write_xlsx(
     if not sheets:
         workbook.create_sheet("Sheet1")
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # Pinned timestamps: the same sheets give the same bytes, whichever second the file is written in.
+    path.write_bytes(pin_zip(buffer.getvalue()))
     return path
 
 
@@ -321,13 +324,9 @@ def _cell_index(ref: str) -> tuple[int, int]:
 
 
 def write_ods(path: Path, sheets: Sheets) -> Path:
-    """An OpenDocument spreadsheet, via pandas ``to_excel(engine="odf")``."""
+    """An OpenDocument spreadsheet, via pandas ``to_excel(engine="odf")``, with pinned timestamps."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with pd.ExcelWriter(path, engine="odf") as writer:
-        for name, rows in sheets.items():
-            width = max((len(r) for r in rows), default=0)
-            frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
-            frame.to_excel(writer, sheet_name=name, header=False, index=False)
+    path.write_bytes(ods_package(sheets))
     return path
 
 

@@ -64,5 +64,7 @@ def test_a_user_added_by_the_administrator_is_listed_at_once(page, signed_out_se
     page.get_by_text("已新增用户 分析员丙").wait_for()
     users = page.locator('[data-testid="stDataFrame"]').first
     # the list above the form, without a reload (its cells are drawn on a canvas, each kept in a hidden grid)
-    users.get_by_text("分析员丙").wait_for(state="attached", timeout=5000)
+    users.get_by_text("分析员丙").wait_for(
+        state="attached", timeout=30_000
+    )  # no reload in between; a busy machine is slow
     page.screenshot(path=artifacts / "admin_user_added.png")

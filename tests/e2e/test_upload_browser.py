@@ -98,6 +98,6 @@ def test_completeness_and_history_on_the_sample_store(page, server, artifacts):
     assert page.get_by_text("条报送记录").count() == 1
     page.screenshot(path=artifacts / "desk_manage.png")
     page.get_by_role("tab", name="单位名录").click()
-    page.wait_for_timeout(1000)
+    page.get_by_text("当前名录共 108 家单位").wait_for(timeout=30_000)  # the tab draws after the click, later when busy
     assert page.get_by_text("当前名录共 108 家单位").count() == 1
     page.screenshot(path=artifacts / "desk_manage_registry.png")
