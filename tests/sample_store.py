@@ -18,6 +18,7 @@ from pathlib import Path
 from lingyi.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 def _version() -> str:
@@ -30,32 +31,36 @@ def _version() -> str:
     return digest.hexdigest()[:16]
 
 
-def built_sample_database() -> Path:
-    """The path of the shared, fully loaded sample store (read it, don't write it)."""
-    folder = Path(tempfile.gettempdir()) / "lingyi-test-stores"
-    folder.mkdir(exist_ok=True)
-    target = folder / f"sample-{_version()}.db"
-    with open(folder / "build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not target.exists():
-            building = target.with_suffix(".building")
-            for leftover in folder.glob(building.name + "*"):
-                leftover.unlink()
-            code = main(["init", "--sample", "--db", f"sqlite:///{building}"])
-            if code != 0:
-                raise RuntimeError("the sample data did not load cleanly: run python -m lingyi init --sample")
-            with sqlite3.connect(building) as conn:  # fold the write-ahead log into the file before copying it
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.execute("PRAGMA journal_mode=DELETE")
-            building.rename(target)
-            for stale in folder.glob("sample-*.db"):  # stores of older code versions are never used again
-                if stale != target:
-                    stale.unlink(missing_ok=True)
-    return target
-
-
 def sample_database_copy(directory: Path) -> str:
     """A private copy of the sample store in ``directory``; returns its SQLAlchemy URL."""
     copy = directory / "sample.db"
-    shutil.copyfile(built_sample_database(), copy)
+    folder = Path(tempfile.gettempdir()) / "lingyi-test-stores"
+    folder.mkdir(exist_ok=True)
+    with open(folder / "build.lock", "w") as lock:
+        # Built and copied under the lock: a run of other code (another checkout) prunes only under it too.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.copyfile(_built_sample_database(folder), copy)
     return f"sqlite:///{copy}"
+
+
+def _built_sample_database(folder: Path) -> Path:
+    """The fully loaded sample store of this code and data version, built if missing (the caller holds the lock)."""
+    target = folder / f"sample-{_version()}.db"
+    if not target.exists():
+        building = target.with_suffix(".building")
+        for leftover in folder.glob(building.name + "*"):
+            leftover.unlink()
+        code = main(["init", "--sample", "--db", f"sqlite:///{building}"])
+        if code != 0:
+            raise RuntimeError("the sample data did not load cleanly: run python -m lingyi init --sample")
+        with sqlite3.connect(building) as conn:  # fold the write-ahead log into the file before copying it
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode=DELETE")
+        building.rename(target)
+    target.touch()
+    # Stores of other code versions: a checkout beside this one may still use its own, so only those
+    # nobody has used for a day go.
+    for stale in folder.glob("sample-*.db"):
+        if stale != target and stale.stat().st_mtime < target.stat().st_mtime - STALE_AFTER_SECONDS:
+            stale.unlink(missing_ok=True)
+    return target
