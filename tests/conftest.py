@@ -12,6 +12,7 @@ import functools
 import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 import sqlalchemy as sa
 
@@ -22,6 +23,11 @@ from lingyi.store import DATABASE_URL_VARIABLE, Store, metadata
 # Pages are exercised as the 演示模式 analyst (no sign-in), in AppTest and in the browser servers the tests start;
 # tests/test_app_sign_in.py turns it off to test signing in and the roles.
 os.environ["LINGYI_DEMO"] = "1"
+
+# Property tests draw the same examples on every run and have no time limit per example: a busy machine or another
+# run's examples must never turn a green suite red.
+hypothesis.settings.register_profile("lingyi", deadline=None, derandomize=True, database=None)
+hypothesis.settings.load_profile("lingyi")
 
 _CONFIGURED_URL = os.environ.get(DATABASE_URL_VARIABLE, "")
 ON_POSTGRES = _CONFIGURED_URL.startswith("postgresql")
