@@ -156,7 +156,7 @@ def create(store: Store, name: str, scope: metrics.Scope, *, user: str = "cli") 
                     for sid, seq in zip(live["id"], live["seq"])
                 ],
             )
-        note = f"会议版「{name}」：{_scope_words(scope)}，冻结报送 {len(live)} 次"
+        note = f"会议版「{name}」：{scope_words(scope)}，冻结报送 {len(live)} 次"
         detail = {"note": note, "snapshot": name, "snapshot_id": snapshot_id, "scope": _scope_json(scope)}
         store.audit(conn, user, "snapshot", detail)
     return find(store, name)
@@ -168,7 +168,7 @@ def delete(store: Store, name: str, *, user: str = "cli") -> None:
     with store.writing() as conn:
         conn.execute(snapshot_submissions_table.delete().where(snapshot_submissions_table.c.snapshot_id == found.id))
         conn.execute(snapshots_table.delete().where(snapshots_table.c.id == found.id))
-        note = f"删除会议版「{found.name}」（冻结于 {found.created_at:%Y-%m-%d %H:%M}，{_scope_words(found.scope)}）"
+        note = f"删除会议版「{found.name}」（冻结于 {found.created_at:%Y-%m-%d %H:%M}，{scope_words(found.scope)}）"
         detail = {"note": note, "snapshot": found.name, "snapshot_id": found.id, "scope": _scope_json(found.scope)}
         store.audit(conn, user, "snapshot-delete", detail)
 
@@ -320,7 +320,8 @@ def _moved(frozen: dict, live: dict) -> pd.DataFrame:
         rows.append(
             {"section": path[0], "figure": _figure_name(path), "frozen": before, "live": after, "change": change}
         )
-    return pd.DataFrame(rows, columns=["section", "figure", "frozen", "live", "change"])
+    # Object columns: a count stays an int, and a figure without data stays None rather than NaN.
+    return pd.DataFrame(rows, columns=["section", "figure", "frozen", "live", "change"], dtype=object)
 
 
 def _counted(ds: metrics.Dataset) -> set[int]:
@@ -349,6 +350,11 @@ def _causes(
         & ((history["kind"] == "problems") | (history["period_end"] >= (scope.year - 1) * 100 + 1))
     )
     history = history[relevant]
+    # A unit whose rows of a kind read the same as then (the same figures sent again) moved nothing.
+    moved = {
+        (u, k) for u, k in set(zip(history["unit"], history["kind"])) if _rows_of(frozen, k, u) != _rows_of(live, k, u)
+    }
+    history = history[[(u, k) in moved for u, k in zip(history["unit"], history["kind"])]]
     rows = []
     for row in history.itertuples():
         if row.id in today:
@@ -372,6 +378,16 @@ def _causes(
             }
         )
     return pd.DataFrame(rows, columns=columns).sort_values(["unit", "kind", "id"], ignore_index=True)
+
+
+_TRACING = ["id", "submission_id", "file_id", "sheet", "row", "short_name", "category"]
+
+
+def _rows_of(ds: metrics.Dataset, kind: str, unit: str) -> list[tuple]:
+    """One unit's current rows of a kind as values only (not where they came from), in a fixed order."""
+    frame = getattr(ds, kind)
+    frame = frame[frame["unit"] == unit].drop(columns=[c for c in _TRACING if c in frame])
+    return sorted(tuple(str(v) for v in row) for row in frame.itertuples(index=False))
 
 
 # -- reading and writing the tables --------------------------------------------------------------------------------
@@ -417,11 +433,10 @@ def _snapshot(row) -> Snapshot:
     )
 
 
-def _scope_words(scope: metrics.Scope) -> str:
-    """「2025年1—10月，执法监督，2个单位」: the audit log's words for a scope (its detail has the whole scope)."""
-    parts = [scope.span_label, "、".join(scope.categories) or "全部类别"]
-    parts.append(f"{len(scope.units)}个单位" if scope.units else "全部单位")
-    return "，".join(parts)
+def scope_words(scope: metrics.Scope) -> str:
+    """「2025年1—10月 · 执法监督 · 临沂市民政局」: a snapshot's scope in the audit log and the command line."""
+    units = "、".join(scope.units) if len(scope.units) <= 3 else f"{len(scope.units)}个单位"
+    return f"{scope.span_label} · {'、'.join(scope.categories) or '全部类别'} · {units or '全部单位'}"
 
 
 def _scope_json(scope: metrics.Scope) -> dict:

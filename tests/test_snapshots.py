@@ -128,7 +128,7 @@ def test_freezing_and_deleting_are_in_the_audit_log(store, meeting):
     log = store.audit_log()
     deleted, frozen = log.iloc[0], log.iloc[1]
     assert (frozen["user"], frozen["action_name"]) == ("张三", "冻结会议版")
-    assert frozen["note"] == "会议版「十月例会」：2025年1—10月，全部类别，全部单位，冻结报送 4 次"
+    assert frozen["note"] == "会议版「十月例会」：2025年1—10月 · 全部类别 · 全部单位，冻结报送 4 次"
     assert (deleted["user"], deleted["action_name"]) == ("李四", "删除会议版")
     assert deleted["note"].startswith("删除会议版「十月例会」（冻结于 ")
     assert snapshots.listed(store) == []
