@@ -37,6 +37,7 @@ from lingyi.store import (
 from lingyi.values import Period
 
 MAX_NAME = 64
+LIVE_NAME = "当前数据"  # what the pages call the live store; no snapshot may take it
 SUBMISSION_COLUMNS = ["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id"]
 
 # The figures of ``metrics.summary`` as a comparison names them; a key not listed here is shown as it is.
@@ -256,10 +257,15 @@ def _dataset(
 # -- comparing with today ----------------------------------------------------------------------------------------
 
 
-def compare(store: Store, snapshot: Snapshot, live: metrics.Dataset | None = None) -> Comparison:
-    """Which of the snapshot's figures differ today for the same scope, by how much, and which submissions moved."""
+def compare(
+    store: Store, snapshot: Snapshot, *, live: metrics.Dataset | None = None, frozen: metrics.Dataset | None = None
+) -> Comparison:
+    """Which of the snapshot's figures differ today for the same scope, by how much, and which submissions moved.
+
+    ``live`` and ``frozen`` are today's dataset and the snapshot's, when the caller has them already.
+    """
     live = metrics.load(store) if live is None else live
-    frozen = dataset(store, snapshot)
+    frozen = dataset(store, snapshot) if frozen is None else frozen
     moved = _moved(snapshot.figures, metrics.summary(live, snapshot.scope))
     sections = set(moved["section"])
     kinds = (
@@ -397,6 +403,8 @@ def _checked_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise StoreError("请给会议版起一个名称，如「2025年10月例会」。")
+    if name == LIVE_NAME:
+        raise StoreError(f"「{LIVE_NAME}」指实时数据，不能用作会议版名称，请换一个。")
     if len(name) > MAX_NAME:
         raise StoreError(f"会议版名称最多 {MAX_NAME} 个字（现有 {len(name)} 个）。")
     return name
