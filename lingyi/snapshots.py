@@ -285,9 +285,26 @@ def compare(
     return Comparison(snapshot, moved, causes, tuple(notes))
 
 
-def figure_table(comparison: Comparison) -> pd.DataFrame:
-    """The moved figures as people read them: 数字, 会议版, 当前, 变化."""
-    return comparison.figures[list(FIGURE_HEADINGS)].rename(columns=FIGURE_HEADINGS)
+def figure_table(comparison: Comparison, *, as_text: bool = False) -> pd.DataFrame:
+    """The moved figures as people read them: 数字, 会议版, 当前, 变化; ``as_text`` as a page shows them
+    (「111,719」, 「92.53」, 「+9,985」, 「无数据」)."""
+    frame = comparison.figures[list(FIGURE_HEADINGS)].copy()
+    if as_text:
+        for column in ("frozen", "live", "change"):
+            frame[column] = [figure_text(value, signed=column == "change") for value in frame[column]]
+    return frame.rename(columns=FIGURE_HEADINGS)
+
+
+def figure_text(value: object, *, signed: bool = False) -> str:
+    """A figure of the summary as text: counts with thousands separators, the rest with two decimals."""
+    if value is None:
+        return "无数据"
+    sign = "+" if signed else ""
+    if isinstance(value, int):
+        return f"{value:{sign},}"
+    if isinstance(value, float):
+        return f"{value:{sign},.2f}"
+    return str(value)
 
 
 def cause_table(comparison: Comparison) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import io
 import logging
 import os
@@ -907,17 +908,23 @@ def history_picker(history: pd.DataFrame, *, key: str) -> pd.Series | None:
     return history.iloc[rows[0]] if rows else None
 
 
-def desk_page(title: str, permission: auth.Permission = auth.Permission.MANAGE) -> auth.User:
+def desk_page(
+    title: str, permission: auth.Permission = auth.Permission.MANAGE, *, shows_snapshots: bool = False
+) -> auth.User:
     """The top of a desk page, which works on an empty store too; opened by a link, it goes through app.py first.
 
     The signed-in user's role is checked here, on the server: a page left out of the menu is also refused.
+    ``shows_snapshots``: the page shows a 会议版 picked in the sidebar (see ``reporting_source``).
     """
     if _PAGE_CONTEXT.get() is None:
         _enter_through_app()
     user = require(permission)
     st.title(title, anchor=False)
-    if _SHOWN_SNAPSHOT.get() is not None:
-        st.caption("本页显示和操作的是当前数据；左侧所选的会议版只用于看板各页和简报导出。")
+    shown = _SHOWN_SNAPSHOT.get()
+    if shown is not None and shows_snapshots:
+        frozen_banner(shown)
+    elif shown is not None:
+        st.caption("本页显示和操作的是当前数据；左侧所选的会议版只用于看板各页、报送情况和简报导出。")
     return user
 
 
@@ -1244,7 +1251,7 @@ def snapshot_comparison(snapshot: snapshots.Snapshot) -> None:
         st.success("自冻结以来，这一范围的数字没有变化。", icon=":material/check_circle:")
         return
     st.caption(f"变化的数字 {len(comparison.figures)} 项（会议版 → 当前）：")
-    st.dataframe(snapshots.figure_table(comparison), hide_index=True, width="stretch", key="snapshot_figures")
+    st.dataframe(snapshots.figure_table(comparison, as_text=True), hide_index=True, width="stretch")
     for note in comparison.notes:
         st.info(note, icon=":material/info:")
     if comparison.causes.empty:
@@ -1254,7 +1261,6 @@ def snapshot_comparison(snapshot: snapshots.Snapshot) -> None:
         snapshots.cause_table(comparison),
         hide_index=True,
         width="stretch",
-        key="snapshot_causes",
         column_config={"报送时间": st.column_config.DatetimeColumn("报送时间", format="YYYY-MM-DD HH:mm")},
     )
 
@@ -1271,3 +1277,13 @@ def snapshot_deletion(snapshot: snapshots.Snapshot) -> None:
             _write(
                 lambda: snapshots.delete(store(), snapshot.name, user=_actor()), f"已删除会议版「{snapshot.name}」。"
             )
+
+
+def reporting_source() -> tuple[Registry, pd.DataFrame, dt.date]:
+    """What 报送情况 reads: the registry, the live submissions and today; or a shown 会议版's, as of its freezing."""
+    shown = _SHOWN_SNAPSHOT.get()
+    if shown is None:
+        opened = store()
+        return opened.registry(), opened.submissions(), dt.date.today()
+    frozen = snapshot_dataset(shown)
+    return frozen.registry, frozen.submissions, shown.created_at.date()

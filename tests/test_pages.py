@@ -452,8 +452,10 @@ def test_the_briefing_page_of_a_snapshot_compares_it_with_today(open_app, meetin
     ]
     moved = figures_shown.value.set_index("数字")
     then, now = made.figures["hotline"]["appeals"], live["hotline"]["appeals"]
-    assert moved.loc["12345热线 · 诉求量（件）"].tolist() == [then, now, now - then]
-    assert moved.loc["学习活动 · 参与人次", "当前"] == live["learning"]["person_times"]
+    assert moved.loc["12345热线 · 诉求量（件）"].tolist() == [f"{then:,}", f"{now:,}", f"{now - then:+,}"]
+    rate = live["hotline"]["satisfaction_rate_pct"]
+    assert moved.loc["12345热线 · 群众满意率（%）", "当前"] == f"{rate:.2f}"
+    assert moved.loc["学习活动 · 参与人次", "当前"] == f"{live['learning']['person_times']:,}"
     causes = causes_shown.value
     assert set(causes["文件"]) == {"十月报表.xlsx", "十月报表更正.xlsx"}
     assert set(causes["单位"]) == {UNIT, "临沂市财政局"}
@@ -470,3 +472,23 @@ def test_a_link_to_a_deleted_snapshot_says_so_and_shows_the_live_store(open_app,
     assert_ran_cleanly(at)
     assert at.warning[0].value == f"没有会议版「{MEETING}」（可能已被删除），下面是当前数据。"
     assert cards(at) == expected_overview(summary(meeting_url, "--year", "2025", "--through", "2025-10"))
+
+
+def test_the_reporting_page_of_a_snapshot_shows_who_had_reported_when_it_was_frozen(open_app, meeting_url, tmp_path):
+    made = freeze(meeting_url)
+    late = write_workbook(
+        tmp_path / "人社局10月.xlsx", {"学习活动": learning_rows(2, unit="临沂市人力资源和社会保障局")}
+    )
+    assert cli.main(["ingest", str(late), "--db", meeting_url]) == 0
+
+    def reported(at: AppTest) -> set[str]:
+        grid = at.dataframe[2].value  # the unit × month grid of the first sheet kind, 学习活动
+        return set(grid[grid["10月"].isin(["按时", "逾期"])]["单位全称"])
+
+    frozen_at = open_app(meeting_url, "pages/completeness.py", query={ui.SNAPSHOT: MEETING})
+    assert_ran_cleanly(frozen_at)
+    assert frozen_at.info[0].value.startswith(f"**{made.label}**")
+    live_at = open_app(meeting_url, "pages/completeness.py")
+    assert_ran_cleanly(live_at)
+    assert reported(frozen_at) == {UNIT}
+    assert reported(live_at) == {UNIT, "临沂市人力资源和社会保障局"}
