@@ -492,3 +492,19 @@ def test_the_reporting_page_of_a_snapshot_shows_who_had_reported_when_it_was_fro
     assert_ran_cleanly(live_at)
     assert reported(frozen_at) == {UNIT}
     assert reported(live_at) == {UNIT, "临沂市人力资源和社会保障局"}
+
+
+def test_deleting_a_snapshot_on_the_briefing_page_returns_to_the_live_store(open_app, meeting_url):
+    freeze(meeting_url)
+    at = open_app(meeting_url, "pages/briefing.py", query={ui.SNAPSHOT: MEETING})
+    at.button(key="delete_snapshot").click().run()
+    assert_ran_cleanly(at)
+    assert at.success[0].value == f"已删除会议版「{MEETING}」。"
+    assert not any(info.value.startswith("**会议版") for info in at.info)
+    assert at.text_input(key="freeze_name").value == ""  # the page offers to freeze the live view again
+    opened = Store(meeting_url)
+    try:
+        assert snapshots.listed(opened) == []
+        assert opened.audit_log().iloc[0][["user", "action_name"]].tolist() == ["演示分析员", "删除会议版"]
+    finally:
+        opened.close()
