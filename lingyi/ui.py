@@ -489,7 +489,7 @@ def _clicked(points: list[dict]) -> str | None:
 
 def _narrow_to_category(key: str) -> None:
     category = _clicked(st.session_state[key].selection.points)
-    if category in CATEGORIES and not st.session_state.get(SNAPSHOT):  # a 会议版's scope stays as frozen
+    if category in CATEGORIES and st.session_state.get(SNAPSHOT, LIVE) == LIVE:  # a 会议版's scope stays as frozen
         st.session_state[CATEGORY] = [category]
         st.toast(f"已只看「{category}」；在左侧「单位类别」中可清除。", icon=":material/filter_alt:")
 

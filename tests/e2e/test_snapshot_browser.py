@@ -11,6 +11,7 @@ import pytest
 from conftest import ERRORS, Server, settle
 from factories import UNIT, hotline_rows, write_xlsx
 from sample_store import sample_database_copy
+from test_browser import chart_titled, click_on, query
 
 import lingyi.__main__ as cli
 from lingyi import figures
@@ -67,6 +68,10 @@ def test_a_snapshot_frozen_on_the_briefing_page_keeps_its_figures_after_a_correc
         settle(page, "总览")
         assert appeals_card(page) == figures.count_text(live["hotline"]["appeals"], " 件")
         assert page.get_by_text(frozen["snapshot"]["label"]).count() == 0
+        click_on(page, chart_titled(page, "各类别参与人次").locator("g.trace.bars g.point path").nth(2))
+        page.wait_for_url("**category=**", timeout=30_000)  # the live view still narrows to a clicked category
+        settle(page, "总览")
+        assert query(page)["category"] == ["执法监督"]
 
         page.goto(f"{server.url}/briefing?snapshot={quote(MEETING)}")
         settle(page, "简报导出")
