@@ -487,7 +487,7 @@ class Store:
                     "user": record["user"],
                     "action": record["action"],
                     "action_name": AUDIT_ACTIONS.get(record["action"], record["action"]),
-                    "file": detail.get("file"),
+                    "file": detail.get("file") or "",  # a write of no file (a user, a 会议版) has none
                     "units": "、".join(dict.fromkeys(str(s["unit"]) for s in subs)),
                     "kinds": "、".join(dict.fromkeys(kind_name(s["kind"]) for s in subs)),
                     "periods": "、".join(dict.fromkeys(str(s["period"]) for s in subs)),

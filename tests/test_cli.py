@@ -532,7 +532,8 @@ def test_snapshot_list_show_and_delete(cli, frozen):
     )
     assert lines(cli("snapshot", "list")[1])[0].startswith("还没有会议版。")
     audit = lines(cli("audit")[1])
-    assert "李四  删除会议版" in audit[0] and "张三  冻结会议版" in audit[1]
+    assert "  李四  删除会议版  删除会议版「十月例会」（冻结于 " in audit[0]  # no file: nothing printed for it
+    assert audit[1].endswith("张三  冻结会议版  会议版「十月例会」：2025年1—10月 · 全部类别 · 全部单位，冻结报送 2 次")
 
 
 @pytest.mark.parametrize(
