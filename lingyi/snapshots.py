@@ -26,7 +26,6 @@ from lingyi.errors import StoreError
 from lingyi.registry import Registry, default_registry, parse_registry
 from lingyi.store import (
     Store,
-    _headcounts,
     kind_name,
     now,
     registries_table,
@@ -130,7 +129,7 @@ def create(store: Store, name: str, scope: metrics.Scope, *, user: str = "cli") 
             columns=SUBMISSION_COLUMNS,
         )
         registry_id = conn.execute(sa.select(sa.func.max(registries_table.c.id))).scalar()
-        headcounts = _headcounts(conn)
+        headcounts = store.headcounts()  # on a connection of its own: no other writer can change them meanwhile
         registry = _registry(conn, registry_id)
         dataset = _dataset(store, registry, live, headcounts, label="")
         figures = metrics.summary(dataset, scope)

@@ -204,7 +204,7 @@ sign_ins_table = sa.Table(
 )
 
 
-# 会议版: a named scope frozen as it was shown at a meeting (version 4). See lingyi/snapshots.py.
+# 会议版: a named scope frozen as it was shown at a meeting (step _migrate_snapshots). See lingyi/snapshots.py.
 snapshots_table = sa.Table(
     "snapshots",
     metadata,

@@ -203,3 +203,31 @@ def test_a_withdrawal_since_the_meeting_is_a_cause(store, meeting):
     moved = snapshots.figure_table(comparison).set_index("数字")
     assert moved.loc["学习活动 · 学习活动（项）", "当前"] == 0
     assert moved.loc["学习活动 · 学习活动（项）", "变化"] == -4
+
+
+def test_a_snapshot_keeps_the_headcounts_of_its_time_and_a_comparison_says_they_changed(store, meeting):
+    store.save_file(b"headcount", "在职人数.xlsx", [], {UNIT: 80})
+    assert metrics.load(store).headcount == {UNIT: 80}
+    again = snapshots.find(store, "十月例会")
+    assert again.headcounts == {} and snapshots.dataset(store, again).headcount == {}
+    later = snapshots.create(store, "人数更新后", SCOPE)
+    store.save_file(b"headcount 2", "在职人数更正.xlsx", [], {UNIT: 95})
+    assert snapshots.dataset(store, later).headcount == {UNIT: 80}
+    assert snapshots.compare(store, later).notes == ("自冻结后有单位更新了在职人数，人均参与人次可能因此变化。",)
+
+
+def test_a_snapshot_keeps_the_registry_of_its_time(store, meeting, registry):
+    """民政局 moved from 社会服务 to 党政综合 after the meeting: the snapshot keeps it where it was."""
+    before = dict(zip(registry.frame["unit"], registry.frame["category"]))[UNIT]
+    text = registry.to_csv_bytes().decode("utf-8-sig")
+    moved = "\n".join(
+        line.replace(f",{before},", ",党政综合,") if line.startswith(f"{UNIT},") else line for line in text.splitlines()
+    )
+    store.replace_registry(moved.encode("utf-8"), "新名录.csv")
+    frozen = snapshots.dataset(store, snapshots.find(store, "十月例会"))
+    assert dict(zip(frozen.units["unit"], frozen.units["category"]))[UNIT] == before
+    assert frozen_summary(store, meeting) == meeting.figures
+    comparison = snapshots.compare(store, meeting)
+    assert comparison.notes == ("单位名录自冻结后已更换，名录单位数和各类别的数字可能因此变化。",)
+    moved_figures = set(snapshots.figure_table(comparison)["数字"])
+    assert f"学习活动 · {before} · 参与人次" in moved_figures and "学习活动 · 党政综合 · 参与人次" in moved_figures
