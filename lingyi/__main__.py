@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--unit", action="append", default=[], help="单位（全称、简称或别名），可多次给出")
     summary.add_argument("--json", action="store_true", help="输出 JSON")
+    summary.add_argument("--snapshot", metavar="名称", help="输出某个会议版冻结时的数字（范围即会议版的范围）")
     summary.set_defaults(run=run_summary)
 
     init = with_db(commands.add_parser("init", help="建立数据库；--sample 同时载入示例数据"))
@@ -143,7 +144,9 @@ def _parser() -> argparse.ArgumentParser:
         "--chart", action="append", metavar="CHART", help="要包含的图表（可多次给出）；默认一组常用的十张"
     )
     briefing.add_argument("--title", help="标题，默认「学习型机关建设情况汇报」")
+    briefing.add_argument("--snapshot", metavar="名称", help="按某个会议版冻结时的数据生成（范围即会议版的范围）")
     briefing.set_defaults(run=run_briefing)
+    _snapshot_commands(commands, with_db)
     return parser
 
 
@@ -316,6 +319,8 @@ def run_summary(args: argparse.Namespace) -> int:
     from lingyi import metrics
 
     store = _store(args)
+    if args.snapshot:
+        return _print_snapshot_figures(args, store)
     dataset, scope = _scope_from(args, store)
     figures = metrics.summary(dataset, scope)
     if args.json:
@@ -477,7 +482,7 @@ def run_briefing(args: argparse.Namespace) -> int:
     unknown = [key for key in args.chart or () if key not in briefing.CATALOGUE]
     if unknown:
         raise ArgumentProblem(f"没有图表 {'、'.join(unknown)}；可选：{' '.join(briefing.CATALOGUE)}")
-    dataset, scope = _scope_from(args, _store(args))
+    dataset, scope = _snapshot_scope(args, _store(args)) if args.snapshot else _scope_from(args, _store(args))
     made = briefing.build(
         dataset, scope, charts=args.chart or briefing.DEFAULT_CHARTS, title=args.title or briefing.DEFAULT_TITLE
     )
@@ -492,6 +497,166 @@ def run_briefing(args: argparse.Namespace) -> int:
     briefing.write(made, out, picture=picture)
     drawn = sum(1 for chart in made.charts if picture is not None or chart.native is not None)
     print(f"已生成{found.label}：{out}（{made.scope_text}，图表 {drawn} 张）")
+    return 0
+
+
+# -- 会议版: python -m lingyi snapshot create|list|show|compare|delete (lingyi/snapshots.py) ------------------------
+
+
+def _snapshot_commands(commands, with_db) -> None:
+    snapshot = commands.add_parser(
+        "snapshot", help="会议版：把某个范围的数字冻结下来（create），列出、查看、与当前数据对比、删除"
+    )
+    actions = snapshot.add_subparsers(dest="action", required=True)
+    create = with_db(actions.add_parser("create", help="把某年截至某月（及所选类别、单位）的当前数据冻结为会议版"))
+    create.add_argument("name", metavar="名称")
+    create.add_argument("--year", type=int, help="年份；默认为有数据的最近一年")
+    create.add_argument("--through", help="截至月份 YYYY-MM；默认为该年有数据的最近一月")
+    create.add_argument("--category", action="append", default=[], help="单位类别，可多次给出")
+    create.add_argument("--unit", action="append", default=[], help="单位（全称、简称或别名），可多次给出")
+    create.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
+    create.set_defaults(run=run_snapshot_create)
+    listing = with_db(actions.add_parser("list", help="列出全部会议版"))
+    listing.set_defaults(run=run_snapshot_list)
+    show = with_db(actions.add_parser("show", help="查看某个会议版冻结时的数字"))
+    show.add_argument("name", metavar="名称")
+    show.add_argument("--json", action="store_true", help="输出 JSON")
+    show.set_defaults(run=run_snapshot_show)
+    compare = with_db(actions.add_parser("compare", help="会议版与当前数据对比：哪些数字变了、变了多少、因哪些报送"))
+    compare.add_argument("name", metavar="名称")
+    compare.add_argument("--json", action="store_true", help="输出 JSON")
+    compare.set_defaults(run=run_snapshot_compare)
+    delete = with_db(actions.add_parser("delete", help="删除某个会议版（报送与文件不受影响）"))
+    delete.add_argument("name", metavar="名称")
+    delete.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
+    delete.set_defaults(run=run_snapshot_delete)
+
+
+def _snapshot_about(snapshot) -> dict:
+    scope = snapshot.scope
+    return {
+        "name": snapshot.name,
+        "label": snapshot.label,
+        "frozen_at": snapshot.created_at.isoformat(sep=" "),
+        "frozen_by": snapshot.created_by,
+        "year": scope.year,
+        "through": f"{scope.year}-{scope.through:02d}",
+        "categories": list(scope.categories),
+        "units": list(scope.units),
+        "submissions": snapshot.submissions,
+    }
+
+
+def _no_scope_with_snapshot(args: argparse.Namespace) -> None:
+    given = [flag for flag, value in (("--year", args.year), ("--through", args.through)) if value]
+    given += ["--category"] * bool(args.category) + ["--unit"] * bool(args.unit)
+    if given:
+        raise ArgumentProblem(f"会议版已定下统计范围，不能再给 {'、'.join(given)}。")
+
+
+def _snapshot_scope(args: argparse.Namespace, store: Store):
+    from lingyi import snapshots
+
+    _no_scope_with_snapshot(args)
+    found = snapshots.find(store, args.snapshot)
+    return snapshots.dataset(store, found), found.scope
+
+
+def _print_snapshot_figures(args: argparse.Namespace, store: Store) -> int:
+    """``summary --snapshot 名称``: the figures as frozen, labelled 「会议版：名称（冻结于 时间）」."""
+    from lingyi import snapshots
+
+    _no_scope_with_snapshot(args)
+    found = snapshots.find(store, args.snapshot)
+    if args.json:
+        print(json.dumps({**found.figures, "snapshot": _snapshot_about(found)}, ensure_ascii=False, indent=1))
+    else:
+        print(found.label)
+        print(_summary_text(found.figures))
+    return 0
+
+
+def run_snapshot_create(args: argparse.Namespace) -> int:
+    from lingyi import snapshots
+
+    store = _store(args)
+    _, scope = _scope_from(args, store)
+    made = snapshots.create(store, args.name, scope, user=args.user)
+    print(f"已冻结{made.label}：{snapshots.scope_words(made.scope)}，报送 {made.submissions:,} 次。")
+    return 0
+
+
+def run_snapshot_list(args: argparse.Namespace) -> int:
+    from lingyi import snapshots
+
+    found = snapshots.listed(_store(args))
+    if not found:
+        print("还没有会议版。冻结一个：python -m lingyi snapshot create 名称 --year 2025 --through 2025-10")
+    for snapshot in found:
+        print(
+            f"{snapshot.name}  冻结于 {snapshot.created_at:%Y-%m-%d %H:%M}  {snapshot.created_by}  {snapshots.scope_words(snapshot.scope)}"
+        )
+    return 0
+
+
+def run_snapshot_show(args: argparse.Namespace) -> int:
+    from lingyi import snapshots
+
+    found = snapshots.find(_store(args), args.name)
+    if args.json:
+        print(json.dumps({"snapshot": _snapshot_about(found), "figures": found.figures}, ensure_ascii=False, indent=1))
+        return 0
+    print(found.label)
+    print(
+        f"范围：{snapshots.scope_words(found.scope)}；冻结人 {found.created_by}；冻结时有效的报送 {found.submissions:,} 次"
+    )
+    print(_summary_text(found.figures))
+    return 0
+
+
+def run_snapshot_compare(args: argparse.Namespace) -> int:
+    from lingyi import snapshots
+
+    store = _store(args)
+    comparison = snapshots.compare(store, snapshots.find(store, args.name))
+    figures = snapshots.figure_table(comparison)
+    causes = snapshots.cause_table(comparison)
+    if args.json:
+        out = {
+            "snapshot": _snapshot_about(comparison.snapshot),
+            "figures": comparison.figures.drop(columns=["section"]).to_dict("records"),
+            "causes": [
+                {**row, "created_at": row["created_at"].isoformat(sep=" ")}
+                for row in comparison.causes.to_dict("records")
+            ],
+            "notes": list(comparison.notes),
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1, default=str))
+        return 0
+    print(f"{comparison.snapshot.label} 与当前数据对比（{snapshots.scope_words(comparison.snapshot.scope)}）")
+    if comparison.unchanged:
+        print("自冻结以来，这一范围的数字没有变化。")
+        return 0
+    print(f"变化的数字 {len(figures)} 项：")
+    for row in figures.itertuples(index=False):
+        change = "" if row.变化 is None else f"（{row.变化:+,}）"
+        print(f"  {row.数字}：{_fmt(row.会议版)} → {_fmt(row.当前)}{change}")
+    if len(causes):
+        print(f"引起变化的报送 {len(causes)} 次：")
+        for row in causes.itertuples(index=False):
+            print(
+                f"  {row.版本}  {row.单位}  {row.报表}  {row.期间}  {row.文件}  {row.变化}  {row.报送时间:%Y-%m-%d %H:%M}  {row.报送人}"
+            )
+    for note in comparison.notes:
+        print(f"说明：{note}")
+    return 0
+
+
+def run_snapshot_delete(args: argparse.Namespace) -> int:
+    from lingyi import snapshots
+
+    snapshots.delete(_store(args), args.name, user=args.user)
+    print(f"已删除会议版「{args.name.strip()}」（报送与文件不受影响）。")
     return 0
 
 

@@ -44,6 +44,8 @@ TABLE_NAMES = {
     "headcounts": "在职人数记录",
     "registries": "单位名录版本",
     "audit_log": "操作日志",
+    "snapshots": "会议版",
+    "snapshot_submissions": "会议版所冻结的报送",
 }
 
 

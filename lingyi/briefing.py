@@ -272,7 +272,8 @@ def describe(scope: metrics.Scope, ds: metrics.Dataset) -> str:
         units = "、".join(str(names.get(u, u)) for u in scope.units)
     else:
         units = f"{len(scope.units)}个单位"
-    return f"{scope.span_label} · {categories} · {units}"
+    described = f"{scope.span_label} · {categories} · {units}"
+    return f"{ds.label} · {described}" if ds.label else described  # a snapshot says so on every slide
 
 
 def build(

@@ -204,6 +204,35 @@ sign_ins_table = sa.Table(
 )
 
 
+# 会议版: a named scope frozen as it was shown at a meeting (step _migrate_snapshots). See lingyi/snapshots.py.
+snapshots_table = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(64), nullable=False, unique=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("through", sa.Integer, nullable=False),
+    sa.Column("categories", sa.Text, nullable=False),  # JSON list
+    sa.Column("units", sa.Text, nullable=False),  # JSON list of registry full names
+    sa.Column("registry_id", sa.Integer, sa.ForeignKey("registries.id")),  # None: the default registry
+    sa.Column("headcounts", sa.Text, nullable=False),  # JSON {unit: 在职人数} as it was
+    sa.Column("figures", sa.Text, nullable=False),  # JSON: ``metrics.summary`` of the scope when frozen
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+)
+
+# The submissions that were live when a snapshot was frozen, each with the seq it had then: a later restore
+# gives a submission a new seq, and which version of a month counts is decided by seq.
+snapshot_submissions_table = sa.Table(
+    "snapshot_submissions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("snapshot_id", sa.Integer, sa.ForeignKey("snapshots.id"), nullable=False, index=True),
+    sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+)
+
+
 def _migrate_1(conn: Connection) -> None:
     metadata.create_all(conn)
 
@@ -220,7 +249,12 @@ def _migrate_3(conn: Connection) -> None:
     sign_ins_table.create(conn, checkfirst=True)
 
 
-MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3)
+def _migrate_snapshots(conn: Connection) -> None:
+    snapshots_table.create(conn, checkfirst=True)
+    snapshot_submissions_table.create(conn, checkfirst=True)
+
+
+MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3, _migrate_snapshots)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -231,6 +265,8 @@ AUDIT_ACTIONS = {
     "registry": "更换单位名录",
     "restore-backup": "从备份恢复",
     "user": "用户管理",
+    "snapshot": "冻结会议版",
+    "snapshot-delete": "删除会议版",
 }
 # The audit log as people read it, on the 系统管理 page and in the `audit --csv` export.
 AUDIT_HEADINGS = {
@@ -451,7 +487,7 @@ class Store:
                     "user": record["user"],
                     "action": record["action"],
                     "action_name": AUDIT_ACTIONS.get(record["action"], record["action"]),
-                    "file": detail.get("file"),
+                    "file": detail.get("file") or "",  # a write of no file (a user, a 会议版) has none
                     "units": "、".join(dict.fromkeys(str(s["unit"]) for s in subs)),
                     "kinds": "、".join(dict.fromkeys(kind_name(s["kind"]) for s in subs)),
                     "periods": "、".join(dict.fromkeys(str(s["period"]) for s in subs)),

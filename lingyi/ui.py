@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
 import io
 import logging
 import os
@@ -24,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lingyi import auth, completeness, desk, figures, metrics, templates
+from lingyi import auth, completeness, desk, figures, metrics, snapshots, templates
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KINDS
 from lingyi.errors import LingyiError
 from lingyi.registry import Registry
@@ -50,6 +51,10 @@ _ENTRY_REDIRECTS = "_lingyi_entry_redirects"
 # there after st.stop() comes back on the next run, and a stale scope is what this must never give.
 _PAGE_CONTEXT: contextvars.ContextVar[tuple[metrics.Dataset, metrics.Scope] | None] = contextvars.ContextVar(
     "lingyi_page_context", default=None
+)
+# The 会议版 shown instead of the live store in this run, if any (set with the page context).
+_SHOWN_SNAPSHOT: contextvars.ContextVar[snapshots.Snapshot | None] = contextvars.ContextVar(
+    "lingyi_shown_snapshot", default=None
 )
 
 PROFILE_PAGE = "pages/unit.py"
@@ -103,6 +108,7 @@ def data_changed() -> None:
     """Forget every cached read; call after writing to the store."""
     _load_dataset.clear()
     _history.clear()
+    _snapshot_list.clear()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -206,12 +212,19 @@ def shared_filters(ds: metrics.Dataset) -> Iterator[metrics.Scope]:
     The scope lives only while app.py runs the page, so a page that Streamlit runs on its own (see
     ``_enter_through_app``) finds none rather than a stale one from an earlier run.
     """
-    scope = sidebar_filters(ds)
+    shown = snapshot_picker()
+    if shown is None:
+        scope = sidebar_filters(ds)
+    else:  # a 会议版: its own frozen dataset, and the scope it was frozen for
+        ds, scope = snapshot_dataset(shown), shown.scope
+        st.sidebar.caption(f"会议版的统计范围：{snapshots.scope_words(scope)}（冻结时选定，不能更改）。")
     st.session_state[_ENTRY_REDIRECTS] = 0
     token = _PAGE_CONTEXT.set((ds, scope))
+    shown_token = _SHOWN_SNAPSHOT.set(shown)
     try:
         yield scope
     finally:
+        _SHOWN_SNAPSHOT.reset(shown_token)
         _PAGE_CONTEXT.reset(token)
 
 
@@ -262,6 +275,9 @@ def _enter_through_app() -> None:
 def header(title: str, scope: metrics.Scope, *, months_only: bool = False) -> None:
     """The page title and what it shows; ``months_only`` for a page that follows only the year and month."""
     st.title(title, anchor=False)
+    shown = _SHOWN_SNAPSHOT.get()
+    if shown is not None:
+        frozen_banner(shown)
     st.caption(f"{scope.span_label} · 本页只按年份和截至月份筛选" if months_only else scope_text(scope))
 
 
@@ -473,7 +489,7 @@ def _clicked(points: list[dict]) -> str | None:
 
 def _narrow_to_category(key: str) -> None:
     category = _clicked(st.session_state[key].selection.points)
-    if category in CATEGORIES:
+    if category in CATEGORIES and st.session_state.get(SNAPSHOT, LIVE) == LIVE:  # a 会议版's scope stays as frozen
         st.session_state[CATEGORY] = [category]
         st.toast(f"已只看「{category}」；在左侧「单位类别」中可清除。", icon=":material/filter_alt:")
 
@@ -892,15 +908,23 @@ def history_picker(history: pd.DataFrame, *, key: str) -> pd.Series | None:
     return history.iloc[rows[0]] if rows else None
 
 
-def desk_page(title: str, permission: auth.Permission = auth.Permission.MANAGE) -> auth.User:
+def desk_page(
+    title: str, permission: auth.Permission = auth.Permission.MANAGE, *, shows_snapshots: bool = False
+) -> auth.User:
     """The top of a desk page, which works on an empty store too; opened by a link, it goes through app.py first.
 
     The signed-in user's role is checked here, on the server: a page left out of the menu is also refused.
+    ``shows_snapshots``: the page shows a 会议版 picked in the sidebar (see ``reporting_source``).
     """
     if _PAGE_CONTEXT.get() is None:
         _enter_through_app()
     user = require(permission)
     st.title(title, anchor=False)
+    shown = _SHOWN_SNAPSHOT.get()
+    if shown is not None and shows_snapshots:
+        frozen_banner(shown)
+    elif shown is not None:
+        st.caption("本页显示和操作的是当前数据；左侧所选的会议版只用于看板各页、报送情况和简报导出。")
     return user
 
 
@@ -1123,3 +1147,143 @@ def user_form(opened: Store, registry: Registry, *, by: str) -> None:
                 st.error(str(problem), icon=":material/error:")
             else:
                 desk_message("success", f"已新增用户 {added.label}。")  # reruns: the list above shows the user
+
+
+# -- 会议版: a scope frozen as shown at a meeting (lingyi/snapshots.py) ------------------------------------------------
+
+SNAPSHOT = "snapshot"  # the 会议版 shown instead of the live store; also a query parameter
+LIVE = snapshots.LIVE_NAME  # the picker's option for the live store; a link names a 会议版 by its own name
+_NEXT_SNAPSHOT = "_lingyi_next_snapshot"  # a 会议版 just frozen, shown from the next run on
+_FREEZE_NAME, _FREEZE_BUTTON, _DELETE_BUTTON = "freeze_name", "freeze", "delete_snapshot"
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _snapshot_list(url: str, data_version: int) -> list[snapshots.Snapshot]:
+    return snapshots.listed(_open_store(url))
+
+
+@st.cache_resource(max_entries=4, show_spinner="正在读取会议版…")
+def _snapshot_dataset(url: str, snapshot_id: int, frozen_at: str) -> metrics.Dataset:
+    """A 会议版's dataset, shared like the live one; it never changes, so it is kept until pushed out."""
+    opened = _open_store(url)
+    (found,) = [s for s in snapshots.listed(opened) if s.id == snapshot_id]
+    return snapshots.dataset(opened, found)
+
+
+@st.cache_resource(max_entries=4, show_spinner="正在与当前数据对比…")
+def _comparison(url: str, snapshot_id: int, data_version: int) -> snapshots.Comparison:
+    opened = _open_store(url)
+    (found,) = [s for s in snapshots.listed(opened) if s.id == snapshot_id]
+    frozen = _snapshot_dataset(url, found.id, str(found.created_at))
+    return snapshots.compare(opened, found, live=_load_dataset(url, data_version), frozen=frozen)
+
+
+def snapshot_dataset(snapshot: snapshots.Snapshot) -> metrics.Dataset:
+    return _snapshot_dataset(store().url, snapshot.id, str(snapshot.created_at))
+
+
+def shown_snapshot() -> snapshots.Snapshot | None:
+    """The 会议版 this run shows instead of the live store, or None."""
+    return _SHOWN_SNAPSHOT.get()
+
+
+def snapshot_picker() -> snapshots.Snapshot | None:
+    """「数据」 at the top of the sidebar, held in the URL: the live store or one of the 会议版 (when there are any)."""
+    opened = store()
+    listed = _snapshot_list(opened.url, opened.data_version())
+    names = [s.name for s in listed]
+    following = st.session_state.pop(_NEXT_SNAPSHOT, None)
+    if following == LIVE or following in names:
+        st.session_state[SNAPSHOT] = following
+    asked = st.query_params.get(SNAPSHOT)
+    if not listed:
+        if asked:
+            st.sidebar.warning(f"没有会议版「{asked}」（可能已被删除），下面是当前数据。", icon=":material/search_off:")
+        return None
+    with st.sidebar:
+        chosen = st.selectbox(
+            "数据：当前或会议版",
+            [LIVE, *names],
+            key=SNAPSHOT,
+            bind="query-params",
+            help="会议版是某次会议所示数字的冻结版本，此后的报送、恢复和撤销都不改变它；在「简报导出」页冻结。",
+        )
+        if asked and asked not in names:
+            st.warning(f"没有会议版「{asked}」（可能已被删除），下面是当前数据。", icon=":material/search_off:")
+    return next((s for s in listed if s.name == chosen), None)
+
+
+def frozen_banner(snapshot: snapshots.Snapshot) -> None:
+    """「会议版：名称（冻结于 时间）」 above a page that shows a snapshot."""
+    st.info(
+        f"**{snapshot.label}**　本页是冻结时的数字，此后的报送、恢复和撤销都不改变它；在左侧「数据」中可切回当前数据。",
+        icon=":material/lock_clock:",
+    )
+
+
+def freeze_form(scope: metrics.Scope) -> None:
+    """Name the current view and freeze it as a 会议版; it is shown from the next run on."""
+    show_desk_message()
+    st.caption(
+        "会后仍会有补报和更正。把本页的统计范围和此刻的数据冻结为「会议版」，以后随时可以原样查看、导出，并与当前数据对比。"
+    )
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    name = left.text_input(
+        "会议版名称", key=_FREEZE_NAME, max_chars=snapshots.MAX_NAME, placeholder="如：2025年10月市直机关工作例会"
+    )
+    if right.button("冻结为会议版", key=_FREEZE_BUTTON, icon=":material/lock_clock:", width="stretch"):
+        try:
+            made = snapshots.create(store(), name, scope, user=_actor())
+        except LingyiError as problem:
+            st.error(f"无法冻结：{problem}", icon=":material/error:")
+            return
+        st.session_state[_NEXT_SNAPSHOT] = made.name
+        desk_message("success", f"已冻结{made.label}；左侧「数据」可在会议版与当前数据之间切换。")
+
+
+def snapshot_comparison(snapshot: snapshots.Snapshot) -> None:
+    """What has moved since the 会议版 was frozen: the figures, by how much, and the submissions behind it."""
+    show_desk_message()  # 「已冻结…」 after the rerun that shows the 会议版 just frozen
+    opened = store()
+    comparison = _comparison(opened.url, snapshot.id, opened.data_version())
+    st.markdown(f"**{snapshot.label} 与当前数据对比**（{snapshots.scope_words(snapshot.scope)}）")
+    if comparison.unchanged:
+        st.success("自冻结以来，这一范围的数字没有变化。", icon=":material/check_circle:")
+        return
+    st.caption(f"变化的数字 {len(comparison.figures)} 项（会议版 → 当前）：")
+    st.dataframe(snapshots.figure_table(comparison, as_text=True), hide_index=True, width="stretch")
+    for note in comparison.notes:
+        st.info(note, icon=":material/info:")
+    if comparison.causes.empty:
+        return
+    st.caption(f"引起变化的报送 {len(comparison.causes)} 次（单位、文件、版本）：")
+    st.dataframe(
+        snapshots.cause_table(comparison),
+        hide_index=True,
+        width="stretch",
+        column_config={"报送时间": st.column_config.DatetimeColumn("报送时间", format="YYYY-MM-DD HH:mm")},
+    )
+
+
+def snapshot_deletion(snapshot: snapshots.Snapshot) -> None:
+    """Delete a 会议版 after confirmation (the submissions and files stay); for those who manage the data."""
+    user = signed_in_user()
+    if user is None or not user.may(auth.Permission.MANAGE):
+        return
+    with st.popover("删除此会议版", icon=":material/delete:"):
+        st.warning(f"删除后不能再查看「{snapshot.name}」；报送和文件不受影响。")
+        if st.button("确认删除", key=_DELETE_BUTTON, type="primary"):
+            st.session_state[_NEXT_SNAPSHOT] = LIVE  # the picker shows the live store again
+            _write(
+                lambda: snapshots.delete(store(), snapshot.name, user=_actor()), f"已删除会议版「{snapshot.name}」。"
+            )
+
+
+def reporting_source() -> tuple[Registry, pd.DataFrame, dt.date]:
+    """What 报送情况 reads: the registry, the live submissions and today; or a shown 会议版's, as of its freezing."""
+    shown = _SHOWN_SNAPSHOT.get()
+    if shown is None:
+        opened = store()
+        return opened.registry(), opened.submissions(), dt.date.today()
+    frozen = snapshot_dataset(shown)
+    return frozen.registry, frozen.submissions, shown.created_at.date()

@@ -9,7 +9,9 @@ TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
 ds, scope = ui.page_context()
 ui.require(auth.Permission.EXPORT)
 ui.header("简报导出", scope)
-st.caption("统计范围即左侧的筛选（年份、截至月份、单位类别、单位），与看板当前视图一致；需要其他范围请在左侧修改。")
+shown = ui.shown_snapshot()  # a 会议版 is exported as frozen, labelled on every slide
+if shown is None:
+    st.caption("统计范围即左侧的筛选（年份、截至月份、单位类别、单位），与看板当前视图一致；需要其他范围请在左侧修改。")
 title = st.text_input("标题", value=briefing.DEFAULT_TITLE, key=TITLE, max_chars=40)
 charts = st.multiselect(
     "包含的图表（按所选顺序排列）",
@@ -47,3 +49,10 @@ for column, fmt in zip(st.columns(len(briefing.FORMATS)), briefing.FORMATS.value
         key=f"briefing_{fmt.suffix[1:]}",
         width="stretch",
     )
+
+st.subheader("会议版", anchor=False)
+if shown is None:
+    ui.freeze_form(scope)
+else:
+    ui.snapshot_comparison(shown)
+    ui.snapshot_deletion(shown)

@@ -1,7 +1,5 @@
 """报送情况: who has sent which month's return, on time or late, and a chase message for those who have not."""
 
-import datetime as dt
-
 import streamlit as st
 
 from lingyi import auth, completeness, desk, ui
@@ -14,11 +12,8 @@ DUE_DAY = "completeness_due_day"
 GRID = "completeness_grid"
 MONTH = "completeness_month"
 
-ui.desk_page("报送情况", auth.Permission.VIEW)
-store = ui.store()
-registry = store.registry()
-submissions = store.submissions()
-today = dt.date.today()
+ui.desk_page("报送情况", auth.Permission.VIEW, shows_snapshots=True)
+registry, submissions, today = ui.reporting_source()  # a 会议版: as it stood the day it was frozen
 years = completeness.report_years(submissions, today)
 year_column, kind_column, due_column = st.columns(3)
 year = year_column.selectbox("年份", years, index=years.index(completeness.default_year(submissions, today)), key=YEAR)

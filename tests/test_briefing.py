@@ -10,13 +10,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from factories import UNIT, hotline_rows, write_xlsx
 from PIL import Image
 from pptx import Presentation
 from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import briefing, metrics, narrative, rendering
+from lingyi import briefing, metrics, narrative, rendering, snapshots
 from lingyi.__main__ import main
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
@@ -179,6 +180,44 @@ def test_without_a_browser_slides_keep_their_native_charts_and_say_what_was_left
     assert len(Presentation(out).slides) == 3
     assert main(["briefing", "--db", url, "--out", str(tmp_path / "简报.docx")]) == 2
     assert "BROWSER_PATH" in capsys.readouterr().err
+
+
+def test_a_snapshot_briefing_has_the_frozen_figures_and_says_so_on_its_slides(store, tmp_path, capsys, monkeypatch):
+    def send(name: str, seed: int) -> None:
+        path = write_xlsx(tmp_path / name, {"热线指标": hotline_rows((202509, 202510), units=(UNIT,), seed=seed)})
+        assert main(["ingest", "--db", store.url, str(path)]) == 0
+
+    send("热线10月.xlsx", seed=1)
+    frozen = snapshots.create(store, "十月例会", metrics.Scope(2025, 10))
+    send("热线10月更正.xlsx", seed=2)
+    live = metrics.hotline_totals(metrics.load(store), frozen.scope)["appeals"]
+    assert live != frozen.figures["hotline"]["appeals"]
+    made = briefing.build(snapshots.dataset(store, frozen), frozen.scope, charts=[])
+    figures = {figure.label: figure.value for figure in made.key_figures}
+    assert figures["12345热线诉求量"] == narrative.amount(frozen.figures["hotline"]["appeals"], "件")
+    assert made.scope_text == f"{frozen.label} · 2025年1—10月 · 全部类别 · 全部单位"
+
+    monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))  # native charts only: quick
+    out = tmp_path / "会议版.pptx"
+    assert (
+        main(
+            [
+                "briefing",
+                "--db",
+                store.url,
+                "--snapshot",
+                "十月例会",
+                "--chart",
+                "learning_by_category",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert f"（{frozen.label} · 2025年1—10月" in capsys.readouterr().out
+    first = "\n".join(shape.text_frame.text for shape in Presentation(out).slides[0].shapes if shape.has_text_frame)
+    assert frozen.label in first
 
 
 # -- the page ---------------------------------------------------------------------------------------------------------------

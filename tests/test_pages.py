@@ -19,8 +19,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import lingyi.__main__ as cli
-from lingyi import figures, metrics, ui
-from lingyi.store import DATABASE_URL_VARIABLE
+from lingyi import figures, metrics, snapshots, ui
+from lingyi.store import DATABASE_URL_VARIABLE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = {
@@ -362,3 +362,149 @@ def test_a_store_that_cannot_be_opened_is_said_in_chinese(open_app):
     at = open_app("nosuchdatabase://somewhere/lingyi")
     assert not at.exception
     assert at.error[0].value.startswith("无法完成：数据库地址无法识别")
+
+
+# -- 会议版: a snapshot on every page, frozen from 简报导出, compared with today -----------------------------------------
+
+MEETING = "十月例会"
+
+
+def meeting_returns(folder: Path, name: str, seed: int) -> Path:
+    """Two units' hotline returns for 2025-09 and 2025-10 (a different ``seed`` is a correction), with learning."""
+    return write_workbook(
+        folder / name,
+        {
+            "热线指标": hotline_rows((202509, 202510), units=(UNIT, "临沂市财政局"), seed=seed),
+            "学习活动": learning_rows(3, unit=UNIT, month=202510, seed=seed),
+        },
+    )
+
+
+@pytest.fixture
+def meeting_url(tmp_path) -> str:
+    """A store with one workbook of returns; returns its URL."""
+    url = f"sqlite:///{tmp_path / 'meeting.db'}"
+    assert cli.main(["ingest", str(meeting_returns(tmp_path, "十月报表.xlsx", seed=1)), "--db", url]) == 0
+    return url
+
+
+def freeze(url: str, name: str = MEETING) -> snapshots.Snapshot:
+    opened = Store(url)
+    try:
+        return snapshots.create(opened, name, metrics.Scope(2025, 10), user="张三")
+    finally:
+        opened.close()
+
+
+def correct(url: str, folder: Path) -> None:
+    """A later correction of every unit's hotline and learning rows."""
+    assert cli.main(["ingest", str(meeting_returns(folder, "十月报表更正.xlsx", seed=7)), "--db", url]) == 0
+
+
+def test_freezing_from_the_briefing_page_shows_the_snapshot_labelled(open_app, meeting_url):
+    at = open_app(meeting_url, "pages/briefing.py")
+    assert_ran_cleanly(at)
+    at.text_input(key="freeze_name").input(MEETING)
+    at.button(key="freeze").click().run()
+    assert_ran_cleanly(at)
+    opened = Store(meeting_url)
+    try:
+        (made,) = snapshots.listed(opened)
+        assert opened.audit_log().iloc[0][["user", "action_name"]].tolist() == ["演示分析员", "冻结会议版"]
+    finally:
+        opened.close()
+    assert made.label.startswith(f"会议版：{MEETING}（冻结于 ")
+    assert made.figures == summary(meeting_url, "--year", "2025", "--through", "2025-10")
+    assert at.success[0].value == f"已冻结{made.label}；左侧「数据」可在会议版与当前数据之间切换。"
+    assert at.info[0].value.startswith(f"**{made.label}**")  # the page now shows the 会议版
+    assert at.selectbox(key=ui.SNAPSHOT).value == MEETING
+    assert at.success[1].value == "自冻结以来，这一范围的数字没有变化。"
+
+
+def test_a_snapshot_keeps_its_figures_on_every_page_while_the_live_pages_change(open_app, meeting_url, tmp_path):
+    made = freeze(meeting_url)
+    correct(meeting_url, tmp_path)
+    live = summary(meeting_url, "--year", "2025", "--through", "2025-10")
+    assert live["hotline"]["appeals"] != made.figures["hotline"]["appeals"]
+    for page in ("pages/overview.py", "pages/hotline.py"):
+        frozen_at = open_app(meeting_url, page, query={ui.SNAPSHOT: MEETING})
+        assert_ran_cleanly(frozen_at)
+        assert frozen_at.info[0].value.startswith(f"**{made.label}**")
+        assert cards(frozen_at)["12345热线诉求量"] == expected_hotline(made.figures)["12345热线诉求量"]
+        live_at = open_app(meeting_url, page)
+        assert_ran_cleanly(live_at)
+        assert cards(live_at)["12345热线诉求量"] == expected_hotline(live)["12345热线诉求量"]
+        assert not any(info.value.startswith("**会议版") for info in live_at.info)
+    overview = open_app(meeting_url, query={ui.SNAPSHOT: MEETING})
+    assert cards(overview) == expected_overview(made.figures)
+
+
+def test_the_briefing_page_of_a_snapshot_compares_it_with_today(open_app, meeting_url, tmp_path):
+    made = freeze(meeting_url)
+    correct(meeting_url, tmp_path)
+    live = summary(meeting_url, "--year", "2025", "--through", "2025-10")
+    at = open_app(meeting_url, "pages/briefing.py", query={ui.SNAPSHOT: MEETING})
+    assert_ran_cleanly(at)
+    figures_shown, causes_shown = at.dataframe  # the two tables of the comparison, in order
+    assert [c.value for c in at.caption if c.value.startswith(("变化的", "引起"))] == [
+        f"变化的数字 {len(figures_shown.value)} 项（会议版 → 当前）：",
+        f"引起变化的报送 {len(causes_shown.value)} 次（单位、文件、版本）：",
+    ]
+    moved = figures_shown.value.set_index("数字")
+    then, now = made.figures["hotline"]["appeals"], live["hotline"]["appeals"]
+    assert moved.loc["12345热线 · 诉求量（件）"].tolist() == [f"{then:,}", f"{now:,}", f"{now - then:+,}"]
+    rate = live["hotline"]["satisfaction_rate_pct"]
+    assert moved.loc["12345热线 · 群众满意率（%）", "当前"] == f"{rate:.2f}"
+    assert moved.loc["学习活动 · 参与人次", "当前"] == f"{live['learning']['person_times']:,}"
+    causes = causes_shown.value
+    assert set(causes["文件"]) == {"十月报表.xlsx", "十月报表更正.xlsx"}
+    assert set(causes["单位"]) == {UNIT, "临沂市财政局"}
+    # Each unit's hotline (two units) and learning (one): the version shown at the meeting, replaced by the
+    # correction, and the correction, new since.
+    assert sorted(zip(causes["报表"], causes["变化"].str[:3])) == sorted(
+        [(kind, change) for kind in ("热线指标", "热线指标", "学习活动") for change in ("已被 ", "新报送")]
+    )
+
+
+def test_a_link_to_a_deleted_snapshot_says_so_and_shows_the_live_store(open_app, meeting_url):
+    freeze(meeting_url, "九月例会")
+    at = open_app(meeting_url, query={ui.SNAPSHOT: MEETING})
+    assert_ran_cleanly(at)
+    assert at.warning[0].value == f"没有会议版「{MEETING}」（可能已被删除），下面是当前数据。"
+    assert cards(at) == expected_overview(summary(meeting_url, "--year", "2025", "--through", "2025-10"))
+
+
+def test_the_reporting_page_of_a_snapshot_shows_who_had_reported_when_it_was_frozen(open_app, meeting_url, tmp_path):
+    made = freeze(meeting_url)
+    late = write_workbook(
+        tmp_path / "人社局10月.xlsx", {"学习活动": learning_rows(2, unit="临沂市人力资源和社会保障局")}
+    )
+    assert cli.main(["ingest", str(late), "--db", meeting_url]) == 0
+
+    def reported(at: AppTest) -> set[str]:
+        grid = at.dataframe[2].value  # the unit × month grid of the first sheet kind, 学习活动
+        return set(grid[grid["10月"].isin(["按时", "逾期"])]["单位全称"])
+
+    frozen_at = open_app(meeting_url, "pages/completeness.py", query={ui.SNAPSHOT: MEETING})
+    assert_ran_cleanly(frozen_at)
+    assert frozen_at.info[0].value.startswith(f"**{made.label}**")
+    live_at = open_app(meeting_url, "pages/completeness.py")
+    assert_ran_cleanly(live_at)
+    assert reported(frozen_at) == {UNIT}
+    assert reported(live_at) == {UNIT, "临沂市人力资源和社会保障局"}
+
+
+def test_deleting_a_snapshot_on_the_briefing_page_returns_to_the_live_store(open_app, meeting_url):
+    freeze(meeting_url)
+    at = open_app(meeting_url, "pages/briefing.py", query={ui.SNAPSHOT: MEETING})
+    at.button(key="delete_snapshot").click().run()
+    assert_ran_cleanly(at)
+    assert at.success[0].value == f"已删除会议版「{MEETING}」。"
+    assert not any(info.value.startswith("**会议版") for info in at.info)
+    assert at.text_input(key="freeze_name").value == ""  # the page offers to freeze the live view again
+    opened = Store(meeting_url)
+    try:
+        assert snapshots.listed(opened) == []
+        assert opened.audit_log().iloc[0][["user", "action_name"]].tolist() == ["演示分析员", "删除会议版"]
+    finally:
+        opened.close()

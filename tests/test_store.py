@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from factories import ON_POSTGRES, OTHER_UNIT, UNIT
 
+from lingyi import metrics, snapshots
 from lingyi import store as store_module
 from lingyi.errors import RegistryError, StoreError
 from lingyi.store import SCHEMA_VERSION, NewSubmission, Store, meta_table
@@ -437,13 +438,32 @@ def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
     try:
         with migrated.engine.connect() as conn:
             version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
-        assert int(version) == SCHEMA_VERSION == 3
+        assert int(version) == SCHEMA_VERSION
         assert {"audit_log", "users", "sign_ins"} <= set(sa.inspect(migrated.engine).get_table_names())
         assert current_people(migrated) == [(UNIT, 202510, 100)]
         assert migrated.data_version() == 1
         assert migrated.audit_log().empty
         migrated.delete(sid, user="张三")
         assert list(migrated.audit_log()["user"]) == ["张三"]
+    finally:
+        migrated.close()
+
+
+def test_store_made_before_snapshots_gains_their_tables_and_keeps_its_data(store):
+    """A database of schema version 3: everything but the 会议版 tables (lingyi/snapshots.py)."""
+    store.save_file(b"v3", "v3.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    with store.engine.begin() as conn:
+        for table in (store_module.snapshot_submissions_table, store_module.snapshots_table):
+            table.drop(conn)
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="3"))
+    store.close()
+
+    migrated = Store(store.url)
+    try:
+        assert {"snapshots", "snapshot_submissions"} <= set(sa.inspect(migrated.engine).get_table_names())
+        assert current_people(migrated) == [(UNIT, 202510, 100)]
+        frozen = snapshots.create(migrated, "迁移后", metrics.Scope(2025, 10))
+        assert frozen.figures["learning"]["person_times"] == 100
     finally:
         migrated.close()
 
