@@ -18,9 +18,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES, RESOLVED, SHEET_KINDS, UNTYPED_PROBLEM
+from lingyi.contract import (
+    CATEGORIES,
+    CLOSURE_TARGET,
+    INDICATOR_TYPES,
+    PROBLEM_STAGES,
+    RESOLVED,
+    SHEET_KINDS,
+    UNTYPED_PROBLEM,
+)
 from lingyi.registry import Registry
 from lingyi.store import Store
+from lingyi.values import Period
 
 LEARNING_MEASURES = ("activities", "sessions", "lectures", "person_times")
 RATES = ("first_time_rate", "resolution_rate", "satisfaction_rate")
@@ -181,8 +190,14 @@ def data_months(ds: Dataset) -> pd.Series:
 
 
 def years_with_data(ds: Dataset) -> list[int]:
+    """Every year in which some row has data: a month of learning, hotline or problems, or an indicator's period."""
     months = data_months(ds)
-    return sorted({int(m) // 100 for m in months}) if len(months) else []
+    years = {int(m) // 100 for m in months}
+    periods = ds.indicators
+    if len(periods):
+        same_year = periods[periods["period_start"] // 100 == periods["period_end"] // 100]
+        years |= {int(m) // 100 for m in same_year["period_start"]}
+    return sorted(years)
 
 
 def default_year(ds: Dataset) -> int:
@@ -523,16 +538,39 @@ def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
 # -- 指标完成 ------------------------------------------------------------------------------------------------
 
 
+YEAR_TO_DATE = "年度指标，截至报送"  # how a figure for a period still running at the end of month M is shown
+
+
+def period_label(start: int, end: int) -> str:
+    """「2025年」, 「2025年1-10月」, 「2025年9月」: a statistical period as the contract writes it."""
+    return Period(int(start), int(end)).label
+
+
+def _indicators_in_year(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Indicator rows of units in scope whose statistical period lies in the scope's year."""
+    rows = _in_units(ds.indicators, ds, scope)
+    return rows[(rows["period_start"] >= scope.first_month) & (rows["period_end"] <= scope.year * 100 + 12)]
+
+
 @_per_scope
 def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    """Each unit's indicators for the latest statistical period within months 1..M, with completion.
+    """Each unit's indicators in scope (spec §5), one row per indicator, with completion.
 
-    Of periods ending in the same month (2025年10月 and 2025年1-10月) the longest counts, once.
+    In scope is every period of the year that begins by the end of month M; one that runs past M
+    (「2025年」 through October) counts as the latest figure reported, ``running`` and shown as ``YEAR_TO_DATE``.
+    Of one indicator's periods in scope the one ending latest counts; of those ending alike the longest, once
+    (2025年1-10月 over 2025年10月). ``period`` says which period a row is; ``period_text`` adds that it is running.
     """
-    rows = _in_units(ds.indicators, ds, scope)
-    rows = rows[(rows["period_start"] >= scope.first_month) & (rows["period_end"] <= scope.last_month)]
+    rows = _indicators_in_year(ds, scope)
+    rows = rows[rows["period_start"] <= scope.last_month]
     if rows.empty:
-        return rows.assign(completion=pd.Series(dtype="Float64"), met=pd.Series(dtype="boolean"))
+        return rows.assign(
+            completion=pd.Series(dtype="Float64"),
+            met=pd.Series(dtype="boolean"),
+            period=pd.Series(dtype=object),
+            running=pd.Series(dtype=bool),
+            period_text=pd.Series(dtype=object),
+        )
     indicator = ["unit", "indicator_type", "indicator"]
     rows = rows[rows["period_end"] == rows.groupby(indicator)["period_end"].transform("max")]
     rows = rows[rows["period_start"] == rows.groupby(indicator)["period_start"].transform("min")].copy()
@@ -546,7 +584,39 @@ def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     completion[~higher & target.notna() & (actual == 0)] = 1.0
     rows["completion"] = completion
     rows["met"] = (completion >= 1).astype("boolean")
+    rows["period"] = [period_label(a, b) for a, b in zip(rows["period_start"], rows["period_end"])]
+    rows["running"] = rows["period_end"] > scope.last_month
+    rows["period_text"] = [f"{p}（{YEAR_TO_DATE}）" if r else p for p, r in zip(rows["period"], rows["running"])]
     return rows.sort_values(["category", "unit", "indicator_type", "indicator"]).reset_index(drop=True)
+
+
+@_per_scope
+def indicator_periods_elsewhere(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """The statistical periods of stored indicators of the units in scope that the scope's months leave out.
+
+    One row per period, in order: ``period`` (its label), ``rows``, and the ``year`` and ``through`` month of
+    the filter that shows it: the year's latest month with data where that takes the period in, else the period's
+    last month (``None`` for a period across two years, which no year's figures take in).
+    """
+    rows = _in_units(ds.indicators, ds, scope)
+    inside = (
+        (rows["period_start"] >= scope.first_month)
+        & (rows["period_end"] <= scope.year * 100 + 12)
+        & (rows["period_start"] <= scope.last_month)
+    )
+    left_out = rows[~inside]
+    columns = ["period", "rows", "year", "through"]
+    if left_out.empty:
+        return pd.DataFrame(columns=columns)
+    counted = left_out.groupby(["period_start", "period_end"]).size().reset_index(name="rows")
+    records = []
+    for start, end, count in zip(counted["period_start"], counted["period_end"], counted["rows"]):
+        year, through = None, None
+        if start // 100 == end // 100:  # the year's latest month with data, if that takes the period in
+            year, latest = int(start // 100), latest_month(ds, int(start // 100))
+            through = min(int(end % 100), latest) if latest >= start % 100 else int(end % 100)
+        records.append({"period": period_label(start, end), "rows": int(count), "year": year, "through": through})
+    return pd.DataFrame(records, columns=columns)
 
 
 @_per_scope
@@ -598,6 +668,12 @@ def summary(ds: Dataset, scope: Scope) -> dict:
             for _, row in frame.iterrows()
         }
 
+    indicators = indicator_rows(ds, scope)
+
+    def met_json(part: pd.DataFrame) -> dict:
+        met = int(part["met"].sum()) if len(part) else 0
+        return {"count": len(part), "met": met, "met_pct": _pct(_ratio(met, len(part)))}
+
     return {
         "year": scope.year,
         "through": f"{scope.year}-{scope.through:02d}",
@@ -616,6 +692,13 @@ def summary(ds: Dataset, scope: Scope) -> dict:
             "closure_rate_pct": _pct(problems["closure_rate"]),
             "by_category": closure_json(problems_by(ds, scope, "category"), "category"),
             "by_problem_type": closure_json(problems_by(ds, scope, "problem_type"), "problem_type"),
+        },
+        "indicators": {
+            **met_json(indicators),
+            "by_type": {
+                kind: met_json(indicators[indicators["indicator_type"] == kind]) for kind in INDICATOR_TYPES.values
+            },
+            "by_category": {c: met_json(indicators[indicators["category"] == c]) for c in CATEGORIES},
         },
     }
 
@@ -667,7 +750,7 @@ def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
     """Indicators reported and met, 达标率 and mean completion: 共性指标, 个性指标 and 全部."""
     rows = indicator_rows(ds, scope)
     records = []
-    for name, part in (*((t, rows[rows["indicator_type"] == t]) for t in ("共性指标", "个性指标")), ("全部", rows)):
+    for name, part in (*((t, rows[rows["indicator_type"] == t]) for t in INDICATOR_TYPES.values), ("全部", rows)):
         met = int(part["met"].sum()) if len(part) else 0
         completion = part["completion"].mean() if len(part) else None
         records.append(

@@ -264,6 +264,7 @@ def summary(loaded, capsys):
 def test_summary_json_has_the_exact_shape_and_values(summary):
     zero_learning = {"activities": 0, "sessions": 0, "lectures": 0, "person_times": 0}
     no_problems = {"found": 0, "resolved": 0, "closure_rate_pct": None}
+    no_indicators = {"count": 0, "met": 0, "met_pct": None}
     figures = summary("--year", "2025", "--through", "2025-10")
     activities = [*learning_rows(3)[1:], *learning_rows(1)[1:]]  # what good_file wrote for the two units
     sessions, lectures = sum(row[6] for row in activities), sum(row[7] for row in activities)
@@ -314,6 +315,13 @@ def test_summary_json_has_the_exact_shape_and_values(summary):
                 "服务群众": {"found": 2, "resolved": 1, "closure_rate_pct": 50.0},
                 "作风纪律": {"found": 1, "resolved": 1, "closure_rate_pct": 100.0},
             },
+        },
+        "indicators": {
+            "count": 0,
+            "met": 0,
+            "met_pct": None,
+            "by_type": {"共性指标": no_indicators, "个性指标": no_indicators},
+            "by_category": {c: no_indicators for c in CATEGORIES},
         },
     }
     assert list(figures["learning"]["by_category"]) == list(CATEGORIES)
