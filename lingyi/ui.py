@@ -323,6 +323,38 @@ def nothing_in_scope(scope: metrics.Scope, what: str) -> None:
     )
 
 
+def _show_period(year: int, through: int) -> None:
+    st.session_state[YEAR] = year
+    st.session_state[THROUGH] = through
+
+
+def indicators_elsewhere(elsewhere: pd.DataFrame, scope: metrics.Scope, *, nothing_shown: bool) -> None:
+    """Stored indicators the scope's months leave out: which periods hold them, and a button for each that shows it.
+
+    ``elsewhere`` is ``metrics.indicator_periods_elsewhere``; ``nothing_shown`` when the scope has no indicator.
+    """
+    if elsewhere.empty:
+        if nothing_shown:
+            nothing_in_scope(scope, "指标完成")
+        return
+    periods = "、".join(f"{p}（{n:,}项）" for p, n in zip(elsewhere["period"], elsewhere["rows"]))
+    if nothing_shown:
+        text = f"所选范围（{scope_text(scope)}）内没有指标完成数据。已入库指标的统计期间为：{periods}。"
+    else:
+        text = f"另有已入库指标不在所选月份内，统计期间为：{periods}。"
+    st.info(f"{text}指标按统计期间计入：期间须在所选年份内，且起始月份不晚于截至月份。", icon=":material/event_note:")
+    offers = elsewhere.dropna(subset=["year"]).drop_duplicates(["year", "through"])
+    for number, (year, through) in enumerate(zip(offers["year"], offers["through"])):
+        year, through = int(year), int(through)
+        st.button(
+            f"查看{year}年1—{through}月" if through > 1 else f"查看{year}年1月",
+            key=f"indicators_period_{number}",
+            on_click=_show_period,
+            args=(year, through),
+            icon=":material/filter_alt:",
+        )
+
+
 # -- number cards ----------------------------------------------------------------------------------------------------
 
 
@@ -542,6 +574,7 @@ HEADINGS: dict[str, str] = {column.key: column.name for kind in SHEET_KINDS for 
     "resolved": "已化解",
     "closure_rate": "化解率",
     "completion": "完成度",
+    "period_text": "统计期间",
     "met": "达标",
     "status_then": "状态",
     "days_open": "已挂账天数",

@@ -14,6 +14,7 @@ from factories import (
     OTHER_UNIT,
     PROBLEM_HEADER,
     UNIT,
+    indicator_periods,
     write_csv,
     write_xlsx,
 )
@@ -320,19 +321,9 @@ def test_indicator_given_for_the_month_and_the_year_to_date_counts_once_for_the_
     assert (totals.loc["全部", "indicators"], totals.loc["全部", "met"]) == (1, 0)
 
 
-# One indicator reported for the whole year, for January to October and for September (spec §5).
-THREE_PERIODS = [
-    INDICATOR_HEADER,
-    [UNIT, "共性指标", "学习次数", "次", 12, 13, "越高越好", "2025年"],
-    [UNIT, "共性指标", "学习次数", "次", 10, 9, "越高越好", "2025年1-10月"],
-    [UNIT, "共性指标", "学习次数", "次", 1, 1, "越高越好", "2025年9月"],
-    [UNIT, "个性指标", "投诉件数", "件", 5, 4, "越低越好", "2025年9月"],
-]
-
-
 @pytest.fixture
 def three_periods(load):
-    return load(("指标完成.csv", THREE_PERIODS))
+    return load(("指标完成.csv", indicator_periods()))
 
 
 @pytest.mark.parametrize("through", [9, 10, 12])

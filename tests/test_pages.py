@@ -13,7 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import hotline_rows, indicator_rows, learning_rows, problem_rows, write_workbook
+from factories import (
+    hotline_rows,
+    indicator_periods,
+    indicator_rows,
+    learning_rows,
+    problem_rows,
+    write_csv,
+    write_workbook,
+)
 from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -321,6 +329,69 @@ def test_an_unknown_unit_in_a_link_is_named_not_an_error(open_app, sample_url):
     assert_ran_cleanly(at)
     assert any("名录中没有这些单位：不存在的局" in warning.value for warning in at.warning)
     assert at.multiselect(key=ui.UNIT).value == []
+
+
+# -- 指标完成: periods that run past the month, periods the scope leaves out --------------------------------------
+
+
+@pytest.fixture
+def periods_url(tmp_path) -> str:
+    """Learning of 2024 and of 2025 through October, and one indicator for 2025年, 2025年1-10月 and 2025年9月."""
+    url = f"sqlite:///{tmp_path / 'periods.db'}"
+    files = [
+        write_csv(tmp_path / "学习2025.csv", learning_rows(2, unit=UNIT, month=202510)),
+        write_csv(tmp_path / "学习2024.csv", learning_rows(2, unit=UNIT, month=202410)),
+        write_csv(tmp_path / "指标完成.csv", indicator_periods(unit=UNIT)),
+    ]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["ingest", *map(str, files), "--db", url]) == 0
+    return url
+
+
+def indicator_table(at: AppTest) -> dict[str, dict]:
+    return {row["指标名称"]: row for row in at.dataframe[0].value.to_dict("records")}
+
+
+@pytest.mark.parametrize("through", [9, 10])
+def test_the_indicator_page_counts_the_years_figure_as_reported_so_far(open_app, periods_url, through):
+    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
+    assert_ran_cleanly(at)
+    assert at.main.caption[0].value.startswith(f"2025年1—{through}月")
+    table = indicator_table(at)
+    assert sorted(table) == ["学习次数", "投诉件数"]
+    assert table["学习次数"]["统计期间"] == "2025年（年度指标，截至报送）"
+    assert (table["学习次数"]["目标值"], table["学习次数"]["完成值"], table["学习次数"]["完成度（%）"]) == (
+        12,
+        13,
+        108.33,
+    )
+    assert (table["投诉件数"]["统计期间"], table["投诉件数"]["完成度（%）"]) == ("2025年9月", 125.0)
+    assert all(row["达标"] for row in table.values())
+    figures_json = summary(periods_url, "--year", "2025", "--through", f"2025-{through:02d}")["indicators"]
+    assert (figures_json["count"], figures_json["met"], figures_json["met_pct"]) == (len(table), 2, 100.0)
+    assert cards(at)["共性指标平均完成度"][0] == "108.33%"
+    assert "年度指标，截至报送" in " ".join(c.value for c in at.main.caption)
+    assert not at.info  # nothing stored is left out
+
+
+def test_the_indicator_page_of_a_year_without_indicators_names_their_periods_and_offers_them(open_app, periods_url):
+    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2024"})
+    assert_ran_cleanly(at)
+    assert "2024年1—10月" in at.info[0].value and "没有指标完成数据" in at.info[0].value
+    assert "统计期间为：2025年1-10月（1项）、2025年（1项）、2025年9月（2项）" in at.info[0].value
+    assert [b.label for b in at.button] == ["查看2025年1—10月", "查看2025年1—9月"]
+    at.button[0].click().run()
+    assert_ran_cleanly(at)
+    assert (at.selectbox(key=ui.YEAR).value, at.selectbox(key=ui.THROUGH).value) == (2025, 10)
+    assert sorted(indicator_table(at)) == ["学习次数", "投诉件数"]
+
+
+def test_a_month_before_a_period_begins_says_that_period_holds_more(open_app, periods_url):
+    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2025", ui.THROUGH: "8月"})
+    assert_ran_cleanly(at)
+    assert list(indicator_table(at)) == ["学习次数"]
+    assert "另有已入库指标不在所选月份内，统计期间为：2025年9月（2项）" in at.info[0].value
+    assert [b.label for b in at.button] == ["查看2025年1—9月"]
 
 
 # -- the unit profile -----------------------------------------------------------------------------------------------
