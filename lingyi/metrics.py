@@ -271,8 +271,9 @@ def learning_totals(ds: Dataset, scope: Scope) -> dict[str, int]:
 def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     """Activities, sessions, lectures and person-times per category, unit, theme, form or month.
 
-    Categories are always all six; units are those in scope (with 在职人数 and per-head figures where known);
-    months run 1..M.
+    Categories are always all six; units are those in scope (with 在职人数 and per-head figures where known and
+    the unit reported learning); months run 1..M. ``has_data``: the group has activities — one without sent
+    nothing, and its zeros are 尚无报送, never the least.
     """
     rows = learning_rows(ds, scope)
     if by == "category":
@@ -291,13 +292,14 @@ def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     counts, sums = _group_sums(keys, groups, {m: _floats(rows[m]) for m in LEARNING_MEASURES[1:]})
     frame = pd.DataFrame({by: _labels(groups), "activities": counts, **{m: sums[m] for m in LEARNING_MEASURES[1:]}})
     frame[list(LEARNING_MEASURES)] = frame[list(LEARNING_MEASURES)].astype("int64")
+    frame["has_data"] = frame["activities"] > 0  # a group without activities sent nothing: 尚无报送, not 0
     if by == "category":
         frame["category"] = pd.Categorical(CATEGORIES, categories=CATEGORIES, ordered=True)
     elif by == "unit":
         frame.insert(1, "short_name", units["short_name"].to_numpy())
         frame.insert(2, "category", units["category"].to_numpy())
         frame["headcount"] = frame["unit"].map(ds.headcount).astype("Float64")
-        frame["per_head"] = (frame["person_times"] / frame["headcount"]).astype("Float64")
+        frame["per_head"] = (frame["person_times"] / frame["headcount"]).astype("Float64").where(frame["has_data"])
     return frame
 
 
@@ -491,6 +493,7 @@ def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     frame["closure_rate"] = frame["resolved"] / frame["found"].where(frame["found"] > 0)
     frame["closure_rate"] = frame["closure_rate"].astype("Float64")
     frame["below_target"] = frame["closure_rate"] < CLOSURE_TARGET
+    frame["has_data"] = frame["found"] > 0  # no problem found: nothing sent, 尚无报送
     if by == "unit" and not frame.empty:
         units = ds.units.set_index("unit")
         frame.insert(1, "short_name", frame["unit"].map(units["short_name"]))
@@ -791,8 +794,9 @@ def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
     learning_mine = learning_units[learning_units["unit"] == unit].iloc[0]
     active = learning_units[learning_units["activities"] > 0]
     known = learning_units[learning_units["headcount"].notna()]
-    for measure in ("activities", "person_times"):
-        values[measure] = (learning_mine[measure], active[measure].mean() if len(active) else None)
+    for measure in ("activities", "person_times"):  # a unit without activities sent nothing: no value, not 0
+        mine = learning_mine[measure] if learning_mine["has_data"] else None
+        values[measure] = (mine, active[measure].mean() if len(active) else None)
     values["per_head"] = (
         learning_mine["per_head"],
         _ratio(float(known["person_times"].sum()), float(known["headcount"].sum())),
@@ -814,7 +818,8 @@ def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
     screened = problem_units[problem_units["found"] > 0]
     problems_category = problem_totals(ds, theirs)
     for measure in ("found", "resolved"):
-        values[measure] = (problem_mine[measure], screened[measure].mean() if len(screened) else None)
+        mine = problem_mine[measure] if problem_mine["has_data"] else None
+        values[measure] = (mine, screened[measure].mean() if len(screened) else None)
     values["closure_rate"] = (problem_mine["closure_rate"], problems_category["closure_rate"])
 
     completion = _unit_indicator_completion(ds, theirs)
