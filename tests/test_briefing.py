@@ -178,7 +178,7 @@ def test_without_a_browser_slides_keep_their_native_charts_and_say_what_was_left
     monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
     out = tmp_path / "简报.pptx"
     charts = ["--chart", "learning_by_category", "--chart", "problems_cumulative"]
-    assert main(["briefing", "--db", url, *charts, "--out", str(out)]) == 0
+    assert main(["briefing", "--db", url, *charts, "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert "累计发现与化解问题" in captured.err and "图表 1 张" in captured.out
     assert len(Presentation(out).slides) == 3

@@ -206,7 +206,47 @@ def test_unusable_command_lines_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as raised:
         main(argv)
     assert raised.value.code == 2
-    assert "usage: python -m lingyi" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("用法：python -m lingyi")
+    assert "usage" not in err and "error" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "python -m lingyi：错误：缺少必需的参数：命令"),
+        (["briefing"], "python -m lingyi briefing：错误：缺少必需的参数：-o/--out"),
+        (["ingest"], "python -m lingyi ingest：错误：缺少必需的参数：文件"),
+        (["summary", "--year", "twenty"], "python -m lingyi summary：错误：参数 --year：'twenty' 不是整数"),
+        (["restore", "abc"], "python -m lingyi restore：错误：参数 编号：'abc' 不是整数"),
+        (["summary", "--through"], "python -m lingyi summary：错误：参数 --through：需要一个值"),
+        (["summary", "--nope"], "python -m lingyi：错误：无法识别的参数：--nope"),
+        (["frobnicate"], "python -m lingyi：错误：参数 命令：无效的选项 'frobnicate'（可选："),
+    ],
+)
+def test_argparse_speaks_chinese_when_the_arguments_are_wrong(argv, message, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["briefing", "-h"], ["user", "--help"]])
+def test_help_speaks_chinese_with_chinese_headings(argv, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("用法：python -m lingyi")
+    assert "选项:" in help_text and "-h, --help" in help_text and "显示本帮助并退出" in help_text
+    for english in ("usage:", "positional arguments", "options:", "show this help message and exit"):
+        assert english not in help_text
+
+
+def test_briefing_help_offers_o_as_the_short_form_of_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["briefing", "-h"])
+    assert "-o 文件, --out 文件" in capsys.readouterr().out
 
 
 def test_database_comes_from_the_environment_without_db(cli, monkeypatch, store, tmp_path):
