@@ -428,8 +428,9 @@ def _indicators_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
     frame = metrics.indicators_by(ds, scope, "category")
     ordered = frame.assign(_order=frame["category"].map(CATEGORIES.index)).sort_values(["_order", "indicator_type"])
     rows = [row(str(r["category"]), str(r["indicator_type"]), r) for _, r in ordered.iterrows()]
-    total = row("合计", "全部", metrics.indicator_totals(ds, scope).set_index("indicator_type").loc["全部"])
-    running = int(metrics.indicator_rows(ds, scope)["running"].sum())
+    everything = metrics.indicator_totals(ds, scope).set_index("indicator_type").loc["全部"]
+    total = row("合计", "全部", everything)
+    running = int(everything["running"])
     so_far = f"其中{running}项统计期间尚未结束，为{metrics.YEAR_TO_DATE}的完成值。" if running else ""
     return Table(
         "各类别指标完成情况",

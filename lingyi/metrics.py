@@ -750,7 +750,7 @@ def unit_scores(ds: Dataset, scope: Scope, theme: str) -> pd.DataFrame:
 
 @_per_scope
 def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    """Indicators reported and met, 达标率 and mean completion: 共性指标, 个性指标 and 全部."""
+    """Indicators reported and met, 达标率, mean completion and how many are still running: 共性指标, 个性指标, 全部."""
     rows = indicator_rows(ds, scope)
     records = []
     for name, part in (*((t, rows[rows["indicator_type"] == t]) for t in INDICATOR_TYPES.values), ("全部", rows)):
@@ -763,6 +763,7 @@ def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
                 "met": met,
                 "met_rate": _ratio(met, len(part)),
                 "mean_completion": None if completion is None or pd.isna(completion) else float(completion),
+                "running": int(part["running"].sum()) if len(part) else 0,
             }
         )
     return pd.DataFrame(records)

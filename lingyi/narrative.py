@@ -598,12 +598,11 @@ def indicator_sentences(
     *,
     totals: pd.DataFrame,
     by_category: pd.DataFrame,
-    running: int = 0,
     elsewhere: pd.DataFrame | None = None,
 ) -> tuple[Sentence, ...]:
     """Indicators reported and met, mean completion of 共性 and 个性, categories best and weakest.
 
-    ``running``: how many of them are for a period still running (counted as reported so far, spec §5);
+    Those for a period still running (``totals``' ``running``) are counted as reported so far (spec §5);
     ``elsewhere``: ``metrics.indicator_periods_elsewhere``, named when the scope has no indicator.
     """
     rows = totals.set_index("indicator_type")
@@ -613,6 +612,7 @@ def indicator_sentences(
         if elsewhere is not None and len(elsewhere):
             held = f"（已入库指标的统计期间为{joined(list(elsewhere['period']))}）"
         return (Sentence(f"{scope.span_label}，尚无指标完成数据{held}。", {"indicators.count": 0}),)
+    running = int(everything["running"])
     so_far = f"（其中{running}项为{metrics.YEAR_TO_DATE}）" if running else ""
     parts = [
         f"指标完成方面，共报送指标{amount(everything['indicators'], '项')}{so_far}，达标{amount(everything['met'], '项')}，"
@@ -708,7 +708,6 @@ def narrate(ds: metrics.Dataset, scope: metrics.Scope) -> list[Paragraph]:
                 scope,
                 totals=metrics.indicator_totals(ds, scope),
                 by_category=metrics.indicators_by(ds, scope, "category"),
-                running=int(metrics.indicator_rows(ds, scope)["running"].sum()),
                 elsewhere=metrics.indicator_periods_elsewhere(ds, scope),
             ),
         ),

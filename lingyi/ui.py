@@ -323,6 +323,13 @@ def nothing_in_scope(scope: metrics.Scope, what: str) -> None:
     )
 
 
+# The columns of a table of indicators (``metrics.indicator_rows``), in order.
+INDICATOR_COLUMNS = (
+    *("short_name", "category", "indicator_type", "indicator", "period_text"),
+    *("measure_unit", "target", "actual", "direction", "completion", "met"),
+)
+
+
 def _show_period(year: int, through: int) -> None:
     st.session_state[YEAR] = year
     st.session_state[THROUGH] = through
@@ -393,6 +400,9 @@ def count_card(label: str, value: float | None, unit: str = "", **options: objec
 
 def rate_card(label: str, totals: dict, rate: str) -> None:
     """A hotline rate this year, its change on last year in 百分点."""
+    if not totals.get("has_current", True):
+        card(label, figures.NOT_REPORTED, help="所选范围内没有单位报送热线指标。")
+        return
     card(
         label,
         figures.percent_text(totals[rate]),
@@ -404,6 +414,9 @@ def rate_card(label: str, totals: dict, rate: str) -> None:
 
 def appeals_card(totals: dict) -> None:
     """诉求量 with its change on the same months last year: fewer appeals is the good direction."""
+    if not totals["has_current"]:
+        card("12345热线诉求量", figures.NOT_REPORTED, help="所选范围内没有单位报送热线指标。")
+        return
     card(
         "12345热线诉求量",
         figures.count_text(totals["appeals"], " 件"),
@@ -434,10 +447,15 @@ def completion_card(indicator_type: str, totals: pd.Series) -> None:
 
 
 def learning_cards(*, reporting: int, registered: int, learning: dict) -> None:
-    """Who reported, and how much learning: activities, 期 and 节, 参与人次."""
+    """Who reported, and how much learning: activities, 期 and 节, 参与人次 (尚无报送 when nobody sent any)."""
     columns = st.columns(4)
     with columns[0]:
         card("报送单位", f"{reporting}/{registered}", help="有报表覆盖所选月份的单位数 / 名录中的单位数。")
+    if not learning["activities"]:
+        for column, label in zip(columns[1:], ("学习活动", "学习期数", "参与人次"), strict=True):
+            with column:
+                card(label, figures.NOT_REPORTED, help="所选范围内没有单位报送学习活动。")
+        return
     with columns[1]:
         count_card("学习活动", learning["activities"], " 项")
     with columns[2]:
@@ -449,6 +467,12 @@ def learning_cards(*, reporting: int, registered: int, learning: dict) -> None:
 def problem_cards(totals: dict) -> None:
     """Units that found problems, problems found and resolved, and the 化解率 against its target."""
     columns = st.columns(4)
+    if not totals["found"]:
+        labels = ("排查单位", "发现问题", "已化解问题", f"化解率（目标{CLOSURE_TARGET:.0%}）")
+        for column, label in zip(columns, labels, strict=True):
+            with column:
+                card(label, figures.NOT_REPORTED, help="所选范围内没有单位报送问题清单。")
+        return
     with columns[0]:
         count_card("排查单位", totals["units_screened"], " 个", help="至少发现一个问题的单位数。")
     with columns[1]:
@@ -457,6 +481,35 @@ def problem_cards(totals: dict) -> None:
         count_card("已化解问题", totals["resolved"], " 个")
     with columns[3]:
         closure_card(totals["closure_rate"])
+
+
+def indicator_cards(totals: pd.DataFrame) -> None:
+    """Indicators reported, 达标率 of all, of 共性 and of 个性 (rows of ``metrics.indicator_totals``)."""
+    rows = totals.set_index("indicator_type")
+    everything = rows.loc["全部"]
+    columns = st.columns(4)
+    running = int(everything["running"])
+    so_far = f"其中 {running} 项统计期间尚未结束，按最近报送的数计入（{metrics.YEAR_TO_DATE}）。" if running else ""
+    with columns[0]:
+        shown = (
+            figures.count_text(everything["indicators"], " 项") if everything["indicators"] else figures.NOT_REPORTED
+        )
+        card("报送指标", shown, help=f"每个单位的每项指标计一次。{so_far}")
+    for column, (label, kind) in zip(
+        columns[1:],
+        (("指标达标率", "全部"), ("共性指标达标率", "共性指标"), ("个性指标达标率", "个性指标")),
+        strict=True,
+    ):
+        part = rows.loc[kind]
+        with column:
+            if not part["indicators"]:
+                card(label, figures.NOT_REPORTED, help="所选范围内没有这类指标。")
+                continue
+            card(
+                label,
+                figures.percent_text(part["met_rate"]),
+                help=f"达标 {part['met']:,}/{part['indicators']:,} 项（完成度达到100%）。",
+            )
 
 
 def hotline_cards(totals: dict) -> None:

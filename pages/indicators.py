@@ -37,8 +37,4 @@ own = by_indicator[by_indicator["indicator_type"] == "个性指标"]
 ui.chart(figures.indicator_met(own, title=f"{span} 个性指标：各项达标单位数（达标率低的在前）"), key="i_own")
 
 st.subheader("各单位指标明细", anchor=False)
-columns = (
-    *("short_name", "category", "indicator_type", "indicator", "period_text"),
-    *("measure_unit", "target", "actual", "direction", "completion", "met"),
-)
-ui.table(rows, key="i_rows", columns=columns, file_name=f"指标完成明细_{span}.xlsx")
+ui.table(rows, key="i_rows", columns=ui.INDICATOR_COLUMNS, file_name=f"指标完成明细_{span}.xlsx")

@@ -131,12 +131,27 @@ def expected_overview(s: dict) -> dict[str, tuple[str, str]]:
         "学习期数": (figures.count_text(learning["sessions"], " 期"), ""),
         "参与人次": (figures.count_text(learning["person_times"]), ""),
     }
-    return expected | expected_hotline(s) | expected_problems(s)
+    if not learning["activities"]:
+        expected |= {label: ("尚无报送", "") for label in ("学习活动", "学习期数", "参与人次")}
+    return expected | expected_hotline(s) | expected_problems(s) | expected_indicators(s)
+
+
+def expected_indicators(s: dict) -> dict[str, tuple[str, str]]:
+    indicators = s["indicators"]
+    expected = {
+        "报送指标": (f"{indicators['count']:,} 项" if indicators["count"] else "尚无报送", ""),
+        "指标达标率": (percent(indicators["met_pct"]) if indicators["count"] else "尚无报送", ""),
+    }
+    for kind, found in indicators["by_type"].items():
+        expected[f"{kind}达标率"] = (percent(found["met_pct"]) if found["count"] else "尚无报送", "")
+    return expected
 
 
 def expected_problems(s: dict) -> dict[str, tuple[str, str]]:
     problems = s["problems"]
     closure = problems["closure_rate_pct"]
+    if not problems["found"]:
+        return {label: ("尚无报送", "") for label in ("排查单位", "发现问题", "已化解问题", "化解率（目标90%）")}
     return {
         "排查单位": (f"{problems['units_screened']} 个", ""),
         "发现问题": (figures.count_text(problems["found"], " 个"), ""),
@@ -148,6 +163,8 @@ def expected_problems(s: dict) -> dict[str, tuple[str, str]]:
 def expected_hotline(s: dict) -> dict[str, tuple[str, str]]:
     hotline = s["hotline"]
     yoy = hotline["appeals_yoy_pct"]
+    if hotline["first_time_rate_pct"] is None and not hotline["appeals"]:  # nobody sent a hotline return
+        return {label: ("尚无报送", "") for label in ("12345热线诉求量", *metrics.RATE_NAMES.values())}
     expected = {
         "12345热线诉求量": (figures.count_text(hotline["appeals"], " 件"), "" if yoy is None else f"{yoy:+.2f}%")
     }
@@ -394,6 +411,41 @@ def test_a_month_before_a_period_begins_says_that_period_holds_more(open_app, pe
     assert [b.label for b in at.button] == ["查看2025年1—9月"]
 
 
+@pytest.mark.parametrize("through", [9, 10])
+def test_the_overview_shows_the_indicators_as_the_command_line_counts_them(open_app, periods_url, through):
+    at = open_app(periods_url, query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
+    assert_ran_cleanly(at)
+    expected = summary(periods_url, "--year", "2025", "--through", f"2025-{through:02d}")
+    assert cards(at) == expected_overview(expected)
+    assert (cards(at)["报送指标"], cards(at)["指标达标率"]) == (("2 项", ""), ("100.00%", ""))
+    assert cards(at)["学习活动"] == (("2 项", "") if through == 10 else ("尚无报送", ""))  # learning came in October
+
+
+def test_categories_that_sent_nothing_are_not_drawn_as_zero_on_the_overview(open_app, periods_url):
+    at = open_app(periods_url, query={ui.YEAR: "2025"})
+    assert_ran_cleanly(at)
+    people = chart(at, "各类别参与人次")
+    values = dict(zip(people["data"][0]["x"], people["data"][0]["y"]))
+    assert values["社会服务"] > 0 and all(values[c] is None for c in values if c != "社会服务")
+    marks = {a["x"] for a in people["layout"]["annotations"] if a["text"] == figures.NOT_REPORTED}
+    assert marks == set(values) - {"社会服务"}
+    completion = chart(at, "各类别指标平均完成度")
+    marks = {a["x"] for a in completion["layout"]["annotations"] if a["text"] == figures.NOT_REPORTED}
+    assert marks == set(values) - {"社会服务"}
+    assert cards(at)["发现问题"] == ("尚无报送", "") and cards(at)["12345热线诉求量"] == ("尚无报送", "")
+
+
+def test_the_profile_lists_the_units_indicators_with_their_periods(open_app, periods_url):
+    at = open_app(periods_url, "pages/unit.py", query={ui.YEAR: "2025", ui.THROUGH: "9月", ui.PROFILE_UNIT: UNIT_LABEL})
+    assert_ran_cleanly(at)
+    table = indicator_table(at)
+    assert table["学习次数"]["统计期间"] == "2025年（年度指标，截至报送）"
+    assert table["投诉件数"]["统计期间"] == "2025年9月"
+    learning = chart(at, "学习活动")  # the unit sent no learning for January to September
+    assert learning["data"][0]["y"] == [None]
+    assert any(a["text"] == figures.NOT_REPORTED for a in learning["layout"]["annotations"])
+
+
 # -- the unit profile -----------------------------------------------------------------------------------------------
 
 
@@ -406,7 +458,7 @@ def test_the_profile_opens_on_the_unit_a_link_names_by_any_alias(open_app, sampl
     problems = chart(at, "问题化解")
     mine = summary(sample_url, "--unit", UNIT)["problems"]
     assert problems["data"][0]["y"][0] == mine["found"]
-    assert [row["状态"] for row in at.dataframe[0].value.to_dict("records")].count("当前有效") >= 1
+    assert [row["状态"] for row in at.dataframe[-1].value.to_dict("records")].count("当前有效") >= 1
 
 
 def test_the_profile_without_a_unit_asks_for_one(open_app, sample_url):
