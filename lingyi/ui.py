@@ -339,7 +339,11 @@ def indicators_elsewhere(elsewhere: pd.DataFrame, scope: metrics.Scope, *, nothi
     """Stored indicators the scope's months leave out: which periods hold them, and a button for each that shows it.
 
     ``elsewhere`` is ``metrics.indicator_periods_elsewhere``; ``nothing_shown`` when the scope has no indicator.
+    Beside indicators that are shown, only the periods of the same year (or across two years) are named: other
+    years' are left out by the year chosen, as everything else on the page is.
     """
+    if not nothing_shown:
+        elsewhere = elsewhere[elsewhere["year"].isna() | (elsewhere["year"] == scope.year)]
     if elsewhere.empty:
         if nothing_shown:
             nothing_in_scope(scope, "指标完成")

@@ -411,6 +411,12 @@ def test_a_month_before_a_period_begins_says_that_period_holds_more(open_app, pe
     assert [b.label for b in at.button] == ["查看2025年1—9月"]
 
 
+def test_indicators_of_another_year_are_not_named_beside_this_years(open_app, sample_url):
+    at = open_app(sample_url, "pages/indicators.py")  # the sample holds 2024年 and 2025年1-10月
+    assert_ran_cleanly(at)
+    assert indicator_table(at) and not at.info and not at.button
+
+
 @pytest.mark.parametrize("through", [9, 10])
 def test_the_overview_shows_the_indicators_as_the_command_line_counts_them(open_app, periods_url, through):
     at = open_app(periods_url, query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
