@@ -576,7 +576,7 @@ def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY
 
 
 def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: str, title: str) -> go.Figure:
-    """This year's months beside last year's; a month without last year's data says so instead of a bar."""
+    """This year's months beside last year's; a month without this year's or last year's data says so instead."""
     months = [month_label(m) for m in frame["month"]]
     has_previous = list(frame["has_previous"])
     fig = _figure(title=title, barmode="group", legend=True)
@@ -587,23 +587,21 @@ def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: st
         marker_color=MUTED,
         hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
     )
+    sent = list(reported(frame))
     fig.add_bar(
         x=months,
-        y=_numbers(frame[value]),
+        y=_unless_not_reported(_numbers(frame[value]), sent),
         name="本年",
         marker_color=PRIMARY,
         hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
     )
-    for month, known in zip(months, has_previous):
-        if not known:
-            fig.add_annotation(
-                x=month,
-                y=0,
-                yanchor="bottom",
-                text="无上年<br>数据",
-                showarrow=False,
-                font={"size": 11, "color": "#7F8C8D"},
-            )
+    for month, now, before in zip(months, sent, has_previous, strict=True):
+        if now and before:
+            continue
+        text = "无上年<br>数据" if now else (f"本年<br>{NOT_REPORTED}" if before else NOT_REPORTED)
+        fig.add_annotation(
+            x=month, y=0, yanchor="bottom", text=text, showarrow=False, font={"size": 11, "color": "#7F8C8D"}
+        )
     fig.update_yaxes(**_axis_format(value))
     return fig
 

@@ -272,6 +272,21 @@ def test_this_year_and_last_by_month_says_so_where_last_year_is_missing():
     assert fig.layout.annotations[0].x == "1月"
 
 
+def test_a_month_this_year_has_not_sent_is_not_drawn_as_zero():
+    frame = pd.DataFrame(
+        {
+            "month": [1, 2, 3],
+            "appeals": [0, 0, 90],
+            "appeals_prev": [0, 110, 100],
+            "has_current": [False, False, True],
+            "has_previous": [False, True, True],
+        }
+    )
+    fig = figures.this_year_and_last_by_month(frame, value="appeals", previous="appeals_prev", title="t")
+    assert list(fig.data[1].y) == [None, None, 90]
+    assert [(a.x, a.text) for a in fig.layout.annotations] == [("1月", "尚无报送"), ("2月", "本年<br>尚无报送")]
+
+
 def test_year_on_year_by_month_colours_a_fall_in_appeals_as_good():
     frame = pd.DataFrame({"month": [1, 2, 3], "appeals_yoy": pd.array([None, -0.1, 0.05], dtype="Float64")})
     fig = figures.year_on_year_by_month(frame, value="appeals_yoy", title="t")
