@@ -18,6 +18,7 @@ from factories import (
     UNIT,
     column,
     csv_bytes,
+    indicator_periods,
     learning_rows,
     titled,
     write_csv,
@@ -366,6 +367,27 @@ def test_summary_json_has_the_exact_shape_and_values(summary):
     }
     assert list(figures["learning"]["by_category"]) == list(CATEGORIES)
     assert list(figures["problems"]["by_category"]) == list(CATEGORIES)
+
+
+@pytest.mark.parametrize("through", ["2025-09", "2025-10"])
+def test_summary_counts_an_indicator_given_for_the_year_to_date_and_a_month_once(cli, tmp_path, through):
+    code, _, _ = cli("ingest", write_csv(tmp_path / "指标完成.csv", indicator_periods()))
+    assert code == 0
+    code, out, err = cli("summary", "--json", "--year", "2025", "--through", through)
+    assert (code, err) == (0, "")
+    indicators = json.loads(out)["indicators"]
+    assert (indicators["count"], indicators["met"], indicators["met_pct"]) == (2, 2, 100.0)
+    assert indicators["by_type"]["共性指标"] == {"count": 1, "met": 1, "met_pct": 100.0}
+    assert indicators["by_category"]["社会服务"] == {"count": 2, "met": 2, "met_pct": 100.0}
+    assert list(indicators["by_category"]) == list(CATEGORIES)
+
+
+def test_summary_of_a_store_of_indicators_only_defaults_to_their_year(cli, tmp_path):
+    cli("ingest", write_csv(tmp_path / "指标完成.csv", indicator_periods()))
+    code, out, _ = cli("summary", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert (figures["year"], figures["indicators"]["count"]) == (2025, 2)
 
 
 def test_summary_through_defaults_to_the_latest_month_with_data(summary):
