@@ -402,7 +402,7 @@ def month_extremes(frame: pd.DataFrame, value: str, *, name: str, unit: str = ""
 
 def leader(frame: pd.DataFrame, value: str, *, name: str, kind: str = "count", unit: str = "") -> Sentence | None:
     """「参与人次最多的单位是市教育局（5,210人次）。」 The first unit on one figure (``short_name``)."""
-    ranked = frame[frame[value].notna()].sort_values(value, ascending=False, kind="stable")
+    ranked = frame[frame[value].notna() & charts.reported(frame)].sort_values(value, ascending=False, kind="stable")
     if ranked.empty:
         return None
     top = ranked.iloc[0]
@@ -467,6 +467,8 @@ def cumulative_closure(
     scope: metrics.Scope, totals: Mapping[str, object], *, target: float = CLOSURE_TARGET
 ) -> Sentence:
     """「截至10月末累计发现问题1,338条、化解1,207条，化解率90.21%，高于90%的目标。」"""
+    if not totals.get("found"):
+        return Sentence(f"{scope.as_of_label}，尚无问题排查数据。", {"problems.found": 0})
     closure = totals.get("closure_rate")
     return Sentence(
         f"截至{scope.through}月末累计发现问题{amount(totals.get('found'), PROBLEM_UNIT)}、"

@@ -324,6 +324,16 @@ def test_a_category_that_sent_nothing_is_never_the_least_nor_zero(one_category_s
     assert f"{'、'.join(SILENT)}尚无报送" in words
 
 
+def test_a_briefing_of_learning_alone_says_nothing_else_was_sent_never_zero(tmp_path):
+    _, ds = small_store(tmp_path, {"学习.csv": learning_rows(3, unit=UNIT, month=202510)})
+    made = briefing.build(ds, metrics.Scope(2025, 10), charts=list(briefing.CATALOGUE))
+    sentences = [s.text for p in made.paragraphs for s in p.sentences] + [c.takeaway.text for c in made.charts]
+    assert not [text for text in sentences if ZERO_COUNT.search(text)]
+    assert "截至2025年10月，尚无问题排查数据。" in sentences
+    shown = {f.label: f.value for f in made.key_figures}
+    assert shown["12345热线诉求量"] == shown["问题化解率"] == shown["群众满意率"] == narrative.NOT_REPORTED
+
+
 def test_a_category_that_sent_nothing_is_drawn_as_not_reported(one_category_silent):
     ds, scope = one_category_silent, metrics.Scope(2025, 10)
     made = briefing.build(ds, scope, charts=list(briefing.CATALOGUE))
