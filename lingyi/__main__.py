@@ -36,6 +36,89 @@ def _store(args: argparse.Namespace) -> Store:
     return args.store
 
 
+# argparse's own words, in Chinese. Its messages are English templates filled in deep inside the module (gettext
+# with no catalogue); each is matched here, in this order, and written again. Anything not listed keeps its words.
+ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.+)", "缺少必需的参数：{0}"),
+    (r"unrecognized arguments: (.+)", "无法识别的参数：{0}"),
+    (r"one of the arguments (.+) is required", "须给出以下参数之一：{0}"),
+    (r"ambiguous option: (.+) could match (.+)", "选项 {0} 不明确，可能是：{1}"),
+    (r"argument (.+?): invalid choice: (.+) \(choose from (.+)\)", "参数 {0}：无效的选项 {1}（可选：{2}）"),
+    (r"argument (.+?): invalid int value: (.+)", "参数 {0}：{1} 不是整数"),
+    (r"argument (.+?): invalid float value: (.+)", "参数 {0}：{1} 不是数字"),
+    (r"argument (.+?): invalid (.+) value: (.+)", "参数 {0}：{2} 无效"),
+    (r"argument (.+?): expected one argument", "参数 {0}：需要一个值"),
+    (r"argument (.+?): expected at most one argument", "参数 {0}：最多一个值"),
+    (r"argument (.+?): expected at least one argument", "参数 {0}：至少需要一个值"),
+    (r"argument (.+?): expected (\d+) arguments?", "参数 {0}：需要 {1} 个值"),
+    (r"argument (.+?): not allowed with argument (.+)", "参数 {0}：不能与参数 {1} 同时使用"),
+    (r"argument (.+?): ignored explicit argument (.+)", "参数 {0}：不接受值 {1}"),
+    (r"argument (.+?): (.+)", "参数 {0}：{1}"),
+)
+USAGE_PREFIX = "用法："
+# How usage and help name the value of each argument (its dest), where the command does not say.
+METAVARS = {
+    "files": "文件",
+    "file": "文件",
+    "submission": "编号",
+    "name": "用户名",
+    "db": "URL",
+    "year": "年份",
+    "through": "YYYY-MM",
+    "category": "类别",
+    "unit": "单位",
+    "out": "文件",
+    "chart": "图表",
+    "title": "标题",
+    "period": "期间",
+    "user": "姓名",
+    "by": "姓名",
+    "role": "角色",
+    "since": "日期",
+    "csv": "文件",
+}
+
+
+def in_chinese(message: str) -> str:
+    """One of argparse's messages in Chinese (``ARGPARSE_MESSAGES``)."""
+    for pattern, words in ARGPARSE_MESSAGES:
+        if found := re.fullmatch(pattern, message, flags=re.DOTALL):
+            return words.format(*found.groups())
+    return message
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """Help and usage as argparse writes them, headed 「用法：」."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, USAGE_PREFIX if prefix is None else prefix)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Chinese: usage, errors, the headings of its help and ``-h`` itself.
+
+    Its subcommands' parsers are of this class too (``add_subparsers`` makes them with the parser's own class).
+    """
+
+    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = "位置参数"  # argparse offers no other way to name its two default groups
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        if action.metavar is None and action.dest in METAVARS and action.nargs != 0:
+            action.metavar = METAVARS[action.dest]
+        return action
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{in_chinese(message)}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -58,8 +141,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lingyi", description="学习型机关建设数据看板 命令行")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = ChineseArgumentParser(prog="python -m lingyi", description="学习型机关建设数据看板 命令行")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     def with_db(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
         sub.add_argument(
@@ -68,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     ingest = with_db(commands.add_parser("ingest", help="读取、校验并入库报表文件（可给文件夹）"))
-    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("files", nargs="+", help="报表文件或文件夹")
     ingest.add_argument("--period", help="报送期间，如 2025年10月、2025年第三季度、2025年1-10月；覆盖文件中的声明")
     ingest.add_argument("--dry-run", action="store_true", help="只校验，不入库")
     ingest.add_argument("--user", default="cli", help="记录在报送历史中的操作人")
@@ -95,7 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     history.set_defaults(run=run_history)
 
     restore = with_db(commands.add_parser("restore", help="把某次报送恢复为当前版本"))
-    restore.add_argument("submission", type=int)
+    restore.add_argument("submission", type=int, help="报送编号（见 history）")
     restore.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
     restore.set_defaults(run=run_restore)
 
@@ -103,14 +186,19 @@ def _parser() -> argparse.ArgumentParser:
     docs.set_defaults(run=run_docs)
 
     delete = with_db(commands.add_parser("delete", help="撤销某次报送（文件和记录保留在历史中）"))
-    delete.add_argument("submission", type=int)
+    delete.add_argument("submission", type=int, help="报送编号（见 history）")
     delete.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
     delete.set_defaults(run=run_delete)
 
     user = with_db(
         commands.add_parser("user", help="用户管理：add 新增、list 列出、passwd 改密码、disable/enable 停用/启用")
     )
-    user.add_argument("action", choices=["add", "list", "passwd", "disable", "enable"])
+    user.add_argument(
+        "action",
+        choices=["add", "list", "passwd", "disable", "enable"],
+        metavar="操作",
+        help="add、list、passwd、disable 或 enable",
+    )
     user.add_argument("name", nargs="?", help="用户名")
     user.add_argument("--role", help="角色：admin 管理员、analyst 分析员、leader 领导、unit 单位填报员")
     user.add_argument("--unit", help="单位填报员绑定的单位（全称、简称或别名）")
@@ -119,15 +207,15 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = with_db(commands.add_parser("audit", help="列出或导出操作日志（谁在何时做了什么）"))
     audit.add_argument("--since", help="只看此日期（含）以后的操作，如 2025-10-01")
-    audit.add_argument("--csv", metavar="FILE", help="导出为 CSV 文件（Excel 可直接打开）")
+    audit.add_argument("--csv", help="导出为 CSV 文件（Excel 可直接打开）")
     audit.set_defaults(run=run_audit)
 
     backup = with_db(commands.add_parser("backup", help="把整个数据库（含原始文件）备份到一个文件"))
-    backup.add_argument("file", metavar="FILE")
+    backup.add_argument("file", help="备份文件（.zip）")
     backup.set_defaults(run=run_backup)
 
     restore_backup = with_db(commands.add_parser("restore-backup", help="把备份文件载入空数据库"))
-    restore_backup.add_argument("file", metavar="FILE")
+    restore_backup.add_argument("file", help="备份文件（.zip）")
     restore_backup.add_argument("--force", action="store_true", help="目标数据库不空时，用备份替换其全部内容")
     restore_backup.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
     restore_backup.set_defaults(run=run_restore_backup)
@@ -139,10 +227,8 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--through", help="截至月份 YYYY-MM；默认为该年有数据的最近一月")
     briefing.add_argument("--category", action="append", default=[], help="单位类别，可多次给出")
     briefing.add_argument("--unit", action="append", default=[], help="单位（全称、简称或别名），可多次给出")
-    briefing.add_argument("--out", required=True, metavar="FILE", help="输出文件，按扩展名：.pptx、.docx、.zip")
-    briefing.add_argument(
-        "--chart", action="append", metavar="CHART", help="要包含的图表（可多次给出）；默认一组常用的十张"
-    )
+    briefing.add_argument("-o", "--out", required=True, help="输出文件，按扩展名：.pptx、.docx、.zip")
+    briefing.add_argument("--chart", action="append", help="要包含的图表（可多次给出）；默认一组常用的十张")
     briefing.add_argument("--title", help="标题，默认「学习型机关建设情况汇报」")
     briefing.add_argument("--snapshot", metavar="名称", help="按某个会议版冻结时的数据生成（范围即会议版的范围）")
     briefing.set_defaults(run=run_briefing)

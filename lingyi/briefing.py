@@ -306,24 +306,27 @@ def key_figures(ds: metrics.Dataset, scope: metrics.Scope) -> tuple[KeyFigure, .
     hotline = metrics.hotline_totals(ds, scope)
     problems = metrics.problem_totals(ds, scope)
     registered = len(metrics.scoped_units(ds, scope))
+    silent = narrative.NOT_REPORTED  # a theme nobody in scope sent: 尚无报送, not 0
+    learned = bool(learning["activities"])
     found = [
         KeyFigure("报送单位", f"{len(metrics.reporting_units(ds, scope))}/{registered}", "已报送/应报送（家）"),
-        KeyFigure("学习活动", narrative.amount(learning["activities"]), "场次"),
-        KeyFigure("参与人次", narrative.amount(learning["person_times"]), "人次"),
+        KeyFigure("学习活动", narrative.amount(learning["activities"]) if learned else silent, "场次"),
+        KeyFigure("参与人次", narrative.amount(learning["person_times"]) if learned else silent, "人次"),
         KeyFigure(
             "12345热线诉求量",
-            narrative.amount(hotline["appeals"], "件") if hotline["has_current"] else narrative.NO_DATA,
+            narrative.amount(hotline["appeals"], "件") if hotline["has_current"] else silent,
             narrative.count_change(hotline["appeals_yoy"]),
         ),
     ]
     for rate, name in metrics.RATE_NAMES.items():
-        found.append(
-            KeyFigure(name, narrative.percent(hotline[rate]), narrative.points_change(hotline[f"{rate}_change"]))
-        )
+        level = narrative.percent(hotline[rate]) if hotline["has_current"] else silent
+        found.append(KeyFigure(name, level, narrative.points_change(hotline[f"{rate}_change"])))
     closure = problems["closure_rate"]
     found.append(
         KeyFigure(
-            "问题化解率", narrative.percent(closure), narrative.against_target(closure) or f"目标{CLOSURE_TARGET:.0%}"
+            "问题化解率",
+            narrative.percent(closure) if problems["found"] else silent,
+            narrative.against_target(closure) or f"目标{CLOSURE_TARGET:.0%}",
         )
     )
     return tuple(found)
@@ -359,7 +362,11 @@ def _learning_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
     totals = metrics.learning_totals(ds, scope)
     columns = {"activities": "学习活动（场次）", "sessions": "期数", "lectures": "节数", "person_times": "参与人次"}
     rows = [
-        {"类别": str(r["category"]), **{h: f"{int(r[m]):,}" for m, h in columns.items()}} for _, r in frame.iterrows()
+        {
+            "类别": str(r["category"]),
+            **{h: f"{int(r[m]):,}" if r["has_data"] else narrative.NOT_REPORTED for m, h in columns.items()},
+        }
+        for _, r in frame.iterrows()
     ]
     total = {"类别": "合计", **{h: f"{totals[m]:,}" for m, h in columns.items()}}
     return Table("各类别学习活动情况", _text_table(rows, total))
@@ -369,7 +376,7 @@ def _hotline_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
     def row(name: str, found: Mapping[str, object]) -> dict[str, str]:
         cells = {
             "类别": name,
-            "诉求量（件）": f"{int(found['appeals']):,}" if found["has_current"] else NONE,
+            "诉求量（件）": f"{int(found['appeals']):,}" if found["has_current"] else narrative.NOT_REPORTED,
             "同比": figures.change_text(found["appeals_yoy"]).replace(figures.NO_DATA, NONE),
         }
         for rate, rate_name in metrics.RATE_NAMES.items():
@@ -389,8 +396,8 @@ def _problems_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
     def row(name: str, found: int, resolved: int, closure: object) -> dict[str, str]:
         return {
             "类别": name,
-            "发现问题（条）": f"{found:,}",
-            "已化解（条）": f"{resolved:,}",
+            "发现问题（条）": f"{found:,}" if found or name == "合计" else narrative.NOT_REPORTED,
+            "已化解（条）": f"{resolved:,}" if found or name == "合计" else narrative.NOT_REPORTED,
             "化解率": _percent(closure),
             f"与目标{CLOSURE_TARGET:.0%}差距（百分点）": _points(
                 float(closure) - CLOSURE_TARGET if narrative.known(closure) else None
@@ -422,11 +429,15 @@ def _indicators_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
     frame = metrics.indicators_by(ds, scope, "category")
     ordered = frame.assign(_order=frame["category"].map(CATEGORIES.index)).sort_values(["_order", "indicator_type"])
     rows = [row(str(r["category"]), str(r["indicator_type"]), r) for _, r in ordered.iterrows()]
-    total = row("合计", "全部", metrics.indicator_totals(ds, scope).set_index("indicator_type").loc["全部"])
+    everything = metrics.indicator_totals(ds, scope).set_index("indicator_type").loc["全部"]
+    total = row("合计", "全部", everything)
+    running = int(everything["running"])
+    so_far = f"其中{running}项统计期间尚未结束，为{metrics.YEAR_TO_DATE}的完成值。" if running else ""
     return Table(
         "各类别指标完成情况",
         _text_table(rows, total),
-        "完成度 = 完成值 ÷ 目标值（「越低越好」的指标为 目标值 ÷ 完成值）；取所选月份内最近一个统计期间。",
+        "完成度 = 完成值 ÷ 目标值（「越低越好」的指标为 目标值 ÷ 完成值）；"
+        f"同一指标取所选月份前开始、结束最晚的统计期间。{so_far}",
     )
 
 

@@ -42,8 +42,10 @@ TARGET_COLOR = "#7B241C"
 GRID = "#EAECEE"
 TEXT = "#1C2833"
 NO_DATA = "无数据"
+NOT_REPORTED = "尚无报送"  # a category, unit or month that sent nothing: never drawn as 0, never the least
 
 TEMPLATE = "lingyi"
+BAR_GAP = 0.25
 pio.templates[TEMPLATE] = go.layout.Template(
     layout={
         "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT},
@@ -57,7 +59,7 @@ pio.templates[TEMPLATE] = go.layout.Template(
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom", "title": None},
         "xaxis": {"gridcolor": GRID, "linecolor": "#BFC9CA", "zerolinecolor": "#BFC9CA", "automargin": True},
         "yaxis": {"gridcolor": GRID, "linecolor": "#BFC9CA", "zerolinecolor": "#BFC9CA", "automargin": True},
-        "bargap": 0.25,
+        "bargap": BAR_GAP,
     },
     data={
         # Labels keep their size (plotly would shrink one that is wider than its bar to a few pixels).
@@ -284,6 +286,36 @@ def _ordered_categories(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(_order=frame["category"].astype(str).map(order)).sort_values("_order").drop(columns="_order")
 
 
+def reported(frame: pd.DataFrame) -> pd.Series:
+    """Which rows of a frame of ``lingyi.metrics`` sent something (``has_data``, for the hotline ``has_current``)."""
+    for column in ("has_data", "has_current"):
+        if column in frame:
+            return frame[column].fillna(False).astype(bool)
+    return pd.Series(True, index=frame.index)
+
+
+def _mark_not_reported(
+    fig: go.Figure, groups: list, sent: pd.Series, *, horizontal: bool = False, angle: int = 0, **refs: str
+) -> None:
+    """「尚无报送」 where the bars of a group that sent nothing would stand (``refs``: the xref and yref of a panel)."""
+    for group, known in zip(groups, sent, strict=True):
+        if known:
+            continue
+        where = {"x": 0, "y": group, "xanchor": "left"} if horizontal else {"x": group, "y": 0, "yanchor": "bottom"}
+        fig.add_annotation(
+            **where,
+            text=NOT_REPORTED,
+            textangle=angle,
+            showarrow=False,
+            font={"size": 12, "color": "#7F8C8D"},
+            **refs,
+        )
+
+
+def _unless_not_reported(values: list, sent: pd.Series) -> list:
+    return [v if known else None for v, known in zip(values, sent)]
+
+
 # -- 类别 ------------------------------------------------------------------------------------------------------
 
 
@@ -291,13 +323,14 @@ def by_category(frame: pd.DataFrame, *, value: str, title: str, target: float | 
     """One bar per category in the category's colour; a dashed target line for rates that have one."""
     frame = _ordered_categories(frame)
     categories = frame["category"].astype(str)
+    sent = reported(frame)
     scale = _scale(value)
     fig = _figure(title=title)
     fig.add_bar(
         x=list(categories),
-        y=[None if v is None else v * scale for v in _numbers(frame[value])],
+        y=_unless_not_reported([None if v is None else v * scale for v in _numbers(frame[value])], sent),
         marker_color=_category_colors(categories),
-        text=_bar_texts(frame[value], value),
+        text=_unless_not_reported(_bar_texts(frame[value], value), sent),
         textposition="outside",
         cliponaxis=False,
         customdata=list(categories),
@@ -307,6 +340,7 @@ def by_category(frame: pd.DataFrame, *, value: str, title: str, target: float | 
     fig.update_yaxes(**_axis_format(value))
     fig.update_layout(showlegend=target is not None, meta={"click": CLICK_CATEGORY})
     fig.update_traces(showlegend=False, selector={"type": "bar"})
+    _mark_not_reported(fig, list(categories), sent)
     if target is not None:
         _target_line(fig, target)
     return fig
@@ -329,7 +363,7 @@ def category_this_and_last_year(frame: pd.DataFrame, *, value: str, previous: st
     )
     fig.add_bar(
         x=categories,
-        y=_numbers(frame[value]),
+        y=_unless_not_reported(_numbers(frame[value]), reported(frame)),
         marker_color=colors,
         name="本年",
         customdata=categories,
@@ -337,6 +371,7 @@ def category_this_and_last_year(frame: pd.DataFrame, *, value: str, previous: st
     )
     fig.update_yaxes(**_axis_format(value))
     fig.update_layout(showlegend=True, meta={"click": CLICK_CATEGORY})
+    _mark_not_reported(fig, categories, reported(frame))
     return fig
 
 
@@ -349,6 +384,7 @@ def found_and_resolved(frame: pd.DataFrame, *, by: str, title: str) -> go.Figure
         colors = [PRIMARY] * len(frame)
     groups = list(frame[by].astype(str))
     rates = [percent_text(r) for r in frame["closure_rate"]]
+    sent = reported(frame)
     fig = _figure(title=title, barmode="group", legend=True)
     for column, name, marker in (
         ("found", "发现问题", [_lighter(c) for c in colors]),
@@ -356,10 +392,10 @@ def found_and_resolved(frame: pd.DataFrame, *, by: str, title: str) -> go.Figure
     ):
         fig.add_bar(
             x=groups,
-            y=_numbers(frame[column]),
+            y=_unless_not_reported(_numbers(frame[column]), sent),
             name=name,
             marker_color=marker,
-            text=[count_text(v) for v in frame[column]],
+            text=_unless_not_reported([count_text(v) for v in frame[column]], sent),
             textposition="outside",
             cliponaxis=False,
             customdata=[[g, r] for g, r in zip(groups, rates)],
@@ -367,6 +403,7 @@ def found_and_resolved(frame: pd.DataFrame, *, by: str, title: str) -> go.Figure
         )
     fig.update_yaxes(**_axis_format("found"))
     fig.update_layout(meta={"click": _click_for(by)})
+    _mark_not_reported(fig, groups, sent)
     return fig
 
 
@@ -388,7 +425,7 @@ def closure_rates(
         y=groups if horizontal else rates,
         orientation="h" if horizontal else "v",
         marker_color=colors,
-        text=[percent_text(r) for r in frame["closure_rate"]],
+        text=_unless_not_reported([percent_text(r) for r in frame["closure_rate"]], reported(frame)),
         textposition="inside",
         insidetextanchor="start",  # at the foot of the bar, away from the target line
         showlegend=False,
@@ -406,6 +443,7 @@ def closure_rates(
         fig.update_yaxes(**axis)
     fig.update_layout(meta={"click": _click_for(by)})
     _target_line(fig, target, horizontal=horizontal)
+    _mark_not_reported(fig, groups, reported(frame), horizontal=horizontal)
     return fig
 
 
@@ -430,8 +468,8 @@ def _unit_bars(frame: pd.DataFrame, value: str, **axes: str) -> go.Bar:
 
 
 def unit_ranking(frame: pd.DataFrame, *, value: str, title: str, top: int = 15) -> go.Figure:
-    """The ``top`` units on ``value``, best at the top, each in its category's colour; units without a value are left out."""
-    ranked = frame[frame[value].notna()].sort_values(value, ascending=False).head(top)
+    """The ``top`` units on ``value``, best at the top, in their categories' colours; units that sent nothing left out."""
+    ranked = frame[frame[value].notna() & reported(frame)].sort_values(value, ascending=False).head(top)
     if ranked.empty:
         return nothing_to_draw(title=title)
     fig = _figure(title=title, height=max(300, 110 + 28 * len(ranked)))
@@ -518,12 +556,13 @@ def _label_angle(bars: int) -> int:
 def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY) -> go.Figure:
     """One bar per month 1..M."""
     months = [month_label(m) for m in frame["month"]]
+    sent = reported(frame)
     fig = _figure(title=title)
     fig.add_bar(
         x=months,
-        y=_numbers(frame[value]),
+        y=_unless_not_reported(_numbers(frame[value]), sent),
         marker_color=color,
-        text=_bar_texts(frame[value], value),
+        text=_unless_not_reported(_bar_texts(frame[value], value), sent),
         textangle=_label_angle(len(months)),
         textposition="outside",
         cliponaxis=False,
@@ -532,11 +571,12 @@ def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY
     )
     fig.update_yaxes(**_axis_format(value))
     fig.update_layout(showlegend=False)
+    _mark_not_reported(fig, months, sent, angle=_label_angle(len(months)))
     return fig
 
 
 def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: str, title: str) -> go.Figure:
-    """This year's months beside last year's; a month without last year's data says so instead of a bar."""
+    """This year's months beside last year's; a month without this year's or last year's data says so instead."""
     months = [month_label(m) for m in frame["month"]]
     has_previous = list(frame["has_previous"])
     fig = _figure(title=title, barmode="group", legend=True)
@@ -547,23 +587,21 @@ def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: st
         marker_color=MUTED,
         hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
     )
+    sent = list(reported(frame))
     fig.add_bar(
         x=months,
-        y=_numbers(frame[value]),
+        y=_unless_not_reported(_numbers(frame[value]), sent),
         name="本年",
         marker_color=PRIMARY,
         hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
     )
-    for month, known in zip(months, has_previous):
-        if not known:
-            fig.add_annotation(
-                x=month,
-                y=0,
-                yanchor="bottom",
-                text="无上年<br>数据",
-                showarrow=False,
-                font={"size": 11, "color": "#7F8C8D"},
-            )
+    for month, now, before in zip(months, sent, has_previous, strict=True):
+        if now and before:
+            continue
+        text = "无上年<br>数据" if now else (f"本年<br>{NOT_REPORTED}" if before else NOT_REPORTED)
+        fig.add_annotation(
+            x=month, y=0, yanchor="bottom", text=text, showarrow=False, font={"size": 11, "color": "#7F8C8D"}
+        )
     fig.update_yaxes(**_axis_format(value))
     return fig
 
@@ -710,6 +748,8 @@ def rate_changes_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
             row=1,
             col=column,
         )
+        axis = "" if column == 1 else str(column)
+        _mark_not_reported(fig, categories, reported(frame), angle=-90, xref=f"x{axis}", yref=f"y{axis}")
     fig.update_yaxes(tickformat="+.1f", zeroline=True, zerolinecolor="#7F8C8D")
     fig.update_xaxes(tickangle=0, tickvals=categories, ticktext=[f"{c[:2]}<br>{c[2:]}" for c in categories])
     fig.update_annotations(font={"size": 14, "color": "#566573"})
@@ -815,6 +855,8 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
     )
     _target_line(fig, 1.0, label="完成目标 100%")
     fig.update_layout(meta={"click": CLICK_CATEGORY})
+    present = set(frame["category"].astype(str))
+    _mark_not_reported(fig, list(CATEGORIES), pd.Series([c in present for c in CATEGORIES]))
     return fig
 
 
@@ -858,7 +900,7 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
         ("category_value", f"{category}平均", _lighter(CATEGORY_COLORS.get(category, MUTED), 0.6)),
     )
     # A panel per measure side by side, each with its own y scale (built directly, as in best_and_weakest).
-    layout: dict[str, object] = {}
+    layout: dict[str, object] = {"annotations": []}
     traces = []
     for number, (measure, unit_value, category_value) in enumerate(
         zip(frame["measure"], frame["unit_value"], frame["category_value"]), start=1
@@ -869,6 +911,20 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
         axis = {k: v for k, v in _axis_format(measure).items() if k != "title"}
         layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", **axis, "showticklabels": False, "showgrid": False}
         name = MEASURES[measure].name
+        if missing(unit_value):  # where the unit's bar would stand: the first of the two, left of the middle
+            layout["annotations"].append(
+                {
+                    "x": -(1 - BAR_GAP) / 4,
+                    "y": 0,
+                    "xref": f"x{suffix}",
+                    "yref": f"y{suffix}",
+                    "yanchor": "bottom",
+                    "text": NOT_REPORTED,
+                    "textangle": -90,
+                    "showarrow": False,
+                    "font": {"size": 11, "color": "#7F8C8D"},
+                }
+            )
         for value, (_, label, color) in zip((unit_value, category_value), series, strict=True):
             traces.append(
                 go.Bar(

@@ -18,9 +18,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES, RESOLVED, SHEET_KINDS, UNTYPED_PROBLEM
+from lingyi.contract import (
+    CATEGORIES,
+    CLOSURE_TARGET,
+    INDICATOR_TYPES,
+    PROBLEM_STAGES,
+    RESOLVED,
+    SHEET_KINDS,
+    UNTYPED_PROBLEM,
+)
 from lingyi.registry import Registry
 from lingyi.store import Store
+from lingyi.values import Period
 
 LEARNING_MEASURES = ("activities", "sessions", "lectures", "person_times")
 RATES = ("first_time_rate", "resolution_rate", "satisfaction_rate")
@@ -183,8 +192,14 @@ def data_months(ds: Dataset) -> pd.Series:
 
 
 def years_with_data(ds: Dataset) -> list[int]:
+    """Every year in which some row has data: a month of learning, hotline or problems, or an indicator's period."""
     months = data_months(ds)
-    return sorted({int(m) // 100 for m in months}) if len(months) else []
+    years = {int(m) // 100 for m in months}
+    periods = ds.indicators
+    if len(periods):
+        same_year = periods[periods["period_start"] // 100 == periods["period_end"] // 100]
+        years |= {int(m) // 100 for m in same_year["period_start"]}
+    return sorted(years)
 
 
 def default_year(ds: Dataset) -> int:
@@ -258,8 +273,9 @@ def learning_totals(ds: Dataset, scope: Scope) -> dict[str, int]:
 def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     """Activities, sessions, lectures and person-times per category, unit, theme, form or month.
 
-    Categories are always all six; units are those in scope (with 在职人数 and per-head figures where known);
-    months run 1..M.
+    Categories are always all six; units are those in scope (with 在职人数 and per-head figures where known and
+    the unit reported learning); months run 1..M. ``has_data``: the group has activities — one without sent
+    nothing, and its zeros are 尚无报送, never the least.
     """
     rows = learning_rows(ds, scope)
     if by == "category":
@@ -278,13 +294,14 @@ def learning_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     counts, sums = _group_sums(keys, groups, {m: _floats(rows[m]) for m in LEARNING_MEASURES[1:]})
     frame = pd.DataFrame({by: _labels(groups), "activities": counts, **{m: sums[m] for m in LEARNING_MEASURES[1:]}})
     frame[list(LEARNING_MEASURES)] = frame[list(LEARNING_MEASURES)].astype("int64")
+    frame["has_data"] = frame["activities"] > 0  # a group without activities sent nothing: 尚无报送, not 0
     if by == "category":
         frame["category"] = pd.Categorical(CATEGORIES, categories=CATEGORIES, ordered=True)
     elif by == "unit":
         frame.insert(1, "short_name", units["short_name"].to_numpy())
         frame.insert(2, "category", units["category"].to_numpy())
         frame["headcount"] = frame["unit"].map(ds.headcount).astype("Float64")
-        frame["per_head"] = (frame["person_times"] / frame["headcount"]).astype("Float64")
+        frame["per_head"] = (frame["person_times"] / frame["headcount"]).astype("Float64").where(frame["has_data"])
     return frame
 
 
@@ -478,6 +495,7 @@ def problems_by(ds: Dataset, scope: Scope, by: str) -> pd.DataFrame:
     frame["closure_rate"] = frame["resolved"] / frame["found"].where(frame["found"] > 0)
     frame["closure_rate"] = frame["closure_rate"].astype("Float64")
     frame["below_target"] = frame["closure_rate"] < CLOSURE_TARGET
+    frame["has_data"] = frame["found"] > 0  # no problem found: nothing sent, 尚无报送
     if by == "unit" and not frame.empty:
         units = ds.units.set_index("unit")
         frame.insert(1, "short_name", frame["unit"].map(units["short_name"]))
@@ -525,16 +543,39 @@ def open_problems(ds: Dataset, scope: Scope) -> pd.DataFrame:
 # -- 指标完成 ------------------------------------------------------------------------------------------------
 
 
+YEAR_TO_DATE = "年度指标，截至报送"  # how a figure for a period still running at the end of month M is shown
+
+
+def period_label(start: int, end: int) -> str:
+    """「2025年」, 「2025年1-10月」, 「2025年9月」: a statistical period as the contract writes it."""
+    return Period(int(start), int(end)).label
+
+
+def _indicators_in_year(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """Indicator rows of units in scope whose statistical period lies in the scope's year."""
+    rows = _in_units(ds.indicators, ds, scope)
+    return rows[(rows["period_start"] >= scope.first_month) & (rows["period_end"] <= scope.year * 100 + 12)]
+
+
 @_per_scope
 def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    """Each unit's indicators for the latest statistical period within months 1..M, with completion.
+    """Each unit's indicators in scope (spec §5), one row per indicator, with completion.
 
-    Of periods ending in the same month (2025年10月 and 2025年1-10月) the longest counts, once.
+    In scope is every period of the year that begins by the end of month M; one that runs past M
+    (「2025年」 through October) counts as the latest figure reported, ``running`` and shown as ``YEAR_TO_DATE``.
+    Of one indicator's periods in scope the one ending latest counts; of those ending alike the longest, once
+    (2025年1-10月 over 2025年10月). ``period`` says which period a row is; ``period_text`` adds that it is running.
     """
-    rows = _in_units(ds.indicators, ds, scope)
-    rows = rows[(rows["period_start"] >= scope.first_month) & (rows["period_end"] <= scope.last_month)]
+    rows = _indicators_in_year(ds, scope)
+    rows = rows[rows["period_start"] <= scope.last_month]
     if rows.empty:
-        return rows.assign(completion=pd.Series(dtype="Float64"), met=pd.Series(dtype="boolean"))
+        return rows.assign(
+            completion=pd.Series(dtype="Float64"),
+            met=pd.Series(dtype="boolean"),
+            period=pd.Series(dtype=object),
+            running=pd.Series(dtype=bool),
+            period_text=pd.Series(dtype=object),
+        )
     indicator = ["unit", "indicator_type", "indicator"]
     rows = rows[rows["period_end"] == rows.groupby(indicator)["period_end"].transform("max")]
     rows = rows[rows["period_start"] == rows.groupby(indicator)["period_start"].transform("min")].copy()
@@ -548,7 +589,39 @@ def indicator_rows(ds: Dataset, scope: Scope) -> pd.DataFrame:
     completion[~higher & target.notna() & (actual == 0)] = 1.0
     rows["completion"] = completion
     rows["met"] = (completion >= 1).astype("boolean")
+    rows["period"] = [period_label(a, b) for a, b in zip(rows["period_start"], rows["period_end"])]
+    rows["running"] = rows["period_end"] > scope.last_month
+    rows["period_text"] = [f"{p}（{YEAR_TO_DATE}）" if r else p for p, r in zip(rows["period"], rows["running"])]
     return rows.sort_values(["category", "unit", "indicator_type", "indicator"]).reset_index(drop=True)
+
+
+@_per_scope
+def indicator_periods_elsewhere(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    """The statistical periods of stored indicators of the units in scope that the scope's months leave out.
+
+    One row per period, in order: ``period`` (its label), ``rows``, and the ``year`` and ``through`` month of
+    the filter that shows it: the year's latest month with data where that takes the period in, else the period's
+    last month (``None`` for a period across two years, which no year's figures take in).
+    """
+    rows = _in_units(ds.indicators, ds, scope)
+    inside = (
+        (rows["period_start"] >= scope.first_month)
+        & (rows["period_end"] <= scope.year * 100 + 12)
+        & (rows["period_start"] <= scope.last_month)
+    )
+    left_out = rows[~inside]
+    columns = ["period", "rows", "year", "through"]
+    if left_out.empty:
+        return pd.DataFrame(columns=columns)
+    counted = left_out.groupby(["period_start", "period_end"]).size().reset_index(name="rows")
+    records = []
+    for start, end, count in zip(counted["period_start"], counted["period_end"], counted["rows"]):
+        year, through = None, None
+        if start // 100 == end // 100:  # the year's latest month with data, if that takes the period in
+            year, latest = int(start // 100), latest_month(ds, int(start // 100))
+            through = min(int(end % 100), latest) if latest >= start % 100 else int(end % 100)
+        records.append({"period": period_label(start, end), "rows": int(count), "year": year, "through": through})
+    return pd.DataFrame(records, columns=columns)
 
 
 @_per_scope
@@ -600,6 +673,12 @@ def summary(ds: Dataset, scope: Scope) -> dict:
             for _, row in frame.iterrows()
         }
 
+    indicators = indicator_rows(ds, scope)
+
+    def met_json(part: pd.DataFrame) -> dict:
+        met = int(part["met"].sum()) if len(part) else 0
+        return {"count": len(part), "met": met, "met_pct": _pct(_ratio(met, len(part)))}
+
     return {
         "year": scope.year,
         "through": f"{scope.year}-{scope.through:02d}",
@@ -618,6 +697,13 @@ def summary(ds: Dataset, scope: Scope) -> dict:
             "closure_rate_pct": _pct(problems["closure_rate"]),
             "by_category": closure_json(problems_by(ds, scope, "category"), "category"),
             "by_problem_type": closure_json(problems_by(ds, scope, "problem_type"), "problem_type"),
+        },
+        "indicators": {
+            **met_json(indicators),
+            "by_type": {
+                kind: met_json(indicators[indicators["indicator_type"] == kind]) for kind in INDICATOR_TYPES.values
+            },
+            "by_category": {c: met_json(indicators[indicators["category"] == c]) for c in CATEGORIES},
         },
     }
 
@@ -666,10 +752,10 @@ def unit_scores(ds: Dataset, scope: Scope, theme: str) -> pd.DataFrame:
 
 @_per_scope
 def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
-    """Indicators reported and met, 达标率 and mean completion: 共性指标, 个性指标 and 全部."""
+    """Indicators reported and met, 达标率, mean completion and how many are still running: 共性指标, 个性指标, 全部."""
     rows = indicator_rows(ds, scope)
     records = []
-    for name, part in (*((t, rows[rows["indicator_type"] == t]) for t in ("共性指标", "个性指标")), ("全部", rows)):
+    for name, part in (*((t, rows[rows["indicator_type"] == t]) for t in INDICATOR_TYPES.values), ("全部", rows)):
         met = int(part["met"].sum()) if len(part) else 0
         completion = part["completion"].mean() if len(part) else None
         records.append(
@@ -679,6 +765,7 @@ def indicator_totals(ds: Dataset, scope: Scope) -> pd.DataFrame:
                 "met": met,
                 "met_rate": _ratio(met, len(part)),
                 "mean_completion": None if completion is None or pd.isna(completion) else float(completion),
+                "running": int(part["running"].sum()) if len(part) else 0,
             }
         )
     return pd.DataFrame(records)
@@ -710,8 +797,9 @@ def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
     learning_mine = learning_units[learning_units["unit"] == unit].iloc[0]
     active = learning_units[learning_units["activities"] > 0]
     known = learning_units[learning_units["headcount"].notna()]
-    for measure in ("activities", "person_times"):
-        values[measure] = (learning_mine[measure], active[measure].mean() if len(active) else None)
+    for measure in ("activities", "person_times"):  # a unit without activities sent nothing: no value, not 0
+        mine = learning_mine[measure] if learning_mine["has_data"] else None
+        values[measure] = (mine, active[measure].mean() if len(active) else None)
     values["per_head"] = (
         learning_mine["per_head"],
         _ratio(float(known["person_times"].sum()), float(known["headcount"].sum())),
@@ -733,7 +821,8 @@ def unit_profile(ds: Dataset, scope: Scope, unit: str) -> pd.DataFrame:
     screened = problem_units[problem_units["found"] > 0]
     problems_category = problem_totals(ds, theirs)
     for measure in ("found", "resolved"):
-        values[measure] = (problem_mine[measure], screened[measure].mean() if len(screened) else None)
+        mine = problem_mine[measure] if problem_mine["has_data"] else None
+        values[measure] = (mine, screened[measure].mean() if len(screened) else None)
     values["closure_rate"] = (problem_mine["closure_rate"], problems_category["closure_rate"])
 
     completion = _unit_indicator_completion(ds, theirs)

@@ -8,7 +8,8 @@ The same figures always give the same words. The rules (spec §5):
   ``FLAT_POINTS`` (a rate) is 持平;
 - counts from 1万 on are written in 万 (「4.57万人次」), from 1亿 on in 亿;
 - a missing prior period is named as such (「上年同期无可比数据」), never written as 0 or 100%;
-- the best and the weakest category are named.
+- the best and the weakest category are named — among those that sent something: a category, unit or
+  month that sent nothing is 「尚无报送」 (``NOT_REPORTED``), never 0 and never the least.
 
 Every ``Sentence`` carries the figures it was made from (``figures``: name → value, named and rounded as
 ``python -m lingyi summary --json`` has them where it has them), so a reader can trace each number back.
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lingyi import figures as charts
 from lingyi import metrics
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET
 from lingyi.values import missing
@@ -30,9 +32,11 @@ FLAT_PERCENT = 0.5  # a count that changed by less than ±0.5% on last year is �
 FLAT_POINTS = 0.05  # a rate that changed by less than ±0.05 个百分点 is 持平
 NO_PRIOR = "上年同期无可比数据"
 NO_DATA = "无数据"
+NOT_REPORTED = charts.NOT_REPORTED  # 尚无报送
 UNITS = {"activities": "场次", "sessions": "期", "lectures": "节", "person_times": "人次", "appeals": "件"}
 PROBLEM_UNIT = "条"
 RATE_NAMES = metrics.RATE_NAMES  # 一次性办好率, 问题解决率, 群众满意率
+SILENT_GROUPS = {"category": "个类别", "月份": "个月"}  # 「其余8个月尚无报送」
 THEME_HEADINGS = {
     "learning": "学习活动开展情况",
     "hotline": "12345热线办理情况",
@@ -354,8 +358,12 @@ def group_extremes(
     """The best and the weakest group on one figure: 「国有企业参与人次最多（8.15万人次），群团事业最少（1.21万人次）。」
 
     ``kind`` is "count" (最多/最少), "rate" or "ratio" (最高/最低) or "points", a change of a rate in 百分点
-    (提高最多 …, 下降最多 …).
+    (提高最多 …, 下降最多 …). Groups that sent nothing (``figures.reported``) are not ranked but named
+    as 「尚无报送」.
     """
+    sent = charts.reported(frame).to_numpy()
+    silent = [str(g) for g in frame.loc[~sent, by]]
+    frame = frame[sent]
     found = extremes({str(g): v for g, v in zip(frame[by], frame[value])})
     if found is None:
         return None
@@ -373,6 +381,9 @@ def group_extremes(
     else:
         more, less = ("最多", "最少") if kind == "count" else ("最高", "最低")
         text = f"{best}{name}{more}（{shown(high, kind, unit)}），{weakest}{less}（{shown(low, kind, unit)}）"
+    if silent:  # a few named, many counted: 「经济发展尚无报送」, 「其余8个月尚无报送」
+        many = f"其余{len(silent)}{SILENT_GROUPS.get(by, '个')}"
+        text += f"；{joined(silent) if len(silent) <= len(CATEGORIES) - 2 else many}{NOT_REPORTED}"
     return Sentence(f"{lead}{text}。", figures)
 
 
@@ -391,7 +402,7 @@ def month_extremes(frame: pd.DataFrame, value: str, *, name: str, unit: str = ""
 
 def leader(frame: pd.DataFrame, value: str, *, name: str, kind: str = "count", unit: str = "") -> Sentence | None:
     """「参与人次最多的单位是市教育局（5,210人次）。」 The first unit on one figure (``short_name``)."""
-    ranked = frame[frame[value].notna()].sort_values(value, ascending=False, kind="stable")
+    ranked = frame[frame[value].notna() & charts.reported(frame)].sort_values(value, ascending=False, kind="stable")
     if ranked.empty:
         return None
     top = ranked.iloc[0]
@@ -456,6 +467,8 @@ def cumulative_closure(
     scope: metrics.Scope, totals: Mapping[str, object], *, target: float = CLOSURE_TARGET
 ) -> Sentence:
     """「截至10月末累计发现问题1,338条、化解1,207条，化解率90.21%，高于90%的目标。」"""
+    if not totals.get("found"):
+        return Sentence(f"{scope.as_of_label}，尚无问题排查数据。", {"problems.found": 0})
     closure = totals.get("closure_rate")
     return Sentence(
         f"截至{scope.through}月末累计发现问题{amount(totals.get('found'), PROBLEM_UNIT)}、"
@@ -583,22 +596,36 @@ def problem_sentences(
 
 
 def indicator_sentences(
-    scope: metrics.Scope, *, totals: pd.DataFrame, by_category: pd.DataFrame
+    scope: metrics.Scope,
+    *,
+    totals: pd.DataFrame,
+    by_category: pd.DataFrame,
+    elsewhere: pd.DataFrame | None = None,
 ) -> tuple[Sentence, ...]:
-    """Indicators reported and met, mean completion of 共性 and 个性, categories best and weakest."""
+    """Indicators reported and met, mean completion of 共性 and 个性, categories best and weakest.
+
+    Those for a period still running (``totals``' ``running``) are counted as reported so far (spec §5);
+    ``elsewhere``: ``metrics.indicator_periods_elsewhere``, named when the scope has no indicator.
+    """
     rows = totals.set_index("indicator_type")
     everything = rows.loc["全部"]
     if not everything["indicators"]:
-        return (Sentence(f"{scope.span_label}，尚无指标完成数据。", {"indicators.indicators": 0}),)
+        held = ""
+        if elsewhere is not None and len(elsewhere):
+            held = f"（已入库指标的统计期间为{joined(list(elsewhere['period']))}）"
+        return (Sentence(f"{scope.span_label}，尚无指标完成数据{held}。", {"indicators.count": 0}),)
+    running = int(everything["running"])
+    so_far = f"（其中{running}项为{metrics.YEAR_TO_DATE}）" if running else ""
     parts = [
-        f"指标完成方面，共报送指标{amount(everything['indicators'], '项')}，达标{amount(everything['met'], '项')}，"
+        f"指标完成方面，共报送指标{amount(everything['indicators'], '项')}{so_far}，达标{amount(everything['met'], '项')}，"
         f"达标率{percent(everything['met_rate'])}，平均完成度{percent(everything['mean_completion'])}"
     ]
     figures: dict[str, object] = {
-        "indicators.indicators": int(everything["indicators"]),
+        "indicators.count": int(everything["indicators"]),
         "indicators.met": int(everything["met"]),
-        "indicators.met_rate_pct": pct(everything["met_rate"]),
+        "indicators.met_pct": pct(everything["met_rate"]),
         "indicators.mean_completion_pct": pct(everything["mean_completion"]),
+        "indicators.running": running,
     }
     kinds = [k for k in ("共性指标", "个性指标") if rows.loc[k, "indicators"]]
     if kinds:
@@ -683,6 +710,7 @@ def narrate(ds: metrics.Dataset, scope: metrics.Scope) -> list[Paragraph]:
                 scope,
                 totals=metrics.indicator_totals(ds, scope),
                 by_category=metrics.indicators_by(ds, scope, "category"),
+                elsewhere=metrics.indicator_periods_elsewhere(ds, scope),
             ),
         ),
     ]

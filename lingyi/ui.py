@@ -339,6 +339,49 @@ def nothing_in_scope(scope: metrics.Scope, what: str) -> None:
     )
 
 
+# The columns of a table of indicators (``metrics.indicator_rows``), in order.
+INDICATOR_COLUMNS = (
+    *("short_name", "category", "indicator_type", "indicator", "period_text"),
+    *("measure_unit", "target", "actual", "direction", "completion", "met"),
+)
+
+
+def _show_period(year: int, through: int) -> None:
+    st.session_state[YEAR] = year
+    st.session_state[THROUGH] = through
+
+
+def indicators_elsewhere(elsewhere: pd.DataFrame, scope: metrics.Scope, *, nothing_shown: bool) -> None:
+    """Stored indicators the scope's months leave out: which periods hold them, and a button for each that shows it.
+
+    ``elsewhere`` is ``metrics.indicator_periods_elsewhere``; ``nothing_shown`` when the scope has no indicator.
+    Beside indicators that are shown, only the periods of the same year (or across two years) are named: other
+    years' are left out by the year chosen, as everything else on the page is.
+    """
+    if not nothing_shown:
+        elsewhere = elsewhere[elsewhere["year"].isna() | (elsewhere["year"] == scope.year)]
+    if elsewhere.empty:
+        if nothing_shown:
+            nothing_in_scope(scope, "指标完成")
+        return
+    periods = "、".join(f"{p}（{n:,}项）" for p, n in zip(elsewhere["period"], elsewhere["rows"]))
+    if nothing_shown:
+        text = f"所选范围（{scope_text(scope)}）内没有指标完成数据。已入库指标的统计期间为：{periods}。"
+    else:
+        text = f"另有已入库指标不在所选月份内，统计期间为：{periods}。"
+    st.info(f"{text}指标按统计期间计入：期间须在所选年份内，且起始月份不晚于截至月份。", icon=":material/event_note:")
+    offers = elsewhere.dropna(subset=["year"]).drop_duplicates(["year", "through"])
+    for number, (year, through) in enumerate(zip(offers["year"], offers["through"])):
+        year, through = int(year), int(through)
+        st.button(
+            f"查看{year}年1—{through}月" if through > 1 else f"查看{year}年1月",
+            key=f"indicators_period_{number}",
+            on_click=_show_period,
+            args=(year, through),
+            icon=":material/filter_alt:",
+        )
+
+
 # -- number cards ----------------------------------------------------------------------------------------------------
 
 
@@ -377,6 +420,9 @@ def count_card(label: str, value: float | None, unit: str = "", **options: objec
 
 def rate_card(label: str, totals: dict, rate: str) -> None:
     """A hotline rate this year, its change on last year in 百分点."""
+    if not totals.get("has_current", True):
+        card(label, figures.NOT_REPORTED, help="所选范围内没有单位报送热线指标。")
+        return
     card(
         label,
         figures.percent_text(totals[rate]),
@@ -388,6 +434,9 @@ def rate_card(label: str, totals: dict, rate: str) -> None:
 
 def appeals_card(totals: dict) -> None:
     """诉求量 with its change on the same months last year: fewer appeals is the good direction."""
+    if not totals["has_current"]:
+        card("12345热线诉求量", figures.NOT_REPORTED, help="所选范围内没有单位报送热线指标。")
+        return
     card(
         "12345热线诉求量",
         figures.count_text(totals["appeals"], " 件"),
@@ -418,10 +467,15 @@ def completion_card(indicator_type: str, totals: pd.Series) -> None:
 
 
 def learning_cards(*, reporting: int, registered: int, learning: dict) -> None:
-    """Who reported, and how much learning: activities, 期 and 节, 参与人次."""
+    """Who reported, and how much learning: activities, 期 and 节, 参与人次 (尚无报送 when nobody sent any)."""
     columns = st.columns(4)
     with columns[0]:
         card("报送单位", f"{reporting}/{registered}", help="有报表覆盖所选月份的单位数 / 名录中的单位数。")
+    if not learning["activities"]:
+        for column, label in zip(columns[1:], ("学习活动", "学习期数", "参与人次"), strict=True):
+            with column:
+                card(label, figures.NOT_REPORTED, help="所选范围内没有单位报送学习活动。")
+        return
     with columns[1]:
         count_card("学习活动", learning["activities"], " 项")
     with columns[2]:
@@ -433,6 +487,12 @@ def learning_cards(*, reporting: int, registered: int, learning: dict) -> None:
 def problem_cards(totals: dict) -> None:
     """Units that found problems, problems found and resolved, and the 化解率 against its target."""
     columns = st.columns(4)
+    if not totals["found"]:
+        labels = ("排查单位", "发现问题", "已化解问题", f"化解率（目标{CLOSURE_TARGET:.0%}）")
+        for column, label in zip(columns, labels, strict=True):
+            with column:
+                card(label, figures.NOT_REPORTED, help="所选范围内没有单位报送问题清单。")
+        return
     with columns[0]:
         count_card("排查单位", totals["units_screened"], " 个", help="至少发现一个问题的单位数。")
     with columns[1]:
@@ -441,6 +501,35 @@ def problem_cards(totals: dict) -> None:
         count_card("已化解问题", totals["resolved"], " 个")
     with columns[3]:
         closure_card(totals["closure_rate"])
+
+
+def indicator_cards(totals: pd.DataFrame) -> None:
+    """Indicators reported, 达标率 of all, of 共性 and of 个性 (rows of ``metrics.indicator_totals``)."""
+    rows = totals.set_index("indicator_type")
+    everything = rows.loc["全部"]
+    columns = st.columns(4)
+    running = int(everything["running"])
+    so_far = f"其中 {running} 项统计期间尚未结束，按最近报送的数计入（{metrics.YEAR_TO_DATE}）。" if running else ""
+    with columns[0]:
+        shown = (
+            figures.count_text(everything["indicators"], " 项") if everything["indicators"] else figures.NOT_REPORTED
+        )
+        card("报送指标", shown, help=f"每个单位的每项指标计一次。{so_far}")
+    for column, (label, kind) in zip(
+        columns[1:],
+        (("指标达标率", "全部"), ("共性指标达标率", "共性指标"), ("个性指标达标率", "个性指标")),
+        strict=True,
+    ):
+        part = rows.loc[kind]
+        with column:
+            if not part["indicators"]:
+                card(label, figures.NOT_REPORTED, help="所选范围内没有这类指标。")
+                continue
+            card(
+                label,
+                figures.percent_text(part["met_rate"]),
+                help=f"达标 {part['met']:,}/{part['indicators']:,} 项（完成度达到100%）。",
+            )
 
 
 def hotline_cards(totals: dict) -> None:
@@ -558,6 +647,7 @@ HEADINGS: dict[str, str] = {column.key: column.name for kind in SHEET_KINDS for 
     "resolved": "已化解",
     "closure_rate": "化解率",
     "completion": "完成度",
+    "period_text": "统计期间",
     "met": "达标",
     "status_then": "状态",
     "days_open": "已挂账天数",

@@ -7,8 +7,8 @@ from lingyi import figures, metrics, ui
 ds, scope = ui.page_context()
 ui.header("指标完成", scope)
 rows = metrics.indicator_rows(ds, scope)
+ui.indicators_elsewhere(metrics.indicator_periods_elsewhere(ds, scope), scope, nothing_shown=rows.empty)
 if rows.empty:
-    ui.nothing_in_scope(scope, "指标完成")
     st.stop()
 span = scope.span_label
 totals = metrics.indicator_totals(ds, scope).set_index("indicator_type")
@@ -16,7 +16,9 @@ for card, kind in zip(st.columns(3), totals.index, strict=True):
     with card:
         ui.completion_card(kind, totals.loc[kind])
 st.caption(
-    "完成度 = 完成值 ÷ 目标值；「越低越好」的指标为 目标值 ÷ 完成值；达到100%即为达标。取所选月份内最近一个统计期间。"
+    "完成度 = 完成值 ÷ 目标值；「越低越好」的指标为 目标值 ÷ 完成值；达到100%即为达标。"
+    "同一指标取所选月份前开始、结束最晚的统计期间；期间尚未结束的（如「2025年」）按最近报送的数计入，"
+    f"标为「{metrics.YEAR_TO_DATE}」。"
 )
 
 by_indicator = metrics.indicators_by(ds, scope, "indicator")
@@ -35,5 +37,4 @@ own = by_indicator[by_indicator["indicator_type"] == "个性指标"]
 ui.chart(figures.indicator_met(own, title=f"{span} 个性指标：各项达标单位数（达标率低的在前）"), key="i_own")
 
 st.subheader("各单位指标明细", anchor=False)
-columns = ("short_name", "category", "indicator_type", "indicator", "measure_unit", "target", "actual", "direction")
-ui.table(rows, key="i_rows", columns=(*columns, "completion", "met"), file_name=f"指标完成明细_{span}.xlsx")
+ui.table(rows, key="i_rows", columns=ui.INDICATOR_COLUMNS, file_name=f"指标完成明细_{span}.xlsx")

@@ -17,6 +17,7 @@ ui.learning_cards(
 )
 ui.hotline_cards(metrics.hotline_totals(ds, scope))
 ui.problem_cards(metrics.problem_totals(ds, scope))
+ui.indicator_cards(metrics.indicator_totals(ds, scope))
 span, when = scope.span_label, scope.as_of_label
 
 st.subheader("六类单位对比", anchor=False)

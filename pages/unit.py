@@ -39,6 +39,13 @@ with right:
         key="u_appeals",
     )
 
+st.subheader("指标完成", anchor=False)
+indicators = metrics.indicator_rows(ds, one)
+ui.indicators_elsewhere(metrics.indicator_periods_elsewhere(ds, one), one, nothing_shown=indicators.empty)
+if not indicators.empty:
+    file_name = f"指标完成_{known.short_name}_{span}.xlsx"
+    ui.table(indicators, key="u_indicators", columns=ui.INDICATOR_COLUMNS, file_name=file_name)
+
 st.subheader("报送记录", anchor=False)
 columns = ("id", "kind", "submitted_for", "rows", "file", "created_at", "created_by", "state")
 ui.table(ui.unit_history(unit), key="u_history", columns=columns, file_name=f"报送记录_{known.short_name}.xlsx")

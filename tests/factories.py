@@ -141,6 +141,21 @@ def indicator_rows(*, unit: str = UNIT, period: str | None = "2025年1-10月") -
     ]
 
 
+def indicator_periods(*, unit: str = UNIT) -> Rows:
+    """One indicator of ``unit`` for 「2025年」, 「2025年1-10月」 and 「2025年9月」, and one more for September only.
+
+    Through September or October the year's figure counts (it ends latest), shown as reported so far:
+    学习次数 13 of 12 (108.33%, met), 投诉件数 target 5 actual 4 越低越好 (125%, met).
+    """
+    return [
+        list(INDICATOR_HEADER),
+        [unit, "共性指标", "学习次数", "次", 12, 13, "越高越好", "2025年"],
+        [unit, "共性指标", "学习次数", "次", 10, 9, "越高越好", "2025年1-10月"],
+        [unit, "共性指标", "学习次数", "次", 1, 1, "越高越好", "2025年9月"],
+        [unit, "个性指标", "投诉件数", "件", 5, 4, "越低越好", "2025年9月"],
+    ]
+
+
 def titled(
     rows: Rows,
     *,

@@ -6,19 +6,23 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
-from factories import UNIT, hotline_rows, write_xlsx
+from factories import UNIT, hotline_rows, indicator_periods, learning_rows, problem_rows, write_csv, write_xlsx
 from PIL import Image
 from pptx import Presentation
 from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import briefing, metrics, narrative, rendering, snapshots
+from lingyi import briefing, figures, metrics, narrative, rendering, snapshots
 from lingyi.__main__ import main
+from lingyi.contract import CATEGORIES
+from lingyi.ingest import Outcome, ingest_file
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,7 +178,7 @@ def test_without_a_browser_slides_keep_their_native_charts_and_say_what_was_left
     monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
     out = tmp_path / "简报.pptx"
     charts = ["--chart", "learning_by_category", "--chart", "problems_cumulative"]
-    assert main(["briefing", "--db", url, *charts, "--out", str(out)]) == 0
+    assert main(["briefing", "--db", url, *charts, "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert "累计发现与化解问题" in captured.err and "图表 1 张" in captured.out
     assert len(Presentation(out).slides) == 3
@@ -267,3 +271,124 @@ def test_without_a_browser_the_page_says_so_and_offers_the_slides_only(sample, o
     assert "浏览器不存在" in at.warning[0].value and "相机按钮" in at.warning[0].value
     disabled = [b.proto.disabled for b in at.get("download_button")]
     assert disabled == [False, True, True]
+
+
+# -- stores of a few returns: indicators of running periods, categories that sent nothing ----------------------------
+
+
+def small_store(folder: Path, files: dict[str, list]) -> tuple[str, metrics.Dataset]:
+    """A store that accepted each return (name → rows, written as CSV), and its dataset."""
+    url = f"sqlite:///{folder / 'small.db'}"
+    store = Store(url)
+    for name, rows in files.items():
+        path = write_csv(folder / name, rows)
+        assert ingest_file(store, path.read_bytes(), path.name).outcome is Outcome.ACCEPTED, name
+    ds = metrics.load(store)
+    store.close()
+    return url, ds
+
+
+@pytest.mark.parametrize("through", [9, 10])
+def test_the_briefing_counts_the_years_indicator_as_reported_so_far(tmp_path, capsys, through):
+    url, ds = small_store(
+        tmp_path,
+        {"学习.csv": learning_rows(2, unit=UNIT, month=202510), "指标完成.csv": indicator_periods(unit=UNIT)},
+    )
+    scope = metrics.Scope(2025, through)
+    made = briefing.build(ds, scope, charts=["indicators_by_category"])
+    expected = summary(url, capsys, "--year", "2025", "--through", f"2025-{through:02d}")["indicators"]
+    assert (expected["count"], expected["met"], expected["met_pct"]) == (2, 2, 100.0)
+    words = next(p for p in made.paragraphs if p.theme == "indicators")
+    assert words.text.startswith(
+        "指标完成方面，共报送指标2项（其中1项为年度指标，截至报送），达标2项，达标率100.00%，平均完成度116.67%"
+    )
+    assert (words.figures["indicators.count"], words.figures["indicators.met_pct"]) == (2, 100.0)
+    table = made.tables[3]
+    assert table.frame.iloc[-1][["指标数（项）", "达标（项）", "达标率"]].tolist() == ["2", "2", "100.00%"]
+    assert "其中1项统计期间尚未结束，为年度指标，截至报送的完成值" in table.note
+    chart = made.charts[0].figure
+    bars = [t for t in chart.data if t.type == "bar" and t.x and t.y and t.y[0] is not None]
+    assert [(t.name, list(t.x), [round(y, 4) for y in t.y]) for t in bars] == [
+        ("共性指标", ["社会服务"], [1.0833]),
+        ("个性指标", ["社会服务"], [1.25]),
+    ]
+
+
+def test_a_briefing_of_a_year_without_indicators_names_the_periods_that_hold_them(tmp_path):
+    _, ds = small_store(
+        tmp_path,
+        {"学习.csv": learning_rows(2, unit=UNIT, month=202410), "指标完成.csv": indicator_periods(unit=UNIT)},
+    )
+    words = next(p for p in narrative.narrate(ds, metrics.Scope(2024, 10)) if p.theme == "indicators")
+    assert words.text == "2024年1—10月，尚无指标完成数据（已入库指标的统计期间为2025年1-10月、2025年、2025年9月）。"
+
+
+@pytest.fixture
+def one_category_silent(tmp_path) -> metrics.Dataset:
+    """社会服务 (市民政局) and 群团事业 (团市委) sent learning, hotline and problems; 经济发展 and the rest nothing."""
+    youth = "团市委"
+    _, ds = small_store(
+        tmp_path,
+        {
+            "学习民政.csv": learning_rows(3, unit=UNIT, month=202510, seed=1),
+            "学习团委.csv": learning_rows(2, unit=youth, month=202509, seed=2),
+            "热线.csv": hotline_rows((202509, 202510), units=(UNIT, youth), prior=True),
+            "问题民政.csv": problem_rows(4, unit=UNIT, seed=3),
+            "问题团委.csv": problem_rows(3, unit=youth, seed=4),
+        },
+    )
+    return ds
+
+
+SILENT = ("党政综合", "经济发展", "执法监督", "国有企业")
+ZERO_COUNT = re.compile(r"(?<![\d.,])0(?:人次|场次|件|条|项|期|节)")  # 「（0人次）」, not a rate of 0.00%
+
+
+def test_a_category_that_sent_nothing_is_never_the_least_nor_zero(one_category_silent, tmp_path):
+    ds, scope = one_category_silent, metrics.Scope(2025, 10)
+    made = briefing.build(ds, scope, charts=list(briefing.CATALOGUE))
+    sentences = [s.text for p in made.paragraphs for s in p.sentences] + [c.takeaway.text for c in made.charts]
+    for text in sentences:
+        for category in SILENT:
+            for word in ("最少", "最低", "下降最多", "提高最少"):
+                assert f"{category}{word}" not in text and f"{category}参与人次{word}" not in text, text
+        assert not ZERO_COUNT.search(text), text
+    learning = next(p for p in made.paragraphs if p.theme == "learning").text
+    assert f"{'、'.join(SILENT)}尚无报送" in learning
+    path = tmp_path / "简报.docx"
+    briefing.write(made, path, picture=stand_in)
+    words = "".join(paragraph.text for paragraph in docx.Document(str(path)).paragraphs)
+    assert "经济发展最少" not in words and not ZERO_COUNT.search(words)
+    assert f"{'、'.join(SILENT)}尚无报送" in words
+
+
+def test_a_briefing_of_learning_alone_says_nothing_else_was_sent_never_zero(tmp_path):
+    _, ds = small_store(tmp_path, {"学习.csv": learning_rows(3, unit=UNIT, month=202510)})
+    made = briefing.build(ds, metrics.Scope(2025, 10), charts=list(briefing.CATALOGUE))
+    sentences = [s.text for p in made.paragraphs for s in p.sentences] + [c.takeaway.text for c in made.charts]
+    assert not [text for text in sentences if ZERO_COUNT.search(text)]
+    assert "截至2025年10月，尚无问题排查数据。" in sentences
+    shown = {f.label: f.value for f in made.key_figures}
+    assert shown["12345热线诉求量"] == shown["问题化解率"] == shown["群众满意率"] == narrative.NOT_REPORTED
+
+
+def test_a_category_that_sent_nothing_is_drawn_as_not_reported(one_category_silent):
+    ds, scope = one_category_silent, metrics.Scope(2025, 10)
+    made = briefing.build(ds, scope, charts=list(briefing.CATALOGUE))
+    for chart in made.charts:
+        fig = chart.figure
+        for trace in fig.data:
+            if trace.type != "bar" or not trace.x or "经济发展" not in list(trace.x):
+                continue
+            at = list(trace.x).index("经济发展")
+            assert trace.y[at] is None, (chart.key, trace.name)
+            assert not (trace.text and trace.text[at]), (chart.key, trace.name)
+        by_category = any(t.type == "bar" and t.x and "经济发展" in list(t.x) for t in fig.data)
+        if by_category or chart.key == "indicators_by_category":
+            marks = [a.x for a in fig.layout.annotations if a.text == figures.NOT_REPORTED]
+            assert set(SILENT) <= set(marks), chart.key
+    learning = made.tables[0].frame.set_index("类别")
+    assert set(learning.loc["经济发展"]) == {narrative.NOT_REPORTED}
+    problems = made.tables[2].frame.set_index("类别")
+    assert problems.loc["经济发展", "发现问题（条）"] == narrative.NOT_REPORTED
+    assert list(made.tables[0].frame["类别"][:-1]) == list(CATEGORIES)

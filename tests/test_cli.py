@@ -19,6 +19,7 @@ from factories import (
     UNIT,
     column,
     csv_bytes,
+    indicator_periods,
     learning_rows,
     titled,
     write_csv,
@@ -207,7 +208,47 @@ def test_unusable_command_lines_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as raised:
         main(argv)
     assert raised.value.code == 2
-    assert "usage: python -m lingyi" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("用法：python -m lingyi")
+    assert "usage" not in err and "error" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "python -m lingyi：错误：缺少必需的参数：命令"),
+        (["briefing"], "python -m lingyi briefing：错误：缺少必需的参数：-o/--out"),
+        (["ingest"], "python -m lingyi ingest：错误：缺少必需的参数：文件"),
+        (["summary", "--year", "twenty"], "python -m lingyi summary：错误：参数 --year：'twenty' 不是整数"),
+        (["restore", "abc"], "python -m lingyi restore：错误：参数 编号：'abc' 不是整数"),
+        (["summary", "--through"], "python -m lingyi summary：错误：参数 --through：需要一个值"),
+        (["summary", "--nope"], "python -m lingyi：错误：无法识别的参数：--nope"),
+        (["frobnicate"], "python -m lingyi：错误：参数 命令：无效的选项 'frobnicate'（可选："),
+    ],
+)
+def test_argparse_speaks_chinese_when_the_arguments_are_wrong(argv, message, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["briefing", "-h"], ["user", "--help"]])
+def test_help_speaks_chinese_with_chinese_headings(argv, capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("用法：python -m lingyi")
+    assert "选项:" in help_text and "-h, --help" in help_text and "显示本帮助并退出" in help_text
+    for english in ("usage:", "positional arguments", "options:", "show this help message and exit"):
+        assert english not in help_text
+
+
+def test_briefing_help_offers_o_as_the_short_form_of_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["briefing", "-h"])
+    assert "-o 文件, --out 文件" in capsys.readouterr().out
 
 
 def test_database_comes_from_the_environment_without_db(cli, monkeypatch, store, tmp_path):
@@ -265,6 +306,7 @@ def summary(loaded, capsys):
 def test_summary_json_has_the_exact_shape_and_values(summary):
     zero_learning = {"activities": 0, "sessions": 0, "lectures": 0, "person_times": 0}
     no_problems = {"found": 0, "resolved": 0, "closure_rate_pct": None}
+    no_indicators = {"count": 0, "met": 0, "met_pct": None}
     figures = summary("--year", "2025", "--through", "2025-10")
     activities = [*learning_rows(3)[1:], *learning_rows(1)[1:]]  # what good_file wrote for the two units
     sessions, lectures = sum(row[6] for row in activities), sum(row[7] for row in activities)
@@ -316,9 +358,37 @@ def test_summary_json_has_the_exact_shape_and_values(summary):
                 "作风纪律": {"found": 1, "resolved": 1, "closure_rate_pct": 100.0},
             },
         },
+        "indicators": {
+            "count": 0,
+            "met": 0,
+            "met_pct": None,
+            "by_type": {"共性指标": no_indicators, "个性指标": no_indicators},
+            "by_category": {c: no_indicators for c in CATEGORIES},
+        },
     }
     assert list(figures["learning"]["by_category"]) == list(CATEGORIES)
     assert list(figures["problems"]["by_category"]) == list(CATEGORIES)
+
+
+@pytest.mark.parametrize("through", ["2025-09", "2025-10"])
+def test_summary_counts_an_indicator_given_for_the_year_to_date_and_a_month_once(cli, tmp_path, through):
+    code, _, _ = cli("ingest", write_csv(tmp_path / "指标完成.csv", indicator_periods()))
+    assert code == 0
+    code, out, err = cli("summary", "--json", "--year", "2025", "--through", through)
+    assert (code, err) == (0, "")
+    indicators = json.loads(out)["indicators"]
+    assert (indicators["count"], indicators["met"], indicators["met_pct"]) == (2, 2, 100.0)
+    assert indicators["by_type"]["共性指标"] == {"count": 1, "met": 1, "met_pct": 100.0}
+    assert indicators["by_category"]["社会服务"] == {"count": 2, "met": 2, "met_pct": 100.0}
+    assert list(indicators["by_category"]) == list(CATEGORIES)
+
+
+def test_summary_of_a_store_of_indicators_only_defaults_to_their_year(cli, tmp_path):
+    cli("ingest", write_csv(tmp_path / "指标完成.csv", indicator_periods()))
+    code, out, _ = cli("summary", "--json")
+    assert code == 0
+    figures = json.loads(out)
+    assert (figures["year"], figures["indicators"]["count"]) == (2025, 2)
 
 
 def test_summary_through_defaults_to_the_latest_month_with_data(summary):

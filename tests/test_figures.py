@@ -138,6 +138,46 @@ def test_by_category_draws_the_six_categories_in_order_with_their_values_and_col
     assert "%{y:,} 人次" in fig.data[0].hovertemplate
 
 
+def not_reported_marks(fig) -> list:
+    return [a.x for a in fig.layout.annotations if a.text == figures.NOT_REPORTED]
+
+
+def test_a_category_that_sent_nothing_has_no_bar_of_zero_but_says_it_sent_nothing():
+    sent = [True, False, True, True, True, True]
+    frame = category_frame(person_times=[10, 0, 30, 40, 50, 60], has_data=sent)
+    fig = figures.by_category(frame, value="person_times", title="t")
+    assert list(fig.data[0].y) == [10, None, 30, 40, 50, 60]
+    assert list(fig.data[0].text) == ["10", None, "30", "40", "50", "60"]
+    assert not_reported_marks(fig) == ["经济发展"]
+
+
+def test_problems_of_a_category_that_sent_nothing_are_not_drawn_as_zero():
+    frame = category_frame(
+        found=[4, 0, 0, 3, 0, 0], resolved=[1, 0, 0, 3, 0, 0], closure_rate=[0.25, None, None, 1.0, None, None]
+    )
+    frame["has_data"] = frame["found"] > 0
+    fig = figures.found_and_resolved(frame, by="category", title="t")
+    assert [list(t.y) for t in fig.data] == [[4, None, None, 3, None, None], [1, None, None, 3, None, None]]
+    assert not_reported_marks(fig) == ["经济发展", "执法监督", "群团事业", "国有企业"]
+    assert not_reported_marks(figures.closure_rates(frame, by="category", title="t")) == not_reported_marks(fig)
+
+
+def test_months_that_sent_nothing_say_so_upright_among_many():
+    frame = pd.DataFrame(
+        {"month": range(1, 11), "person_times": [0] * 8 + [278, 463], "has_data": [False] * 8 + [True] * 2}
+    )
+    fig = figures.monthly(frame, value="person_times", title="t")
+    assert list(fig.data[0].y) == [None] * 8 + [278, 463]
+    assert not_reported_marks(fig) == [f"{m}月" for m in range(1, 9)]
+    assert {a.textangle for a in fig.layout.annotations} == {-90}
+
+
+def test_a_unit_ranking_leaves_out_units_that_sent_nothing():
+    frame = unit_frame([120.0, 0.0, 30.0]).assign(has_data=[True, False, True])
+    fig = figures.unit_ranking(frame, value="person_times", title="t")
+    assert list(fig.data[0].y) == ["单位0", "单位2"]
+
+
 def test_a_large_count_is_labelled_in_wan_on_every_bar_of_the_chart():
     frame = category_frame(person_times=[147600, 99103, 30997, 25895, 0, 5])
     fig = figures.by_category(frame, value="person_times", title="t")
@@ -230,6 +270,21 @@ def test_this_year_and_last_by_month_says_so_where_last_year_is_missing():
     assert list(last_year.y) == [None, 110, 100]
     assert [a.text for a in fig.layout.annotations] == ["无上年<br>数据"]
     assert fig.layout.annotations[0].x == "1月"
+
+
+def test_a_month_this_year_has_not_sent_is_not_drawn_as_zero():
+    frame = pd.DataFrame(
+        {
+            "month": [1, 2, 3],
+            "appeals": [0, 0, 90],
+            "appeals_prev": [0, 110, 100],
+            "has_current": [False, False, True],
+            "has_previous": [False, True, True],
+        }
+    )
+    fig = figures.this_year_and_last_by_month(frame, value="appeals", previous="appeals_prev", title="t")
+    assert list(fig.data[1].y) == [None, None, 90]
+    assert [(a.x, a.text) for a in fig.layout.annotations] == [("1月", "尚无报送"), ("2月", "本年<br>尚无报送")]
 
 
 def test_year_on_year_by_month_colours_a_fall_in_appeals_as_good():
@@ -416,6 +471,17 @@ def test_unit_against_category_puts_the_unit_beside_its_category_average_for_eac
         ("社会服务平均", ["化解率"], None),
     ]
     assert [t.showlegend for t in fig.data] == [True, True, False, False]
+    assert not_reported_marks(fig) == []
+
+
+def test_a_unit_that_sent_nothing_on_a_measure_says_so_beside_its_category():
+    frame = pd.DataFrame(
+        {"measure": ["found", "closure_rate"], "unit_value": [math.nan] * 2, "category_value": [13.5, 0.9]}
+    )
+    fig = figures.unit_against_category(frame, title="t", unit_name="市民政局", category="社会服务")
+    assert [t.y[0] for t in fig.data] == [None, 13.5, None, 0.9]
+    marks = [a for a in fig.layout.annotations if a.text == figures.NOT_REPORTED]
+    assert [(a.xref, a.yref) for a in marks] == [("x", "y"), ("x2", "y2")]
 
 
 def test_labels_of_many_months_stand_upright_with_room_below_falling_bars():

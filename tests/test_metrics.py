@@ -14,6 +14,7 @@ from factories import (
     OTHER_UNIT,
     PROBLEM_HEADER,
     UNIT,
+    indicator_periods,
     write_csv,
     write_xlsx,
 )
@@ -320,12 +321,64 @@ def test_indicator_given_for_the_month_and_the_year_to_date_counts_once_for_the_
     assert (totals.loc["全部", "indicators"], totals.loc["全部", "met"]) == (1, 0)
 
 
+@pytest.fixture
+def three_periods(load):
+    return load(("指标完成.csv", indicator_periods()))
+
+
+@pytest.mark.parametrize("through", [9, 10, 12])
+def test_a_period_running_past_the_month_counts_as_the_latest_reported_and_says_so(three_periods, through):
+    frame = metrics.indicator_rows(three_periods, Scope(2025, through)).set_index("indicator")
+    assert sorted(frame.index) == sorted(["学习次数", "投诉件数"])
+    studies = frame.loc["学习次数"]
+    assert (studies["period"], studies["target"], studies["actual"]) == ("2025年", 12, 13)
+    assert bool(studies["running"]) is (through < 12)
+    expected = "2025年（年度指标，截至报送）" if through < 12 else "2025年"
+    assert studies["period_text"] == expected
+    assert frame.loc["投诉件数", "period_text"] == "2025年9月"
+    assert frame.loc["投诉件数", "completion"] == 1.25
+
+
+def test_a_period_that_begins_after_the_month_is_not_in_scope(three_periods):
+    frame = metrics.indicator_rows(three_periods, Scope(2025, 8))
+    assert list(frame["indicator"]) == ["学习次数"]  # 投诉件数 has only September's figure
+    assert list(frame["period_text"]) == ["2025年（年度指标，截至报送）"]
+
+
+@pytest.mark.parametrize("through", [9, 10])
+def test_summary_counts_each_indicator_once_by_its_latest_ending_period(three_periods, through):
+    figures = metrics.summary(three_periods, Scope(2025, through))["indicators"]
+    assert (figures["count"], figures["met"], figures["met_pct"]) == (2, 2, 100.0)
+    assert figures["by_type"] == {
+        "共性指标": {"count": 1, "met": 1, "met_pct": 100.0},
+        "个性指标": {"count": 1, "met": 1, "met_pct": 100.0},
+    }
+    assert figures["by_category"]["社会服务"] == {"count": 2, "met": 2, "met_pct": 100.0}
+    assert figures["by_category"]["经济发展"] == {"count": 0, "met": 0, "met_pct": None}
+
+
+def test_indicators_of_another_year_are_named_with_the_filter_that_shows_them(three_periods):
+    elsewhere = metrics.indicator_periods_elsewhere(three_periods, Scope(2024, 12))
+    assert list(elsewhere["period"]) == ["2025年1-10月", "2025年", "2025年9月"]
+    assert list(elsewhere["rows"]) == [1, 1, 2]
+    assert list(elsewhere["year"]) == [2025, 2025, 2025]
+    assert list(elsewhere["through"]) == [10, 12, 9]  # no months of other data: each period's own last month
+    assert metrics.indicator_periods_elsewhere(three_periods, Scope(2025, 10)).empty
+    assert 2025 in metrics.years_with_data(three_periods)
+
+
+def test_a_month_before_a_period_begins_names_that_period(three_periods):
+    elsewhere = metrics.indicator_periods_elsewhere(three_periods, Scope(2025, 8))
+    assert list(elsewhere["period"]) == ["2025年9月"]
+    assert (int(elsewhere["year"].iloc[0]), int(elsewhere["through"].iloc[0])) == (2025, 9)
+
+
 # -- the summary of spec §6 ------------------------------------------------------------------------------------------
 
 
 def test_summary_has_exactly_the_shape_of_the_spec(learning):
     figures = metrics.summary(learning, Scope(2025, 10))
-    assert list(figures) == ["year", "through", "units", "learning", "hotline", "problems"]
+    assert list(figures) == ["year", "through", "units", "learning", "hotline", "problems", "indicators"]
     assert (figures["year"], figures["through"]) == (2025, "2025-10")
     assert figures["units"] == {"registered": 108, "reporting": 2}
     assert list(figures["learning"]) == [*TOTALS, "by_category"]
@@ -351,6 +404,10 @@ def test_summary_has_exactly_the_shape_of_the_spec(learning):
         "by_problem_type",
     ]
     assert all(type(v) is int for v in figures["learning"]["by_category"]["社会服务"].values())
+    assert list(figures["indicators"]) == ["count", "met", "met_pct", "by_type", "by_category"]
+    assert list(figures["indicators"]["by_type"]) == ["共性指标", "个性指标"]
+    assert list(figures["indicators"]["by_category"]) == list(CATEGORIES)
+    assert figures["indicators"]["by_category"]["党政综合"] == {"count": 0, "met": 0, "met_pct": None}
 
 
 def test_empty_store_gives_zeros_and_nulls(store):

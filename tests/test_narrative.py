@@ -213,6 +213,34 @@ def test_the_best_and_weakest_categories_are_named():
     assert sentence.figures == {"category.经济发展.person_times": 81_472, "category.执法监督.person_times": 12_087}
 
 
+def test_a_category_that_sent_nothing_is_named_as_such_never_the_least():
+    frame = pd.DataFrame(
+        {
+            "category": ["党政综合", "经济发展", "执法监督"],
+            "person_times": [25_293, 0, 12_087],
+            "has_data": [True, False, True],
+        }
+    )
+    sentence = narrative.category_extremes(frame, "person_times", name="参与人次", unit="人次")
+    assert (
+        sentence.text == "分类别看，党政综合参与人次最多（2.53万人次），执法监督最少（1.21万人次）；经济发展尚无报送。"
+    )
+    assert "category.经济发展.person_times" not in sentence.figures
+
+
+def test_months_that_sent_nothing_are_counted_not_ranked():
+    frame = pd.DataFrame(
+        {"month": range(1, 11), "person_times": [0] * 8 + [278, 463], "has_data": [False] * 8 + [True, True]}
+    )
+    sentence = narrative.month_extremes(frame, "person_times", name="参与人次", unit="人次")
+    assert sentence.text == "10月参与人次最多（463人次），9月最少（278人次）；其余8个月尚无报送。"
+
+
+def test_only_one_category_that_sent_something_is_not_ranked():
+    frame = pd.DataFrame({"category": ["党政综合", "经济发展"], "person_times": [120, 0], "has_data": [True, False]})
+    assert narrative.category_extremes(frame, "person_times", name="参与人次", unit="人次") is None
+
+
 def test_rates_of_categories_are_highest_and_lowest_in_percent():
     frame = pd.DataFrame({"category": ["党政综合", "群团事业"], "closure_rate": [0.8540, 0.9661]})
     sentence = narrative.category_extremes(frame, "closure_rate", name="化解率", rate=True, lead="")
@@ -271,9 +299,10 @@ def test_the_narrative_uses_the_summarys_figures(sample, capsys):
     used = {name: value for p in paragraphs for name, value in p.figures.items()}
     for name, value in used.items():
         section, _, key = name.partition(".")
-        if section in ("learning", "hotline", "problems") and key in expected[section]:
+        if section in ("learning", "hotline", "problems", "indicators") and key in expected[section]:
             assert value == expected[section][key], name
     assert used["units.registered"] == expected["units"]["registered"]
+    assert used["indicators.count"] == expected["indicators"]["count"] > 0
     assert f"化解率{expected['problems']['closure_rate_pct']:.2f}%" in paragraphs[0].text
     assert f"同比下降{-expected['hotline']['appeals_yoy_pct']:.2f}%" in paragraphs[0].text
 

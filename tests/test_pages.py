@@ -13,7 +13,15 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import hotline_rows, indicator_rows, learning_rows, problem_rows, write_workbook
+from factories import (
+    hotline_rows,
+    indicator_periods,
+    indicator_rows,
+    learning_rows,
+    problem_rows,
+    write_csv,
+    write_workbook,
+)
 from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
@@ -123,12 +131,27 @@ def expected_overview(s: dict) -> dict[str, tuple[str, str]]:
         "学习期数": (figures.count_text(learning["sessions"], " 期"), ""),
         "参与人次": (figures.count_text(learning["person_times"]), ""),
     }
-    return expected | expected_hotline(s) | expected_problems(s)
+    if not learning["activities"]:
+        expected |= {label: ("尚无报送", "") for label in ("学习活动", "学习期数", "参与人次")}
+    return expected | expected_hotline(s) | expected_problems(s) | expected_indicators(s)
+
+
+def expected_indicators(s: dict) -> dict[str, tuple[str, str]]:
+    indicators = s["indicators"]
+    expected = {
+        "报送指标": (f"{indicators['count']:,} 项" if indicators["count"] else "尚无报送", ""),
+        "指标达标率": (percent(indicators["met_pct"]) if indicators["count"] else "尚无报送", ""),
+    }
+    for kind, found in indicators["by_type"].items():
+        expected[f"{kind}达标率"] = (percent(found["met_pct"]) if found["count"] else "尚无报送", "")
+    return expected
 
 
 def expected_problems(s: dict) -> dict[str, tuple[str, str]]:
     problems = s["problems"]
     closure = problems["closure_rate_pct"]
+    if not problems["found"]:
+        return {label: ("尚无报送", "") for label in ("排查单位", "发现问题", "已化解问题", "化解率（目标90%）")}
     return {
         "排查单位": (f"{problems['units_screened']} 个", ""),
         "发现问题": (figures.count_text(problems["found"], " 个"), ""),
@@ -140,6 +163,8 @@ def expected_problems(s: dict) -> dict[str, tuple[str, str]]:
 def expected_hotline(s: dict) -> dict[str, tuple[str, str]]:
     hotline = s["hotline"]
     yoy = hotline["appeals_yoy_pct"]
+    if hotline["first_time_rate_pct"] is None and not hotline["appeals"]:  # nobody sent a hotline return
+        return {label: ("尚无报送", "") for label in ("12345热线诉求量", *metrics.RATE_NAMES.values())}
     expected = {
         "12345热线诉求量": (figures.count_text(hotline["appeals"], " 件"), "" if yoy is None else f"{yoy:+.2f}%")
     }
@@ -323,6 +348,110 @@ def test_an_unknown_unit_in_a_link_is_named_not_an_error(open_app, sample_url):
     assert at.multiselect(key=ui.UNIT).value == []
 
 
+# -- 指标完成: periods that run past the month, periods the scope leaves out --------------------------------------
+
+
+@pytest.fixture
+def periods_url(tmp_path) -> str:
+    """Learning of 2024 and of 2025 through October, and one indicator for 2025年, 2025年1-10月 and 2025年9月."""
+    url = f"sqlite:///{tmp_path / 'periods.db'}"
+    files = [
+        write_csv(tmp_path / "学习2025.csv", learning_rows(2, unit=UNIT, month=202510)),
+        write_csv(tmp_path / "学习2024.csv", learning_rows(2, unit=UNIT, month=202410)),
+        write_csv(tmp_path / "指标完成.csv", indicator_periods(unit=UNIT)),
+    ]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["ingest", *map(str, files), "--db", url]) == 0
+    return url
+
+
+def indicator_table(at: AppTest) -> dict[str, dict]:
+    return {row["指标名称"]: row for row in at.dataframe[0].value.to_dict("records")}
+
+
+@pytest.mark.parametrize("through", [9, 10])
+def test_the_indicator_page_counts_the_years_figure_as_reported_so_far(open_app, periods_url, through):
+    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
+    assert_ran_cleanly(at)
+    assert at.main.caption[0].value.startswith(f"2025年1—{through}月")
+    table = indicator_table(at)
+    assert sorted(table) == ["学习次数", "投诉件数"]
+    assert table["学习次数"]["统计期间"] == "2025年（年度指标，截至报送）"
+    assert (table["学习次数"]["目标值"], table["学习次数"]["完成值"], table["学习次数"]["完成度（%）"]) == (
+        12,
+        13,
+        108.33,
+    )
+    assert (table["投诉件数"]["统计期间"], table["投诉件数"]["完成度（%）"]) == ("2025年9月", 125.0)
+    assert all(row["达标"] for row in table.values())
+    figures_json = summary(periods_url, "--year", "2025", "--through", f"2025-{through:02d}")["indicators"]
+    assert (figures_json["count"], figures_json["met"], figures_json["met_pct"]) == (len(table), 2, 100.0)
+    assert cards(at)["共性指标平均完成度"][0] == "108.33%"
+    assert "年度指标，截至报送" in " ".join(c.value for c in at.main.caption)
+    assert not at.info  # nothing stored is left out
+
+
+def test_the_indicator_page_of_a_year_without_indicators_names_their_periods_and_offers_them(open_app, periods_url):
+    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2024"})
+    assert_ran_cleanly(at)
+    assert "2024年1—10月" in at.info[0].value and "没有指标完成数据" in at.info[0].value
+    assert "统计期间为：2025年1-10月（1项）、2025年（1项）、2025年9月（2项）" in at.info[0].value
+    assert [b.label for b in at.button] == ["查看2025年1—10月", "查看2025年1—9月"]
+    at.button[0].click().run()
+    assert_ran_cleanly(at)
+    assert (at.selectbox(key=ui.YEAR).value, at.selectbox(key=ui.THROUGH).value) == (2025, 10)
+    assert sorted(indicator_table(at)) == ["学习次数", "投诉件数"]
+
+
+def test_a_month_before_a_period_begins_says_that_period_holds_more(open_app, periods_url):
+    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2025", ui.THROUGH: "8月"})
+    assert_ran_cleanly(at)
+    assert list(indicator_table(at)) == ["学习次数"]
+    assert "另有已入库指标不在所选月份内，统计期间为：2025年9月（2项）" in at.info[0].value
+    assert [b.label for b in at.button] == ["查看2025年1—9月"]
+
+
+def test_indicators_of_another_year_are_not_named_beside_this_years(open_app, sample_url):
+    at = open_app(sample_url, "pages/indicators.py")  # the sample holds 2024年 and 2025年1-10月
+    assert_ran_cleanly(at)
+    assert indicator_table(at) and not at.info and not at.button
+
+
+@pytest.mark.parametrize("through", [9, 10])
+def test_the_overview_shows_the_indicators_as_the_command_line_counts_them(open_app, periods_url, through):
+    at = open_app(periods_url, query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
+    assert_ran_cleanly(at)
+    expected = summary(periods_url, "--year", "2025", "--through", f"2025-{through:02d}")
+    assert cards(at) == expected_overview(expected)
+    assert (cards(at)["报送指标"], cards(at)["指标达标率"]) == (("2 项", ""), ("100.00%", ""))
+    assert cards(at)["学习活动"] == (("2 项", "") if through == 10 else ("尚无报送", ""))  # learning came in October
+
+
+def test_categories_that_sent_nothing_are_not_drawn_as_zero_on_the_overview(open_app, periods_url):
+    at = open_app(periods_url, query={ui.YEAR: "2025"})
+    assert_ran_cleanly(at)
+    people = chart(at, "各类别参与人次")
+    values = dict(zip(people["data"][0]["x"], people["data"][0]["y"]))
+    assert values["社会服务"] > 0 and all(values[c] is None for c in values if c != "社会服务")
+    marks = {a["x"] for a in people["layout"]["annotations"] if a["text"] == figures.NOT_REPORTED}
+    assert marks == set(values) - {"社会服务"}
+    completion = chart(at, "各类别指标平均完成度")
+    marks = {a["x"] for a in completion["layout"]["annotations"] if a["text"] == figures.NOT_REPORTED}
+    assert marks == set(values) - {"社会服务"}
+    assert cards(at)["发现问题"] == ("尚无报送", "") and cards(at)["12345热线诉求量"] == ("尚无报送", "")
+
+
+def test_the_profile_lists_the_units_indicators_with_their_periods(open_app, periods_url):
+    at = open_app(periods_url, "pages/unit.py", query={ui.YEAR: "2025", ui.THROUGH: "9月", ui.PROFILE_UNIT: UNIT_LABEL})
+    assert_ran_cleanly(at)
+    table = indicator_table(at)
+    assert table["学习次数"]["统计期间"] == "2025年（年度指标，截至报送）"
+    assert table["投诉件数"]["统计期间"] == "2025年9月"
+    learning = chart(at, "学习活动")  # the unit sent no learning for January to September
+    assert learning["data"][0]["y"] == [None]
+    assert any(a["text"] == figures.NOT_REPORTED for a in learning["layout"]["annotations"])
+
+
 # -- the unit profile -----------------------------------------------------------------------------------------------
 
 
@@ -335,7 +464,7 @@ def test_the_profile_opens_on_the_unit_a_link_names_by_any_alias(open_app, sampl
     problems = chart(at, "问题化解")
     mine = summary(sample_url, "--unit", UNIT)["problems"]
     assert problems["data"][0]["y"][0] == mine["found"]
-    assert [row["状态"] for row in at.dataframe[0].value.to_dict("records")].count("当前有效") >= 1
+    assert [row["状态"] for row in at.dataframe[-1].value.to_dict("records")].count("当前有效") >= 1
 
 
 def test_the_profile_without_a_unit_asks_for_one(open_app, sample_url):
