@@ -109,6 +109,53 @@ def hotline_rows(
     return rows
 
 
+TICKET_HEADER = [
+    "工单编号",
+    "受理时间",
+    "办结时间",
+    "承办单位",
+    "诉求类型",
+    "是否一次性办结",
+    "是否解决",
+    "满意度评价",
+    "是否重复件",
+    "回访时间",
+]
+_TICKET_TYPES = ("投诉", "求助", "咨询", "建议")
+
+
+def ticket_rows(
+    n: int = 40,
+    *,
+    units: Sequence[str] = (UNIT, OTHER_UNIT),
+    months: Sequence[int] = (202509, 202510),
+    seed: int = SEED,
+    header: Sequence[str] = TICKET_HEADER,
+) -> Rows:
+    """A 12345 ticket export: a header and ``n`` tickets spread over ``units`` and ``months``, with every kind of
+    answer (blank, 未评价, 重复件) among them; 受理时间 as 「2025-10-03 09:15:00」 text."""
+    rng = random.Random(seed)
+    rows: Rows = [list(header)]
+    for i in range(1, n + 1):
+        month = rng.choice(months)
+        accepted = dt.datetime(month // 100, month % 100, rng.randint(1, 28), rng.randint(8, 17), rng.randint(0, 59))
+        rows.append(
+            [
+                f"LY{month}{i:05d}",
+                accepted.strftime("%Y-%m-%d %H:%M:%S"),
+                (accepted + dt.timedelta(days=rng.randint(1, 5))).strftime("%Y-%m-%d %H:%M:%S"),
+                rng.choice(units),
+                rng.choice(_TICKET_TYPES),
+                rng.choice(("是", "是", "是", "否", "")),
+                rng.choice(("是", "是", "是", "否", "")),
+                rng.choice(("满意", "满意", "基本满意", "不满意", "未评价", "")),
+                rng.choice(("否", "否", "否", "是", "")),
+                "",
+            ]
+        )
+    return rows
+
+
 def problem_rows(n: int = 3, *, unit: str = UNIT, year: int = 2025, seed: int = SEED) -> Rows:
     """A header and ``n`` problems of ``unit``: resolved ones with a 化解日期 after the 发现日期, others without."""
     rng = random.Random(seed)

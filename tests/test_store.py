@@ -437,13 +437,34 @@ def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
     try:
         with migrated.engine.connect() as conn:
             version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
-        assert int(version) == SCHEMA_VERSION == 3
+        assert int(version) == SCHEMA_VERSION == 4
         assert {"audit_log", "users", "sign_ins"} <= set(sa.inspect(migrated.engine).get_table_names())
         assert current_people(migrated) == [(UNIT, 202510, 100)]
         assert migrated.data_version() == 1
         assert migrated.audit_log().empty
         migrated.delete(sid, user="张三")
         assert list(migrated.audit_log()["user"]) == ["张三"]
+    finally:
+        migrated.close()
+
+
+def test_store_of_schema_version_3_gains_the_source_of_each_submission_and_the_settings(store):
+    """Before 12345 ticket exports: no submissions.source, no settings table; its returns stay returns."""
+    store.save_file(b"v3", "v3.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE submissions DROP COLUMN source")
+        store_module.settings_table.drop(conn)
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="3"))
+    store.close()
+
+    migrated = Store(store.url)
+    try:
+        assert "source" in {c["name"] for c in sa.inspect(migrated.engine).get_columns("submissions")}
+        assert migrated.submissions()["source"].tolist() == [None]
+        assert migrated.hotline_source() == "tickets"
+        assert current_people(migrated) == [(UNIT, 202510, 100)]
+        migrated.set_hotline_source("returns", user="管理员")
+        assert migrated.hotline_source() == "returns"
     finally:
         migrated.close()
 
