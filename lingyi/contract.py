@@ -464,26 +464,23 @@ CLOSURE_TARGET = 0.9
 # 承办单位 is such an export: its tickets become each unit's 热线指标 for the months they were accepted in, by the
 # rules of TICKET_RULES below (lingyi/tickets.py works them out; the filling instructions print them).
 
-YES_NO = Choices(
-    values=("是", "否"),
-    aliases={
-        "y": "是",
-        "yes": "是",
-        "1": "是",
-        "√": "是",
-        "对": "是",
-        "已解决": "是",
-        "解决": "是",
-        "一次办好": "是",
-        "一次性办结": "是",
-        "n": "否",
-        "no": "否",
-        "0": "否",
-        "×": "否",
-        "未解决": "否",
-        "不解决": "否",
-        "非一次办好": "否",
-    },
+_YES_NO_ALIASES = {
+    "y": "是",
+    "yes": "是",
+    "1": "是",
+    "√": "是",
+    "对": "是",
+    "n": "否",
+    "no": "否",
+    "0": "否",
+    "×": "否",
+}
+YES_NO = Choices(values=("是", "否"), aliases=_YES_NO_ALIASES)
+FIRST_TIME_CHOICES = Choices(
+    values=("是", "否"), aliases={**_YES_NO_ALIASES, "一次办好": "是", "一次性办结": "是", "非一次办好": "否"}
+)
+RESOLVED_CHOICES = Choices(
+    values=("是", "否"), aliases={**_YES_NO_ALIASES, "已解决": "是", "解决": "是", "未解决": "否", "不解决": "否"}
 )
 
 SATISFACTION_CHOICES = Choices(
@@ -537,7 +534,7 @@ TICKET_COLUMNS: tuple[Column, ...] = (
         "是否一次性办结",
         ("一次办好", "是否一次办好", "是否一次性办好", "一次性办结"),
         kind=ValueKind.CHOICE,
-        choices=YES_NO,
+        choices=FIRST_TIME_CHOICES,
         help="是或否；空白的不计入一次性办好率。",
     ),
     Column(
@@ -545,7 +542,7 @@ TICKET_COLUMNS: tuple[Column, ...] = (
         "是否解决",
         ("问题是否解决", "解决情况", "是否已解决"),
         kind=ValueKind.CHOICE,
-        choices=YES_NO,
+        choices=RESOLVED_CHOICES,
         help="是或否；空白（尚未办结）的不计入问题解决率。",
     ),
     Column(
