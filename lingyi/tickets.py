@@ -59,7 +59,7 @@ from lingyi.reading import (
 from lingyi.registry import Registry, Unit, normalise
 from lingyi.store import NewSubmission
 from lingyi.validation import ValidatedFile, ValidTable
-from lingyi.values import UTF16_BOMS, Period, column_letter, excel_error, month_number, months_between
+from lingyi.values import UTF16_BOMS, Period, column_letter, excel_error, month_label, month_number, months_between
 
 TICKETS_NAME = "12345工单"
 # Words that only a ticket export's header has: a file without one of them is never opened twice.
@@ -322,7 +322,7 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
-            chunksize=200_000,
+            chunksize=PROGRESS_EVERY,
             engine="c",
         )
         for chunk in chunks:
@@ -770,7 +770,7 @@ def disagreement_findings(validated: ValidatedFile, store) -> list[Finding]:
     findings = []
     for d in disagreements(validated, store):
         pairs = "；".join(f"{label} 工单 {_shown(label, t)} / 报表 {_shown(label, r)}" for label, t, r in d.figures)
-        month = f"{d.month // 100}年{d.month % 100}月"
+        month = month_label(d.month)
         findings.append(
             Finding(
                 Level.WARNING,
@@ -793,7 +793,7 @@ def comparison_table(validated: ValidatedFile | None, store) -> pd.DataFrame:
             rows.append(
                 {
                     "单位": d.unit,
-                    "月份": f"{d.month // 100}年{d.month % 100}月",
+                    "月份": month_label(d.month),
                     "指标": label,
                     "工单数据": _shown(label, t),
                     "单位报表": _shown(label, r),

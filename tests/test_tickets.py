@@ -11,6 +11,8 @@ from lingyi.errors import Level
 from lingyi.ingest import Outcome, ingest_file
 from lingyi.tickets import TicketFile, check_export, match_unit, month_of
 from tests.factories import (
+    HAND_RETURN,
+    HAND_TICKETS,
     HOTLINE_HEADER,
     OTHER_UNIT,
     TICKET_HEADER,
@@ -23,30 +25,6 @@ from tests.factories import (
     write_xlsx,
 )
 
-# Hand-made tickets of 临沂市民政局; their figures worked out by hand from contract.TICKET_RULES:
-# 2025年10月: T1…T6 count (T2 twice: its last row counts; T7 is 无效来电), T5 a 重复件, T6 blank answers.
-#   诉求量 6; 一次性办好率 = (T1, T2', T4) ÷ (T1, T2', T3, T4, T5 as 否) = 3/5 = 60%;
-#   问题解决率 = (T1, T2', T4) ÷ (T1, T2', T3, T4) = 75%; 群众满意率 = (T2', T3, T6) ÷ (T1, T2', T3, T6) = 75%.
-# 2025年9月: T9, and T10 of a sub-office (市民政局社会救助科): 诉求量 2; 50%; 100%; 100%.
-HAND_TICKETS = [
-    TICKET_HEADER,
-    ["T1", "2025-10-02 09:00:00", "", "临沂市民政局", "投诉", "是", "是", "不满意", "否", ""],
-    ["T2", "2025-10-03 10:00:00", "", "市民政局", "求助", "否", "否", "不满意", "否", ""],
-    ["T3", "2025-10-04 11:00:00", "", "民政局", "求助", "否", "否", "基本满意", "否", ""],
-    ["T4", "2025/10/5 8:30", "", "临沂市民政局", "咨询", "是", "是", "未评价", "否", ""],
-    ["T5", "2025年10月6日", "", "临沂市民政局", "投诉", "是", "是", "满意", "是", ""],
-    ["T6", "2025-10-07 12:00:00", "", "临沂市民政局", "投诉", "", "", "满意", "", ""],
-    ["T7", "2025-10-08 12:00:00", "", "临沂市民政局", "无效来电", "否", "否", "不满意", "否", ""],
-    ["T2", "2025-10-03 10:00:00", "", "市民政局", "求助", "是", "是", "满意", "否", ""],
-    ["T9", "2025-09-10 09:00:00", "", "临沂市民政局", "建议", "是", "是", "满意", "否", ""],
-    ["T10", "2025-09-11 09:00:00", "", "市民政局社会救助科", "投诉", "否", "是", "基本满意", "否", ""],
-]
-# The same figures as a unit would type them into its 热线 return.
-HAND_RETURN = [
-    HOTLINE_HEADER,
-    [UNIT, "2025-09", 2, "50.00%", "100.00%", "100.00%"],
-    [UNIT, "2025-10", 6, "60.00%", "75.00%", "75.00%"],
-]
 FIGURE_COLUMNS = ["unit", "month", "appeals", "first_time_rate", "resolution_rate", "satisfaction_rate"]
 
 
@@ -314,7 +292,7 @@ def test_tickets_that_disagree_with_a_return_say_so_side_by_side(tmp_path, store
     (said,) = [f for f in result.warnings if "工单" in f.message and "报表" in f.message]
     assert said.level is Level.WARNING
     assert said.message == (
-        "临沂市民政局 2025年10月：诉求量 工单 6 / 报表 9；问题解决率 工单 75.00% / 报表 80.00%"
+        "临沂市民政局 2025-10：诉求量 工单 6 / 报表 9；问题解决率 工单 75.00% / 报表 80.00%"
         "（单位报表「民政局热线10月.xlsx」）。按设置「以工单数据为准」，统计采用工单数据。"
     )
     table = tickets.comparison_table(result.validated, store)
