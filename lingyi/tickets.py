@@ -19,8 +19,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import gc
 import html
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -70,6 +72,8 @@ PROGRESS_EVERY = 50_000
 
 _LOOKUP: dict[str, str] = {header_key(name): column.key for column in TICKET_COLUMNS for name in column.names}
 _REQUIRED = tuple(c.key for c in TICKET_COLUMNS if c.required)
+# The columns the figures use (办结时间, 回访时间 are recognised in the header but not read).
+USED = frozenset({"ticket", "accepted_at", "unit", "appeal_type", "first_time", "resolved", "satisfaction", "repeated"})
 _DATE_PREFIX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{4,6})?(?:\.0)?$")
 _NON_APPEAL = frozenset(normalise(t) for t in NON_APPEAL_TYPES)
@@ -152,15 +156,16 @@ def check_export(data: bytes, name: str, registry: Registry, *, period: Period |
     if not sniff(data, name):
         return None
     file = PurePath(name).name
-    try:
-        if len(data) > max_file_bytes():
-            return None  # the ordinary reader refuses it with its own message
-        table = _read(data, file)
-    except FileRejected as rejected:
-        return TicketFile(file, [], [rejected.finding])
-    if table is None:
-        return None
-    return figures(table, registry, period=period)
+    if len(data) > max_file_bytes():
+        return None  # the ordinary reader refuses it with its own message
+    with _no_collection():  # millions of cells held: a collector pass would walk them all, again and again
+        try:
+            table = _read(data, file)
+        except FileRejected as rejected:
+            return TicketFile(file, [], [rejected.finding])
+        if table is None:
+            return None
+        return figures(table, registry, period=period)
 
 
 @dataclass
@@ -227,7 +232,9 @@ def _read_workbook(data: bytes, file: str) -> _Columns | None:
             continue
         try:
             sheet = workbook.get_sheet_by_name(meta.name)
-            top = sheet.to_python(nrows=HEADER_SEARCH_ROWS, skip_empty_area=False)
+            # Rows from row 1, cells from the first used column: far cheaper than to_python for a million rows.
+            rows = sheet.iter_rows()
+            top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         except (python_calamine.CalamineError, ValueError, OSError):
             continue
         header = _header(top)
@@ -244,34 +251,46 @@ def _read_workbook(data: bytes, file: str) -> _Columns | None:
                     sheet=meta.name,
                 )
             )
-        offset = sheet.start[0] if sheet.start else 0
-        return _columns_from_rows(file, meta.name, sheet.iter_rows(), offset + index + 1, found, index, total)
+        first_column = sheet.start[1] if sheet.start else 0
+        return _columns_from_rows(file, meta.name, top[index + 1 :], rows, index + 1, found, first_column, total)
     return None
 
 
-def _columns_from_rows(file, sheet, rows, header_row, found, skip, total) -> _Columns:
-    keys = list(found)
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """No cyclic garbage collection while millions of cells are kept: each pass would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _columns_from_rows(file, sheet, head, rows, header_row, found, first_column, total) -> _Columns:
+    """The found columns of the data rows (``head``, then the rest of ``rows``), taken a chunk at a time."""
+    keys = [k for k in found if k in USED]
     positions = [found[k][0] for k in keys]
-    cells: list[list] = [[] for _ in keys]
-    appends = [c.append for c in cells]
     width = max(positions) + 1
-    numbers: list[int] = []
-    number = header_row - skip - 1
-    for row in rows:
-        number += 1
-        if number <= header_row:
-            continue
-        if len(row) < width:
-            row = [*row, *([""] * (width - len(row)))]
-        if not any(row[p] not in ("", None) for p in positions):
-            continue
-        numbers.append(number)
-        for append, position in zip(appends, positions):
-            append(row[position])
-        if len(numbers) % PROGRESS_EVERY == 0:
-            _report(len(numbers) / max(total, 1), f"已读取 {len(numbers):,} / {total:,} 件工单")
-    _report(1.0, f"已读取 {len(numbers):,} 件工单")
-    return _Columns(file, sheet, header_row, header_row + 1, found, dict(zip(keys, cells)), np.array(numbers))
+    cells: dict[str, list] = {k: [] for k in keys}
+    read = 0
+    rows = itertools.chain(head, rows)
+    with _no_collection():
+        while True:
+            chunk = list(itertools.islice(rows, PROGRESS_EVERY))
+            if not chunk:
+                break
+            if min(map(len, chunk)) < width:
+                chunk = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in chunk]
+            for key, position in zip(keys, positions):
+                cells[key].extend([r[position] for r in chunk])
+            read += len(chunk)
+            _report(read / max(total, 1), f"已读取 {read:,} / {total:,} 件工单")
+    numbers = np.arange(header_row + 1, header_row + 1 + read)
+    cells, numbers = _without_empty_rows(cells, numbers)
+    found = {k: (position + first_column, header) for k, (position, header) in found.items()}
+    return _Columns(file, sheet, header_row, header_row + 1, found, cells, numbers)
 
 
 def _decode_head(data: bytes) -> tuple[str, str]:
@@ -307,7 +326,7 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
         raise FileRejected(
             Finding(Level.ERROR, file, f"文件有 {total:,} 行，超过系统上限 {max_rows():,} 行。请拆分后上传。")
         )
-    keys = list(found)
+    keys = [k for k in found if k in USED]
     positions = [found[k][0] for k in keys]
     cells: dict[str, list] = {k: [] for k in keys}
     read = 0
@@ -319,7 +338,7 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
             header=None,
             skiprows=index + 1,
             usecols=positions,
-            dtype=str,
+            dtype=object,  # Python strings, as the workbook reader gives them (not pandas' Arrow strings)
             keep_default_na=False,
             skip_blank_lines=False,
             chunksize=PROGRESS_EVERY,
@@ -340,13 +359,20 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
         ) from None
     header_row = index + 1
     numbers = np.arange(header_row + 1, header_row + 1 + read)
-    filled = np.zeros(read, dtype=bool)
-    for key in keys:
-        filled |= np.fromiter((bool(v.strip()) for v in cells[key]), dtype=bool, count=read)
-    if not filled.all():
-        cells = {k: [v for v, keep in zip(values, filled) if keep] for k, values in cells.items()}
-        numbers = numbers[filled]
+    cells, numbers = _without_empty_rows(cells, numbers)
     return _Columns(file, sheet, header_row, header_row + 1, found, cells, numbers)
+
+
+def _without_empty_rows(cells: dict[str, list], numbers: np.ndarray) -> tuple[dict[str, list], np.ndarray]:
+    """A row with none of 工单编号, 受理时间, 承办单位 is an empty row, not a ticket."""
+    empty = np.ones(len(numbers), dtype=bool)
+    for key in _REQUIRED:
+        column = np.array(cells[key], dtype=object)
+        empty &= (column == "") | pd.isna(column)
+    if not empty.any():
+        return cells, numbers
+    keep = ~empty
+    return {k: [v for v, kept in zip(values, keep) if kept] for k, values in cells.items()}, numbers[keep]
 
 
 def _separator(line: str) -> str:
@@ -365,8 +391,8 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
         findings.append(table.finding(Level.ERROR, "工单导出中没有工单：表头下面没有数据行。", row=table.header_row))
         return TicketFile(table.file, [], findings)
     _report(1.0, f"正在计算 {n:,} 件工单的月度指标")
-    numbers = _texts(table.cells["ticket"])
-    keep = _last_of_each(numbers).copy()
+    numbers = table.cells["ticket"]
+    keep = _last_of_each(numbers)
     if not keep.all():
         findings.append(
             table.finding(
@@ -374,7 +400,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
                 f"有 {int((~keep).sum()):,} 行的工单编号与后面的行重复，每个编号只计一件（以最后一行为准）。",
                 row=int(table.rows[~keep][0]),
                 key="ticket",
-                value=numbers[int(np.flatnonzero(~keep)[0])],
+                value=_text(numbers[int(np.flatnonzero(~keep)[0])]),
             )
         )
     units = _place_units(table, registry, findings)
@@ -428,12 +454,6 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
     return TicketFile(table.file, [hotline], findings, tickets=n, counted=int(placed.sum()))
 
 
-def _texts(cells: list) -> np.ndarray:
-    out = np.empty(len(cells), dtype=object)
-    out[:] = [_text(c) for c in cells]
-    return out
-
-
 def _text(cell: object) -> str:
     if cell is None:
         return ""
@@ -442,10 +462,11 @@ def _text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _last_of_each(numbers: np.ndarray) -> np.ndarray:
+def _last_of_each(numbers: list) -> np.ndarray:
     """True for the last row of each 工单编号 (a blank number is a ticket of its own)."""
-    series = pd.Series(numbers)
-    return (~series.duplicated(keep="last") | (series == "")).to_numpy()
+    series = pd.Series(numbers, dtype=object)
+    blank = (series == "") | series.isna()
+    return (~series.duplicated(keep="last") | blank).to_numpy(dtype=bool, copy=True)
 
 
 def _per_value(cells: list, decide: Callable[[object], object]) -> np.ndarray:
@@ -478,8 +499,8 @@ def match_unit(registry: Registry, name: object) -> Unit | None:
 
 
 def _place_units(table: _Columns, registry: Registry, findings: list[Finding]) -> np.ndarray:
-    cells = table.cells["unit"]
-    codes, uniques = pd.factorize(pd.Series([_text(c) for c in cells], dtype=object), use_na_sentinel=False)
+    codes, raw = pd.factorize(pd.Series(table.cells["unit"], dtype=object), use_na_sentinel=False)
+    uniques = [_text(value) for value in raw]
     names = np.empty(len(uniques), dtype=object)
     unknown: list[int] = []
     for i, value in enumerate(uniques):
@@ -533,20 +554,24 @@ def month_of(cell: object) -> int | None:
 
 def _months(table: _Columns, findings: list[Finding]) -> np.ndarray:
     cells = table.cells["accepted_at"]
-    # Cells of the same day repeat: decided once per day where the text starts with it.
+    # Text of the same day repeats with another time: decided once per day.
     cache: dict[object, int] = {}
-    months = np.empty(len(cells), dtype=np.int64)
-    for i, cell in enumerate(cells):
-        key = cell.partition(" ")[0] if isinstance(cell, str) else cell
-        try:
-            month = cache[key]
-        except (KeyError, TypeError):
-            found = month_of(cell)
-            month = -1 if found is None else found
-            if not isinstance(cell, str) or " " in cell:
-                with contextlib.suppress(TypeError):
-                    cache[key] = month
-        months[i] = month
+
+    def of_other(cell: object) -> int:
+        key = cell.partition(" ")[0] if type(cell) is str else cell
+        month = cache.get(key)
+        if month is None:
+            found = month_of(key)
+            month = cache[key] = -1 if found is None else found
+        return month
+
+    date = dt.date
+    with _no_collection():
+        months = np.fromiter(
+            (c.year * 100 + c.month if isinstance(c, date) else of_other(c) for c in cells),
+            dtype=np.int64,
+            count=len(cells),
+        )
     bad = np.flatnonzero(months < 0)
     for listed, i in enumerate(bad):
         if listed == LISTED_PER_PROBLEM:
