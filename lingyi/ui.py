@@ -798,6 +798,9 @@ def _feedback_downloads(file: desk.CheckedFile) -> None:
         width="stretch",
     )
     marked = file.marked
+    if marked is None and file.is_ticket_export:
+        right.caption("12345 工单导出不另做标注文件：错误清单逐条列出了工作表、行号和列。")
+        return
     if marked is None:
         right.caption("文件无法打开，不能生成标注文件；请把错误清单发回单位。")
         return

@@ -360,3 +360,22 @@ def test_tickets_and_the_setting_survive_a_backup(tmp_path, store, registry):
         assert sorted(restored.submissions()["source"].fillna("")) == ["", "tickets"]
     finally:
         restored.close()
+
+
+def test_a_table_that_starts_below_and_right_of_a1_is_located_by_its_own_letters(tmp_path, registry):
+    rows = [[], [], *([None, *row] for row in HAND_TICKETS)]
+    rows.append([None, "T11", "2025-10-12", "", "临沂市民证局", "投诉", "是", "是", "满意", "否", ""])
+    path = write_xlsx(tmp_path / "工单.xlsx", {"工单明细": rows})
+    (error,) = check_export(path.read_bytes(), path.name, registry).errors
+    assert (error.row, error.column, error.column_name) == (14, "E", "承办单位")
+
+
+def test_a_rejected_ticket_export_offers_its_error_list_but_no_marked_copy(tmp_path, registry, store):
+    from lingyi.desk import check_upload
+
+    rows = [*HAND_TICKETS, ["T11", "2025-10-12", "", "临沂市民证局", "投诉", "是", "是", "满意", "否", ""]]
+    path = write_xlsx(tmp_path / "工单.xlsx", {"工单明细": rows})
+    checked = check_upload(path.read_bytes(), path.name, registry=registry, store=store)
+    assert checked.is_ticket_export and not checked.needs_unit
+    assert checked.error_table()[["行号", "列", "值"]].values.tolist() == [[12, "D", "临沂市民证局"]]
+    assert checked.marked is None and checked.error_list()
