@@ -861,7 +861,8 @@ def upload_results() -> None:
     done = desk.outcomes(results)
     accepted = done[desk.Outcome.ACCEPTED]
     if accepted:
-        rows = sum(sum(r.counts.values()) for r in accepted)
+        # The tickets of an export are what its 热线指标 rows were worked out from, not rows stored beside them.
+        rows = sum(n for r in accepted for kind, n in r.counts.items() if kind != tickets.TICKETS_NAME)
         lines = "\n".join(f"- {r.file}：{'、'.join(f'{k} {n:,} 行' for k, n in r.counts.items())}" for r in accepted)
         st.success(f"已入库 {len(accepted)} 个文件，共 {rows:,} 行：\n{lines}", icon=":material/task_alt:")
     for result in done[desk.Outcome.UNCHANGED]:

@@ -429,7 +429,9 @@ def test_a_ticket_export_is_checked_like_a_return_and_shows_its_monthly_figures(
     ]
     at.button(key=STORE_ALL).click().run()
     ran_cleanly(at)
-    assert at.success[0].value.startswith("已入库 1 个文件")
+    assert at.success[0].value.startswith(
+        "已入库 1 个文件，共 2 行：\n- 12345工单.xlsx：12345工单 10 行、热线指标 2 行"
+    )
     assert store.current_rows("hotline")["appeals"].tolist() == [2, 6]
 
 
