@@ -461,7 +461,7 @@ def test_ingest_takes_a_ticket_export_and_says_where_it_disagrees_with_a_return(
 
     from lingyi import tickets
 
-    monkeypatch.setattr(tickets, "PROGRESS_EVERY", 4)
+    monkeypatch.setattr(tickets, "PROGRESS_EVERY", 1)  # CSV chunks of 4 rows
     typed = write_xlsx(
         tmp_path / "民政局热线.xlsx", {"热线指标": [HOTLINE_HEADER, [UNIT, "2025-10", 9, "60%", "75%", "75%"]]}
     )
