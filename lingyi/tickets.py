@@ -403,23 +403,25 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
                 value=_text(numbers[int(np.flatnonzero(~keep)[0])]),
             )
         )
-    units = _place_units(table, registry, findings)
-    months = _months(table, findings)
+    types = table.cells.get("appeal_type")
+    non_appeal = (
+        _per_value(types, lambda v: normalise(_text(v)) in _NON_APPEAL).astype(bool)
+        if types is not None
+        else np.zeros(n, bool)
+    )
+    # A 无效来电 counts nowhere, so it need not be placed: it is often never dispatched to any unit.
+    units = _place_units(table, registry, findings, ignore=non_appeal)
+    months = _months(table, findings, ignore=non_appeal)
     choices = {
         key: _choices(table, key, findings)
         for key in ("first_time", "resolved", "satisfaction", "repeated")
         if key in table.cells
     }
-    types = table.cells.get("appeal_type")
-    non_appeal = (
-        _per_value(types, lambda v: normalise(v) in _NON_APPEAL).astype(bool)
-        if types is not None
-        else np.zeros(n, bool)
-    )
     if any(f.is_error for f in findings):
         return TicketFile(table.file, [], findings, tickets=n)
 
-    placed = keep & ~non_appeal
+    keep &= ~non_appeal
+    placed = keep.copy()
     if period is not None:
         inside = (months >= period.start) & (months <= period.end)
         outside = int((placed & ~inside).sum())
@@ -498,7 +500,7 @@ def match_unit(registry: Registry, name: object) -> Unit | None:
     return best[1] if best else None
 
 
-def _place_units(table: _Columns, registry: Registry, findings: list[Finding]) -> np.ndarray:
+def _place_units(table: _Columns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray) -> np.ndarray:
     codes, raw = pd.factorize(pd.Series(table.cells["unit"], dtype=object), use_na_sentinel=False)
     uniques = [_text(value) for value in raw]
     names = np.empty(len(uniques), dtype=object)
@@ -508,10 +510,11 @@ def _place_units(table: _Columns, registry: Registry, findings: list[Finding]) -
         names[i] = unit.name if unit else None
         if unit is None:
             unknown.append(i)
+    unknown = [i for i in unknown if (~ignore[codes == i]).any()]
     for listed, i in enumerate(unknown):
-        rows = table.rows[codes == i]
+        rows = table.rows[(codes == i) & ~ignore]
         if listed == LISTED_PER_PROBLEM:
-            left = int(np.isin(codes, unknown[listed:]).sum())
+            left = int((np.isin(codes, unknown[listed:]) & ~ignore).sum())
             findings.append(
                 table.finding(
                     Level.ERROR, f"另有 {len(unknown) - listed} 个承办单位（{left:,} 件工单）不在名录中。", key="unit"
@@ -565,7 +568,7 @@ def _months_of_text(cells: list[str], of_other: Callable[[object], int]) -> np.n
     return months
 
 
-def _months(table: _Columns, findings: list[Finding]) -> np.ndarray:
+def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> np.ndarray:
     cells = table.cells["accepted_at"]
     # Text of the same day repeats with another time: decided once per day.
     cache: dict[object, int] = {}
@@ -587,7 +590,7 @@ def _months(table: _Columns, findings: list[Finding]) -> np.ndarray:
             dtype=np.int64,
             count=len(cells),
         )
-    bad = np.flatnonzero(months < 0)
+    bad = np.flatnonzero((months < 0) & ~ignore)
     for listed, i in enumerate(bad):
         if listed == LISTED_PER_PROBLEM:
             findings.append(

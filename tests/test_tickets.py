@@ -379,3 +379,11 @@ def test_a_rejected_ticket_export_offers_its_error_list_but_no_marked_copy(tmp_p
     assert checked.is_ticket_export and not checked.needs_unit
     assert checked.error_table()[["行号", "列", "值"]].values.tolist() == [[12, "D", "临沂市民证局"]]
     assert checked.marked is None and checked.error_list()
+
+
+def test_an_invalid_call_need_not_name_a_unit_or_a_time(registry):
+    rows = [*HAND_TICKETS, ["T99", "", "", "", "无效来电", "", "", "", "", ""]]
+    rows.append(["T98", "2025-10-09", "", "某不存在单位", "骚扰电话", "", "", "", "", ""])
+    checked = check_export(csv_bytes(rows), "工单.csv", registry)
+    assert checked.ok, checked.errors
+    assert figures_of(checked.tables[0].frame) == figures_of_return()
