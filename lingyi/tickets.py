@@ -367,8 +367,7 @@ def _without_empty_rows(cells: dict[str, list], numbers: np.ndarray) -> tuple[di
     """A row with none of 工单编号, 受理时间, 承办单位 is an empty row, not a ticket."""
     empty = np.ones(len(numbers), dtype=bool)
     for key in _REQUIRED:
-        column = np.array(cells[key], dtype=object)
-        empty &= (column == "") | pd.isna(column)
+        empty &= np.array(cells[key], dtype=object) == ""  # both readers give an empty cell as ""
     if not empty.any():
         return cells, numbers
     keep = ~empty
@@ -467,7 +466,7 @@ def _text(cell: object) -> str:
 def _last_of_each(numbers: list) -> np.ndarray:
     """True for the last row of each 工单编号 (a blank number is a ticket of its own)."""
     series = pd.Series(numbers, dtype=object)
-    blank = (series == "") | series.isna()
+    blank = series == ""  # both readers give an empty cell as ""
     return (~series.duplicated(keep="last") | blank).to_numpy(dtype=bool, copy=True)
 
 
