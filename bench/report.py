@@ -40,6 +40,33 @@ def ingest_table(results: dict) -> list[str]:
     return lines
 
 
+def tickets_table(results: dict) -> list[str]:
+    """bench/bench_tickets.py: a 1,000,000-ticket export, ingest beside the bare read, ratio of each pair."""
+    if not results:
+        return []
+    lines = [
+        "| export | size | tickets → 热线指标 rows | bare read (median wall) | ingest (median wall) "
+        "| ingest ÷ bare, wall: median (each pair) | ingest ÷ bare, CPU time: median (each pair) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for case, bare in (("xlsx", "calamine"), ("csv", "pandas.read_csv")):
+        r = results.get(case)
+        if not r:
+            continue
+        lines.append(
+            f"| .{case} | {r['megabytes']:.0f} MB | {r['tickets']:,} → {r['hotline_rows']:,} | "
+            f"{r['bare_read_median_s']:.2f} s ({bare}) | {r['ingest_median_s']:.2f} s | "
+            f"**{r['ratio_median']:.2f}** ({', '.join(f'{x:.2f}' for x in r['ratios'])}) | "
+            f"**{r['cpu_ratio_median']:.2f}** ({', '.join(f'{x:.2f}' for x in r['cpu_ratios'])}) |"
+        )
+    lines += [
+        "",
+        f"Peak resident memory of the ingest: **{results['peak_mb_xlsx']:,} MB** (.xlsx), "
+        f"**{results['peak_mb_csv']:,} MB** (.csv) (target ≤ 2,048 MB).",
+    ]
+    return lines
+
+
 def pages_table(results: dict) -> list[str]:
     lines = ["| page | cold (target ≤ 2 s) | warm after a filter change (target ≤ 0.3 s) |", "|---|---|---|"]
     lines += [f"| {page} | {r['cold_s']:.2f} s | {r['warm_s']:.3f} s |" for page, r in results.items()]
@@ -54,6 +81,9 @@ def briefing_table(results: dict) -> list[str]:
 
 def main() -> None:
     parts = ["### Ingest", "", *ingest_table(_load("ingest")), "", "### Pages", "", *pages_table(_load("pages"))]
+    tickets = tickets_table(_load("tickets"))
+    if tickets:
+        parts += ["", "### 12345 ticket export", "", *tickets]
     briefing = briefing_table(_load("briefing"))
     if briefing:
         parts += ["", "### Briefing", "", *[f"- {line}" for line in briefing]]

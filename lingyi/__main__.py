@@ -14,7 +14,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from lingyi.contract import CATEGORIES
+from lingyi import tickets
+from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, UnknownName
 from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES
@@ -173,6 +174,13 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--sample", action="store_true", help="载入 sample_data/ 中的示例报表")
     init.set_defaults(run=run_init)
 
+    source = with_db(
+        commands.add_parser("hotline-source", help="热线数据以单位报表还是12345工单为准（不给值则显示当前设置）")
+    )
+    source.add_argument("source", nargs="?", choices=[*HOTLINE_SOURCE_WORDS, *HOTLINE_SOURCES])
+    source.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
+    source.set_defaults(run=run_hotline_source)
+
     history = with_db(commands.add_parser("history", help="列出报送历史"))
     history.add_argument("--unit", help="只看某单位")
     history.set_defaults(run=run_history)
@@ -279,6 +287,20 @@ def run_ingest(args: argparse.Namespace) -> int:
     only_unit = _unit_of_filler(store, args.user)
     results = []
     # Stored in batches (a transaction for many files, each file whole or not at all); a line per file once stored.
+    # A big 12345 ticket export says how far its reading has got, on standard error.
+    with tickets.reporting(_progress_printer()):
+        for _ in _ingest_lines(store, files, registry, period, only_unit, args, results):
+            pass
+    _print_findings(results, verbose=args.verbose)
+    accepted = sum(r.outcome in (Outcome.ACCEPTED, Outcome.CHECKED) for r in results)
+    unchanged = sum(r.outcome is Outcome.UNCHANGED for r in results)
+    rejected = sum(r.outcome is Outcome.REJECTED for r in results)
+    stored = f"可入库 {accepted}（试运行，未入库）" if args.dry_run else f"入库 {accepted}"
+    print(f"共 {len(results)} 个文件：{stored}，无变化 {unchanged}，拒收 {rejected}。")
+    return 1 if rejected else 0
+
+
+def _ingest_lines(store, files, registry, period, only_unit, args, results):
     for result in ingest_files(
         store,
         (Upload(path.read_bytes(), path.name) for path in files),
@@ -290,13 +312,33 @@ def run_ingest(args: argparse.Namespace) -> int:
     ):
         results.append(result)
         print(_result_line(result), flush=True)
-    _print_findings(results, verbose=args.verbose)
-    accepted = sum(r.outcome in (Outcome.ACCEPTED, Outcome.CHECKED) for r in results)
-    unchanged = sum(r.outcome is Outcome.UNCHANGED for r in results)
-    rejected = sum(r.outcome is Outcome.REJECTED for r in results)
-    stored = f"可入库 {accepted}（试运行，未入库）" if args.dry_run else f"入库 {accepted}"
-    print(f"共 {len(results)} 个文件：{stored}，无变化 {unchanged}，拒收 {rejected}。")
-    return 1 if rejected else 0
+        yield result
+
+
+def _progress_printer():
+    """A line on standard error for each further tenth of a ticket export read."""
+    shown = {"tenth": -1}
+
+    def progress(fraction: float, text: str) -> None:
+        tenth = int(fraction * 10)
+        if tenth > shown["tenth"]:
+            shown["tenth"] = tenth
+            print(f"  {text}", file=sys.stderr, flush=True)
+        if fraction >= 1.0:
+            shown["tenth"] = -1  # the next file starts again
+
+    return progress
+
+
+HOTLINE_SOURCE_WORDS = {"工单": "tickets", "报表": "returns", "最新": "newest"}
+
+
+def run_hotline_source(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.source:
+        store.set_hotline_source(HOTLINE_SOURCE_WORDS.get(args.source, args.source), user=args.user)
+    print(f"热线数据来源：{HOTLINE_SOURCES[store.hotline_source()]}")
+    return 0
 
 
 def _unit_of_filler(store: Store, name: str) -> str | None:

@@ -457,3 +457,149 @@ FOOTER_LABELS: tuple[str, ...] = (
 )
 
 CLOSURE_TARGET = 0.9
+
+
+# -- 12345 ticket exports (工单明细) -------------------------------------------------------------------------------
+# The 12345 platform exports every ticket, one row each. A file whose header names a 工单编号, a 受理时间 and a
+# 承办单位 is such an export: its tickets become each unit's 热线指标 for the months they were accepted in, by the
+# rules of TICKET_RULES below (lingyi/tickets.py works them out; the filling instructions print them).
+
+_YES_NO_ALIASES = {
+    "y": "是",
+    "yes": "是",
+    "1": "是",
+    "√": "是",
+    "对": "是",
+    "n": "否",
+    "no": "否",
+    "0": "否",
+    "×": "否",
+}
+YES_NO = Choices(values=("是", "否"), aliases=_YES_NO_ALIASES)
+FIRST_TIME_CHOICES = Choices(
+    values=("是", "否"), aliases={**_YES_NO_ALIASES, "一次办好": "是", "一次性办结": "是", "非一次办好": "否"}
+)
+RESOLVED_CHOICES = Choices(
+    values=("是", "否"), aliases={**_YES_NO_ALIASES, "已解决": "是", "解决": "是", "未解决": "否", "不解决": "否"}
+)
+
+SATISFACTION_CHOICES = Choices(
+    values=("满意", "基本满意", "不满意", "未评价"),
+    aliases={
+        "非常满意": "满意",
+        "很满意": "满意",
+        "比较满意": "基本满意",
+        "一般": "基本满意",
+        "不太满意": "不满意",
+        "很不满意": "不满意",
+        "非常不满意": "不满意",
+        "未回访": "未评价",
+        "无法联系": "未评价",
+        "拒绝评价": "未评价",
+        "未接通": "未评价",
+        "不予评价": "未评价",
+    },
+)
+UNRATED = "未评价"
+SATISFIED = ("满意", "基本满意")
+
+TICKET_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "ticket",
+        "工单编号",
+        ("工单号", "诉求编号", "受理编号", "工单流水号"),
+        required=True,
+        help="平台的工单编号；同一编号出现多次只计一件（以最后一行为准）。",
+    ),
+    Column(
+        "accepted_at",
+        "受理时间",
+        ("受理日期", "登记时间", "来电时间", "创建时间"),
+        kind=ValueKind.DATE,
+        required=True,
+        help="工单计入受理时间所在的月份。",
+    ),
+    Column("closed_at", "办结时间", ("办结日期", "完成时间", "结案时间"), kind=ValueKind.DATE, help="不参与计算。"),
+    Column(
+        "unit",
+        "承办单位",
+        ("办理单位", "责任单位", "承办部门", "主办单位"),
+        required=True,
+        help="单位全称、简称或名录中的别名（含旧称）；以名录中单位名称开头的科室、分局（如「市民政局社会救助科」）"
+        "计入该单位。",
+    ),
+    Column("appeal_type", "诉求类型", ("诉求分类", "工单类型", "诉求类别"), help="无效来电等不计入诉求量，见下。"),
+    Column(
+        "first_time",
+        "是否一次性办结",
+        ("一次办好", "是否一次办好", "是否一次性办好", "一次性办结"),
+        kind=ValueKind.CHOICE,
+        choices=FIRST_TIME_CHOICES,
+        help="是或否；空白的不计入一次性办好率。",
+    ),
+    Column(
+        "resolved",
+        "是否解决",
+        ("问题是否解决", "解决情况", "是否已解决"),
+        kind=ValueKind.CHOICE,
+        choices=RESOLVED_CHOICES,
+        help="是或否；空白（尚未办结）的不计入问题解决率。",
+    ),
+    Column(
+        "satisfaction",
+        "满意度评价",
+        ("满意度", "群众评价", "评价结果", "回访评价"),
+        kind=ValueKind.CHOICE,
+        choices=SATISFACTION_CHOICES,
+        help="满意、基本满意、不满意或未评价；空白按未评价。",
+    ),
+    Column(
+        "repeated",
+        "是否重复件",
+        ("重复件", "是否重复", "重复工单"),
+        kind=ValueKind.CHOICE,
+        choices=YES_NO,
+        help="是或否；没有此列或空白按否。",
+    ),
+    Column("callback_at", "回访时间", ("回访日期",), kind=ValueKind.DATE, help="不参与计算。"),
+)
+TICKET_COLUMN_BY_KEY: dict[str, Column] = {column.key: column for column in TICKET_COLUMNS}
+
+# 诉求类型 whose tickets are not appeals at all: they count nowhere.
+NON_APPEAL_TYPES: tuple[str, ...] = ("无效来电", "无效工单", "骚扰电话", "测试工单", "误拨")
+
+# How the monthly figures are worked out from the tickets: stated once, printed in 填报说明, tested on hand-made
+# tickets (tests/test_tickets.py). (figure, rule)
+TICKET_RULES: tuple[tuple[str, str], ...] = (
+    ("月份与单位", "每件工单计入其「受理时间」所在月份、其「承办单位」对应的名录单位。"),
+    (
+        "诉求量",
+        "当月受理的工单件数：同一工单编号只计一次；诉求类型为"
+        + "、".join(NON_APPEAL_TYPES)
+        + "的哪里都不计（也不必有承办单位和受理时间）；重复件计入。",
+    ),
+    (
+        "一次性办好率",
+        "「是否一次性办结」为「是」且不是重复件的工单 ÷ 该项填了是或否的工单；重复件一律按「否」计（同一诉求又来一次，"
+        "即不是一次办好）；空白不计入分子分母。",
+    ),
+    (
+        "问题解决率",
+        "「是否解决」为「是」的工单 ÷ 该项填了是或否的工单，均不含重复件（重复件随首次工单计）；空白（未办结）不计。",
+    ),
+    (
+        "群众满意率",
+        "（满意 + 基本满意）÷（满意 + 基本满意 + 不满意），均不含重复件；未评价（含空白、未回访）不计入分子分母。",
+    ),
+    ("无法计算", "某项的分母为 0 时，该月该比率为空，不作 0 计。"),
+    ("上年同期", "工单导出不含上年同期数，同比取系统中上年同月的数据（可再导入上年的工单）。"),
+)
+
+# Where both a unit's own 热线指标 return and the tickets give a month, which one the figures use (a setting).
+HOTLINE_SOURCES: dict[str, str] = {
+    "tickets": "以工单数据为准",
+    "returns": "以单位报表为准",
+    "newest": "以最新入库的为准",
+}
+DEFAULT_HOTLINE_SOURCE = "tickets"
+TICKETS_SOURCE = "tickets"  # what a submission made from a ticket export records as its source

@@ -18,7 +18,8 @@ from pathlib import PurePath
 import pandas as pd
 import python_calamine
 
-from lingyi.contract import SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
+from lingyi import tickets
+from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
 from lingyi.exports import frames_to_xlsx
 from lingyi.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
@@ -52,6 +53,12 @@ class CheckedFile:
     needs_unit: bool = False  # the file names no unit: the analyst picks one
     unit: str | None = None  # the unit picked for it
     message: str = ""
+    # Where its 热线指标 and the store's other source (tickets or returns) disagree: tickets.COMPARISON_COLUMNS
+    comparison: pd.DataFrame | None = None
+
+    @property
+    def is_ticket_export(self) -> bool:
+        return isinstance(self.validated, tickets.TicketFile)
 
     @cached_property
     def digest(self) -> str:
@@ -59,8 +66,11 @@ class CheckedFile:
 
     @cached_property
     def marked(self) -> MarkedFile | None:
-        """The file with its faulty cells marked, made once; ``None`` when it cannot be opened."""
-        return marked_file(self.data, self.name, self.validated.findings) if self.errors else None
+        """The file with its faulty cells marked, made once; ``None`` when it cannot be opened, or is a ticket export
+        (a million rows is no file to mark up: its errors list names each row)."""
+        if not self.errors or self.is_ticket_export:
+            return None
+        return marked_file(self.data, self.name, self.validated.findings)
 
     @property
     def error_list_name(self) -> str:
@@ -125,8 +135,15 @@ def check_upload(
         data, name, registry, store=store, period=period, default_unit=unit or only_unit, only_unit=only_unit
     )
     verdict = Verdict.READY if validated.ok else Verdict.ERRORS
-    needs_unit = unit is not None or (not validated.ok and names_no_unit(data, name))
-    return CheckedFile(validated.name, data, verdict, validated, needs_unit, unit)
+    is_tickets = isinstance(validated, tickets.TicketFile)
+    needs_unit = not is_tickets and (unit is not None or (not validated.ok and names_no_unit(data, name)))
+    comparison = tickets.comparison_table(validated, store)
+    return CheckedFile(validated.name, data, verdict, validated, needs_unit, unit, comparison=comparison)
+
+
+def hotline_sources() -> dict[str, str]:
+    """The settings of which 热线指标 count where a unit's return and the tickets give the same month."""
+    return dict(HOTLINE_SOURCES)
 
 
 def unreadable(data: bytes, name: str, problem: str) -> CheckedFile:

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 import pandas as pd
 
+from lingyi import tickets
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.outliers import outlier_findings
 from lingyi.reading import read_file
@@ -104,11 +105,13 @@ def _check_alone(
     only_unit: str | None,
 ) -> ValidatedFile:
     """The checks that need the file alone: reading, validation, the units a 单位填报员 may report for."""
-    try:
-        read = read_file(data, name)
-    except FileRejected as rejected:
-        return ValidatedFile(rejected.finding.file, [], [rejected.finding])
-    validated = validate(read, registry, period=period, default_unit=default_unit)
+    validated = tickets.check_export(data, name, registry, period=period)  # a 12345 ticket export, or None
+    if validated is None:
+        try:
+            read = read_file(data, name)
+        except FileRejected as rejected:
+            return ValidatedFile(rejected.finding.file, [], [rejected.finding])
+        validated = validate(read, registry, period=period, default_unit=default_unit)
     if only_unit is not None:
         validated.findings.extend(_rows_of_other_units(validated, only_unit))
     return validated
@@ -124,6 +127,7 @@ def _check_against(validated: ValidatedFile, store: Store | Batch | None) -> Non
     headcounts = store.headcounts() if store is not None and learning else {}
     appeals = {key: record["appeals"] for key, record in stored.items()}
     validated.findings.extend(outlier_findings(validated, appeals, headcounts))
+    validated.findings.extend(tickets.disagreement_findings(validated, store))
 
 
 def ingest_file(
@@ -256,7 +260,7 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     if dry_run:
         result.outcome = Outcome.CHECKED
         return result
-    submissions = build_submissions(validated.tables)
+    submissions = tickets.submissions(validated, build_submissions(validated.tables))
     result.submission_ids = view.save_file(
         upload.data, validated.name, submissions, validated.headcount, user=user, received_at=upload.received_at
     )

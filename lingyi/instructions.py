@@ -6,7 +6,7 @@ the templates, so what a unit is told is exactly what the reader accepts.
 
 from __future__ import annotations
 
-from lingyi.contract import SHEET_KINDS, Column, SheetKind, ValueKind
+from lingyi.contract import HOTLINE_SOURCES, SHEET_KINDS, TICKET_COLUMNS, TICKET_RULES, Column, SheetKind, ValueKind
 
 KIND_WORDS = {
     ValueKind.TEXT: "文字",
@@ -34,6 +34,10 @@ GENERAL_RULES: tuple[str, ...] = (
 
 def column_rows(kind: SheetKind) -> list[dict[str, str]]:
     """One row per contract column: 列名, 必填, 也可写作, 类型, 填写要求."""
+    return columns_rows(kind.columns)
+
+
+def columns_rows(columns: tuple[Column, ...]) -> list[dict[str, str]]:
     return [
         {
             "列名": column.name,
@@ -42,7 +46,7 @@ def column_rows(kind: SheetKind) -> list[dict[str, str]]:
             "类型": KIND_WORDS[column.kind],
             "填写要求": requirement(column),
         }
-        for column in kind.columns
+        for column in columns
     ]
 
 
@@ -75,6 +79,19 @@ def contract_markdown() -> str:
             _table(column_rows(kind)),
             "",
         ]
+    parts += [
+        "## 12345工单导出",
+        "",
+        "12345 平台导出的工单明细（每行一件工单）可直接上传，系统按下列规则算出各单位每月的热线指标，"
+        "与单位填报的热线指标一样入库、留历史、可恢复。表头含「工单编号」「受理时间」「承办单位」即按工单导出读取。",
+        "",
+        _table(columns_rows(TICKET_COLUMNS)),
+        "",
+        *[f"- **{figure}**：{rule}" for figure, rule in TICKET_RULES],
+        "- **工单与报表不一致**：同一单位同一月份既有工单数据又有单位报表、且数字不同时，入库时两者并列提示；"
+        "统计用哪一个由分析员设置：" + "、".join(HOTLINE_SOURCES.values()) + "（默认以工单数据为准）。",
+        "",
+    ]
     return "\n".join(parts).rstrip() + "\n"
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from lingyi.contract import SHEET_KIND_BY_KEY
+from lingyi.contract import DEFAULT_HOTLINE_SOURCE, HOTLINE_SOURCES, SHEET_KIND_BY_KEY, TICKETS_SOURCE
 from lingyi.errors import StoreError
 from lingyi.registry import Registry, default_registry, parse_registry
 from lingyi.values import Period, missing, months_between
@@ -76,6 +76,8 @@ submissions_table = sa.Table(
     sa.Column("deleted", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
+    # "tickets" for 热线指标 worked out from a 12345 ticket export (lingyi/tickets.py); empty for a return (version 4).
+    sa.Column("source", sa.String(16)),
 )
 
 
@@ -232,6 +234,15 @@ snapshot_submissions_table = sa.Table(
     sa.Column("seq", sa.Integer, nullable=False),
 )
 
+# Settings an analyst changes from the pages or the command line, as (key, value) (step _migrate_ticket_sources).
+settings_table = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # every table has one: backups order and restore by it
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    sa.Column("value", sa.String(255), nullable=False),
+)
+
 
 def _migrate_1(conn: Connection) -> None:
     metadata.create_all(conn)
@@ -254,7 +265,14 @@ def _migrate_snapshots(conn: Connection) -> None:
     snapshot_submissions_table.create(conn, checkfirst=True)
 
 
-MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3, _migrate_snapshots)
+def _migrate_ticket_sources(conn: Connection) -> None:
+    """12345 ticket exports: where a submission's figures come from, and the setting of which source counts."""
+    if "source" not in {c["name"] for c in sa.inspect(conn).get_columns("submissions")}:
+        conn.exec_driver_sql("ALTER TABLE submissions ADD COLUMN source VARCHAR(16)")
+    settings_table.create(conn, checkfirst=True)
+
+
+MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3, _migrate_snapshots, _migrate_ticket_sources)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -267,6 +285,7 @@ AUDIT_ACTIONS = {
     "user": "用户管理",
     "snapshot": "冻结会议版",
     "snapshot-delete": "删除会议版",
+    "setting": "更改设置",
 }
 # The audit log as people read it, on the 系统管理 page and in the `audit --csv` export.
 AUDIT_HEADINGS = {
@@ -323,6 +342,7 @@ class NewSubmission:
     declared: bool
     sheets: tuple[str, ...]
     rows: pd.DataFrame  # the row table's columns but id and submission_id
+    source: str | None = None  # "tickets" for 热线指标 worked out from a ticket export
 
 
 class Store:
@@ -557,12 +577,20 @@ class Store:
         """The live submissions."""
         subs = submissions_table.c
         query = sa.select(
-            subs.id, subs.seq, subs.unit, subs.kind, subs.period_start, subs.period_end, subs.created_at, subs.file_id
+            subs.id,
+            subs.seq,
+            subs.unit,
+            subs.kind,
+            subs.period_start,
+            subs.period_end,
+            subs.created_at,
+            subs.file_id,
+            subs.source,
         ).where(subs.deleted.is_(False))
         with self.engine.connect() as conn:
             return pd.DataFrame(
                 conn.execute(query).all(),
-                columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id"],
+                columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"],
             )
 
     def current_rows(self, kind: str, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -576,7 +604,7 @@ class Store:
         if rows.empty:
             return rows.drop(columns=["seq"])
         if kind in MONTHLY_KINDS:
-            owners = _month_owners(subs)
+            owners = _month_owners(_ranked(subs, self.hotline_source()) if kind == "hotline" else subs)
             rows = rows.merge(owners, on=["unit", "month"], how="left")
             rows = rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"])
         elif kind == "problems":
@@ -586,6 +614,28 @@ class Store:
             newest = rows.groupby(["unit", "period_start", "period_end"])["seq"].transform("max")
             rows = rows[rows["seq"] == newest]
         return rows.drop(columns=["seq"]).reset_index(drop=True)
+
+    def hotline_source(self) -> str:
+        """Which figures count where a unit's 热线指标 return and its tickets give the same month (HOTLINE_SOURCES)."""
+        with self.engine.connect() as conn:
+            return _hotline_source(conn)
+
+    def set_hotline_source(self, source: str, user: str = "cli") -> None:
+        if source not in HOTLINE_SOURCES:
+            raise StoreError(f"热线数据来源须为：{'、'.join(HOTLINE_SOURCES.values())}。")
+        with self.writing() as conn:
+            updated = conn.execute(
+                settings_table.update().where(settings_table.c.key == "hotline_source").values(value=source)
+            ).rowcount
+            if not updated:
+                conn.execute(settings_table.insert().values(key="hotline_source", value=source))
+            self.audit(conn, user, "setting", {"note": f"热线数据：{HOTLINE_SOURCES[source]}"})
+
+    def hotline_by_source(self, units: list[str]) -> dict[str, dict[tuple[str, int], dict]]:
+        """The newest live 热线指标 row of each (unit, month), separately for ticket exports and for returns:
+        what the two sources say, whichever counts (``{"tickets": {...}, "returns": {...}}``)."""
+        with self.engine.connect() as conn:
+            return _hotline_by_source(conn, units)
 
     def headcounts(self) -> dict[str, int]:
         """The latest 在职人数 each unit declared."""
@@ -664,6 +714,12 @@ class Batch:
     def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
         return _current_hotline(self.conn, units)
 
+    def hotline_by_source(self, units: list[str]) -> dict[str, dict[tuple[str, int], dict]]:
+        return _hotline_by_source(self.conn, units)
+
+    def hotline_source(self) -> str:
+        return _hotline_source(self.conn)
+
     def headcounts(self) -> dict[str, int]:
         if self._headcounts is None:
             self._headcounts = _headcounts(self.conn)
@@ -718,13 +774,14 @@ def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int]
         return {}
     subs = submissions_table.c
     live = conn.execute(
-        sa.select(subs.id, subs.seq, subs.unit, subs.period_start, subs.period_end).where(
+        sa.select(subs.id, subs.seq, subs.unit, subs.period_start, subs.period_end, subs.source).where(
             subs.deleted.is_(False), subs.kind == "hotline", subs.unit.in_(units)
         )
     ).all()
     if not live:
         return {}
-    owners = _owners(live)
+    rank = _source_rank(_hotline_source(conn))
+    owners = _owners((s.id, (rank(s.source), s.seq), s.unit, s.period_start, s.period_end) for s in live)
     table = ROW_TABLES["hotline"]
     names = [c.name for c in table.columns if c.name != "id"]
     query = sa.select(*(table.c[n] for n in names)).where(table.c.submission_id.in_([s.id for s in live]))
@@ -735,6 +792,49 @@ def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int]
         if owners.get(key) == record["submission_id"]:
             current[key] = record
     return current
+
+
+def _hotline_source(conn: Connection) -> str:
+    value = conn.execute(sa.select(settings_table.c.value).where(settings_table.c.key == "hotline_source")).scalar()
+    return value if value in HOTLINE_SOURCES else DEFAULT_HOTLINE_SOURCE
+
+
+def _source_rank(setting: str | None):
+    """A submission's rank before its seq in deciding which 热线指标 row of a month counts: under 以工单数据为准 a
+    ticket export outranks any return, under 以单位报表为准 the reverse, under 以最新入库的为准 only seq decides."""
+    setting = setting or DEFAULT_HOTLINE_SOURCE
+    if setting == "newest":
+        return lambda source: 0
+    preferred = setting == "tickets"
+    return lambda source: int((source == TICKETS_SOURCE) == preferred)
+
+
+def _ranked(subs: pd.DataFrame, setting: str | None) -> pd.DataFrame:
+    """``subs`` with each seq made (rank, seq), so the newest of the preferred source owns a month."""
+    rank = _source_rank(setting)
+    sources = subs["source"] if "source" in subs else [None] * len(subs)
+    return subs.assign(seq=[(rank(s), q) for s, q in zip(sources, subs["seq"])])
+
+
+def _hotline_by_source(conn: Connection, units: list[str]) -> dict[str, dict[tuple[str, int], dict]]:
+    found: dict[str, dict[tuple[str, int], dict]] = {"tickets": {}, "returns": {}}
+    if not units:
+        return found
+    subs, files = submissions_table.c, files_table.c
+    table = ROW_TABLES["hotline"]
+    names = [c.name for c in table.columns if c.name != "id"]
+    query = (
+        sa.select(*(table.c[n] for n in names), subs.seq, subs.source, files.name.label("file"))
+        .join(submissions_table, subs.id == table.c.submission_id)
+        .join(files_table, files.id == subs.file_id)
+        .where(subs.deleted.is_(False), subs.kind == "hotline", subs.unit.in_(units))
+        .order_by(subs.seq)
+    )
+    for row in conn.execute(query).mappings():
+        record = dict(row)
+        side = "tickets" if record["source"] == TICKETS_SOURCE else "returns"
+        found[side][(record["unit"], record["month"])] = record
+    return found
 
 
 def _save_file(
@@ -795,6 +895,7 @@ def _save_file(
                 deleted=False,
                 created_at=stamp,
                 created_by=user,
+                source=sub.source,
             )
         ).inserted_primary_key[0]
         ids.append(sid)

@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lingyi import auth, completeness, desk, figures, metrics, snapshots, templates
+from lingyi import auth, completeness, desk, figures, metrics, snapshots, templates, tickets
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KINDS
 from lingyi.errors import LingyiError
 from lingyi.registry import Registry
@@ -798,8 +798,14 @@ def checked_uploads(uploads: list, opened: Store, registry: Registry, period) ->
         bar = st.progress(0.0, text="正在读取并检查文件…")
         for done, i in enumerate(todo, start=1):
             name, data = files[i]
-            bar.progress((done - 1) / len(todo), text=f"正在读取并检查「{name}」（{done}/{len(todo)}）…")
-            cache[keys[i]] = _check_one(name, data, opened, registry, period, keys[i][3])
+            prefix = f"正在读取并检查「{name}」（{done}/{len(todo)}）"
+            bar.progress((done - 1) / len(todo), text=f"{prefix}…")
+
+            def moved(fraction: float, text: str, done=done, prefix=prefix) -> None:  # a big ticket export
+                bar.progress((done - 1 + fraction) / len(todo), text=f"{prefix}：{text}")
+
+            with tickets.reporting(moved):
+                cache[keys[i]] = _check_one(name, data, opened, registry, period, keys[i][3])
         bar.empty()
     st.session_state[_UPLOAD_CHECKS] = {key: cache[key] for key in keys}
     return [cache[key] for key in keys]
@@ -845,6 +851,8 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
         sections = []
         if file.errors:
             sections.append(f"错误（{len(file.errors)}）")
+        if file.comparison is not None and not file.comparison.empty:
+            sections.append(f"工单与报表对照（{len(file.comparison)}）")
         if file.warnings:
             sections.append(f"提示（{len(file.warnings)}）")
         if previews:
@@ -859,6 +867,11 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
                     )
                     findings_table(file.error_table())
                     _feedback_downloads(file)
+                elif title.startswith("工单与报表对照"):
+                    st.caption(
+                        "同一单位、同一月份，12345 工单算出的数字与单位报表填报的不同；「统计采用」按热线数据来源设置。"
+                    )
+                    st.dataframe(file.comparison, hide_index=True)
                 elif title.startswith("提示"):
                     st.caption("提示不影响入库，请核对。")
                     findings_table(file.warning_table())
@@ -891,6 +904,9 @@ def _feedback_downloads(file: desk.CheckedFile) -> None:
         width="stretch",
     )
     marked = file.marked
+    if marked is None and file.is_ticket_export:
+        right.caption("12345 工单导出不另做标注文件：错误清单逐条列出了工作表、行号和列。")
+        return
     if marked is None:
         right.caption("文件无法打开，不能生成标注文件；请把错误清单发回单位。")
         return
@@ -905,6 +921,35 @@ def _feedback_downloads(file: desk.CheckedFile) -> None:
         width="stretch",
         help="单位原文件中出错的单元格标红并加批注，首页列出全部错误。",
     )
+
+
+@contextlib.contextmanager
+def ticket_progress(text: str) -> Iterator[None]:
+    """A progress bar for the ticket exports read inside (storing re-reads each file); gone afterwards."""
+    bar = st.progress(0.0, text=text)
+    with tickets.reporting(lambda fraction, said: bar.progress(fraction, text=f"{text}{said}")):
+        yield
+    bar.empty()
+
+
+def hotline_source_setting(opened: Store, user: str) -> None:
+    """Which figures count where a unit's 热线指标 return and its 12345 tickets give the same month."""
+    sources = desk.hotline_sources()
+    current = opened.hotline_source()
+    chosen = st.selectbox(
+        "热线数据来源（单位报表与12345工单不一致时）",
+        list(sources),
+        index=list(sources).index(current),
+        format_func=sources.get,
+        key=HOTLINE_SOURCE,
+        help="同一单位同一月份既有单位填报的热线指标、又有12345工单算出的数字时，统计用哪一个。更改后全部页面随之更新，并记入操作日志。",
+    )
+    if chosen != current:
+        opened.set_hotline_source(chosen, user=user)
+        desk_message("success", f"热线数据来源已改为「{sources[chosen]}」。")
+
+
+HOTLINE_SOURCE = "upload_hotline_source"
 
 
 def upload_stored(results: list[desk.IngestResult]) -> None:
@@ -922,7 +967,8 @@ def upload_results() -> None:
     done = desk.outcomes(results)
     accepted = done[desk.Outcome.ACCEPTED]
     if accepted:
-        rows = sum(sum(r.counts.values()) for r in accepted)
+        # The tickets of an export are what its 热线指标 rows were worked out from, not rows stored beside them.
+        rows = sum(n for r in accepted for kind, n in r.counts.items() if kind != tickets.TICKETS_NAME)
         lines = "\n".join(f"- {r.file}：{'、'.join(f'{k} {n:,} 行' for k, n in r.counts.items())}" for r in accepted)
         st.success(f"已入库 {len(accepted)} 个文件，共 {rows:,} 行：\n{lines}", icon=":material/task_alt:")
     for result in done[desk.Outcome.UNCHANGED]:

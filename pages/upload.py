@@ -1,4 +1,5 @@
-"""数据上传: drop the month's returns at once, see each file's verdict and rows, store the good ones in one click."""
+"""数据上传: drop the month's returns (or a 12345 ticket export) at once, see each file's verdict and rows, store the
+good ones in one click."""
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ STORE_ALL = "upload_store_all"
 user = ui.desk_page("数据上传", auth.Permission.UPLOAD)
 st.caption(
     "一次可选择或拖入多个报表文件。系统先逐个检查并预览，确认后一键入库；有错误的文件整份不入库，可下载错误清单发回单位修改。"
+    "12345 平台导出的工单明细也可直接上传，系统按工单算出各单位每月的热线指标。"
 )
 store = ui.store()
 registry = store.registry()
@@ -30,12 +32,16 @@ period_text = options_column.text_input(
 )
 if user.unit:
     options_column.caption(f"本账号报送「{user.unit}」的数据；含其他单位数据的文件不会入库。")
+else:
+    with options_column:
+        ui.hotline_source_setting(store, user.name)
 try:
     period = parse_period(period_text) if period_text.strip() else None
 except BadValue as problem:
     st.error(f"报送期间「{period_text}」无法识别：{problem}", icon=":material/event_busy:")
     st.stop()
 
+ui.show_desk_message()
 ui.upload_results()
 if not uploads:
     st.info(
@@ -58,7 +64,7 @@ if st.button(
     disabled=not ready,
     key=STORE_ALL,
 ):
-    with st.spinner("正在入库…"):
+    with st.spinner("正在入库…"), ui.ticket_progress("正在入库："):
         results = desk.ingest_ready(
             store, checked, registry=registry, period=period, user=user.name, only_unit=user.unit
         )

@@ -109,6 +109,79 @@ def hotline_rows(
     return rows
 
 
+TICKET_HEADER = [
+    "工单编号",
+    "受理时间",
+    "办结时间",
+    "承办单位",
+    "诉求类型",
+    "是否一次性办结",
+    "是否解决",
+    "满意度评价",
+    "是否重复件",
+    "回访时间",
+]
+_TICKET_TYPES = ("投诉", "求助", "咨询", "建议")
+
+
+def ticket_rows(
+    n: int = 40,
+    *,
+    units: Sequence[str] = (UNIT, OTHER_UNIT),
+    months: Sequence[int] = (202509, 202510),
+    seed: int = SEED,
+    header: Sequence[str] = TICKET_HEADER,
+) -> Rows:
+    """A 12345 ticket export: a header and ``n`` tickets spread over ``units`` and ``months``, with every kind of
+    answer (blank, 未评价, 重复件) among them; 受理时间 as 「2025-10-03 09:15:00」 text."""
+    rng = random.Random(seed)
+    rows: Rows = [list(header)]
+    for i in range(1, n + 1):
+        month = rng.choice(months)
+        accepted = dt.datetime(month // 100, month % 100, rng.randint(1, 28), rng.randint(8, 17), rng.randint(0, 59))
+        rows.append(
+            [
+                f"LY{month}{i:05d}",
+                accepted.strftime("%Y-%m-%d %H:%M:%S"),
+                (accepted + dt.timedelta(days=rng.randint(1, 5))).strftime("%Y-%m-%d %H:%M:%S"),
+                rng.choice(units),
+                rng.choice(_TICKET_TYPES),
+                rng.choice(("是", "是", "是", "否", "")),
+                rng.choice(("是", "是", "是", "否", "")),
+                rng.choice(("满意", "满意", "基本满意", "不满意", "未评价", "")),
+                rng.choice(("否", "否", "否", "是", "")),
+                "",
+            ]
+        )
+    return rows
+
+
+# Hand-made tickets of 临沂市民政局; their figures worked out by hand from contract.TICKET_RULES:
+# 2025年10月: T1…T6 count (T2 twice: its last row counts; T7 is 无效来电), T5 a 重复件, T6 blank answers.
+#   诉求量 6; 一次性办好率 = (T1, T2', T4) ÷ (T1, T2', T3, T4, T5 as 否) = 3/5 = 60%;
+#   问题解决率 = (T1, T2', T4) ÷ (T1, T2', T3, T4) = 75%; 群众满意率 = (T2', T3, T6) ÷ (T1, T2', T3, T6) = 75%.
+# 2025年9月: T9, and T10 of a sub-office (市民政局社会救助科): 诉求量 2; 50%; 100%; 100%.
+HAND_TICKETS = [
+    TICKET_HEADER,
+    ["T1", "2025-10-02 09:00:00", "", "临沂市民政局", "投诉", "是", "是", "不满意", "否", ""],
+    ["T2", "2025-10-03 10:00:00", "", "市民政局", "求助", "否", "否", "不满意", "否", ""],
+    ["T3", "2025-10-04 11:00:00", "", "民政局", "求助", "否", "否", "基本满意", "否", ""],
+    ["T4", "2025/10/5 8:30", "", "临沂市民政局", "咨询", "是", "是", "未评价", "否", ""],
+    ["T5", "2025年10月6日", "", "临沂市民政局", "投诉", "是", "是", "满意", "是", ""],
+    ["T6", "2025-10-07 12:00:00", "", "临沂市民政局", "投诉", "", "", "满意", "", ""],
+    ["T7", "2025-10-08 12:00:00", "", "临沂市民政局", "无效来电", "否", "否", "不满意", "否", ""],
+    ["T2", "2025-10-03 10:00:00", "", "市民政局", "求助", "是", "是", "满意", "否", ""],
+    ["T9", "2025-09-10 09:00:00", "", "临沂市民政局", "建议", "是", "是", "满意", "否", ""],
+    ["T10", "2025-09-11 09:00:00", "", "市民政局社会救助科", "投诉", "否", "是", "基本满意", "否", ""],
+]
+# The same figures as a unit would type them into its 热线 return.
+HAND_RETURN = [
+    HOTLINE_HEADER,
+    [UNIT, "2025-09", 2, "50.00%", "100.00%", "100.00%"],
+    [UNIT, "2025-10", 6, "60.00%", "75.00%", "75.00%"],
+]
+
+
 def problem_rows(n: int = 3, *, unit: str = UNIT, year: int = 2025, seed: int = SEED) -> Rows:
     """A header and ``n`` problems of ``unit``: resolved ones with a 化解日期 after the 发现日期, others without."""
     rng = random.Random(seed)

@@ -620,3 +620,47 @@ def test_snapshot_mistakes_exit_2_saying_what_is_wrong(cli, frozen, args, messag
     code, out, err = cli(*args)
     assert (code, out) == (2, "")
     assert message in err
+
+
+# -- 12345 ticket exports -----------------------------------------------------------------------------------------
+
+
+def test_ingest_takes_a_ticket_export_and_says_where_it_disagrees_with_a_return(cli, store, tmp_path, monkeypatch):
+    from factories import HAND_TICKETS
+
+    from lingyi import tickets
+
+    monkeypatch.setattr(tickets, "PROGRESS_EVERY", 1)  # CSV chunks of 4 rows
+    typed = write_xlsx(
+        tmp_path / "民政局热线.xlsx", {"热线指标": [HOTLINE_HEADER, [UNIT, "2025-10", 9, "60%", "75%", "75%"]]}
+    )
+    exported = write_csv(tmp_path / "12345工单.csv", HAND_TICKETS, "gbk")
+    cli("ingest", typed)
+    code, out, err = cli("ingest", exported)
+    assert code == 0
+    assert lines(out) == [
+        "accepted  12345工单.csv  已入库  12345工单 10行、热线指标 2行  警告 2",
+        "警告：文件「12345工单.csv」 工作表「12345工单」 第3行 A列「工单编号」 值「T2」："
+        "有 1 行的工单编号与后面的行重复，每个编号只计一件（以最后一行为准）。",
+        "警告：文件「12345工单.csv」 工作表「12345工单」 第2行："
+        "临沂市民政局 2025-10：诉求量 工单 6 / 报表 9（单位报表「民政局热线.xlsx」）。按设置「以工单数据为准」，统计采用工单数据。",
+        "共 1 个文件：入库 1，无变化 0，拒收 0。",
+    ]
+    assert "已读取 4 / 10 件工单" in err
+    assert sorted(store.current_rows("hotline")["appeals"]) == [2, 6]
+
+
+@pytest.mark.parametrize(("word", "label", "appeals"), [("报表", "以单位报表为准", 9), ("工单", "以工单数据为准", 6)])
+def test_hotline_source_sets_which_figures_count(cli, store, tmp_path, word, label, appeals):
+    from factories import HAND_TICKETS
+
+    typed = write_xlsx(
+        tmp_path / "民政局热线.xlsx", {"热线指标": [HOTLINE_HEADER, [UNIT, "2025-10", 9, "60%", "75%", "75%"]]}
+    )
+    cli("ingest", typed)
+    cli("ingest", write_xlsx(tmp_path / "12345工单.xlsx", {"工单明细": HAND_TICKETS}))
+    code, out, _ = cli("hotline-source", word, "--user", "管理员")
+    assert (code, lines(out)) == (0, [f"热线数据来源：{label}"])
+    rows = store.current_rows("hotline")
+    assert rows.loc[rows["month"] == 202510, "appeals"].tolist() == [appeals]
+    assert cli("hotline-source")[1].strip() == f"热线数据来源：{label}"

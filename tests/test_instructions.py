@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lingyi.contract import SHEET_KINDS
+from lingyi.contract import HOTLINE_SOURCES, SHEET_KINDS, TICKET_COLUMNS, TICKET_RULES
 from lingyi.instructions import DOC_BEGIN, DOC_END, column_rows, contract_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "填报说明.md"
@@ -37,3 +37,14 @@ def test_required_columns_are_marked_required():
         rows = {row["列名"]: row for row in column_rows(kind)}
         for column in kind.columns:
             assert rows[column.name]["必填"] == ("是" if column.required else "否")
+
+
+def test_the_ticket_rules_and_ticket_headers_are_in_the_docs():
+    text = DOC.read_text(encoding="utf-8")
+    for figure, rule in TICKET_RULES:
+        assert f"**{figure}**：{rule}" in text
+    for column in TICKET_COLUMNS:
+        assert f"| {column.name} |" in text
+        assert all(alias in text for alias in column.aliases)
+    for label in HOTLINE_SOURCES.values():
+        assert label in text

@@ -468,6 +468,27 @@ def test_store_made_before_snapshots_gains_their_tables_and_keeps_its_data(store
         migrated.close()
 
 
+def test_store_made_before_ticket_exports_gains_the_source_of_each_submission_and_the_settings(store):
+    """Before 12345 ticket exports: no submissions.source, no settings table; its returns stay returns."""
+    store.save_file(b"v3", "v3.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE submissions DROP COLUMN source")
+        store_module.settings_table.drop(conn)
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="3"))
+    store.close()
+
+    migrated = Store(store.url)
+    try:
+        assert "source" in {c["name"] for c in sa.inspect(migrated.engine).get_columns("submissions")}
+        assert migrated.submissions()["source"].tolist() == [None]
+        assert migrated.hotline_source() == "tickets"
+        assert current_people(migrated) == [(UNIT, 202510, 100)]
+        migrated.set_hotline_source("returns", user="管理员")
+        assert migrated.hotline_source() == "returns"
+    finally:
+        migrated.close()
+
+
 def test_a_database_that_cannot_be_opened_is_named_without_its_password():
     with pytest.raises(StoreError) as raised:
         Store("postgresql+psycopg://lingyi:secret-password@127.0.0.1:1/lingyi")

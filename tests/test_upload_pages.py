@@ -408,3 +408,51 @@ def test_a_valid_units_file_replaces_the_registry_after_confirmation(admin_manag
     ran_cleanly(at)
     assert len(store.registry()) == 109
     assert store.registry_history()["name"].tolist() == ["units.csv"]
+
+
+# -- 12345 ticket exports ----------------------------------------------------------------------------------------
+
+
+def ticket_export(tmp_path: Path) -> Path:
+    return f.write_xlsx(tmp_path / "12345工单.xlsx", {"工单明细": f.HAND_TICKETS})
+
+
+def test_a_ticket_export_is_checked_like_a_return_and_shows_its_monthly_figures(open_page, tmp_path, store):
+    at = upload(open_page("pages/upload.py"), ticket_export(tmp_path))
+    ran_cleanly(at)
+    assert verdicts(at) == {"12345工单.xlsx": "可入库"}
+    assert "12345工单 10 行、热线指标 2 行" in next(e.label for e in at.expander if e.label.startswith("12345"))
+    preview = at.dataframe[0].value
+    assert preview[["单位名称", "月份", "诉求量", "一次性办好率", "问题解决率", "群众满意率"]].values.tolist() == [
+        [MINZHENG, "2025-09", 2, "50.00%", "100.00%", "100.00%"],
+        [MINZHENG, "2025-10", 6, "60.00%", "75.00%", "75.00%"],
+    ]
+    at.button(key=STORE_ALL).click().run()
+    ran_cleanly(at)
+    assert at.success[0].value.startswith(
+        "已入库 1 个文件，共 2 行：\n- 12345工单.xlsx：12345工单 10 行、热线指标 2 行"
+    )
+    assert store.current_rows("hotline")["appeals"].tolist() == [2, 6]
+
+
+def test_tickets_that_disagree_with_a_stored_return_are_shown_side_by_side(open_page, tmp_path, store):
+    typed = f.write_xlsx(
+        tmp_path / "民政局热线.xlsx", {"热线指标": [f.HOTLINE_HEADER, [MINZHENG, "2025-10", 9, "60%", "75%", "75%"]]}
+    )
+    ingest_file(store, typed.read_bytes(), typed.name)
+    at = upload(open_page("pages/upload.py"), ticket_export(tmp_path))
+    ran_cleanly(at)
+    compared = at.dataframe[0].value
+    assert compared[
+        ["单位", "月份", "指标", "工单数据", "单位报表", "相差", "报表文件", "统计采用"]
+    ].values.tolist() == [[MINZHENG, "2025-10", "诉求量", "6", "9", "-3", "民政局热线.xlsx", "工单数据"]]
+
+
+def test_the_hotline_source_setting_is_changed_on_the_upload_page(open_page, store):
+    at = open_page("pages/upload.py")
+    setting = at.selectbox(key="upload_hotline_source")
+    assert setting.value == "tickets"
+    setting.set_value("returns").run()
+    ran_cleanly(at)
+    assert store.hotline_source() == "returns"
+    assert "以单位报表为准" in at.success[0].value

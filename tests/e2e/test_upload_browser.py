@@ -101,3 +101,36 @@ def test_completeness_and_history_on_the_sample_store(page, server, artifacts):
     page.get_by_text("当前名录共 108 家单位").wait_for(timeout=30_000)  # the tab draws after the click, later when busy
     assert page.get_by_text("当前名录共 108 家单位").count() == 1
     page.screenshot(path=artifacts / "desk_manage_registry.png")
+
+
+def test_a_ticket_export_dropped_in_the_browser_is_compared_with_a_return_then_stored(
+    page, empty_server, tmp_path, artifacts
+):
+    server, url = empty_server
+    typed = f.write_xlsx(
+        tmp_path / "民政局热线.xlsx", {"热线指标": [f.HOTLINE_HEADER, [MINZHENG, "2025-10", 9, "60%", "75%", "75%"]]}
+    )
+    with_return = Store(url)
+    from lingyi.ingest import ingest_file
+
+    ingest_file(with_return, typed.read_bytes(), typed.name)
+    exported = f.write_xlsx(tmp_path / "12345工单_2025年9-10月.xlsx", {"工单明细": f.HAND_TICKETS})
+    page.goto(f"{server.url}/upload")
+    settle(page, "数据上传")
+    page.locator('input[type="file"]').first.set_input_files([str(exported)])
+    page.get_by_text("全部入库（1 个可入库文件）").wait_for(timeout=90_000)
+    settle(page, "数据上传")
+    assert page.get_by_text("12345工单_2025年9-10月.xlsx — 可入库").count() == 1
+    page.get_by_text("12345工单_2025年9-10月.xlsx — 可入库").click()  # a file without errors opens folded
+    page.get_by_role("tab", name="工单与报表对照（1）").click()
+    page.wait_for_timeout(1000)
+    to_top(page, "12345 工单算出的数字与单位报表填报的不同")
+    page.screenshot(path=artifacts / "desk_upload_tickets_compared.png")
+    assert page.locator(ERRORS).count() == 0
+
+    page.get_by_role("button", name="全部入库（1 个可入库文件）").click()
+    page.get_by_text("已入库 1 个文件").wait_for(timeout=90_000)
+    settle(page, "数据上传")
+    page.screenshot(path=artifacts / "desk_upload_tickets_stored.png")
+    rows = Store(url).current_rows("hotline").sort_values("month")
+    assert rows["appeals"].tolist() == [2, 6]  # the tickets count (以工单数据为准), not the return's 9
