@@ -22,6 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from lingyi import metrics
+from lingyi.contract import DEFAULT_HOTLINE_SOURCE
 from lingyi.errors import StoreError
 from lingyi.registry import Registry, default_registry, parse_registry
 from lingyi.store import (
@@ -37,7 +38,7 @@ from lingyi.values import Period
 
 MAX_NAME = 64
 LIVE_NAME = "当前数据"  # what the pages call the live store; no snapshot may take it
-SUBMISSION_COLUMNS = ["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id"]
+SUBMISSION_COLUMNS = ["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"]
 
 # The figures of ``metrics.summary`` as a comparison names them; a key not listed here is shown as it is.
 SECTION_NAMES = {"units": "报送", "learning": "学习活动", "hotline": "12345热线", "problems": "问题化解"}
@@ -93,6 +94,7 @@ class Snapshot:
     registry_id: int | None
     headcounts: dict[str, int]
     submissions: int  # how many submissions were live
+    hotline_source: str  # which 热线 figures counted where a return and tickets give the same month
 
     @property
     def label(self) -> str:
@@ -130,8 +132,9 @@ def create(store: Store, name: str, scope: metrics.Scope, *, user: str = "cli") 
         )
         registry_id = conn.execute(sa.select(sa.func.max(registries_table.c.id))).scalar()
         headcounts = store.headcounts()  # on a connection of its own: no other writer can change them meanwhile
+        hotline_source = store.hotline_source()
         registry = _registry(conn, registry_id)
-        dataset = _dataset(store, registry, live, headcounts, label="")
+        dataset = _dataset(store, registry, live, headcounts, hotline_source, label="")
         figures = metrics.summary(dataset, scope)
         stamp = now()
         snapshot_id = conn.execute(
@@ -144,6 +147,7 @@ def create(store: Store, name: str, scope: metrics.Scope, *, user: str = "cli") 
                 registry_id=registry_id,
                 headcounts=_json(headcounts),
                 figures=_json(figures),
+                hotline_source=hotline_source,
                 created_at=stamp,
                 created_by=user,
             )
@@ -218,16 +222,31 @@ def dataset(store: Store, snapshot: Snapshot) -> metrics.Dataset:
     with store.engine.connect() as conn:
         registry = _registry(conn, snapshot.registry_id)
     return _dataset(
-        store, registry, frozen_submissions(store, snapshot), snapshot.headcounts, label=snapshot.label, key=snapshot.id
+        store,
+        registry,
+        frozen_submissions(store, snapshot),
+        snapshot.headcounts,
+        snapshot.hotline_source,
+        label=snapshot.label,
+        key=snapshot.id,
     )
 
 
 class _Frozen:
-    """What ``metrics.load`` reads of a store, as it was: the recorded submissions, registry and 在职人数."""
+    """What ``metrics.load`` reads of a store, as it was: the recorded submissions, registry, 在职人数 and which
+    热线 source counted."""
 
-    def __init__(self, store: Store, registry: Registry, submissions: pd.DataFrame, headcounts: dict, key: int):
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        submissions: pd.DataFrame,
+        headcounts: dict,
+        hotline_source: str,
+        key: int,
+    ):
         self._store, self._registry, self._submissions = store, registry, submissions
-        self._headcounts, self._key = dict(headcounts), key
+        self._headcounts, self._hotline_source, self._key = dict(headcounts), hotline_source, key
 
     def registry(self) -> Registry:
         return self._registry
@@ -236,7 +255,8 @@ class _Frozen:
         return self._submissions.copy()
 
     def current_rows(self, kind: str, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
-        return self._store.current_rows(kind, self._submissions if submissions is None else submissions)
+        chosen = self._submissions if submissions is None else submissions
+        return self._store.current_rows(kind, chosen, hotline_source=self._hotline_source)
 
     def headcounts(self) -> dict[str, int]:
         return dict(self._headcounts)
@@ -246,9 +266,16 @@ class _Frozen:
 
 
 def _dataset(
-    store: Store, registry: Registry, submissions: pd.DataFrame, headcounts: dict, *, label: str, key: int = 0
+    store: Store,
+    registry: Registry,
+    submissions: pd.DataFrame,
+    headcounts: dict,
+    hotline_source: str,
+    *,
+    label: str,
+    key: int = 0,
 ) -> metrics.Dataset:
-    loaded = metrics.load(_Frozen(store, registry, submissions, headcounts, key))
+    loaded = metrics.load(_Frozen(store, registry, submissions, headcounts, hotline_source, key))
     loaded.label = label
     return loaded
 
@@ -454,6 +481,7 @@ def _snapshot(row) -> Snapshot:
         registry_id=row["registry_id"],
         headcounts={str(k): int(v) for k, v in json.loads(row["headcounts"]).items()},
         submissions=int(row["submissions"]),
+        hotline_source=row["hotline_source"] or DEFAULT_HOTLINE_SOURCE,
     )
 
 

@@ -219,6 +219,7 @@ snapshots_table = sa.Table(
     sa.Column("registry_id", sa.Integer, sa.ForeignKey("registries.id")),  # None: the default registry
     sa.Column("headcounts", sa.Text, nullable=False),  # JSON {unit: 在职人数} as it was
     sa.Column("figures", sa.Text, nullable=False),  # JSON: ``metrics.summary`` of the scope when frozen
+    sa.Column("hotline_source", sa.String(16)),  # which 热线 source counted then (HOTLINE_SOURCES); None: the default
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
 )
@@ -593,8 +594,12 @@ class Store:
                 columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"],
             )
 
-    def current_rows(self, kind: str, submissions: pd.DataFrame | None = None) -> pd.DataFrame:
-        """The rows of one sheet kind that count now, each with its submission's file for tracing."""
+    def current_rows(
+        self, kind: str, submissions: pd.DataFrame | None = None, *, hotline_source: str | None = None
+    ) -> pd.DataFrame:
+        """The rows of one sheet kind that count now, each with its submission's file for tracing.
+
+        ``submissions`` and ``hotline_source`` replace the live ones (a 会议版 counts as it counted when frozen)."""
         table = ROW_TABLES[kind]
         subs = self.submissions() if submissions is None else submissions
         subs = subs[subs["kind"] == kind]
@@ -604,7 +609,9 @@ class Store:
         if rows.empty:
             return rows.drop(columns=["seq"])
         if kind in MONTHLY_KINDS:
-            owners = _month_owners(_ranked(subs, self.hotline_source()) if kind == "hotline" else subs)
+            if kind == "hotline":
+                subs = _ranked(subs, hotline_source or self.hotline_source())
+            owners = _month_owners(subs)
             rows = rows.merge(owners, on=["unit", "month"], how="left")
             rows = rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"])
         elif kind == "problems":

@@ -6,7 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import OTHER_UNIT, UNIT, hotline_rows, learning_rows, problem_rows, write_xlsx
+from factories import (
+    HAND_TICKETS,
+    HOTLINE_HEADER,
+    OTHER_UNIT,
+    UNIT,
+    hotline_rows,
+    learning_rows,
+    problem_rows,
+    write_xlsx,
+)
 
 from lingyi import metrics, snapshots
 from lingyi.backup import restore_backup, write_backup
@@ -231,3 +240,18 @@ def test_a_snapshot_keeps_the_registry_of_its_time(store, meeting, registry):
     assert comparison.notes == ("单位名录自冻结后已更换，名录单位数和各类别的数字可能因此变化。",)
     moved_figures = set(snapshots.figure_table(comparison)["数字"])
     assert f"学习活动 · {before} · 参与人次" in moved_figures and "学习活动 · 党政综合 · 参与人次" in moved_figures
+
+
+def test_a_snapshot_counts_the_hotline_source_of_its_time(store, tmp_path):
+    # 临沂市民政局's October: its tickets give 6 appeals (factories.HAND_TICKETS), its own return, sent later, 9.
+    send(store, tmp_path, "12345工单.xlsx", {"工单明细": HAND_TICKETS})
+    october_return = [HOTLINE_HEADER, [UNIT, "2025-10", 9, "60%", "80%", "75%"]]
+    send(store, tmp_path, "民政局热线10月.xlsx", {"热线指标": october_return})
+    october = metrics.Scope(2025, 10, units=(UNIT,))
+    store.set_hotline_source("tickets", user="管理员")
+    frozen = snapshots.create(store, "工单为准", october)
+    assert frozen.figures["hotline"]["appeals"] == 8  # September's 2 and October's 6, from the tickets
+
+    store.set_hotline_source("returns", user="管理员")
+    assert live_summary(store, october)["hotline"]["appeals"] == 11  # now the return's 9 counts for October
+    assert frozen_summary(store, snapshots.find(store, "工单为准"))["hotline"]["appeals"] == 8
