@@ -719,9 +719,15 @@ def _save_file(
     existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
     if existing is None:
         file_id = conn.execute(
-            files_table.insert().values(
-                sha256=digest, name=name, size=len(data), content=data, uploaded_at=stamp, uploaded_by=user
-            )
+            _INSERT_FILE,
+            {
+                "sha256": digest,
+                "name": name,
+                "size": len(data),
+                "content": data,
+                "uploaded_at": stamp,
+                "uploaded_by": user,
+            },
         ).inserted_primary_key[0]
     else:
         file_id = existing
@@ -743,35 +749,36 @@ def _save_file(
             detail = {"file": name, "submissions": _described(conn, old_ids), "note": "此前撤销的同一文件重新入库"}
             _audit(conn, user, "ingest", detail, sha256=digest)
             return old_ids, True
-    batches: dict[str, list[pd.DataFrame]] = {}
+    batches: dict[str, list[list]] = {}
     for offset, sub in enumerate(submissions):
         sid = conn.execute(
-            submissions_table.insert().values(
-                file_id=file_id,
-                seq=seq + offset,
-                unit=sub.unit,
-                kind=sub.kind,
-                period_start=sub.period.start,
-                period_end=sub.period.end,
-                declared=sub.declared,
-                sheets="、".join(sub.sheets),
-                rows=len(sub.rows),
-                deleted=False,
-                created_at=stamp,
-                created_by=user,
-            )
+            _INSERT_SUBMISSION,
+            {
+                "file_id": file_id,
+                "seq": seq + offset,
+                "unit": sub.unit,
+                "kind": sub.kind,
+                "period_start": sub.period.start,
+                "period_end": sub.period.end,
+                "declared": sub.declared,
+                "sheets": "、".join(sub.sheets),
+                "rows": len(sub.rows),
+                "deleted": False,
+                "created_at": stamp,
+                "created_by": user,
+            },
         ).inserted_primary_key[0]
         ids.append(sid)
         described.append(
             {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": len(sub.rows)}
         )
         if len(sub.rows):
-            batches.setdefault(sub.kind, []).append(sub.rows.assign(submission_id=sid))
-    for kind, frames in batches.items():
-        _bulk_insert(conn, ROW_TABLES[kind], frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+            batches.setdefault(sub.kind, []).extend(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
+    for kind, rows in batches.items():
+        _bulk_insert(conn, ROW_TABLES[kind], rows)
     if headcounts:
         conn.execute(
-            headcounts_table.insert(), [{"file_id": file_id, "unit": u, "headcount": c} for u, c in headcounts.items()]
+            _INSERT_HEADCOUNT, [{"file_id": file_id, "unit": u, "headcount": c} for u, c in headcounts.items()]
         )
     _audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
     return ids, False
@@ -779,13 +786,14 @@ def _save_file(
 
 def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None) -> None:
     conn.execute(
-        audit_table.insert().values(
-            at=now(),
-            user=user,
-            action=action,
-            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
-            sha256=sha256,
-        )
+        _INSERT_AUDIT,
+        {
+            "at": now(),
+            "user": user,
+            "action": action,
+            "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+            "sha256": sha256,
+        },
     )
 
 
@@ -828,38 +836,78 @@ def _engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
-    """Insert a frame's rows; on SQLite straight through the driver, which is many times faster for big ledgers."""
-    columns = [c for c in table.columns if c.name != "id"]
-    values = {c.name: _column_values(frame[c.name]) for c in columns}
-    if conn.dialect.name != "sqlite":
-        names = list(values)
-        conn.execute(table.insert(), [dict(zip(names, row)) for row in zip(*values.values())])
-        return
-    for column in columns:
-        # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
-        if isinstance(column.type, sa.Date):
-            texts = {d: d.isoformat() for d in set(values[column.name]) if d is not None}  # dates repeat
-            values[column.name] = [None if d is None else texts[d] for d in values[column.name]]
-        elif isinstance(column.type, sa.Boolean):
-            values[column.name] = [None if b is None else int(b) for b in values[column.name]]
+# Statements built once: ``insert().values(...)`` per call costs more than the insert itself for a small return.
+_INSERT_FILE = files_table.insert()
+_INSERT_SUBMISSION = submissions_table.insert()
+_INSERT_HEADCOUNT = headcounts_table.insert()
+_INSERT_AUDIT = audit_table.insert()
+
+
+def _row_columns(table: sa.Table) -> list[sa.Column]:
+    """A row table's columns as ``_row_values`` gives them: all but id, submission_id last."""
+    return [c for c in table.columns if c.name not in ("id", "submission_id")] + [table.c.submission_id]
+
+
+def _row_values(table: sa.Table, frame: pd.DataFrame, submission_id: int) -> list[list]:
+    """A submission's rows as lists in ``_row_columns`` order, None where missing (NaN, NaT, NA).
+
+    Taken from the frame as one object array, not column by column: a frame's cost per column asked for is more
+    than the looking for a monthly return. A big ledger's missing values are found by pandas, a small one's cell
+    by cell.
+    """
+    names = [c.name for c in _row_columns(table)[:-1]]
+    positions = [frame.columns.get_loc(n) for n in names]  # a column the table has and the frame lacks: KeyError
+    array = frame.to_numpy(dtype=object)[:, positions]
+    if len(array) >= 2000:
+        absent = pd.isna(array)
+        if absent.any():
+            array[absent] = None
+        rows = array.tolist()
+    else:
+        rows = [[None if missing(v) else v for v in row] for row in array.tolist()]
+    for row in rows:
+        row.append(submission_id)
+    return rows
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, rows: list[list]) -> None:
+    """Insert rows given in ``_row_columns`` order through the driver's bulk path: one ``executemany`` on SQLite,
+    ``COPY`` on PostgreSQL."""
+    columns = _row_columns(table)
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(zip(*values.values())))
-
-
-def _column_values(column: pd.Series) -> list:
-    """A column's values as a list, None where missing (NaN, NaT, NA): found by pandas for a big ledger, cell by
-    cell for the few rows of a monthly return (where pandas' cost per call is more than the looking)."""
-    values = column.tolist()
-    if len(values) < 2000:
-        return [None if missing(v) else v for v in values]
-    absent = column.isna().to_numpy()
-    if absent.any():
-        for index in absent.nonzero()[0]:
-            values[index] = None
-    return values
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+        dbapi = conn.dialect.loaded_dbapi
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as exc:  # as SQLAlchemy raises a driver's error (IntegrityError …) for a Core insert
+            raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+        finally:
+            cursor.close()
+        return
+    if conn.dialect.name == "sqlite":
+        for index, column in enumerate(columns):
+            # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
+            if isinstance(column.type, sa.Date):
+                texts: dict = {}  # dates repeat
+                for row in rows:
+                    d = row[index]
+                    if d is not None:
+                        text = texts.get(d)
+                        row[index] = texts[d] = d.isoformat() if text is None else text
+            elif isinstance(column.type, sa.Boolean):
+                for row in rows:
+                    if row[index] is not None:
+                        row[index] = int(row[index])
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(map(tuple, rows)))
+        return
+    keys = [c.name for c in columns]
+    conn.execute(table.insert(), [dict(zip(keys, row)) for row in rows])
 
 
 def _read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:
