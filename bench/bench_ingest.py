@@ -35,7 +35,7 @@ import pandas as pd
 os.environ.setdefault("LINGYI_MAX_UPLOAD_MB", "500")
 os.environ.setdefault("LINGYI_MAX_ROWS", "2000000")
 
-from lingyi.ingest import Outcome, Upload, ingest_files
+from lingyi.ingest import Outcome, Upload, folder_workers, ingest_files
 from lingyi.registry import default_registry
 from lingyi.store import Store
 
@@ -104,7 +104,9 @@ def ingest(paths: list[Path]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/bench.db")
         registry = store.registry()
-        for result in ingest_files(store, (Upload(p.read_bytes(), p.name) for p in paths), registry=registry):
+        uploads = (Upload(p.read_bytes(), p.name) for p in paths)
+        workers = folder_workers() if len(paths) > 1 else 1
+        for result in ingest_files(store, uploads, registry=registry, workers=workers):
             if result.outcome is Outcome.REJECTED:
                 raise SystemExit(f"{result.file} was rejected: {result.errors[:3]}")
         store.engine.dispose()

@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,7 +286,12 @@ class NewSubmission:
     period: Period
     declared: bool
     sheets: tuple[str, ...]
-    rows: pd.DataFrame  # the row table's columns but id and submission_id
+    # the row table's columns but id and submission_id: a frame, or each column's values (None where missing)
+    rows: pd.DataFrame | Mapping[str, list]
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) if isinstance(self.rows, pd.DataFrame) else len(self.rows["unit"])
 
 
 class Store:
@@ -361,6 +366,7 @@ class Store:
     # -- files and submissions ------------------------------------------------------------------------------
 
     def file_by_hash(self, digest: str) -> dict | None:
+        """The stored file of these bytes, if any: ``id``, ``name`` and ``live`` (as ``file_is_live`` says)."""
         with self.engine.connect() as conn:
             return _file_by_hash(conn, digest)
 
@@ -654,18 +660,29 @@ class Batch:
         return ids
 
 
+def _driver_sql(conn: Connection, sql: str, params: tuple = ()) -> sa.CursorResult:
+    """A statement run for every file, written for the driver with ``?`` marks: SQLAlchemy's building, compiling
+    and caching of a statement cost more than the query itself does for a monthly return."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    return conn.exec_driver_sql(sql, params)
+
+
+_FILE_BY_HASH = (
+    "SELECT f.id, f.name, EXISTS (SELECT 1 FROM submissions s WHERE s.file_id = f.id AND NOT s.deleted) "
+    "FROM files f WHERE f.sha256 = ?"
+)
+
+
 def _file_by_hash(conn: Connection, digest: str) -> dict | None:
-    row = conn.execute(sa.select(files_table.c.id, files_table.c.name).where(files_table.c.sha256 == digest)).first()
-    return dict(row._mapping) if row else None
+    """The stored file of these bytes: its id, name and whether it is live (``file_is_live``)."""
+    row = _driver_sql(conn, _FILE_BY_HASH, (digest,)).first()
+    return {"id": row[0], "name": row[1], "live": bool(row[2])} if row else None
 
 
 def _file_is_live(conn: Connection, file_id: int) -> bool:
-    live = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(submissions_table)
-        .where(submissions_table.c.file_id == file_id, submissions_table.c.deleted.is_(False))
-    ).scalar()
-    return bool(live)
+    sql = "SELECT EXISTS (SELECT 1 FROM submissions WHERE file_id = ? AND NOT deleted)"
+    return bool(_driver_sql(conn, sql, (file_id,)).scalar())
 
 
 def _headcounts(conn: Connection) -> dict[str, int]:
@@ -680,20 +697,26 @@ def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int]
     decides them: a month belongs to the newest live submission whose period covers it."""
     if not units:
         return {}
-    subs = submissions_table.c
-    live = conn.execute(
-        sa.select(subs.id, subs.seq, subs.unit, subs.period_start, subs.period_end).where(
-            subs.deleted.is_(False), subs.kind == "hotline", subs.unit.in_(units)
-        )
+    marks = ", ".join("?" for _ in units)
+    live = _driver_sql(
+        conn,
+        "SELECT id, seq, unit, period_start, period_end FROM submissions "
+        f"WHERE NOT deleted AND kind = 'hotline' AND unit IN ({marks})",
+        tuple(units),
     ).all()
     if not live:
         return {}
     owners = _owners(live)
     table = ROW_TABLES["hotline"]
     names = [c.name for c in table.columns if c.name != "id"]
-    query = sa.select(*(table.c[n] for n in names)).where(table.c.submission_id.in_([s.id for s in live]))
+    quote = conn.dialect.identifier_preparer.quote
+    ids = [s[0] for s in live]
+    query = (
+        f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)} "
+        f"WHERE submission_id IN ({', '.join('?' for _ in ids)})"
+    )
     current = {}
-    for row in conn.execute(query):
+    for row in _driver_sql(conn, query, tuple(ids)):
         record = dict(zip(names, row))
         key = (record["unit"], record["month"])
         if owners.get(key) == record["submission_id"]:
@@ -716,7 +739,7 @@ def _save_file(
     stamp = received_at or now()
     ids: list[int] = []
     described: list[dict[str, object]] = []
-    existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
+    existing = _driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
     if existing is None:
         file_id = conn.execute(
             _INSERT_FILE,
@@ -762,7 +785,7 @@ def _save_file(
                 "period_end": sub.period.end,
                 "declared": sub.declared,
                 "sheets": "、".join(sub.sheets),
-                "rows": len(sub.rows),
+                "rows": sub.row_count,
                 "deleted": False,
                 "created_at": stamp,
                 "created_by": user,
@@ -770,9 +793,9 @@ def _save_file(
         ).inserted_primary_key[0]
         ids.append(sid)
         described.append(
-            {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": len(sub.rows)}
+            {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": sub.row_count}
         )
-        if len(sub.rows):
+        if sub.row_count:
             batches.setdefault(sub.kind, []).extend(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
     for kind, rows in batches.items():
         _bulk_insert(conn, ROW_TABLES[kind], rows)
@@ -848,26 +871,28 @@ def _row_columns(table: sa.Table) -> list[sa.Column]:
     return [c for c in table.columns if c.name not in ("id", "submission_id")] + [table.c.submission_id]
 
 
-def _row_values(table: sa.Table, frame: pd.DataFrame, submission_id: int) -> list[list]:
+def _row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submission_id: int) -> list[list]:
     """A submission's rows as lists in ``_row_columns`` order, None where missing (NaN, NaT, NA).
 
-    Taken from the frame as one object array, not column by column: a frame's cost per column asked for is more
-    than the looking for a monthly return. A big ledger's missing values are found by pandas, a small one's cell
-    by cell.
+    From a frame as one object array, not column by column: a frame's cost per column asked for is more than the
+    looking for a monthly return. A big ledger's missing values are found by pandas, a small one's cell by cell.
+    Columns given as lists already hold None where missing (``ValidTable.values``).
     """
     names = [c.name for c in _row_columns(table)[:-1]]
-    positions = [frame.columns.get_loc(n) for n in names]  # a column the table has and the frame lacks: KeyError
-    array = frame.to_numpy(dtype=object)[:, positions]
+    if not isinstance(rows, pd.DataFrame):
+        return [[*row, submission_id] for row in zip(*(rows[n] for n in names))]  # a column not given: KeyError
+    positions = [rows.columns.get_loc(n) for n in names]
+    array = rows.to_numpy(dtype=object)[:, positions]
     if len(array) >= 2000:
         absent = pd.isna(array)
         if absent.any():
             array[absent] = None
-        rows = array.tolist()
+        values = array.tolist()
     else:
-        rows = [[None if missing(v) else v for v in row] for row in array.tolist()]
-    for row in rows:
+        values = [[None if missing(v) else v for v in row] for row in array.tolist()]
+    for row in values:
         row.append(submission_id)
-    return rows
+    return values
 
 
 def _bulk_insert(conn: Connection, table: sa.Table, rows: list[list]) -> None:
