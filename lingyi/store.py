@@ -741,8 +741,9 @@ def _save_file(
     described: list[dict[str, object]] = []
     existing = _driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
     if existing is None:
-        file_id = conn.execute(
-            _INSERT_FILE,
+        file_id = _insert(
+            conn,
+            files_table,
             {
                 "sha256": digest,
                 "name": name,
@@ -751,7 +752,7 @@ def _save_file(
                 "uploaded_at": stamp,
                 "uploaded_by": user,
             },
-        ).inserted_primary_key[0]
+        )
     else:
         file_id = existing
     seq = _next_seq(conn) if seq is None else seq
@@ -774,8 +775,9 @@ def _save_file(
             return old_ids, True
     batches: dict[str, list[list]] = {}
     for offset, sub in enumerate(submissions):
-        sid = conn.execute(
-            _INSERT_SUBMISSION,
+        sid = _insert(
+            conn,
+            submissions_table,
             {
                 "file_id": file_id,
                 "seq": seq + offset,
@@ -790,7 +792,7 @@ def _save_file(
                 "created_at": stamp,
                 "created_by": user,
             },
-        ).inserted_primary_key[0]
+        )
         ids.append(sid)
         described.append(
             {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": sub.row_count}
@@ -800,16 +802,16 @@ def _save_file(
     for kind, rows in batches.items():
         _bulk_insert(conn, ROW_TABLES[kind], rows)
     if headcounts:
-        conn.execute(
-            _INSERT_HEADCOUNT, [{"file_id": file_id, "unit": u, "headcount": c} for u, c in headcounts.items()]
-        )
+        for unit, count in headcounts.items():
+            _insert(conn, headcounts_table, {"file_id": file_id, "unit": unit, "headcount": count}, returning=False)
     _audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
     return ids, False
 
 
 def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None) -> None:
-    conn.execute(
-        _INSERT_AUDIT,
+    _insert(
+        conn,
+        audit_table,
         {
             "at": now(),
             "user": user,
@@ -817,6 +819,7 @@ def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], 
             "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
             "sha256": sha256,
         },
+        returning=False,
     )
 
 
@@ -859,11 +862,35 @@ def _engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-# Statements built once: ``insert().values(...)`` per call costs more than the insert itself for a small return.
-_INSERT_FILE = files_table.insert()
-_INSERT_SUBMISSION = submissions_table.insert()
-_INSERT_HEADCOUNT = headcounts_table.insert()
-_INSERT_AUDIT = audit_table.insert()
+def _insert(conn: Connection, table: sa.Table, values: dict[str, object], *, returning: bool = True) -> int | None:
+    """Insert one row, written for the driver (see ``_driver_sql``), each value as SQLAlchemy's type for its column
+    would bind it; the new row's id if ``returning``."""
+    processors = _bind_processors(conn.dialect, table)
+    params = tuple(v if (bind := processors[n]) is None or v is None else bind(v) for n, v in values.items())
+    sql = _insert_sql(conn.dialect, table, tuple(values), returning)
+    result = _driver_sql(conn, sql, params)
+    return result.scalar() if returning else None
+
+
+_PROCESSORS: dict[tuple[type, str], dict[str, object]] = {}
+_INSERTS: dict[tuple[type, str, tuple[str, ...], bool], str] = {}
+
+
+def _bind_processors(dialect: sa.engine.Dialect, table: sa.Table) -> dict[str, object]:
+    key = (type(dialect), table.name)  # by the dialect's class: a store opened again binds as the one before
+    if key not in _PROCESSORS:
+        _PROCESSORS[key] = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
+    return _PROCESSORS[key]
+
+
+def _insert_sql(dialect: sa.engine.Dialect, table: sa.Table, names: tuple[str, ...], returning: bool) -> str:
+    key = (type(dialect), table.name, names, returning)
+    if key not in _INSERTS:
+        quote = dialect.identifier_preparer.quote
+        columns, marks = ", ".join(map(quote, names)), ", ".join("?" for _ in names)
+        sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})"
+        _INSERTS[key] = f"{sql} RETURNING id" if returning else sql
+    return _INSERTS[key]
 
 
 def _row_columns(table: sa.Table) -> list[sa.Column]:
