@@ -360,7 +360,9 @@ def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
             for index, unit in enumerate(columns["unit"]):
                 if unit is not None:
                     at[unit].append(index)
-            groups = [(u, {k: [c[i] for i in indexes] for k, c in columns.items()}) for u, indexes in at.items()]
+            groups = [
+                (u, {k: list(map(c.__getitem__, indexes)) for k, c in columns.items()}) for u, indexes in at.items()
+            ]
         for unit, rows in groups:
             sheets = tuple(dict.fromkeys(rows["sheet"]))
             submissions.append(NewSubmission(str(unit), kind, period, declared, sheets, rows))

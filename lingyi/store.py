@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -773,7 +774,7 @@ def _save_file(
             detail = {"file": name, "submissions": _described(conn, old_ids), "note": "此前撤销的同一文件重新入库"}
             _audit(conn, user, "ingest", detail, sha256=digest)
             return old_ids, True
-    batches: dict[str, list[list]] = {}
+    batches: dict[str, list[dict[str, list]]] = {}
     for offset, sub in enumerate(submissions):
         sid = _insert(
             conn,
@@ -798,9 +799,10 @@ def _save_file(
             {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": sub.row_count}
         )
         if sub.row_count:
-            batches.setdefault(sub.kind, []).extend(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
-    for kind, rows in batches.items():
-        _bulk_insert(conn, ROW_TABLES[kind], rows)
+            batches.setdefault(sub.kind, []).append(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
+    for kind, parts in batches.items():
+        columns = parts[0] if len(parts) == 1 else {n: list(chain.from_iterable(p[n] for p in parts)) for n in parts[0]}
+        _bulk_insert(conn, ROW_TABLES[kind], columns)
     if headcounts:
         for unit, count in headcounts.items():
             _insert(conn, headcounts_table, {"file_id": file_id, "unit": unit, "headcount": count}, returning=False)
@@ -893,41 +895,46 @@ def _insert_sql(dialect: sa.engine.Dialect, table: sa.Table, names: tuple[str, .
     return _INSERTS[key]
 
 
-def _row_columns(table: sa.Table) -> list[sa.Column]:
-    """A row table's columns as ``_row_values`` gives them: all but id, submission_id last."""
-    return [c for c in table.columns if c.name not in ("id", "submission_id")] + [table.c.submission_id]
+def _row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submission_id: int) -> dict[str, list]:
+    """A submission's rows as the row table's columns (all but id), None where missing (NaN, NaT, NA).
 
-
-def _row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submission_id: int) -> list[list]:
-    """A submission's rows as lists in ``_row_columns`` order, None where missing (NaN, NaT, NA).
-
-    From a frame as one object array, not column by column: a frame's cost per column asked for is more than the
-    looking for a monthly return. A big ledger's missing values are found by pandas, a small one's cell by cell.
-    Columns given as lists already hold None where missing (``ValidTable.values``).
+    Columns given as lists already hold None where missing (``ValidTable.values``). A frame is taken as one object
+    array, not column by column (a frame's cost per column asked for is more than the looking for a monthly
+    return); a big one's missing values are found by pandas, a small one's cell by cell.
     """
-    names = [c.name for c in _row_columns(table)[:-1]]
+    names = [c.name for c in table.columns if c.name not in ("id", "submission_id")]
+    count = len(rows) if isinstance(rows, pd.DataFrame) else len(rows["unit"])
     if not isinstance(rows, pd.DataFrame):
-        return [[*row, submission_id] for row in zip(*(rows[n] for n in names))]  # a column not given: KeyError
-    positions = [rows.columns.get_loc(n) for n in names]
-    array = rows.to_numpy(dtype=object)[:, positions]
-    if len(array) >= 2000:
-        absent = pd.isna(array)
-        if absent.any():
-            array[absent] = None
-        values = array.tolist()
+        columns = {n: rows[n] for n in names}  # a column the table has and the rows lack: KeyError
     else:
-        values = [[None if missing(v) else v for v in row] for row in array.tolist()]
-    for row in values:
-        row.append(submission_id)
-    return values
+        array = rows.to_numpy(dtype=object)[:, [rows.columns.get_loc(n) for n in names]]
+        if count >= 2000:
+            absent = pd.isna(array)
+            if absent.any():
+                array[absent] = None
+            columns = dict(zip(names, array.T.tolist()))
+        else:
+            columns = {n: [None if missing(v) else v for v in values] for n, values in zip(names, array.T.tolist())}
+    return {**columns, "submission_id": [submission_id] * count}
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, rows: list[list]) -> None:
-    """Insert rows given in ``_row_columns`` order through the driver's bulk path: one ``executemany`` on SQLite,
-    ``COPY`` on PostgreSQL."""
-    columns = _row_columns(table)
+def _bulk_insert(conn: Connection, table: sa.Table, columns: Mapping[str, list]) -> None:
+    """Insert rows given as the row table's columns (all but id) through the driver's bulk path: one
+    ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
     quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c.name) for c in columns)
+    names = ", ".join(quote(name) for name in columns)
+    values = dict(columns)
+    if conn.dialect.name == "sqlite":
+        for name in values:
+            kind = table.c[name].type
+            # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
+            if isinstance(kind, sa.Date):
+                texts = {d: d.isoformat() for d in set(values[name]) if d is not None}  # dates repeat
+                texts[None] = None
+                values[name] = list(map(texts.__getitem__, values[name]))
+            elif isinstance(kind, sa.Boolean):
+                values[name] = [None if b is None else int(b) for b in values[name]]
+    rows = list(zip(*values.values()))
     if conn.dialect.name == "postgresql":
         statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
         dbapi = conn.dialect.loaded_dbapi
@@ -940,26 +947,11 @@ def _bulk_insert(conn: Connection, table: sa.Table, rows: list[list]) -> None:
             raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=conn.dialect) from exc
         finally:
             cursor.close()
-        return
-    if conn.dialect.name == "sqlite":
-        for index, column in enumerate(columns):
-            # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
-            if isinstance(column.type, sa.Date):
-                texts: dict = {}  # dates repeat
-                for row in rows:
-                    d = row[index]
-                    if d is not None:
-                        text = texts.get(d)
-                        row[index] = texts[d] = d.isoformat() if text is None else text
-            elif isinstance(column.type, sa.Boolean):
-                for row in rows:
-                    if row[index] is not None:
-                        row[index] = int(row[index])
-        marks = ", ".join("?" for _ in columns)
-        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(map(tuple, rows)))
-        return
-    keys = [c.name for c in columns]
-    conn.execute(table.insert(), [dict(zip(keys, row)) for row in rows])
+    elif conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in values)
+        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows)
+    else:
+        conn.execute(table.insert(), [dict(zip(values, row)) for row in rows])
 
 
 def _read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:

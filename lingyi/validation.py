@@ -356,29 +356,31 @@ class _TableCheck:
         if column.kind is ValueKind.CHOICE:
             return self._parse_choices(column, cells, row_numbers)
         parser = _PARSERS[column.kind]
-        cache: dict = {}
-        out = []
-        for row, cell in zip(row_numbers, cells):
-            key = (type(cell), cell)
-            value = cache.get(key, cache)
-            if value is cache:
-                try:
-                    value = self._error_cell(column, cell) or parser(cell)
-                except BadValue as exc:
-                    value = exc
-                except TypeError:
-                    value = BadValue("无法识别该值。")
-                cache[key] = value
+        # Each distinct cell is parsed once (units, dates, statuses repeat down a column), then looked up per row.
+        keys = list(zip(map(type, cells), cells))  # 1, 1.0 and True are equal keys but not the same cell
+        outcomes: dict[tuple, tuple[object, str | None]] = {}
+        for key in dict.fromkeys(keys):
+            cell = key[1]
+            try:
+                value = self._error_cell(column, cell) or parser(cell)
+            except BadValue as exc:
+                value = exc
+            except TypeError:
+                value = BadValue("无法识别该值。")
             if isinstance(value, BadValue):
-                self.error(str(value), row, column.key, cell)
-                value = None
+                outcomes[key] = (None, str(value))
             elif value is not None and column.minimum is not None and value < column.minimum:
-                self.error(f"应为不小于{column.minimum}的整数。", row, column.key, cell)
-                value = None
+                outcomes[key] = (None, f"应为不小于{column.minimum}的整数。")
             elif value is None and column.required:
-                self.error(f"「{column.name}」为必填项，不能为空。", row, column.key, cell)
-            out.append(value)
-        return out
+                outcomes[key] = (None, f"「{column.name}」为必填项，不能为空。")
+            else:
+                outcomes[key] = (value, None)
+        results = list(map(outcomes.__getitem__, keys))
+        if any(message is not None for _, message in outcomes.values()):
+            for row, cell, (_, message) in zip(row_numbers, cells, results):
+                if message is not None:
+                    self.error(message, row, column.key, cell)
+        return [value for value, _ in results]
 
     def _parse_rates(self, column: Column, cells: list, row_numbers: list[int]) -> list:
         raw: list[RawRate | None] = []
