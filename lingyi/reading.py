@@ -760,8 +760,18 @@ def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
     return best
 
 
+def _filled_at_once(cell: object) -> bool:
+    """A cell told filled by its type alone: a number, a date, a text that starts with no space."""
+    kind = type(cell)
+    if kind is str:
+        return bool(cell) and not cell[0].isspace()
+    return kind is not CellError and cell is not None
+
+
 def _first_filled(cells: list, count: int = 2) -> list:
     """The first ``count`` cells of a row that are not blank; none for a blank row."""
+    if len(cells) >= count and all(_filled_at_once(cell) for cell in cells[:count]):
+        return cells[:count]  # most data rows: their first cells are filled
     found = []
     for cell in cells:
         if not _blank(cell):
@@ -912,13 +922,20 @@ def _header_repeats(kind: SheetKind, columns: dict[str, HeaderColumn]):
     needed = max(2, (len(columns) + 1) // 2)
     ordered = [(found.index, names[key]) for key, found in sorted(columns.items(), key=lambda item: item[1].index)]
 
+    first_index, first_names = ordered[0]
+    named_first: dict[object, bool] = {}  # the first column's values repeat (unit names): each is judged once
+
     def repeats(cells: list) -> bool:
-        same = 0
-        for number, (index, column_names) in enumerate(ordered):
+        cell = cells[first_index] if first_index < len(cells) else None
+        first = named_first.get(cell)
+        if first is None:
+            first = named_first[cell] = _names_column(cell, first_names)
+        if not first:
+            return False
+        same = 1
+        for index, column_names in ordered[1:]:
             if _names_column(cells[index] if index < len(cells) else None, column_names):
                 same += 1
-            elif number == 0:
-                return False
         return same >= needed
 
     return repeats
