@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import multiprocessing
 import os
 from collections import defaultdict, deque
@@ -105,14 +106,28 @@ def _check_alone(
     only_unit: str | None,
 ) -> ValidatedFile:
     """The checks that need the file alone: reading, validation, the units a 单位填报员 may report for."""
+    with _no_cycle_collection():
+        try:
+            read = read_file(data, name)
+        except FileRejected as rejected:
+            return ValidatedFile(rejected.finding.file, [], [rejected.finding])
+        validated = validate(read, registry, period=period, default_unit=default_unit)
+        if only_unit is not None:
+            validated.findings.extend(_rows_of_other_units(validated, only_unit))
+        return validated
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's collector of reference cycles paused while one file is read, checked or stored: a ledger's millions
+    of cells (lists, strings, dates) hold no cycles, and scanning them again and again cost a tenth of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        read = read_file(data, name)
-    except FileRejected as rejected:
-        return ValidatedFile(rejected.finding.file, [], [rejected.finding])
-    validated = validate(read, registry, period=period, default_unit=default_unit)
-    if only_unit is not None:
-        validated.findings.extend(_rows_of_other_units(validated, only_unit))
-    return validated
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _check_against(validated: ValidatedFile, store: Store | Batch | None) -> None:
@@ -331,10 +346,11 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     if dry_run:
         result.outcome = Outcome.CHECKED
         return result
-    submissions = build_submissions(validated.tables)
-    result.submission_ids = view.save_file(
-        upload.data, validated.name, submissions, validated.headcount, user=user, received_at=upload.received_at
-    )
+    with _no_cycle_collection():
+        submissions = build_submissions(validated.tables)
+        result.submission_ids = view.save_file(
+            upload.data, validated.name, submissions, validated.headcount, user=user, received_at=upload.received_at
+        )
     result.outcome = Outcome.ACCEPTED
     if known is not None:
         result.message = "此前撤销的同一文件已重新入库。"
