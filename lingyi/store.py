@@ -292,7 +292,9 @@ class NewSubmission:
 
     @property
     def row_count(self) -> int:
-        return len(self.rows) if isinstance(self.rows, pd.DataFrame) else len(self.rows["unit"])
+        if type(self.rows) is not dict and isinstance(self.rows, pd.DataFrame):
+            return len(self.rows)
+        return len(self.rows["unit"])
 
 
 class Store:
@@ -661,12 +663,38 @@ class Batch:
         return ids
 
 
-def _driver_sql(conn: Connection, sql: str, params: tuple = ()) -> sa.CursorResult:
-    """A statement run for every file, written for the driver with ``?`` marks: SQLAlchemy's building, compiling
-    and caching of a statement cost more than the query itself does for a monthly return."""
+class _Rows(list):
+    """The rows a statement of ``_driver_sql`` gave, as tuples."""
+
+    def first(self) -> tuple | None:
+        return self[0] if self else None
+
+    def scalar(self) -> object:
+        return self[0][0] if self else None
+
+    def all(self) -> list[tuple]:
+        return list(self)
+
+
+def _driver_sql(conn: Connection, sql: str, params: tuple | list = (), *, many: bool = False) -> _Rows:
+    """A statement run for every file, written for the driver with ``?`` marks and run on the connection's own
+    cursor: SQLAlchemy's building, compiling and running of a statement cost more than a monthly return's query
+    itself. A driver's error is raised as SQLAlchemy raises it (IntegrityError …). ``many``: ``params`` is a list
+    of rows to run it for."""
     if conn.dialect.paramstyle != "qmark":
         sql = sql.replace("?", "%s")
-    return conn.exec_driver_sql(sql, params)
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+        return _Rows(map(tuple, cursor.fetchall())) if cursor.description else _Rows()
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
 
 
 _FILE_BY_HASH = (
@@ -704,7 +732,7 @@ def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int]
         "SELECT id, seq, unit, period_start, period_end FROM submissions "
         f"WHERE NOT deleted AND kind = 'hotline' AND unit IN ({marks})",
         tuple(units),
-    ).all()
+    )
     if not live:
         return {}
     owners = _owners(live)
@@ -949,7 +977,7 @@ def _bulk_insert(conn: Connection, table: sa.Table, columns: Mapping[str, list])
             cursor.close()
     elif conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in values)
-        conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows)
+        _driver_sql(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows, many=True)
     else:
         conn.execute(table.insert(), [dict(zip(values, row)) for row in rows])
 
