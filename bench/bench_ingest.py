@@ -179,8 +179,12 @@ def main() -> None:
     parser.add_argument("--only-million", action="store_true", help="measure the 1M-row peak memory alone")
     parser.add_argument("--database", help="the store's SQLAlchemy URL for the 1M-row ingest (default: a SQLite file)")
     args = parser.parse_args()
-    previous = json.loads((RESULTS / "ingest.json").read_text(encoding="utf-8")) if args.only_million else {}
-    results: dict[str, dict[str, float]] = {k: v for k, v in previous.items() if not k.startswith("problems_1m")}
+    # What this run does not measure stays as the last run wrote it (--skip-million, --only-million).
+    saved = RESULTS / "ingest.json"
+    previous = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+    results: dict[str, dict[str, float]] = {
+        k: v for k, v in previous.items() if k.startswith("problems_1m") != args.only_million and k != "machine"
+    }
     cases = {} if args.only_million else {"sample_data": sample_files(), "problems_200k": [problem_ledger(200_000)]}
     for name, paths in cases.items():
         runs = args.runs
