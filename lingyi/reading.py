@@ -265,7 +265,8 @@ _FORMULA = re.compile(rb"<" + _PREFIX + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _PREFIX 
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.DOTALL)
 # The fast path for the common sheet: every cell has its r="B7", no formula anywhere. Substring counts and a
 # regex that starts with a literal run at memory speed; the exact pass runs only where they cannot decide.
-_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"')
+_CELL_REF_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]+"')  # the same references, their letters
+_CELL_REF_NUMBERS = re.compile(rb' r="[A-Z]{1,3}([0-9]+)"')  # … and their row numbers
 _FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
 _ERROR_MARKS = (b't="e"', b"t='e'")
 _ERROR_TYPE = re.compile(rb"""\st=["']e["']""")
@@ -366,7 +367,7 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) 
             buffer += chunk
             end = len(buffer)
             if chunk:
-                end = max((m.end() for m in _ROW_END.finditer(buffer)), default=0)
+                end = _last_row_end(buffer)
                 if not end:
                     if len(buffer) > MAX_UNBROKEN_XML_BYTES:
                         raise reject(f"工作表「{sheet}」的结构异常（单行数据过长），疑似恶意文件，已拒绝。")
@@ -379,12 +380,21 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) 
                 return scan
 
 
+def _last_row_end(buffer: bytes) -> int:
+    """Where the last whole row of ``buffer`` ends (0: none); looked for in the tail first, a row is short."""
+    for start in (max(0, len(buffer) - 65536), 0):
+        end = max((m.end() for m in _ROW_END.finditer(buffer, start)), default=0)
+        if end or not start:
+            return end
+    return 0
+
+
 def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
     if not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
-        refs = _CELL_REF.findall(text)
-        if len(refs) == text.count(b"<c ") + text.count(b":c "):
-            rows = max((int(number) for _, number in refs), default=0)
-            columns = max((_column_number(letters) for letters in {c for c, _ in refs}), default=0)
+        letters = _CELL_REF_LETTERS.findall(text)
+        if len(letters) == text.count(b"<c ") + text.count(b":c "):
+            rows = max(map(int, set(_CELL_REF_NUMBERS.findall(text))), default=0)
+            columns = max(map(_column_number, set(letters)), default=0)
             # Empty cells count here (a style alone fills no cell): exactly only where the area might be too large.
             if rows <= max_rows() and rows * columns <= MAX_SHEET_CELLS:
                 scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
