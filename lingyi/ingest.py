@@ -277,7 +277,7 @@ def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks)
     """Each upload's checks that need no lock, in the uploads' order: byte-identical to a stored file, or else read
     and validated (up to ``POOL_AHEAD`` files a worker ahead of the one handed on)."""
     ahead: deque[tuple[Upload, str, Future | IngestResult]] = deque()
-    window = max(1, checks.workers) * POOL_AHEAD if checks.workers > 1 else 1
+    window = checks.workers * POOL_AHEAD if checks.workers > 1 else 1
     for upload in uploads:
         digest = sha256(upload.data)
         # A live file stays live while nothing is withdrawn, so this verdict holds once the store is locked.
