@@ -14,6 +14,7 @@ the table in bench/README.md is written from it.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -24,18 +25,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import sqlalchemy as sa
 
 # The benchmark's big ledgers are larger than an upload may be by default (50 MB, 1,100,000 rows); the child
 # process that measures the million-row ingest inherits these.
 os.environ.setdefault("LINGYI_MAX_UPLOAD_MB", "500")
 os.environ.setdefault("LINGYI_MAX_ROWS", "2000000")
 
-from lingyi.ingest import Outcome, Upload, ingest_files
+from lingyi.ingest import Outcome, Upload, folder_workers, ingest_files
 from lingyi.registry import default_registry
 from lingyi.store import Store
 
@@ -99,32 +101,71 @@ def bare_read(paths: list[Path], engine: str) -> None:
             pd.read_excel(path, sheet_name=None, engine=engine)
 
 
-def ingest(paths: list[Path]) -> None:
-    """The files into a fresh store as ``python -m lingyi ingest`` stores them: in batches, each file whole."""
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(f"sqlite:///{folder}/bench.db")
+def ingest(paths: list[Path], database: str | None = None) -> None:
+    """The files into a fresh store as ``python -m lingyi ingest`` stores them: in batches, each file whole, read by
+    one worker per core where there is more than one file. ``database``: a PostgreSQL server's URL to make the
+    store in (a database of its own, dropped after), else a SQLite file."""
+    with tempfile.TemporaryDirectory() as folder, _fresh_database(database, folder) as url:
+        store = Store(url)
         registry = store.registry()
-        for result in ingest_files(store, (Upload(p.read_bytes(), p.name) for p in paths), registry=registry):
+        uploads = (Upload(p.read_bytes(), p.name) for p in paths)
+        workers = folder_workers() if len(paths) > 1 else 1
+        for result in ingest_files(store, uploads, registry=registry, workers=workers):
             if result.outcome is Outcome.REJECTED:
                 raise SystemExit(f"{result.file} was rejected: {result.errors[:3]}")
         store.engine.dispose()
 
 
-def median_seconds(action: Callable[[], None], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+@contextlib.contextmanager
+def _fresh_database(server: str | None, folder: str) -> Iterator[str]:
+    if server is None:
+        yield f"sqlite:///{folder}/bench.db"
+        return
+    base = sa.engine.make_url(server)
+    name = f"bench_{os.getpid()}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield base.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+    finally:
+        admin.dispose()
 
 
-def peak_memory_mb(rows: int) -> float:
-    """Peak resident memory of a child process that ingests a ``rows``-row ledger."""
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that have ended (ingest's workers end with each ingest)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def side_by_side(actions: dict[str, tuple[Callable[[], None], int]]) -> dict[str, float]:
+    """Each action's median wall time (and CPU time), the actions taking turns run after run, so that on a shared
+    machine each meets the same load as the others: (action, runs) by name."""
+    wall: dict[str, list[float]] = {name: [] for name in actions}
+    cpu: dict[str, list[float]] = {name: [] for name in actions}
+    for turn in range(max(runs for _, runs in actions.values())):
+        for name, (action, runs) in actions.items():
+            if turn >= runs:
+                continue
+            start, start_cpu = time.perf_counter(), _cpu_seconds()
+            action()
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(_cpu_seconds() - start_cpu)
+    medians = {name: statistics.median(times) for name, times in wall.items()}
+    medians |= {f"{name}_cpu": statistics.median(times) for name, times in cpu.items()}
+    return medians
+
+
+def peak_memory_mb(rows: int, database: str | None = None) -> float:
+    """Peak resident memory of a child process that ingests a ``rows``-row ledger (on ``database``, a PostgreSQL
+    server's URL, else SQLite; the server's own processes are not counted)."""
     path = problem_ledger(rows)
     code = (
         "import resource, sys; from pathlib import Path; from bench.bench_ingest import ingest; "
-        f"ingest([Path({str(path)!r})]); "
+        f"ingest([Path({str(path)!r})], {database!r}); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
@@ -135,16 +176,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-million", action="store_true")
+    parser.add_argument("--only-million", action="store_true", help="measure the 1M-row peak memory alone")
+    parser.add_argument("--database", help="the store's SQLAlchemy URL for the 1M-row ingest (default: a SQLite file)")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
-    cases = {"sample_data": sample_files(), "problems_200k": [problem_ledger(200_000)]}
+    # What this run does not measure stays as the last run wrote it (--skip-million, --only-million).
+    saved = RESULTS / "ingest.json"
+    previous = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else {}
+    results: dict[str, dict[str, float]] = {
+        k: v for k, v in previous.items() if k.startswith("problems_1m") != args.only_million and k != "machine"
+    }
+    cases = {} if args.only_million else {"sample_data": sample_files(), "problems_200k": [problem_ledger(200_000)]}
     for name, paths in cases.items():
-        runs = args.runs if name == "sample_data" else max(3, args.runs // 2)
-        timings = {
-            "ingest": median_seconds(lambda p=paths: ingest(p), runs),
-            "calamine": median_seconds(lambda p=paths: bare_read(p, "calamine"), runs),
-            "openpyxl": median_seconds(lambda p=paths: bare_read(p, "openpyxl"), max(1, runs // 2)),
-        }
+        runs = args.runs
+        timings = side_by_side(
+            {
+                "calamine": (lambda p=paths: bare_read(p, "calamine"), runs),
+                "ingest": (lambda p=paths: ingest(p), runs),
+                "openpyxl": (lambda p=paths: bare_read(p, "openpyxl"), max(1, runs // 2)),
+            }
+        )
         timings["files"] = len(paths)
         timings["runs"] = runs
         results[name] = timings
@@ -152,6 +202,9 @@ def main() -> None:
     if not args.skip_million:
         results["problems_1m_peak_mb"] = {"peak_mb": peak_memory_mb(1_000_000)}
         print("1m peak MB", results["problems_1m_peak_mb"])
+        if args.database:
+            results["problems_1m_peak_mb_postgresql"] = {"peak_mb": peak_memory_mb(1_000_000, args.database)}
+            print("1m peak MB on PostgreSQL", results["problems_1m_peak_mb_postgresql"])
     results["machine"] = {"cpus": float(len(os.sched_getaffinity(0))), "python": sys.version.split()[0]}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "ingest.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -20,23 +20,26 @@ def _load(name: str) -> dict:
 def ingest_table(results: dict) -> list[str]:
     lines = [
         "| case | files | ingest (median) | bare read, calamine | ingest ÷ calamine (target ≤ 1.5) "
-        "| bare read, openpyxl | openpyxl ÷ ingest (target ≥ 5) |",
-        "|---|---|---|---|---|---|---|",
+        "| bare read, openpyxl | openpyxl ÷ ingest (target ≥ 5) | CPU: ingest ÷ calamine |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for case in ("sample_data", "problems_200k"):
         r = results.get(case)
         if not r:
             continue
+        cpu = f"{r['ingest_cpu'] / r['calamine_cpu']:.2f}" if "ingest_cpu" in r else "–"
         lines.append(
             f"| {case} | {int(r['files'])} | {r['ingest']:.2f} s | {r['calamine']:.2f} s | "
-            f"{r['ingest'] / r['calamine']:.2f} | {r['openpyxl']:.2f} s | {r['openpyxl'] / r['ingest']:.1f} |"
+            f"{r['ingest'] / r['calamine']:.2f} | {r['openpyxl']:.2f} s | {r['openpyxl'] / r['ingest']:.1f} | {cpu} |"
         )
-    peak = results.get("problems_1m_peak_mb")
-    if peak:
-        lines += [
-            "",
-            f"Peak resident memory of a 1,000,000-row 问题清单 ingest: **{peak['peak_mb']:,.0f} MB** (target ≤ 2,048 MB).",
-        ]
+    for key, where in (("problems_1m_peak_mb", "SQLite"), ("problems_1m_peak_mb_postgresql", "PostgreSQL")):
+        peak = results.get(key)
+        if peak:
+            lines += [
+                "",
+                f"Peak resident memory of a 1,000,000-row 问题清单 ingest into {where}: **{peak['peak_mb']:,.0f} MB** "
+                "(target ≤ 2,048 MB).",
+            ]
     return lines
 
 

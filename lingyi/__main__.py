@@ -17,7 +17,7 @@ from pathlib import Path
 from lingyi import tickets
 from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, UnknownName
-from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, ingest_files
+from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
 from lingyi.store import AUDIT_HEADINGS, Store
@@ -309,6 +309,7 @@ def _ingest_lines(store, files, registry, period, only_unit, args, results):
         only_unit=only_unit,
         dry_run=args.dry_run,
         user=args.user,
+        workers=folder_workers() if len(files) > 1 else 1,
     ):
         results.append(result)
         print(_result_line(result), flush=True)

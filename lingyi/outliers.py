@@ -111,7 +111,7 @@ def attendance_outliers(rows: list[dict], headcount: Mapping[str, int]) -> list[
 
 def _rows(tables: list[ValidTable], columns: list[str]) -> list[dict]:
     names = [*columns, "sheet", "row"]
-    return [dict(zip(names, values)) for t in tables for values in zip(*(t.frame[name].tolist() for name in names))]
+    return [dict(zip(names, values)) for t in tables for values in zip(*(t.values[name] for name in names))]
 
 
 def _finding(file: str, tables: list[ValidTable], record: dict, key: str, message: str, value: str) -> Finding:

@@ -265,7 +265,8 @@ _FORMULA = re.compile(rb"<" + _PREFIX + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _PREFIX 
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.DOTALL)
 # The fast path for the common sheet: every cell has its r="B7", no formula anywhere. Substring counts and a
 # regex that starts with a literal run at memory speed; the exact pass runs only where they cannot decide.
-_CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]+)"')
+_CELL_REF_LETTERS = re.compile(rb' r="([A-Z]{1,3})[0-9]+"')  # the same references, their letters
+_CELL_REF_NUMBERS = re.compile(rb' r="[A-Z]{1,3}([0-9]+)"')  # … and their row numbers
 _FORMULA_MARKS = (b"<f>", b"<f ", b":f>", b":f ")
 _ERROR_MARKS = (b't="e"', b"t='e'")
 _ERROR_TYPE = re.compile(rb"""\st=["']e["']""")
@@ -322,28 +323,38 @@ def _xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(sheet name, zip member) of each worksheet, as workbook.xml and its relationships name them."""
     members = {m.lower(): m for m in archive.namelist()}
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read(members.get("xl/_rels/workbook.xml.rels", "")))
+        targets = _sheet_targets(
+            archive.read("xl/workbook.xml"), archive.read(members.get("xl/_rels/workbook.xml.rels", ""))
+        )
     except (KeyError, ElementTree.ParseError):
-        workbook = rels = None
+        targets = ()
     found: list[tuple[str, str]] = []
-    if workbook is not None and rels is not None:
-        targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
-        for sheet in workbook.iter():
-            if not sheet.tag.endswith("}sheet"):
-                continue
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            member = members.get(posixpath.normpath(path).lower())
-            if member is not None:
-                found.append((sheet.get("name", member), member))
+    for name, path in targets:
+        member = members.get(path)
+        if member is not None:
+            found.append((member if name is None else name, member))
     listed = {member for _, member in found}
     # Worksheets the relationships do not reach may still be read: scan them too, under their member name.
     found += [
         (m, m) for m in archive.namelist() if re.fullmatch(r"xl/worksheets/[^/]+\.xml", m, re.I) and m not in listed
     ]
     return found
+
+
+@functools.lru_cache(maxsize=64)  # the returns of one template have the same workbook.xml, parsed once
+def _sheet_targets(workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str | None, str], ...]:
+    """(sheet name, or None where it has none; its zip member's path, lower case) of each sheet workbook.xml lists."""
+    workbook, rels = ElementTree.fromstring(workbook_xml), ElementTree.fromstring(rels_xml)
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if r.tag.endswith("Relationship")}
+    found = []
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rid, "")
+        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        found.append((sheet.get("name"), posixpath.normpath(path).lower()))
+    return tuple(found)
 
 
 def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) -> SheetScan:
@@ -356,7 +367,7 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) 
             buffer += chunk
             end = len(buffer)
             if chunk:
-                end = max((m.end() for m in _ROW_END.finditer(buffer)), default=0)
+                end = _last_row_end(buffer)
                 if not end:
                     if len(buffer) > MAX_UNBROKEN_XML_BYTES:
                         raise reject(f"工作表「{sheet}」的结构异常（单行数据过长），疑似恶意文件，已拒绝。")
@@ -369,12 +380,21 @@ def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) 
                 return scan
 
 
+def _last_row_end(buffer: bytes) -> int:
+    """Where the last whole row of ``buffer`` ends (0: none); looked for in the tail first, a row is short."""
+    for start in (max(0, len(buffer) - 65536), 0):
+        end = max((m.end() for m in _ROW_END.finditer(buffer, start)), default=0)
+        if end or not start:
+            return end
+    return 0
+
+
 def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
     if not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
-        refs = _CELL_REF.findall(text)
-        if len(refs) == text.count(b"<c ") + text.count(b":c "):
-            rows = max((int(number) for _, number in refs), default=0)
-            columns = max((_column_number(letters) for letters in {c for c, _ in refs}), default=0)
+        letters = _CELL_REF_LETTERS.findall(text)
+        if len(letters) == text.count(b"<c ") + text.count(b":c "):
+            rows = max(map(int, set(_CELL_REF_NUMBERS.findall(text))), default=0)
+            columns = max(map(_column_number, set(letters)), default=0)
             # Empty cells count here (a style alone fills no cell): exactly only where the area might be too large.
             if rows <= max_rows() and rows * columns <= MAX_SHEET_CELLS:
                 scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
@@ -660,12 +680,15 @@ _LOOKUPS: dict[str, dict[str, tuple[str, bool]]] = {
 }
 
 
-def _match_header(kind: SheetKind, upper: list | None, lower: list, width: int) -> tuple[dict[str, HeaderColumn], int]:
+def _match_header(
+    kind: SheetKind, upper: list[str] | None, lower: list[str], width: int
+) -> tuple[dict[str, HeaderColumn], int]:
+    """The columns of ``kind`` a header row names; ``upper`` and ``lower`` are the rows' cells as ``header_key``s."""
     lookup = _LOOKUPS[kind.key]
     found: dict[str, HeaderColumn] = {}
     for index in range(width):
-        low = header_key(lower[index]) if index < len(lower) else ""
-        up = header_key(upper[index]) if upper is not None and index < len(upper) else ""
+        low = lower[index] if index < len(lower) else ""
+        up = upper[index] if upper is not None and index < len(upper) else ""
         candidates = []
         if up and low:
             candidates.append((up + low, f"{up}/{low}"))
@@ -718,18 +741,27 @@ def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
     best = None
     best_score = (0, 0, 0)
     limit = min(len(rows), HEADER_SEARCH_ROWS)
+    keys: dict[int, list[str]] = {}  # each row's cells as header_key gives them, worked out once for every kind
+
+    def keys_of(r: int) -> list[str]:
+        if r not in keys:
+            keys[r] = [header_key(c) for c in rows[r]]
+        return keys[r]
+
     for r in range(limit):
         if all(_blank(c) for c in rows[r]):
             continue
         width = max(len(rows[r]), len(rows[r + 1]) if r + 1 < len(rows) else 0)
+        upper = None
+        if r + 1 < len(rows) and not all(_blank(c) for c in rows[r + 1]):
+            upper = [header_key(c) for c in _filled_upper(rows[r], merged, r, rows[r + 1])]
         for kind in kinds:
-            single, required = _match_header(kind, None, rows[r], width)
+            single, required = _match_header(kind, None, keys_of(r), width)
             score = (required, len(single), 1)
             if score > best_score:
                 best, best_score = (kind, r, r, single), score
-            if r + 1 < len(rows) and not all(_blank(c) for c in rows[r + 1]):
-                upper = _filled_upper(rows[r], merged, r, rows[r + 1])
-                double, required = _match_header(kind, upper, rows[r + 1], width)
+            if upper is not None:
+                double, required = _match_header(kind, upper, keys_of(r + 1), width)
                 score = (required, len(double), 0)
                 if score > best_score and len(double) > len(single):
                     best, best_score = (kind, r, r + 1, double), score
@@ -738,8 +770,18 @@ def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
     return best
 
 
+def _filled_at_once(cell: object) -> bool:
+    """A cell told filled by its type alone: a number, a date, a text that starts with no space."""
+    kind = type(cell)
+    if kind is str:
+        return bool(cell) and not cell[0].isspace()
+    return kind is not CellError and cell is not None
+
+
 def _first_filled(cells: list, count: int = 2) -> list:
     """The first ``count`` cells of a row that are not blank; none for a blank row."""
+    if len(cells) >= count and all(_filled_at_once(cell) for cell in cells[:count]):
+        return cells[:count]  # most data rows: their first cells are filled
     found = []
     for cell in cells:
         if not _blank(cell):
@@ -768,13 +810,14 @@ def _total_label(firsts: list) -> str | None:
 
 _FOOTER_LABELS = tuple(normalise(label) for label in FOOTER_LABELS)
 _FOOTER_FIRST_CHARACTERS = frozenset(label[0] for label in _FOOTER_LABELS)
+_normal_character = functools.lru_cache(maxsize=65536)(normalise)  # one character: a ledger's rows repeat few
 
 
 def _is_footer(first: object) -> bool:
     """A row whose first filled cell is 「填表人：张三」, 「填表人 张三」, 「单位负责人」 alone; not an activity named
     「负责人培训会」."""
     spaced = str(first).strip()
-    if not spaced or normalise(spaced[0]) not in _FOOTER_FIRST_CHARACTERS:
+    if not spaced or _normal_character(spaced[0]) not in _FOOTER_FIRST_CHARACTERS:
         return False  # most rows: no footer label can start here
     first = normalise(spaced)
     for label in _FOOTER_LABELS:
@@ -860,6 +903,7 @@ def _table_from_rows(
 
     table_rows: list[tuple[int, list]] = []
     totals: list[tuple[int, str, list]] = []
+    repeats_header = _header_repeats(kind, columns)
     for index in range(bottom + 1, len(rows)):
         cells = rows[index]
         firsts = _first_filled(cells)
@@ -872,7 +916,7 @@ def _table_from_rows(
         if _is_footer(firsts[0]):
             _take_info_line(info, info_cells, sheet, index + 1, cells, keep=True)
             continue
-        if _repeats_header(kind, columns, cells):
+        if repeats_header(cells):
             continue  # tables pasted one under another, each with its header
         table_rows.append((index + 1, cells))
     table = RawTable(file, sheet, kind, bottom + 1, columns, table_rows, totals, info, info_cells)
@@ -880,26 +924,45 @@ def _table_from_rows(
     return table
 
 
-def _repeats_header(kind: SheetKind, columns: dict[str, HeaderColumn], cells: list) -> bool:
-    """A header again, below the first (tables pasted one under another): its first column named as the header
-    names it, and at least half of all. A data row is told at its first cell, which is what a ledger has most of."""
+def _header_repeats(kind: SheetKind, columns: dict[str, HeaderColumn]):
+    """Whether a row is the header again, below the first (tables pasted one under another): its first column named
+    as the header names it, and at least half of all. A data row is told at its first cell, which is what a ledger
+    has most of; the columns are put in order once per table, not once per row."""
     names = _NAMES[kind.key]
     needed = max(2, (len(columns) + 1) // 2)
-    same = 0
-    for number, (key, found) in enumerate(sorted(columns.items(), key=lambda item: item[1].index)):
-        cell = cells[found.index] if found.index < len(cells) else None
-        if _names_column(cell, names[key]):
-            same += 1
-        elif number == 0:
+    ordered = [(found.index, names[key]) for key, found in sorted(columns.items(), key=lambda item: item[1].index)]
+
+    first_index, first_names = ordered[0]
+    named_first: dict[object, bool] = {}  # the first column's values repeat (unit names): each is judged once
+
+    def repeats(cells: list) -> bool:
+        cell = cells[first_index] if first_index < len(cells) else None
+        first = named_first.get(cell)
+        if first is None:
+            first = named_first[cell] = _names_column(cell, first_names)
+        if not first:
             return False
-    return same >= needed
+        same = 1
+        for index, column_names in ordered[1:]:
+            if _names_column(cells[index] if index < len(cells) else None, column_names):
+                same += 1
+        return same >= needed
+
+    return repeats
 
 
 # Each sheet kind's column names and aliases, normalised, by column key.
 _NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     kind.key: {column.key: tuple(normalise(n) for n in column.names) for column in kind.columns} for kind in SHEET_KINDS
 }
-_AFTER_A_NAME = tuple("([【%*:")  # what may follow a column's name in its header cell, normalised: a unit, marks
+_AFTER_A_NAME = tuple("([【%*:")
+
+
+@functools.cache
+def _first_characters(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        name[:1] for name in names if name
+    )  # what may follow a column's name in its header cell, normalised: a unit, marks
 
 
 def _names_column(cell: object, names: tuple[str, ...]) -> bool:
@@ -912,7 +975,7 @@ def _names_column(cell: object, names: tuple[str, ...]) -> bool:
     first = cell.lstrip(" \u3000*＊")[:1]
     if "\uff00" <= first <= "\uffef":  # a full-width letter or digit, as its name has it
         first = normalise(first)
-    if not first or not any(name.startswith(first) for name in names):
+    if not first or first not in _first_characters(names):
         return False  # the names of units, descriptions, dates … at once
     text = normalise(cell).lstrip("*")
     for name in names:

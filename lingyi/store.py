@@ -20,9 +20,10 @@ import hashlib
 import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
@@ -342,8 +343,15 @@ class NewSubmission:
     period: Period
     declared: bool
     sheets: tuple[str, ...]
-    rows: pd.DataFrame  # the row table's columns but id and submission_id
+    # the row table's columns but id and submission_id: a frame, or each column's values (None where missing)
+    rows: pd.DataFrame | Mapping[str, list]
     source: str | None = None  # "tickets" for 热线指标 worked out from a ticket export
+
+    @property
+    def row_count(self) -> int:
+        if type(self.rows) is not dict and isinstance(self.rows, pd.DataFrame):
+            return len(self.rows)
+        return len(self.rows["unit"])
 
 
 class Store:
@@ -418,6 +426,7 @@ class Store:
     # -- files and submissions ------------------------------------------------------------------------------
 
     def file_by_hash(self, digest: str) -> dict | None:
+        """The stored file of these bytes, if any: ``id``, ``name`` and ``live`` (as ``file_is_live`` says)."""
         with self.engine.connect() as conn:
             return _file_by_hash(conn, digest)
 
@@ -753,18 +762,55 @@ class Batch:
         return ids
 
 
+class _Rows(list):
+    """The rows a statement of ``_driver_sql`` gave, as tuples."""
+
+    def first(self) -> tuple | None:
+        return self[0] if self else None
+
+    def scalar(self) -> object:
+        return self[0][0] if self else None
+
+    def all(self) -> list[tuple]:
+        return list(self)
+
+
+def _driver_sql(conn: Connection, sql: str, params: tuple | list = (), *, many: bool = False) -> _Rows:
+    """A statement run for every file, written for the driver with ``?`` marks and run on the connection's own
+    cursor: SQLAlchemy's building, compiling and running of a statement cost more than a monthly return's query
+    itself. A driver's error is raised as SQLAlchemy raises it (IntegrityError …). ``many``: ``params`` is a list
+    of rows to run it for."""
+    if conn.dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    dbapi = conn.dialect.loaded_dbapi
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if many:
+            cursor.executemany(sql, params)
+        else:
+            cursor.execute(sql, params)
+        return _Rows(map(tuple, cursor.fetchall())) if cursor.description else _Rows()
+    except dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
+
+
+_FILE_BY_HASH = (
+    "SELECT f.id, f.name, EXISTS (SELECT 1 FROM submissions s WHERE s.file_id = f.id AND NOT s.deleted) "
+    "FROM files f WHERE f.sha256 = ?"
+)
+
+
 def _file_by_hash(conn: Connection, digest: str) -> dict | None:
-    row = conn.execute(sa.select(files_table.c.id, files_table.c.name).where(files_table.c.sha256 == digest)).first()
-    return dict(row._mapping) if row else None
+    """The stored file of these bytes: its id, name and whether it is live (``file_is_live``)."""
+    row = _driver_sql(conn, _FILE_BY_HASH, (digest,)).first()
+    return {"id": row[0], "name": row[1], "live": bool(row[2])} if row else None
 
 
 def _file_is_live(conn: Connection, file_id: int) -> bool:
-    live = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(submissions_table)
-        .where(submissions_table.c.file_id == file_id, submissions_table.c.deleted.is_(False))
-    ).scalar()
-    return bool(live)
+    sql = "SELECT EXISTS (SELECT 1 FROM submissions WHERE file_id = ? AND NOT deleted)"
+    return bool(_driver_sql(conn, sql, (file_id,)).scalar())
 
 
 def _headcounts(conn: Connection) -> dict[str, int]:
@@ -779,21 +825,27 @@ def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int]
     decides them: a month belongs to the newest live submission whose period covers it."""
     if not units:
         return {}
-    subs = submissions_table.c
-    live = conn.execute(
-        sa.select(subs.id, subs.seq, subs.unit, subs.period_start, subs.period_end, subs.source).where(
-            subs.deleted.is_(False), subs.kind == "hotline", subs.unit.in_(units)
-        )
-    ).all()
+    marks = ", ".join("?" for _ in units)
+    live = _driver_sql(
+        conn,
+        "SELECT id, seq, unit, period_start, period_end, source FROM submissions "
+        f"WHERE NOT deleted AND kind = 'hotline' AND unit IN ({marks})",
+        tuple(units),
+    )
     if not live:
         return {}
     rank = _source_rank(_hotline_source(conn))
-    owners = _owners((s.id, (rank(s.source), s.seq), s.unit, s.period_start, s.period_end) for s in live)
+    owners = _owners((sid, (rank(source), seq), unit, start, end) for sid, seq, unit, start, end, source in live)
     table = ROW_TABLES["hotline"]
     names = [c.name for c in table.columns if c.name != "id"]
-    query = sa.select(*(table.c[n] for n in names)).where(table.c.submission_id.in_([s.id for s in live]))
+    quote = conn.dialect.identifier_preparer.quote
+    ids = [s[0] for s in live]
+    query = (
+        f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)} "
+        f"WHERE submission_id IN ({', '.join('?' for _ in ids)})"
+    )
     current = {}
-    for row in conn.execute(query):
+    for row in _driver_sql(conn, query, tuple(ids)):
         record = dict(zip(names, row))
         key = (record["unit"], record["month"])
         if owners.get(key) == record["submission_id"]:
@@ -859,13 +911,20 @@ def _save_file(
     stamp = received_at or now()
     ids: list[int] = []
     described: list[dict[str, object]] = []
-    existing = conn.execute(sa.select(files_table.c.id).where(files_table.c.sha256 == digest)).scalar()
+    existing = _driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
     if existing is None:
-        file_id = conn.execute(
-            files_table.insert().values(
-                sha256=digest, name=name, size=len(data), content=data, uploaded_at=stamp, uploaded_by=user
-            )
-        ).inserted_primary_key[0]
+        file_id = _insert(
+            conn,
+            files_table,
+            {
+                "sha256": digest,
+                "name": name,
+                "size": len(data),
+                "content": data,
+                "uploaded_at": stamp,
+                "uploaded_by": user,
+            },
+        )
     else:
         file_id = existing
     seq = _next_seq(conn) if seq is None else seq
@@ -886,50 +945,55 @@ def _save_file(
             detail = {"file": name, "submissions": _described(conn, old_ids), "note": "此前撤销的同一文件重新入库"}
             _audit(conn, user, "ingest", detail, sha256=digest)
             return old_ids, True
-    batches: dict[str, list[pd.DataFrame]] = {}
+    batches: dict[str, list[dict[str, list]]] = {}
     for offset, sub in enumerate(submissions):
-        sid = conn.execute(
-            submissions_table.insert().values(
-                file_id=file_id,
-                seq=seq + offset,
-                unit=sub.unit,
-                kind=sub.kind,
-                period_start=sub.period.start,
-                period_end=sub.period.end,
-                declared=sub.declared,
-                sheets="、".join(sub.sheets),
-                rows=len(sub.rows),
-                deleted=False,
-                created_at=stamp,
-                created_by=user,
-                source=sub.source,
-            )
-        ).inserted_primary_key[0]
+        sid = _insert(
+            conn,
+            submissions_table,
+            {
+                "file_id": file_id,
+                "seq": seq + offset,
+                "unit": sub.unit,
+                "kind": sub.kind,
+                "period_start": sub.period.start,
+                "period_end": sub.period.end,
+                "declared": sub.declared,
+                "sheets": "、".join(sub.sheets),
+                "rows": sub.row_count,
+                "deleted": False,
+                "created_at": stamp,
+                "created_by": user,
+                "source": sub.source,
+            },
+        )
         ids.append(sid)
         described.append(
-            {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": len(sub.rows)}
+            {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": sub.row_count}
         )
-        if len(sub.rows):
-            batches.setdefault(sub.kind, []).append(sub.rows.assign(submission_id=sid))
-    for kind, frames in batches.items():
-        _bulk_insert(conn, ROW_TABLES[kind], frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True))
+        if sub.row_count:
+            batches.setdefault(sub.kind, []).append(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
+    for kind, parts in batches.items():
+        columns = parts[0] if len(parts) == 1 else {n: list(chain.from_iterable(p[n] for p in parts)) for n in parts[0]}
+        _bulk_insert(conn, ROW_TABLES[kind], columns)
     if headcounts:
-        conn.execute(
-            headcounts_table.insert(), [{"file_id": file_id, "unit": u, "headcount": c} for u, c in headcounts.items()]
-        )
+        for unit, count in headcounts.items():
+            _insert(conn, headcounts_table, {"file_id": file_id, "unit": unit, "headcount": count}, returning=False)
     _audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
     return ids, False
 
 
 def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None) -> None:
-    conn.execute(
-        audit_table.insert().values(
-            at=now(),
-            user=user,
-            action=action,
-            detail=json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
-            sha256=sha256,
-        )
+    _insert(
+        conn,
+        audit_table,
+        {
+            "at": now(),
+            "user": user,
+            "action": action,
+            "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str),
+            "sha256": sha256,
+        },
+        returning=False,
     )
 
 
@@ -972,38 +1036,94 @@ def _engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, frame: pd.DataFrame) -> None:
-    """Insert a frame's rows; on SQLite straight through the driver, which is many times faster for big ledgers."""
-    columns = [c for c in table.columns if c.name != "id"]
-    values = {c.name: _column_values(frame[c.name]) for c in columns}
-    if conn.dialect.name != "sqlite":
-        names = list(values)
-        conn.execute(table.insert(), [dict(zip(names, row)) for row in zip(*values.values())])
-        return
-    for column in columns:
-        # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
-        if isinstance(column.type, sa.Date):
-            texts = {d: d.isoformat() for d in set(values[column.name]) if d is not None}  # dates repeat
-            values[column.name] = [None if d is None else texts[d] for d in values[column.name]]
-        elif isinstance(column.type, sa.Boolean):
-            values[column.name] = [None if b is None else int(b) for b in values[column.name]]
+def _insert(conn: Connection, table: sa.Table, values: dict[str, object], *, returning: bool = True) -> int | None:
+    """Insert one row, written for the driver (see ``_driver_sql``), each value as SQLAlchemy's type for its column
+    would bind it; the new row's id if ``returning``."""
+    processors = _bind_processors(conn.dialect, table)
+    params = tuple(v if (bind := processors[n]) is None or v is None else bind(v) for n, v in values.items())
+    sql = _insert_sql(conn.dialect, table, tuple(values), returning)
+    result = _driver_sql(conn, sql, params)
+    return result.scalar() if returning else None
+
+
+_PROCESSORS: dict[tuple[type, str], dict[str, object]] = {}
+_INSERTS: dict[tuple[type, str, tuple[str, ...], bool], str] = {}
+
+
+def _bind_processors(dialect: sa.engine.Dialect, table: sa.Table) -> dict[str, object]:
+    key = (type(dialect), table.name)  # by the dialect's class: a store opened again binds as the one before
+    if key not in _PROCESSORS:
+        _PROCESSORS[key] = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
+    return _PROCESSORS[key]
+
+
+def _insert_sql(dialect: sa.engine.Dialect, table: sa.Table, names: tuple[str, ...], returning: bool) -> str:
+    key = (type(dialect), table.name, names, returning)
+    if key not in _INSERTS:
+        quote = dialect.identifier_preparer.quote
+        columns, marks = ", ".join(map(quote, names)), ", ".join("?" for _ in names)
+        sql = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({marks})"
+        _INSERTS[key] = f"{sql} RETURNING id" if returning else sql
+    return _INSERTS[key]
+
+
+def _row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submission_id: int) -> dict[str, list]:
+    """A submission's rows as the row table's columns (all but id), None where missing (NaN, NaT, NA).
+
+    Columns given as lists already hold None where missing (``ValidTable.values``). A frame is taken as one object
+    array, not column by column (a frame's cost per column asked for is more than the looking for a monthly
+    return); a big one's missing values are found by pandas, a small one's cell by cell.
+    """
+    names = [c.name for c in table.columns if c.name not in ("id", "submission_id")]
+    count = len(rows) if isinstance(rows, pd.DataFrame) else len(rows["unit"])
+    if not isinstance(rows, pd.DataFrame):
+        columns = {n: rows[n] for n in names}  # a column the table has and the rows lack: KeyError
+    else:
+        array = rows.to_numpy(dtype=object)[:, [rows.columns.get_loc(n) for n in names]]
+        if count >= 2000:
+            absent = pd.isna(array)
+            if absent.any():
+                array[absent] = None
+            columns = dict(zip(names, array.T.tolist()))
+        else:
+            columns = {n: [None if missing(v) else v for v in values] for n, values in zip(names, array.T.tolist())}
+    return {**columns, "submission_id": [submission_id] * count}
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, columns: Mapping[str, list]) -> None:
+    """Insert rows given as the row table's columns (all but id) through the driver's bulk path: one
+    ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
     quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(c.name) for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", list(zip(*values.values())))
-
-
-def _column_values(column: pd.Series) -> list:
-    """A column's values as a list, None where missing (NaN, NaT, NA): found by pandas for a big ledger, cell by
-    cell for the few rows of a monthly return (where pandas' cost per call is more than the looking)."""
-    values = column.tolist()
-    if len(values) < 2000:
-        return [None if missing(v) else v for v in values]
-    absent = column.isna().to_numpy()
-    if absent.any():
-        for index in absent.nonzero()[0]:
-            values[index] = None
-    return values
+    names = ", ".join(quote(name) for name in columns)
+    values = dict(columns)
+    if conn.dialect.name == "sqlite":
+        for name in values:
+            kind = table.c[name].type
+            # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
+            if isinstance(kind, sa.Date):
+                texts = {d: d.isoformat() for d in set(values[name]) if d is not None}  # dates repeat
+                texts[None] = None
+                values[name] = list(map(texts.__getitem__, values[name]))
+            elif isinstance(kind, sa.Boolean):
+                values[name] = [None if b is None else int(b) for b in values[name]]
+    rows = list(zip(*values.values()))
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
+        dbapi = conn.dialect.loaded_dbapi
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as exc:  # as SQLAlchemy raises a driver's error (IntegrityError …) for a Core insert
+            raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+        finally:
+            cursor.close()
+    elif conn.dialect.name == "sqlite":
+        marks = ", ".join("?" for _ in values)
+        _driver_sql(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows, many=True)
+    else:
+        conn.execute(table.insert(), [dict(zip(values, row)) for row in rows])
 
 
 def _read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:

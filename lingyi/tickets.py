@@ -61,7 +61,16 @@ from lingyi.reading import (
 from lingyi.registry import Registry, Unit, normalise
 from lingyi.store import NewSubmission
 from lingyi.validation import ValidatedFile, ValidTable
-from lingyi.values import UTF16_BOMS, Period, column_letter, excel_error, month_label, month_number, months_between
+from lingyi.values import (
+    UTF16_BOMS,
+    Period,
+    column_letter,
+    excel_error,
+    missing,
+    month_label,
+    month_number,
+    months_between,
+)
 
 TICKETS_NAME = "12345工单"
 # Words that only a ticket export's header has: a file without one of them is never opened twice.
@@ -442,7 +451,8 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
     covered = period or Period.spanning(sorted(set(frame["month"])))
     frame = _zero_months(frame, covered, table)
     frame["sheet"] = table.sheet
-    hotline = ValidTable(HOTLINE, table.sheet, covered, period is not None, frame, {})
+    values = {c: [None if missing(v) else v for v in frame[c].tolist()] for c in frame.columns}
+    hotline = ValidTable(HOTLINE, table.sheet, covered, period is not None, values, {})
     findings.append(
         Finding(
             Level.NOTICE,

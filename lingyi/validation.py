@@ -7,7 +7,9 @@ sees all its mistakes at once, each located by sheet, Excel row and column.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -45,9 +47,24 @@ class ValidTable:
     sheet: str
     period: Period
     declared: bool  # the period was declared (报送期间 or --period), not inferred from the rows
-    frame: pd.DataFrame  # contract column keys + sheet, row
+    # contract column keys + sheet, row → the column's values, None where missing; whole numbers as int
+    values: dict[str, list]
     # contract column key → (column letter, header as the file wrote it), to locate later findings
     headers: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def frame(self) -> pd.DataFrame:
+        """``values`` as a frame of object columns (None stays None), made when first asked for: the checks and the
+        store read the lists, as a frame's cost per call is most of the time for a monthly return's few rows."""
+        return pd.DataFrame(self.values, columns=list(self.values), dtype=object)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.values["row"])
+
+    def __getstate__(self) -> dict:
+        # Sent between processes without the frame: it is made again from ``values`` where it is asked for.
+        return {k: v for k, v in self.__dict__.items() if k != "frame"}
 
 
 @dataclass
@@ -72,7 +89,7 @@ class ValidatedFile:
     def row_counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
         for table in self.tables:
-            counts[table.kind.name] += len(table.frame)
+            counts[table.kind.name] += table.row_count
         return dict(counts)
 
 
@@ -118,7 +135,7 @@ def validate(
         if table is not None:
             tables.append(table)
     _check_duplicates_across_sheets(tables, read.name, findings)
-    if read.tables and not any(len(t.frame) for t in tables) and not any(f.is_error for f in findings):
+    if read.tables and not any(t.row_count for t in tables) and not any(f.is_error for f in findings):
         # A template sent back empty: accepting it would store nothing and still say 已入库.
         findings.append(Finding(Level.ERROR, read.name, _NO_ROWS_MESSAGE))
     return ValidatedFile(read.name, tables, findings, headcount)
@@ -241,11 +258,10 @@ class _TableCheck:
             return None
         # Object columns keep None as None and whole numbers as int: the store writes them as they are.
         columns = {**values, "sheet": [self.raw.sheet] * len(row_numbers), "row": row_numbers}
-        frame = pd.DataFrame(columns, columns=list(columns), dtype=object)
         if not row_numbers:
             self._finding(Level.NOTICE, "表中没有数据行。")
         headers = {key: (column_letter(found.index), found.header) for key, found in self.raw.columns.items()}
-        return ValidTable(self.kind, self.raw.sheet, period, declared is not None, frame, headers)
+        return ValidTable(self.kind, self.raw.sheet, period, declared is not None, columns, headers)
 
     def _check_columns(self) -> bool:
         ok = True
@@ -340,29 +356,31 @@ class _TableCheck:
         if column.kind is ValueKind.CHOICE:
             return self._parse_choices(column, cells, row_numbers)
         parser = _PARSERS[column.kind]
-        cache: dict = {}
-        out = []
-        for row, cell in zip(row_numbers, cells):
-            key = (type(cell), cell)
-            value = cache.get(key, cache)
-            if value is cache:
-                try:
-                    value = self._error_cell(column, cell) or parser(cell)
-                except BadValue as exc:
-                    value = exc
-                except TypeError:
-                    value = BadValue("无法识别该值。")
-                cache[key] = value
+        # Each distinct cell is parsed once (units, dates, statuses repeat down a column), then looked up per row.
+        keys = list(zip(map(type, cells), cells))  # 1, 1.0 and True are equal keys but not the same cell
+        outcomes: dict[tuple, tuple[object, str | None]] = {}
+        for key in dict.fromkeys(keys):
+            cell = key[1]
+            try:
+                value = self._error_cell(column, cell) or parser(cell)
+            except BadValue as exc:
+                value = exc
+            except TypeError:
+                value = BadValue("无法识别该值。")
             if isinstance(value, BadValue):
-                self.error(str(value), row, column.key, cell)
-                value = None
+                outcomes[key] = (None, str(value))
             elif value is not None and column.minimum is not None and value < column.minimum:
-                self.error(f"应为不小于{column.minimum}的整数。", row, column.key, cell)
-                value = None
+                outcomes[key] = (None, f"应为不小于{column.minimum}的整数。")
             elif value is None and column.required:
-                self.error(f"「{column.name}」为必填项，不能为空。", row, column.key, cell)
-            out.append(value)
-        return out
+                outcomes[key] = (None, f"「{column.name}」为必填项，不能为空。")
+            else:
+                outcomes[key] = (value, None)
+        results = list(map(outcomes.__getitem__, keys))
+        if any(message is not None for _, message in outcomes.values()):
+            for row, cell, (_, message) in zip(row_numbers, cells, results):
+                if message is not None:
+                    self.error(message, row, column.key, cell)
+        return [value for value, _ in results]
 
     def _parse_rates(self, column: Column, cells: list, row_numbers: list[int]) -> list:
         raw: list[RawRate | None] = []
@@ -645,7 +663,7 @@ def _check_duplicates_across_sheets(tables: list[ValidTable], file_name: str, fi
             continue
         seen: dict[tuple, tuple[str, int]] = {}
         for table in by_kind[kind]:
-            for key, row in zip(keys(table.frame), table.frame["row"]):
+            for key, row in zip(keys(table.values), table.values["row"]):
                 if key is None:
                     continue
                 if key in seen and seen[key][0] != table.sheet:
@@ -656,12 +674,12 @@ def _check_duplicates_across_sheets(tables: list[ValidTable], file_name: str, fi
                 seen.setdefault(key, (table.sheet, int(row)))
 
 
-def _keys(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[tuple | None]:
+def _keys(frame: Mapping[str, list], columns: tuple[str, ...]) -> list[tuple | None]:
     """Each row's values of ``columns``; None where one is missing (that row's error is said already)."""
     return [None if any(v is None for v in key) else key for key in zip(*(frame[c] for c in columns))]
 
 
-def _problem_keys(frame: pd.DataFrame) -> list[tuple | None]:
+def _problem_keys(frame: Mapping[str, list]) -> list[tuple | None]:
     return [
         None if unit is None else ((unit, number) if number else (unit, description, found))
         for unit, number, description, found in zip(

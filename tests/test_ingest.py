@@ -366,9 +366,9 @@ def test_a_file_that_fails_while_being_stored_leaves_the_files_before_it_and_not
     first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
     write_rows = store_module._bulk_insert
 
-    def failing_for_the_second(conn, table, frame):
-        write_rows(conn, table, frame)
-        if OTHER_UNIT in set(frame["unit"]):
+    def failing_for_the_second(conn, table, columns):
+        write_rows(conn, table, columns)
+        if OTHER_UNIT in columns["unit"]:
             raise RuntimeError("disk full")
 
     monkeypatch.setattr(store_module, "_bulk_insert", failing_for_the_second)
@@ -389,3 +389,58 @@ def test_dry_run_of_several_files_checks_each_and_stores_nothing(store, registry
     assert [r.outcome for r in results] == [Outcome.CHECKED, Outcome.CHECKED]
     assert store.history().empty
     assert store.data_version() == 0
+
+
+# -- a folder read by worker processes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_files_checked_by_worker_processes_are_stored_and_reported_in_order_as_one_by_one(
+    store, registry, tmp_path, monkeypatch, workers
+):
+    monkeypatch.setattr("lingyi.ingest.BATCH_FILES", 2)  # batches end between files checked ahead
+    earlier = write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]])
+    later = write_csv(
+        tmp_path / "热线指标.csv", [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "88%", "95%"]]
+    )
+    bad = write_csv(tmp_path / "bad.csv", column(learning_rows(2, unit="团市委"), "参与人次", [-1, 3]))
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(earlier.read_bytes())
+    good = [
+        learning_file(tmp_path, f"{n}.xlsx", [n], unit=OTHER_UNIT, month=202500 + n, period=f"2025年{n}月")
+        for n in range(1, 7)
+    ]
+    paths = [earlier, good[0], bad, later, *good[1:4], copy, *good[4:]]
+    results = list(ingest_files(store, uploads(*paths), registry=registry, workers=workers))
+    assert [(r.file, r.outcome) for r in results] == [
+        (p.name, Outcome.REJECTED if p == bad else Outcome.UNCHANGED if p == copy else Outcome.ACCEPTED) for p in paths
+    ]
+    assert [(e.file, e.row, e.column_name, e.value) for e in results[2].errors] == [("bad.csv", 2, "参与人次", "-1")]
+    assert [(w.row, w.value) for w in results[3].warnings] == [(2, "110")]  # 上年同期 against 2024.csv
+    assert results[7].message == "与已入库的文件「2024.csv」完全相同，未作任何改动。"
+    assert [r.counts for r in results[4:7]] == [{"学习活动": 1}] * 3
+    assert current(store, "learning", "month", "person_times") == [(202500 + n, n) for n in range(1, 7)]
+    assert store.data_version() == 8
+
+
+def test_a_fault_while_a_worker_checks_a_file_stores_the_files_before_it_and_raises(
+    store, registry, tmp_path, monkeypatch
+):
+    from lingyi import ingest as ingest_module
+
+    check_alone = ingest_module._check_alone
+
+    def failing_for_b(data, name, *args, **kwargs):
+        if name == "b.xlsx":
+            raise RuntimeError("a fault of ours")
+        return check_alone(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "_check_alone", failing_for_b)  # the workers are forked after this
+    paths = [learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)]
+    paths.append(learning_file(tmp_path, "c.xlsx", [30], unit=OTHER_UNIT, month=202509, period="2025年9月"))
+    results = ingest_files(store, uploads(*paths), registry=registry, workers=2)
+    assert next(results).outcome is Outcome.ACCEPTED
+    with pytest.raises(RuntimeError, match="a fault of ours"):
+        next(results)
+    assert list(store.history()["file"]) == ["a.xlsx"]
+    assert store.data_version() == 1
