@@ -32,7 +32,9 @@ with users_tab:
     ui.user_form(store, store.registry(), by=user.name)
     if not users.empty:
         ui.user_status_form(store, users, by=user.name)
-    st.caption("改密码在服务器上用 python -m lingyi user passwd 用户名；停用或改密码后，该用户各处的登录随即结束。")
+    st.caption(
+        "改密码请在服务器上运行 `python -m lingyi user passwd 用户名`；停用或改密码后，该用户各处的登录随即结束。"
+    )
 
 with audit_tab:
     since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)

@@ -126,3 +126,41 @@ def test_under_a_base_url_path_the_route_and_the_cookie_live_there(store, ticket
     assert web.session_url("/看板/") == "/看板/lingyi/session"
     answer = call(app, "POST", "/看板/lingyi/session", body={"ticket": ticket}, headers=OURS)
     assert answer.status == 204 and answer.cookie[auth.COOKIE_NAME]["path"] == "/%E7%9C%8B%E6%9D%BF"
+
+
+def test_streamlits_page_is_marked_chinese_and_carries_the_script_before_anything_else_runs():
+    page = web.chinese_page(b'<!DOCTYPE html><html lang="en"><head><title>Streamlit</title></head><body></body></html>')
+    text = page.decode()
+    assert '<html lang="zh-CN">' in text and "<title>学习型机关建设数据看板</title>" in text
+    assert text.index("MutationObserver") < text.index("</head>")
+
+
+def _html_app(kind: str, body: bytes):
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", kind.encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+    return app
+
+
+def _get(app, accept: str) -> tuple[dict, bytes]:
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"accept", accept.encode())]}
+    asyncio.run(web.ChineseChrome(app)(scope, receive, send))
+    return dict(messages[0]["headers"]), b"".join(m.get("body", b"") for m in messages[1:])
+
+
+def test_the_middleware_rewrites_html_pages_and_passes_everything_else_untouched():
+    html = b'<html lang="en"><head></head></html>'
+    headers, body = _get(_html_app("text/html; charset=utf-8", html), "text/html,application/xhtml+xml")
+    assert b'lang="zh-CN"' in body and int(headers[b"content-length"]) == len(body)
+    script = b"console.log('<html lang=\"en\"></head>')"
+    assert _get(_html_app("text/javascript", script), "text/html")[1] == script
+    assert _get(_html_app("text/html", html), "application/json")[1] == html
