@@ -53,7 +53,7 @@
     [/^View (\d+) more$/, "展开其余 $1 项"],
     [/^Show (\d+) more$/, "展开其余 $1 项"],
   ];
-  const ATTRIBUTES = ["placeholder", "aria-label", "title"];
+  const ATTRIBUTES = ["placeholder", "aria-label", "title", "data-title"];
 
   const chinese = (text) => {
     const trimmed = text.trim();

@@ -67,10 +67,37 @@ FAVICON = (
     "</svg>"
 )
 
+# Plotly's own words (the toolbar's tooltips and messages) in Chinese, through its ``locales`` config.
+PLOTLY_WORDS = {
+    "Download plot as a PNG": "保存为图片（PNG）",
+    "Download plot": "保存图片",
+    "Zoom": "框选放大",
+    "Pan": "拖动",
+    "Reset axes": "还原",
+    "Reset": "还原",
+    "Reset view": "还原",
+    "Autoscale": "自动缩放",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Box Select": "框选",
+    "Lasso Select": "套索选择",
+    "Toggle Spike Lines": "显示或隐藏参考线",
+    "Show closest data on hover": "悬停显示最近的数据",
+    "Compare data on hover": "悬停比较数据",
+    "Toggle show closest data on hover": "悬停显示最近的数据",
+    "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+    "Snapshot succeeded": "图片已生成",
+    "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试。",
+    "Double-click to zoom back out": "双击还原",
+    "Click to enter Plot title": "点击输入标题",
+}
+
 CHART_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": PLOTLY_WORDS}},
 }
 
 # -- the store and the dataset -----------------------------------------------------------------------------------

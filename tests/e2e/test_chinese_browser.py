@@ -1,6 +1,7 @@
 """Nothing in English on screen: every visible text of every page, Streamlit's own words included (lingyi/web.py).
 
-Allowed are what is English by nature: file names and file kinds (.xlsx, Excel, PNG …), units (MB, KB), key names
+Chart toolbars speak Chinese through Plotly's own ``locales`` (ui.PLOTLY_WORDS). Allowed are what is English by
+nature: file names and file kinds (.xlsx, Excel, PNG …), units (MB, KB), key names
 (Ctrl+C), and commands shown as code for an administrator to type. Material icons are drawn from their English
 names (「upload_file」) but show as pictures, so they are not text a person reads.
 """
@@ -49,6 +50,9 @@ VISIBLE_TEXTS = r"""() => {
   }
   for (const field of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {
     if (field.value === "" && field.checkVisibility()) texts.push(field.placeholder);
+  }
+  for (const button of document.querySelectorAll("[data-title]")) {  // a chart toolbar's tooltips
+    if (button.checkVisibility({ checkOpacity: true })) texts.push(button.dataset.title);
   }
   return texts;
 }"""
@@ -100,6 +104,10 @@ def test_no_page_shows_english_not_even_streamlits_own(page, admin_server):
         page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
         settled(page)
         found[path or "总览"] = english_words(page.evaluate(VISIBLE_TEXTS))
+        if not path:  # the toolbar of a chart shows while the pointer is over it
+            page.locator(".js-plotly-plot").first.hover()
+            page.locator(".modebar-btn").first.wait_for(state="visible", timeout=30_000)
+            found["图表工具栏"] = english_words(page.evaluate(VISIBLE_TEXTS))
     page.locator('[data-testid="stMainMenu"]').click()
     expect(page.get_by_role("menuitem", name="打印")).to_be_visible()
     found["主菜单"] = english_words(page.evaluate(VISIBLE_TEXTS))
