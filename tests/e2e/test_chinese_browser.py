@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import factories as f
 import pytest
 from conftest import Server, settle
 from playwright.sync_api import expect
@@ -94,7 +95,7 @@ def settled(page) -> None:
     settle(page, heading.inner_text())
 
 
-def test_no_page_shows_english_not_even_streamlits_own(page, admin_server):
+def test_no_page_shows_english_not_even_streamlits_own(page, admin_server, tmp_path):
     page.goto(admin_server.url)
     page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
     found = {"登录": english_words(page.evaluate(VISIBLE_TEXTS))}
@@ -108,6 +109,19 @@ def test_no_page_shows_english_not_even_streamlits_own(page, admin_server):
             page.locator(".js-plotly-plot").first.hover()
             page.locator(".modebar-btn").first.wait_for(state="visible", timeout=30_000)
             found["图表工具栏"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.goto(f"{admin_server.url}/upload")  # with files chosen: their list, verdicts, findings and previews
+    settled(page)
+    good = f.write_xlsx(
+        tmp_path / "民政局_2025年10月.xlsx", {"学习活动": f.titled(f.learning_rows(3), period="2025年10月")}
+    )
+    bad = f.write_xlsx(
+        tmp_path / "财政局.xlsx", {"学习活动": f.column(f.learning_rows(3), "参与人次", [12, "八十", 30])}
+    )
+    page.locator('input[type="file"]').first.set_input_files([str(good), str(bad)])
+    page.get_by_text("全部入库（1 个可入库文件）").wait_for(timeout=90_000)
+    settled(page)
+    found["数据上传（已选文件）"] = english_words(page.evaluate(VISIBLE_TEXTS))
+
     page.locator('[data-testid="stMainMenu"]').click()
     expect(page.get_by_role("menuitem", name="打印")).to_be_visible()
     found["主菜单"] = english_words(page.evaluate(VISIBLE_TEXTS))
