@@ -1,7 +1,9 @@
 """学习型机关建设数据看板: page config, the pages, the shared sidebar filters; every page runs inside.
 
-Run with ``streamlit run app.py``. The store is LINGYI_DATABASE_URL, or data/lingyi.db by default. Whoever is not
-signed in sees the sign-in page only; the menu holds the pages the user's role allows (lingyi/auth.py).
+Run with ``streamlit run serve.py``: this app on Streamlit's server, with the session cookie that keeps a sign-in
+across reloads, and Streamlit's own words in Chinese. The store is LINGYI_DATABASE_URL, or data/lingyi.db by
+default. Whoever is not signed in sees the sign-in page only; the menu holds the pages the user's role allows
+(lingyi/auth.py).
 A page is added with one line in ``PAGES``; a section without pages is not shown.
 """
 

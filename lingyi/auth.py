@@ -8,11 +8,20 @@
 There is no default password: the first administrator is made on the server with
 ``python -m lingyi user add NAME --role admin``. Repeated failed sign-ins for a name are
 slowed down (a growing wait) and every attempt is recorded.
+
+A sign-in starts a session in the store that lasts SESSION_HOURS. The browser that signed in takes a one-time
+ticket to lingyi/web.py and gets back a signed, HttpOnly cookie holding the session's random token, so a reload
+or a second tab finds the session again. Signing out, disabling the user or changing the password ends every
+session of that user; each run of a page checks its session, so the next click of a signed-out browser shows
+the sign-in form.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -20,9 +29,10 @@ import pandas as pd
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.engine import Connection
 
 from lingyi.errors import LingyiError
-from lingyi.store import Store, now, sign_ins_table, users_table
+from lingyi.store import SESSION_KEY, Store, meta_table, now, sessions_table, sign_ins_table, users_table
 
 
 class Role(StrEnum):
@@ -52,6 +62,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 
 SESSION_HOURS = 8
+COOKIE_NAME = "lingyi_session"
+TICKET_LIFETIME = dt.timedelta(minutes=2)  # from signing in to the browser taking its cookie
 # After this many failures in the window, each further attempt waits longer (2, 4, 8 … minutes).
 FREE_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=30)
@@ -127,6 +139,7 @@ def set_password(store: Store, name: str, password: str, *, by: str = "cli") -> 
         ).rowcount
         if not changed:
             raise LingyiError(f"没有用户「{name}」。")
+        _end_sessions(conn, name)
         store.audit(conn, by, "user", {"note": f"重设用户 {name} 的密码"})
 
 
@@ -137,6 +150,8 @@ def set_disabled(store: Store, name: str, disabled: bool, *, by: str = "cli") ->
         ).rowcount
         if not changed:
             raise LingyiError(f"没有用户「{name}」。")
+        if disabled:
+            _end_sessions(conn, name)
         store.audit(conn, by, "user", {"note": f"{'停用' if disabled else '启用'}用户 {name}"})
 
 
@@ -201,8 +216,104 @@ def sign_in(store: Store, name: str, password: str) -> User:
     return User(row.name, Role(row.role), row.unit)
 
 
-def session_expired(signed_in_at: dt.datetime, at: dt.datetime | None = None) -> bool:
-    return (at or now()) - signed_in_at > dt.timedelta(hours=SESSION_HOURS)
+def active_user(store: Store, name: str) -> User | None:
+    """The user called ``name`` unless disabled: whom an identity from the office's OIDC provider signs in as."""
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(users_table).where(users_table.c.name == name.strip(), users_table.c.disabled.is_(False))
+        ).first()
+    return None if row is None else User(row.name, Role(row.role), row.unit)
+
+
+# -- sessions that outlive a reload ----------------------------------------------------------------------------
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _signature(store: Store, token: str) -> str:
+    with store.engine.connect() as conn:
+        key = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == SESSION_KEY)).scalar_one()
+    return hmac.new(key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def start_session(store: Store, user: User, at: dt.datetime | None = None) -> tuple[int, str]:
+    """A session of ``user`` for SESSION_HOURS: its number, and the one-time ticket its browser takes a cookie with."""
+    at = at or now()
+    ticket = secrets.token_urlsafe(32)
+    with store.engine.begin() as conn:
+        number = conn.execute(
+            sessions_table.insert().values(
+                user_name=user.name,
+                ticket_sha256=_digest(ticket),
+                started_at=at,
+                expires_at=at + dt.timedelta(hours=SESSION_HOURS),
+            )
+        ).inserted_primary_key[0]
+    return number, ticket
+
+
+def take_ticket(store: Store, ticket: str, at: dt.datetime | None = None) -> str | None:
+    """The signed cookie value for the session of ``ticket``; None for a ticket unknown, used, late or of an ended
+    session. A ticket is taken once: the session's token is made here, and only its digest is kept."""
+    at = at or now()
+    token = secrets.token_urlsafe(32)
+    with store.engine.begin() as conn:
+        taken = conn.execute(
+            sessions_table.update()
+            .where(
+                sessions_table.c.ticket_sha256 == _digest(ticket),
+                sessions_table.c.started_at >= at - TICKET_LIFETIME,
+                sessions_table.c.ended_at.is_(None),
+                sessions_table.c.expires_at > at,
+            )
+            .values(ticket_sha256=None, token_sha256=_digest(token))
+        ).rowcount
+    return f"{token}.{_signature(store, token)}" if taken else None
+
+
+def cookie_session(store: Store, cookie: str) -> int | None:
+    """The number of the session a browser's cookie names, if its signature holds (whether the session is live is
+    ``session_user``'s question)."""
+    token, _, signature = cookie.rpartition(".")
+    if not token or not hmac.compare_digest(signature, _signature(store, token)):
+        return None
+    with store.engine.connect() as conn:
+        return conn.execute(
+            sa.select(sessions_table.c.id).where(sessions_table.c.token_sha256 == _digest(token))
+        ).scalar()
+
+
+def session_user(store: Store, number: int, at: dt.datetime | None = None) -> User | None:
+    """The user of session ``number`` while it lasts: not ended, not past its hours, the user not disabled."""
+    at = at or now()
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(users_table.c.name, users_table.c.role, users_table.c.unit)
+            .select_from(sessions_table.join(users_table, users_table.c.name == sessions_table.c.user_name))
+            .where(
+                sessions_table.c.id == number,
+                sessions_table.c.ended_at.is_(None),
+                sessions_table.c.expires_at > at,
+                users_table.c.disabled.is_(False),
+            )
+        ).first()
+    return None if row is None else User(row.name, Role(row.role), row.unit)
+
+
+def sign_out(store: Store, name: str) -> None:
+    """End every session of ``name``: each browser signed in as them shows the sign-in form on its next run."""
+    with store.engine.begin() as conn:
+        _end_sessions(conn, name)
+
+
+def _end_sessions(conn: Connection, name: str) -> None:
+    conn.execute(
+        sessions_table.update()
+        .where(sessions_table.c.user_name == name, sessions_table.c.ended_at.is_(None))
+        .values(ended_at=now(), ticket_sha256=None)
+    )
 
 
 def other_units_in(user: User, units: set[str]) -> set[str]:

@@ -28,7 +28,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from lingyi.errors import StoreError
-from lingyi.store import SCHEMA_VERSION, Store, files_table, meta_table, metadata, now, set_meta, sha256
+from lingyi.store import (
+    SCHEMA_VERSION,
+    Store,
+    files_table,
+    meta_table,
+    metadata,
+    now,
+    sessions_table,
+    set_meta,
+    sha256,
+)
 
 FORMAT = "lingyi-backup"
 FORMAT_VERSION = 1
@@ -50,8 +60,8 @@ TABLE_NAMES = {
 
 
 def backed_up_tables() -> list[sa.Table]:
-    """Every table but ``meta``, parents before children."""
-    return [t for t in metadata.sorted_tables if t is not meta_table]
+    """Every table but ``meta`` and ``sessions`` (who is signed in where is no data), parents before children."""
+    return [t for t in metadata.sorted_tables if t is not meta_table and t is not sessions_table]
 
 
 def write_backup(store: Store, target: Path) -> dict:

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -245,6 +246,23 @@ settings_table = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
+# Who is signed in, and in which browser (step _migrate_sessions, see lingyi/auth.py). The browser keeps a signed, HttpOnly cookie
+# with a random token; the store keeps only the token's SHA-256, so reading this table signs nobody in. The one-time
+# ticket lets the browser that signed in take its cookie (lingyi/web.py). Not in backups: who is signed in where is
+# no data.
+sessions_table = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_name", sa.String(64), nullable=False, index=True),
+    sa.Column("token_sha256", sa.String(64), unique=True),  # set once the browser has taken its cookie
+    sa.Column("ticket_sha256", sa.String(64), unique=True),  # until then
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime),  # signed out, disabled, or the password changed
+)
+SESSION_KEY = "session_key"  # the meta row holding the key session cookies are signed with
+
 
 def _migrate_1(conn: Connection) -> None:
     metadata.create_all(conn)
@@ -274,7 +292,14 @@ def _migrate_ticket_sources(conn: Connection) -> None:
     settings_table.create(conn, checkfirst=True)
 
 
-MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3, _migrate_snapshots, _migrate_ticket_sources)
+def _migrate_sessions(conn: Connection) -> None:
+    """Signed-in sessions that outlive a reload: their table, and the key their cookies are signed with."""
+    sessions_table.create(conn, checkfirst=True)
+    if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == SESSION_KEY)).scalar() is None:
+        conn.execute(meta_table.insert().values(key=SESSION_KEY, value=secrets.token_hex(32)))
+
+
+MIGRATIONS = (_migrate_1, _migrate_2, _migrate_3, _migrate_snapshots, _migrate_ticket_sources, _migrate_sessions)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

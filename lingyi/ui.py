@@ -18,6 +18,7 @@ import datetime as dt
 import io
 import logging
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from lingyi.errors import LingyiError
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
 from lingyi.values import month_label
+from lingyi.web import session_url
 
 LOG = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -70,10 +72,37 @@ FAVICON = (
     "</svg>"
 )
 
+# Plotly's own words (the toolbar's tooltips and messages) in Chinese, through its ``locales`` config.
+PLOTLY_WORDS = {
+    "Download plot as a PNG": "保存为图片（PNG）",
+    "Download plot": "保存图片",
+    "Zoom": "框选放大",
+    "Pan": "拖动",
+    "Reset axes": "还原",
+    "Reset": "还原",
+    "Reset view": "还原",
+    "Autoscale": "自动缩放",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Box Select": "框选",
+    "Lasso Select": "套索选择",
+    "Toggle Spike Lines": "显示或隐藏参考线",
+    "Show closest data on hover": "悬停显示最近的数据",
+    "Compare data on hover": "悬停比较数据",
+    "Toggle show closest data on hover": "悬停显示最近的数据",
+    "Taking snapshot - this may take a few seconds": "正在生成图片，请稍候",
+    "Snapshot succeeded": "图片已生成",
+    "Sorry, there was a problem downloading your snapshot!": "图片生成失败，请重试。",
+    "Double-click to zoom back out": "双击还原",
+    "Click to enter Plot title": "点击输入标题",
+}
+
 CHART_CONFIG = {
     "displaylogo": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": PLOTLY_WORDS}},
 }
 
 # -- the store and the dataset -----------------------------------------------------------------------------------
@@ -1167,9 +1196,29 @@ def chart_config(fig: go.Figure) -> dict:
 # 演示模式: signed in as a demo analyst without a password. scripts/start.sh turns it on together with a store of
 # its own (data/demo.db), so the quick start never touches the real store.
 DEMO_VARIABLE = "LINGYI_DEMO"
-_USER = "_lingyi_user"
-_SIGNED_IN_AT = "_lingyi_signed_in_at"
+_SESSION = "_lingyi_session"  # the number of this browser's session in the store (auth.start_session)
+_TICKET = "_lingyi_ticket"  # until the browser has taken its cookie with it (lingyi/web.py)
+_FORGET_COOKIE = "_lingyi_forget_cookie"  # signed out: the browser drops its cookie on the sign-in page
+_ENDED = "_lingyi_session_ended"  # the session ended elsewhere (time, an administrator): say so on the sign-in page
 _SIGN_IN_FORM = "sign_in"
+
+# Runs in the page (st.components.v2 runs a component's JavaScript in the app's own document): one request to
+# lingyi/web.py, which answers with the cookie, or deletes it. Each ticket is posted once, however often this runs.
+_SESSION_COOKIE_JS = """
+export default function ({ data, setTriggerValue }) {
+  const done = (window.lingyiSessionRequests ??= new Set());
+  const request = `${data.method} ${data.request}`;
+  if (done.has(request)) return;
+  done.add(request);
+  fetch(data.url, {
+    method: data.method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-Lingyi-Session": "1" },
+    body: data.ticket ? JSON.stringify({ ticket: data.ticket }) : undefined,
+  }).then((answer) => setTriggerValue("answered", answer.ok), () => setTriggerValue("answered", false));
+}
+"""
+_session_cookie = st.components.v2.component("lingyi_session_cookie", js=_SESSION_COOKIE_JS)
 
 
 def demo_mode() -> bool:
@@ -1177,20 +1226,86 @@ def demo_mode() -> bool:
 
 
 def signed_in_user() -> auth.User | None:
-    """Who is signed in (in 演示模式, the demo analyst); a session past its hours is signed out."""
+    """Who is signed in (in 演示模式, the demo analyst), checked against the store on every run.
+
+    A new tab or a reload is a new Streamlit session: it finds its session again by the browser's cookie. A
+    session that has ended — past its hours, signed out in another tab, the user disabled or given a new
+    password — signs this browser out now.
+    """
     if demo_mode():
         return auth.DEMO_USER
-    user = st.session_state.get(_USER)
-    if user is not None and auth.session_expired(st.session_state[_SIGNED_IN_AT]):
-        sign_out()
-        st.session_state["_lingyi_expired"] = True
-        return None
+    opened = store()
+    if _oidc_signed_in():  # through the office's OIDC provider (st.login): the local user of that name
+        return auth.active_user(opened, _oidc_name())
+    number = st.session_state.get(_SESSION)
+    if number is None:  # a new tab or a reload: the session its cookie names, if that still lasts
+        cookie = st.context.cookies.get(auth.COOKIE_NAME)
+        number = auth.cookie_session(opened, cookie) if isinstance(cookie, str) else None  # AppTest has no cookies
+        user = None if number is None else auth.session_user(opened, number)
+        if user is not None:
+            st.session_state[_SESSION] = number
+        return user
+    user = auth.session_user(opened, number)
+    if user is None:
+        _forget_session()
+        st.session_state[_ENDED] = True
     return user
 
 
-def sign_out() -> None:
-    st.session_state.pop(_USER, None)
-    st.session_state.pop(_SIGNED_IN_AT, None)
+OIDC_CLAIM = "preferred_username"  # the claim that names the local user; [lingyi] oidc_user_claim overrides it
+
+
+def oidc_configured() -> bool:
+    """Whether .streamlit/secrets.toml has Streamlit's ``[auth]`` settings for an OIDC provider."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all
+        return False
+
+
+def _oidc_signed_in() -> bool:
+    return bool(st.user.get("is_logged_in", False))
+
+
+def _oidc_name() -> str:
+    try:
+        claim = st.secrets.get("lingyi", {}).get("oidc_user_claim", OIDC_CLAIM)
+    except FileNotFoundError:
+        claim = OIDC_CLAIM
+    return str(st.user.get(claim) or "")
+
+
+def _forget_session() -> None:
+    st.session_state.pop(_SESSION, None)
+    st.session_state.pop(_TICKET, None)
+    st.session_state[_FORGET_COOKIE] = secrets.token_hex(8)  # names this request to drop the cookie
+
+
+def sign_out(user: auth.User) -> None:
+    """End every session of ``user`` (this tab, their other tabs and browsers) and drop this browser's cookie."""
+    auth.sign_out(store(), user.name)
+    _forget_session()
+
+
+def _cookie_request(method: str, key: str) -> None:
+    """Ask the browser to take (POST, with this session's ticket) or drop (DELETE) its session cookie."""
+    ticket = st.session_state.get(_TICKET) if method == "POST" else None
+    request = ticket if method == "POST" else st.session_state.get(_FORGET_COOKIE)
+
+    def answered() -> None:  # once is enough: a browser that could not take the cookie stays signed in here
+        st.session_state.pop(_TICKET if method == "POST" else _FORGET_COOKIE, None)
+
+    _session_cookie(
+        key=key,
+        data={
+            "method": method,
+            "url": session_url(st.get_option("server.baseUrlPath")),
+            "ticket": ticket,
+            "request": request,
+        },
+        height=0,
+        on_answered_change=answered,
+    )
 
 
 def require(permission: auth.Permission) -> auth.User:
@@ -1214,8 +1329,10 @@ def bound_unit() -> str | None:
 def sign_in_page() -> None:
     """The page shown to whoever is not signed in."""
     st.title("学习型机关建设数据看板", anchor=False)
-    if st.session_state.pop("_lingyi_expired", False):
-        st.info("登录已超时，请重新登录。", icon=":material/schedule:")
+    if st.session_state.get(_FORGET_COOKIE):
+        _cookie_request("DELETE", key="lingyi_forget_cookie")
+    if st.session_state.pop(_ENDED, False):
+        st.info("登录已结束（超时、已在别处退出，或账号已变更），请重新登录。", icon=":material/schedule:")
     opened = store()
     if not auth.has_users(opened):
         st.info(
@@ -1224,6 +1341,16 @@ def sign_in_page() -> None:
             icon=":material/admin_panel_settings:",
         )
         return
+    if _oidc_signed_in():  # signed in at the OIDC provider, but no enabled user of that name here
+        st.warning(
+            f"统一身份认证账号「{_oidc_name() or '（无用户名）'}」在本系统没有对应的可用用户，请联系管理员开通。",
+            icon=":material/person_off:",
+        )
+        st.button("退出统一身份认证", key="oidc_sign_out", on_click=st.logout, icon=":material/logout:")
+        return
+    if oidc_configured():
+        st.button("统一身份认证登录", key="oidc_sign_in", on_click=st.login, type="primary", icon=":material/badge:")
+        st.caption("或用本系统的用户名和密码登录：")
     with st.form(_SIGN_IN_FORM):
         name = st.text_input("用户名")
         password = st.text_input("密码", type="password")
@@ -1234,8 +1361,8 @@ def sign_in_page() -> None:
         except auth.SignInError as exc:
             st.error(str(exc), icon=":material/error:")
             return
-        st.session_state[_USER] = user
-        st.session_state[_SIGNED_IN_AT] = auth.now()
+        st.session_state[_SESSION], st.session_state[_TICKET] = auth.start_session(opened, user)
+        st.session_state.pop(_FORGET_COOKIE, None)
         st.rerun()
 
 
@@ -1248,8 +1375,12 @@ def account_box(user: auth.User) -> None:
         )
     with st.sidebar:
         st.caption(f"当前用户：{user.label}")
+        if st.session_state.get(_TICKET):
+            _cookie_request("POST", key="lingyi_take_cookie")
         if not demo_mode() and st.button("退出登录", key="sign_out", icon=":material/logout:"):
-            sign_out()
+            if _oidc_signed_in():
+                st.logout()  # the OIDC sign-in's own cookie goes; the page reloads
+            sign_out(user)
             st.rerun()
 
 
@@ -1423,3 +1554,25 @@ def reporting_source() -> tuple[Registry, pd.DataFrame, dt.date]:
         return opened.registry(), opened.submissions(), dt.date.today()
     frozen = snapshot_dataset(shown)
     return frozen.registry, frozen.submissions, shown.created_at.date()
+
+
+def user_status_form(opened: Store, users: pd.DataFrame, *, by: str) -> None:
+    """Disable a user (every session of theirs ends at once, on their next click) or enable them again."""
+    disabled = dict(zip(users["name"], users["disabled"], strict=True))
+    with st.form("admin_user_status"):
+        left, right = st.columns([2, 1])
+        name = left.selectbox(
+            "停用或启用用户",
+            list(disabled),
+            index=None,
+            placeholder="选择用户",
+            format_func=lambda n: f"{n}（{'已停用' if disabled[n] else '正常'}）",
+        )
+        disable = right.form_submit_button("停用", icon=":material/person_off:")
+        enable = right.form_submit_button("启用", icon=":material/person_check:")
+    if not (disable or enable) or name is None:
+        return
+    if disable and name == by:
+        st.error("不能停用自己的账号：请由另一位管理员操作。", icon=":material/error:")
+        return
+    _write(lambda: auth.set_disabled(opened, name, disable, by=by), f"已{'停用' if disable else '启用'}用户 {name}。")

@@ -30,7 +30,11 @@ with users_tab:
             width="stretch",
         )
     ui.user_form(store, store.registry(), by=user.name)
-    st.caption("停用、改密码也可在服务器上用 python -m lingyi user disable|enable|passwd 用户名。")
+    if not users.empty:
+        ui.user_status_form(store, users, by=user.name)
+    st.caption(
+        "改密码请在服务器上运行 `python -m lingyi user passwd 用户名`；停用或改密码后，该用户各处的登录随即结束。"
+    )
 
 with audit_tab:
     since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)

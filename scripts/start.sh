@@ -7,4 +7,4 @@ scripts/setup.sh
 export LINGYI_DEMO=1
 export LINGYI_DATABASE_URL="sqlite:///$PWD/data/demo.db"
 .venv/bin/python -m lingyi init --sample
-exec .venv/bin/python -m streamlit run app.py --server.headless true "$@"
+exec .venv/bin/python -m streamlit run serve.py --server.headless true "$@"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lingyi import auth
@@ -30,8 +31,7 @@ def sign_in(app: AppTest, store, name: str, password: str) -> AppTest:
     shows the sign-in form, so that a link leads to its page once signed in); tests/e2e/test_sign_in_browser.py
     fills in the form itself in a browser.
     """
-    app.session_state["_lingyi_user"] = auth.sign_in(store, name, password)
-    app.session_state["_lingyi_signed_in_at"] = auth.now()
+    app.session_state["_lingyi_session"], _ = auth.start_session(store, auth.sign_in(store, name, password))
     return app.run()
 
 
@@ -87,15 +87,15 @@ def _page_asking_for_manage():
 
     from lingyi import auth, ui
 
-    st.session_state["_lingyi_user"] = auth.User("领导甲", auth.Role.LEADER)
-    st.session_state["_lingyi_signed_in_at"] = auth.now()
     ui.require(auth.Permission.MANAGE)
     st.write("管理内容")
 
 
-def test_a_page_itself_refuses_a_role_that_lacks_its_permission(monkeypatch):
-    monkeypatch.delenv("LINGYI_DEMO", raising=False)
-    page = AppTest.from_function(_page_asking_for_manage).run()
+def test_a_page_itself_refuses_a_role_that_lacks_its_permission(app, store):
+    leader = auth.add_user(store, "领导甲", PASSWORD, Role.LEADER)
+    page = AppTest.from_function(_page_asking_for_manage)
+    page.session_state["_lingyi_session"], _ = auth.start_session(store, leader)
+    page.run()
     assert [e.value for e in page.error] == ["您的角色（领导）不能使用此页。"]
     assert "管理内容" not in texts(page)
 
@@ -121,3 +121,81 @@ def test_the_admin_page_lists_users_and_shows_the_audit_log(app, store):
     log = app.dataframe[-1].value
     assert list(log["操作"]) == ["用户管理", "用户管理"]
     assert list(log["操作人"]) == ["管理员甲", "cli"]
+
+
+def test_a_user_disabled_elsewhere_is_signed_out_on_the_next_run(app, store):
+    auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
+    sign_in(app, store, "领导乙", PASSWORD)
+    assert "当前用户：领导乙 · 领导" in texts(app)
+    auth.set_disabled(store, "领导乙", True, by="管理员甲")  # from another session, or the command line
+    app.run()
+    assert not app.exception
+    assert "当前用户：领导乙 · 领导" not in texts(app)
+    assert "登录已结束（超时、已在别处退出，或账号已变更），请重新登录。" in texts(app)
+    assert [t.label for t in app.text_input] == ["用户名", "密码"]
+
+
+def test_signing_out_ends_the_session_in_the_store(app, store, monkeypatch):
+    starting = PagesManager.__init__
+
+    def started(manager, *args, **kwargs):  # the button's rerun goes the way a server's does (tests/test_pages.py)
+        starting(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", started)
+    auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
+    sign_in(app, store, "领导乙", PASSWORD)
+    number = app.session_state["_lingyi_session"]
+    app.button(key="sign_out").click().run()
+    assert not app.exception
+    assert [t.label for t in app.text_input] == ["用户名", "密码"]
+    assert "登录已结束" not in texts(app)  # this browser signed out itself: nothing to explain
+    assert auth.session_user(store, number) is None
+
+
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-long-random-secret-for-the-test",
+    "client_id": "lingyi-dashboard",
+    "client_secret": "secret",
+    "server_metadata_url": "https://idp.example/.well-known/openid-configuration",
+}
+
+
+def test_with_an_oidc_provider_configured_the_sign_in_page_offers_it_beside_the_form(app, store):
+    auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
+    app.secrets["auth"] = OIDC
+    app.run()
+    assert not app.exception
+    assert [b.label for b in app.button] == ["统一身份认证登录", "登录"]
+    assert [t.label for t in app.text_input] == ["用户名", "密码"]
+
+
+def test_without_an_oidc_provider_there_is_only_the_form(app, store):
+    auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
+    app.run()
+    assert [b.label for b in app.button] == ["登录"]
+
+
+@pytest.mark.parametrize("claim", [None, "name"])
+def test_an_oidc_identity_signs_in_as_the_local_user_of_that_name_with_that_users_role(app, store, claim):
+    auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
+    app.secrets["auth"] = OIDC
+    if claim:
+        app.secrets["lingyi"] = {"oidc_user_claim": claim}
+    app.user = {"is_logged_in": True, claim or "preferred_username": "领导乙", "email": "leader@example.gov"}
+    app.run()
+    assert not app.exception
+    assert "当前用户：领导乙 · 领导" in texts(app)
+
+
+def test_an_oidc_identity_without_an_enabled_local_user_is_told_to_ask_for_one(app, store):
+    auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
+    auth.set_disabled(store, "领导乙", True)
+    app.secrets["auth"] = OIDC
+    app.user = {"is_logged_in": True, "preferred_username": "领导乙"}
+    app.run()
+    assert not app.exception
+    assert "统一身份认证账号「领导乙」在本系统没有对应的可用用户，请联系管理员开通。" in texts(app)
+    assert [b.label for b in app.button] == ["退出统一身份认证"]
+    assert "当前用户" not in texts(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 import pytest
@@ -14,7 +15,7 @@ from lingyi.__main__ import main
 from lingyi.auth import Permission, Role, SignInError
 from lingyi.errors import LingyiError, UnknownName
 from lingyi.ingest import Outcome, ingest_file
-from lingyi.store import sign_ins_table, users_table
+from lingyi.store import sessions_table, sign_ins_table, users_table
 
 PASSWORD = "临沂市直机关学习型机关建设数据看板管理员的长密码二〇二五"  # 27 characters, 81 bytes in UTF-8
 
@@ -74,10 +75,90 @@ def test_a_success_forgives_earlier_failures(store):
     assert auth.wait_before_next_attempt(store, "张三") == dt.timedelta(0)
 
 
-def test_sessions_expire_after_the_working_day():
+def signed_in(store, name: str, at: dt.datetime | None = None) -> tuple[int, str]:
+    """A session of ``name`` whose browser has taken its cookie: (session number, cookie value)."""
+    number, ticket = auth.start_session(store, auth.sign_in(store, name, PASSWORD), at=at)
+    return number, auth.take_ticket(store, ticket, at=at)
+
+
+def test_a_session_is_found_again_from_its_cookie_and_lasts_the_working_day(store):
+    auth.add_user(store, "张三", PASSWORD, Role.LEADER)
     start = dt.datetime(2025, 10, 9, 8, 0)
-    assert not auth.session_expired(start, at=start + dt.timedelta(hours=auth.SESSION_HOURS - 1))
-    assert auth.session_expired(start, at=start + dt.timedelta(hours=auth.SESSION_HOURS, minutes=1))
+    number, cookie = signed_in(store, "张三", at=start)
+    assert auth.cookie_session(store, cookie) == number
+    assert auth.session_user(store, number, at=start + dt.timedelta(hours=auth.SESSION_HOURS - 1)) == auth.User(
+        "张三", Role.LEADER
+    )
+    assert auth.session_user(store, number, at=start + dt.timedelta(hours=auth.SESSION_HOURS, minutes=1)) is None
+
+
+def test_the_store_keeps_only_digests_of_tickets_and_tokens(store):
+    auth.add_user(store, "张三", PASSWORD, Role.LEADER)
+    number, ticket = auth.start_session(store, auth.User("张三", Role.LEADER))
+    cookie = auth.take_ticket(store, ticket)
+    token = cookie.rpartition(".")[0]
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(sessions_table).where(sessions_table.c.id == number)).one()
+    stored = " ".join(str(value) for value in row)
+    assert ticket not in stored and token not in stored
+    assert row.ticket_sha256 is None and row.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_a_ticket_gives_one_cookie_once_and_only_soon_after_signing_in(store):
+    auth.add_user(store, "张三", PASSWORD, Role.LEADER)
+    start = dt.datetime(2025, 10, 9, 8, 0)
+    _, ticket = auth.start_session(store, auth.User("张三", Role.LEADER), at=start)
+    assert auth.take_ticket(store, ticket, at=start + auth.TICKET_LIFETIME + dt.timedelta(seconds=1)) is None
+    assert auth.take_ticket(store, ticket, at=start + dt.timedelta(seconds=5)) is not None
+    assert auth.take_ticket(store, ticket, at=start + dt.timedelta(seconds=6)) is None  # used
+    assert auth.take_ticket(store, "made-up-ticket") is None
+
+
+@pytest.mark.parametrize(
+    "cookie_of",
+    [
+        lambda cookie: cookie.rpartition(".")[0] + ".0" * 32,  # a forged signature
+        lambda cookie: "x" + cookie,  # another token, with the signature of this one
+        lambda cookie: cookie.rpartition(".")[0],  # no signature
+        lambda cookie: "",
+    ],
+)
+def test_a_cookie_that_was_not_signed_here_names_no_session(store, cookie_of):
+    auth.add_user(store, "张三", PASSWORD, Role.LEADER)
+    _, cookie = signed_in(store, "张三")
+    assert auth.cookie_session(store, cookie_of(cookie)) is None
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        lambda store: auth.sign_out(store, "张三"),
+        lambda store: auth.set_disabled(store, "张三", True, by="管理员"),
+        lambda store: auth.set_password(store, "张三", PASSWORD + "新", by="管理员"),
+    ],
+    ids=["signing out", "disabling", "a new password"],
+)
+def test_signing_out_disabling_or_a_new_password_ends_every_session_of_that_user(store, ending):
+    auth.add_user(store, "张三", PASSWORD, Role.LEADER)
+    auth.add_user(store, "李四", PASSWORD, Role.LEADER)
+    office, _ = signed_in(store, "张三")
+    meeting_room, cookie = signed_in(store, "张三")
+    _, not_yet_taken = auth.start_session(store, auth.User("张三", Role.LEADER))
+    other, _ = signed_in(store, "李四")
+    ending(store)
+    assert auth.session_user(store, office) is None
+    assert auth.session_user(store, meeting_room) is None
+    assert auth.session_user(store, auth.cookie_session(store, cookie)) is None
+    assert auth.take_ticket(store, not_yet_taken) is None
+    assert auth.session_user(store, other) == auth.User("李四", Role.LEADER)
+
+
+def test_enabling_a_user_again_does_not_bring_back_their_sessions(store):
+    auth.add_user(store, "张三", PASSWORD, Role.LEADER)
+    number, _ = signed_in(store, "张三")
+    auth.set_disabled(store, "张三", True)
+    auth.set_disabled(store, "张三", False)
+    assert auth.session_user(store, number) is None
 
 
 @pytest.mark.parametrize(

@@ -426,11 +426,17 @@ def test_audit_log_since_a_date_leaves_out_older_entries(store):
 
 
 def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
-    """A database of the first release: no audit_log, users or sign_ins tables, schema_version 1."""
+    """A database of the first release: no audit_log, users, sign_ins or sessions tables, schema_version 1."""
     (sid,) = store.save_file(b"v1", "v1.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
     with store.engine.begin() as conn:
-        for table in (store_module.audit_table, store_module.users_table, store_module.sign_ins_table):
+        for table in (
+            store_module.audit_table,
+            store_module.users_table,
+            store_module.sign_ins_table,
+            store_module.sessions_table,
+        ):
             table.drop(conn)
+        conn.execute(meta_table.delete().where(meta_table.c.key == store_module.SESSION_KEY))
         conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="1"))
     store.close()
 
@@ -439,7 +445,10 @@ def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
         with migrated.engine.connect() as conn:
             version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
         assert int(version) == SCHEMA_VERSION
-        assert {"audit_log", "users", "sign_ins"} <= set(sa.inspect(migrated.engine).get_table_names())
+        assert {"audit_log", "users", "sign_ins", "sessions"} <= set(sa.inspect(migrated.engine).get_table_names())
+        with migrated.engine.connect() as conn:
+            key = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == store_module.SESSION_KEY))
+            assert len(key.scalar()) == 64  # cookies are signed with a key of the store's own
         assert current_people(migrated) == [(UNIT, 202510, 100)]
         assert migrated.data_version() == 1
         assert migrated.audit_log().empty

@@ -367,12 +367,12 @@ def test_history_search_narrows_the_list(manage_page):
 
 
 @pytest.fixture
-def admin_manage_page(open_page, monkeypatch):
+def admin_manage_page(open_page, store, monkeypatch):
     """The 数据管理 page for a signed-in administrator: replacing the registry is theirs alone."""
     monkeypatch.delenv("LINGYI_DEMO", raising=False)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["_lingyi_user"] = auth.User("管理员", auth.Role.ADMIN)
-    at.session_state["_lingyi_signed_in_at"] = auth.now()
+    admin = auth.add_user(store, "管理员", "管理员的初始密码", auth.Role.ADMIN)
+    at.session_state["_lingyi_session"], _ = auth.start_session(store, admin)
     at.run()
     at.switch_page("pages/manage.py").run()
     return at

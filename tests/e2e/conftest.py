@@ -1,4 +1,5 @@
-"""A real ``streamlit run app.py`` against a store, and headless Debian Chromium driven by Playwright.
+"""A real ``streamlit run serve.py`` (app.py on Streamlit's server, with our session route) against a store, and
+headless Debian Chromium driven by Playwright.
 
 Without /usr/bin/chromium the browser tests are skipped on a developer's machine; in CI (``CI`` set) they fail
 instead, because there they must run.
@@ -53,7 +54,7 @@ def settle(page, title: str, timeout: float = 90) -> None:
 
 
 class Server:
-    """``streamlit run app.py`` on a free port with its own store; stopped by ``stop``."""
+    """``streamlit run serve.py`` on a free port with its own store; stopped by ``stop``."""
 
     def __init__(self, database_url: str, log: Path, *, demo: bool = True):
         self.port = _free_port()
@@ -70,7 +71,7 @@ class Server:
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                "serve.py",
                 f"--server.port={self.port}",
                 "--server.address=127.0.0.1",
                 "--server.headless=true",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from conftest import Server
+from conftest import VIEWPORT, Server
+from playwright.sync_api import expect
 from sample_store import sample_database_copy
 
 from lingyi import auth
@@ -68,3 +69,71 @@ def test_a_user_added_by_the_administrator_is_listed_at_once(page, signed_out_se
         state="attached", timeout=30_000
     )  # no reload in between; a busy machine is slow
     page.screenshot(path=artifacts / "admin_user_added.png")
+
+
+def signed_in_as(page, name: str) -> bool:
+    """The page shows ``name`` signed in and a way out, and no sign-in form (each waited for; a timeout fails)."""
+    page.get_by_text(f"当前用户：{name}").wait_for(timeout=60_000)
+    page.get_by_role("button", name="退出登录").wait_for(timeout=30_000)
+    page.get_by_role("button", name="登录", exact=True).wait_for(state="detached", timeout=30_000)
+    return True
+
+
+def asks_for_sign_in(page) -> bool:
+    """The page shows the sign-in form and nobody signed in (each waited for; a timeout fails)."""
+    expect(page.get_by_role("button", name="登录", exact=True)).to_have_count(1, timeout=60_000)
+    page.get_by_text("当前用户：").wait_for(state="detached", timeout=30_000)
+    page.get_by_role("button", name="退出登录").wait_for(state="detached", timeout=30_000)
+    return True
+
+
+def session_cookie(page) -> dict | None:
+    return next((c for c in page.context.cookies() if c["name"] == auth.COOKIE_NAME), None)
+
+
+def test_a_leader_stays_signed_in_across_a_reload_and_a_second_tab_until_signing_out(page, signed_out_server):
+    page.goto(f"{signed_out_server.url}/hotline")
+    with page.expect_response(lambda answer: answer.url.endswith("/lingyi/session")) as answered:
+        sign_in(page, "领导乙")
+    assert answered.value.status == 204
+    assert signed_in_as(page, "领导乙")
+    cookie = session_cookie(page)
+    assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert page.evaluate("document.cookie").find(auth.COOKIE_NAME) == -1  # no script in the page can read it
+
+    page.reload()
+    assert signed_in_as(page, "领导乙")
+    page.get_by_role("heading", name="12345热线指标").wait_for(timeout=60_000)  # the same page, still signed in
+
+    second = page.context.new_page()
+    second.goto(signed_out_server.url)
+    assert signed_in_as(second, "领导乙")
+
+    page.get_by_role("button", name="退出登录").click()
+    assert asks_for_sign_in(page)
+    page.reload()
+    assert asks_for_sign_in(page)
+    second.get_by_role("link", name="学习活动").click()  # the other tab's next run
+    assert asks_for_sign_in(second)
+
+
+def test_a_leader_disabled_from_another_session_is_signed_out_on_the_next_click(browser, page, signed_out_server):
+    page.goto(signed_out_server.url)
+    sign_in(page, "领导乙")
+    assert signed_in_as(page, "领导乙")
+
+    admin = browser.new_context(viewport=VIEWPORT, locale="zh-CN").new_page()
+    admin.goto(signed_out_server.url)
+    sign_in(admin, "管理员甲")
+    assert signed_in_as(admin, "管理员甲")
+    admin.get_by_role("link", name="系统管理").click()
+    admin.get_by_role("heading", name="系统管理").wait_for()
+    admin.get_by_label("停用或启用用户").click()
+    admin.get_by_role("option", name="领导乙").click()
+    admin.get_by_role("button", name="停用", exact=True).click()
+    admin.get_by_text("已停用用户 领导乙").wait_for()
+    admin.context.close()
+
+    page.get_by_role("link", name="学习活动").click()
+    assert asks_for_sign_in(page)
+    page.get_by_text("登录已结束").wait_for()

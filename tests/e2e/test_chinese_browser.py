@@ -1,0 +1,167 @@
+"""Nothing in English on screen: every visible text of every page, Streamlit's own words included (lingyi/web.py).
+
+Chart toolbars speak Chinese through Plotly's own ``locales`` (ui.PLOTLY_WORDS). Allowed are what is English by
+nature: file names and file kinds (.xlsx, Excel, PNG …), units (MB, KB), key names
+(Ctrl+C), and commands shown as code for an administrator to type. Material icons are drawn from their English
+names (「upload_file」) but show as pictures, so they are not text a person reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+import factories as f
+import pytest
+from conftest import Server, settle
+from playwright.sync_api import expect
+from sample_store import sample_database_copy
+
+from lingyi import auth
+from lingyi.auth import Role
+from lingyi.store import Store
+
+pytestmark = pytest.mark.browser
+PASSWORD = "学习型机关2025年密码"
+PAGES = [
+    "",
+    "learning",
+    "hotline",
+    "problems",
+    "indicators",
+    "unit",
+    "upload",
+    "completeness",
+    "manage",
+    "briefing",
+    "admin",
+]
+
+# Every text node a person can see, and the placeholder of every visible empty field.
+VISIBLE_TEXTS = r"""() => {
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, text = node.nodeValue.trim(), element = node.parentElement;
+    if (!text || !element || element.closest("code, script, style")) continue;
+    if (!element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+    const box = element.getBoundingClientRect(), style = getComputedStyle(element);
+    if (box.width <= 1 || box.height <= 1 || box.right <= 0 || box.bottom <= 0) continue;
+    if (parseFloat(style.fontSize) === 0 || /Material/.test(style.fontFamily)) continue;
+    texts.push(text);
+  }
+  for (const field of document.querySelectorAll("input[placeholder], textarea[placeholder]")) {
+    if (field.value === "" && field.checkVisibility()) texts.push(field.placeholder);
+  }
+  for (const button of document.querySelectorAll("[data-title]")) {  // a chart toolbar's tooltips
+    if (button.checkVisibility({ checkOpacity: true })) texts.push(button.dataset.title);
+  }
+  return texts;
+}"""
+FILE_NAME = re.compile(r"[\w./-]*\.(xlsx|xlsm|xls|ods|csv|pptx|docx|png|zip|db)\b", re.IGNORECASE)
+ALLOWED = {"excel", "word", "ppt", "pptx", "docx", "png", "csv", "xlsx", "xls", "ods", "zip", "mb", "kb", "ctrl", "sha"}
+
+
+def english_words(texts: list[str]) -> set[str]:
+    words = set()
+    for text in texts:
+        for word in re.findall(r"[A-Za-z]{2,}", FILE_NAME.sub(" ", text)):
+            if word.lower() not in ALLOWED:
+                words.add(f"{word} ← {text[:80]}")
+    return words
+
+
+@pytest.fixture
+def admin_server(tmp_path, chromium_path):
+    url = sample_database_copy(tmp_path)
+    store = Store(url)
+    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN, by="cli")
+    store.close()
+    running = Server(url, tmp_path / "streamlit.log", demo=False)
+    yield running
+    running.stop()
+
+
+def sign_in(page, name: str) -> None:
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+
+
+def settled(page) -> None:
+    """Wait for the page's title and for Streamlit to stop running (conftest.settle)."""
+    heading = page.locator('[data-testid="stMain"] h1').first
+    heading.wait_for(timeout=60_000)
+    settle(page, heading.inner_text())
+
+
+def test_no_page_shows_english_not_even_streamlits_own(page, admin_server, tmp_path):
+    page.goto(admin_server.url)
+    page.get_by_role("button", name="登录", exact=True).wait_for(timeout=60_000)
+    found = {"登录": english_words(page.evaluate(VISIBLE_TEXTS))}
+    sign_in(page, "管理员甲")
+    for path in PAGES:
+        page.goto(f"{admin_server.url}/{path}")
+        page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+        settled(page)
+        found[path or "总览"] = english_words(page.evaluate(VISIBLE_TEXTS))
+        if not path:  # the toolbar of a chart shows while the pointer is over it
+            page.locator(".js-plotly-plot").first.hover()
+            page.locator(".modebar-btn").first.wait_for(state="visible", timeout=30_000)
+            found["图表工具栏"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.goto(f"{admin_server.url}/upload")  # with files chosen: their list, verdicts, findings and previews
+    settled(page)
+    good = f.write_xlsx(
+        tmp_path / "民政局_2025年10月.xlsx", {"学习活动": f.titled(f.learning_rows(3), period="2025年10月")}
+    )
+    bad = f.write_xlsx(
+        tmp_path / "财政局.xlsx", {"学习活动": f.column(f.learning_rows(3), "参与人次", [12, "八十", 30])}
+    )
+    page.locator('input[type="file"]').first.set_input_files([str(good), str(bad)])
+    page.get_by_text("全部入库（1 个可入库文件）").wait_for(timeout=90_000)
+    settled(page)
+    found["数据上传（已选文件）"] = english_words(page.evaluate(VISIBLE_TEXTS))
+
+    page.locator('[data-testid="stMainMenu"]').click()
+    expect(page.get_by_role("menuitem", name="打印")).to_be_visible()
+    found["主菜单"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.keyboard.press("Escape")
+
+    page.goto(f"{admin_server.url}/no-such-page")
+    page.get_by_text("没有这个页面").wait_for(timeout=60_000)
+    found["不存在的页面"] = english_words(page.evaluate(VISIBLE_TEXTS))
+
+    admin_server.stop()  # the connection is lost: Streamlit says so in a dialog
+    page.get_by_text("连接中断").wait_for(timeout=60_000)
+    found["连接中断"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    assert {where: words for where, words in found.items() if words} == {}
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("Running...", "正在运行…"),
+        ("Please wait...", "请稍候…"),
+        ("Connecting", "正在连接"),
+        ("200MB per file • XLSX, CSV", "每个文件不超过 200 MB • XLSX, CSV"),
+        ("Browse files", "选择文件"),
+        ("Made with Streamlit v", ""),
+        ("This app has encountered an error. The original error message is redacted.", "页面出错了"),
+        ("交办 Running... 不是 Streamlit 的原话", "交办 Running... 不是 Streamlit 的原话"),
+    ],
+)
+def test_streamlits_own_words_are_put_in_chinese_wherever_they_appear(page, server, english, chinese):
+    """Words Streamlit shows only for a moment (while a page runs) or on trouble, written into the page here."""
+    page.goto(server.url)
+    page.locator('[data-testid="stMain"] h1').first.wait_for(timeout=60_000)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    shown = page.evaluate(
+        """(english) => new Promise((resolve) => {
+          const element = document.createElement("div");
+          document.body.appendChild(element);
+          element.textContent = english;
+          requestAnimationFrame(() => setTimeout(() => resolve(element.textContent), 0));
+        })""",
+        english,
+    )
+    assert shown.startswith(chinese) if chinese else shown == ""
