@@ -353,7 +353,13 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     with _no_cycle_collection():
         submissions = tickets.submissions(validated, build_submissions(validated.tables))
         result.submission_ids = view.save_file(
-            upload.data, validated.name, submissions, validated.headcount, user=user, received_at=upload.received_at
+            upload.data,
+            validated.name,
+            submissions,
+            validated.headcount,
+            user=user,
+            received_at=upload.received_at,
+            digest=item.digest,
         )
     result.outcome = Outcome.ACCEPTED
     if known is not None:
