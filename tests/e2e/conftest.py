@@ -53,6 +53,17 @@ def settle(page, title: str, timeout: float = 90) -> None:
     page.wait_for_timeout(500)  # plotly draws after the last message
 
 
+PASSWORD = "学习型机关2025年密码"  # of every user the browser tests add
+
+
+def sign_in(page, name: str) -> None:
+    """Sign in on the sign-in form as ``name`` (with PASSWORD) and wait until the page says who is signed in."""
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+
+
 class Server:
     """``streamlit run serve.py`` on a free port with its own store; stopped by ``stop``."""
 

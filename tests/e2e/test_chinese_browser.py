@@ -12,7 +12,7 @@ import re
 
 import factories as f
 import pytest
-from conftest import Server, settle
+from conftest import PASSWORD, Server, settle, sign_in
 from playwright.sync_api import expect
 from sample_store import sample_database_copy
 
@@ -21,7 +21,6 @@ from lingyi.auth import Role
 from lingyi.store import Store
 
 pytestmark = pytest.mark.browser
-PASSWORD = "学习型机关2025年密码"
 PAGES = [
     "",
     "learning",
@@ -79,13 +78,6 @@ def admin_server(tmp_path, chromium_path):
     running = Server(url, tmp_path / "streamlit.log", demo=False)
     yield running
     running.stop()
-
-
-def sign_in(page, name: str) -> None:
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
 
 
 def settled(page) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from conftest import VIEWPORT, Server
+from conftest import PASSWORD, VIEWPORT, Server, sign_in
 from playwright.sync_api import expect
 from sample_store import sample_database_copy
 
@@ -14,7 +14,6 @@ from lingyi.auth import Role
 from lingyi.store import Store
 
 pytestmark = pytest.mark.browser
-PASSWORD = "学习型机关2025年密码"
 
 
 @pytest.fixture
@@ -28,12 +27,6 @@ def signed_out_server(tmp_path, chromium_path):
     running = Server(url, tmp_path / "streamlit.log", demo=False)
     yield running
     running.stop()
-
-
-def sign_in(page, name: str) -> None:
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_a_wrong_password_is_refused_with_a_message(page, signed_out_server):
