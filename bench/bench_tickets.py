@@ -33,6 +33,7 @@ import pandas as pd
 import python_calamine
 import xlsxwriter
 
+from lingyi.contract import TICKET_COLUMNS
 from lingyi.ingest import Outcome, ingest_file
 from lingyi.registry import default_registry
 from lingyi.store import Store
@@ -40,18 +41,7 @@ from lingyi.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "out"
 RESULTS = ROOT / "bench" / "results"
-HEADER = [
-    "工单编号",
-    "受理时间",
-    "办结时间",
-    "承办单位",
-    "诉求类型",
-    "是否一次性办结",
-    "是否解决",
-    "满意度评价",
-    "是否重复件",
-    "回访时间",
-]
+HEADER = [column.name for column in TICKET_COLUMNS]  # the contract's own header words, in order
 TYPES = ("投诉", "求助", "咨询", "建议", "举报", "无效来电")
 TARGET_RATIO = 1.5
 TARGET_MB = 2048

@@ -22,6 +22,7 @@ import openpyxl
 import xlrd
 import xlwt
 
+from lingyi.contract import TICKET_COLUMNS
 from lingyi.store import DATABASE_URL_VARIABLE
 from lingyi.values import EXCEL_ERRORS
 from sample_data.grids import ods_package, pin_zip
@@ -109,18 +110,7 @@ def hotline_rows(
     return rows
 
 
-TICKET_HEADER = [
-    "工单编号",
-    "受理时间",
-    "办结时间",
-    "承办单位",
-    "诉求类型",
-    "是否一次性办结",
-    "是否解决",
-    "满意度评价",
-    "是否重复件",
-    "回访时间",
-]
+TICKET_HEADER = [column.name for column in TICKET_COLUMNS]  # the contract's own header words, in order
 _TICKET_TYPES = ("投诉", "求助", "咨询", "建议")
 
 
