@@ -569,6 +569,7 @@ class Store:
                 submissions_table.c.rows,
                 submissions_table.c.seq,
                 submissions_table.c.deleted,
+                submissions_table.c.source,
                 submissions_table.c.sheets,
                 submissions_table.c.created_at,
                 submissions_table.c.created_by,
@@ -597,7 +598,14 @@ class Store:
                 ]
             )
         # An id or None: a float column would print as 「#2.0」 and its NaN reads as true.
-        frame["replaced_by"] = pd.Series(_replaced_by(frame), index=frame.index, dtype=object)
+        # Which hotline return replaced which goes by the same (source rank, seq) as which one counts.
+        rank = _source_rank(self.hotline_source())
+        order = [
+            (rank(source) if kind == "hotline" else 0, seq)
+            for kind, source, seq in zip(frame["kind"], frame["source"], frame["seq"])
+        ]
+        ranked = frame.assign(seq=pd.Series(order, index=frame.index, dtype=object))
+        frame["replaced_by"] = pd.Series(_replaced_by(ranked), index=frame.index, dtype=object)
         return frame
 
     def original(self, file_id: int) -> tuple[str, bytes]:

@@ -309,6 +309,17 @@ def test_which_source_counts_is_a_setting(tmp_path, store, registry, source, app
     assert [row[2] for row in october] == [appeals]
 
 
+@pytest.mark.parametrize(("source", "replaced"), [("tickets", "民政局热线10月.xlsx"), ("returns", "12345工单.xlsx")])
+def test_the_history_says_the_return_replaced_that_does_not_count(tmp_path, store, registry, source, replaced):
+    store_return_then_tickets(tmp_path, store, registry, source)
+    history = store.history()
+    mark = dict(zip(history["file"], history["replaced_by"]))
+    ids = dict(zip(history["file"], history["id"]))
+    counting = ({"民政局热线10月.xlsx", "12345工单.xlsx"} - {replaced}).pop()
+    assert mark[replaced] == ids[counting]
+    assert mark[counting] is None
+
+
 def test_the_setting_applies_to_what_is_stored_already_and_is_audited(tmp_path, store, registry):
     store_return_then_tickets(tmp_path, store, registry)
     before = store.data_version()
