@@ -30,6 +30,7 @@ import plotly
 import plotly.graph_objects as go
 
 from lingyi.errors import LingyiError, RenderingUnavailable
+from lingyi.figures import NOT_REPORTED
 
 BROWSER_VARIABLE = "BROWSER_PATH"  # choreographer's (and so kaleido's) own name for an explicit browser
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -354,10 +355,14 @@ def native_chart(fig: go.Figure) -> NativeChart | None:
     low, high = (value_axis.get("range") or (None, None))[:2]
     if low is None and value_axis.get("rangemode") == "tozero":
         low = 0.0
+    # An office chart has no free text over its plot: a group marked 「尚无报送」 says so in its category name.
+    silent = {
+        str(a.get("y" if horizontal else "x")) for a in layout.get("annotations") or () if a.get("text") == NOT_REPORTED
+    }
     return NativeChart(
         kind=kind,
         title=str((layout.get("title") or {}).get("text") or ""),
-        categories=tuple(categories),
+        categories=tuple(f"{c}（{NOT_REPORTED}）" if c in silent else c for c in categories),
         series=tuple(series),
         number_format=_number_format(value_axis, series),
         stacked=layout.get("barmode") == "stack",

@@ -9,6 +9,7 @@ import threading
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from PIL import Image
@@ -16,6 +17,7 @@ from sample_store import sample_database_copy
 
 from lingyi import figures, metrics, rendering
 from lingyi.__main__ import main
+from lingyi.contract import CATEGORIES
 from lingyi.store import Store
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -248,3 +250,11 @@ def test_the_command_line_writes_a_zip_of_chart_pictures(renderer, sample, tmp_p
     with zipfile.ZipFile(out) as archive:
         assert archive.namelist() == ["2025年1-10月_各类别参与人次.png", "2025年1-10月_累计发现与化解问题.png"]
         assert all(archive.read(name).startswith(PNG) for name in archive.namelist())
+
+
+def test_a_category_that_sent_nothing_is_named_so_in_an_office_chart():
+    sent = [True, False, True, True, True, True]
+    frame = pd.DataFrame({"category": list(CATEGORIES), "person_times": [10, 0, 30, 40, 50, 60], "has_data": sent})
+    native = rendering.native_chart(figures.by_category(frame, value="person_times", title="t 各类别参与人次"))
+    assert native.categories[:3] == ("党政综合", "经济发展（尚无报送）", "执法监督")
+    assert native.series[0].values[1] is None  # no bar of 0
