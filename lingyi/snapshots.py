@@ -41,7 +41,13 @@ LIVE_NAME = "当前数据"  # what the pages call the live store; no snapshot ma
 SUBMISSION_COLUMNS = ["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"]
 
 # The figures of ``metrics.summary`` as a comparison names them; a key not listed here is shown as it is.
-SECTION_NAMES = {"units": "报送", "learning": "学习活动", "hotline": "12345热线", "problems": "问题化解"}
+SECTION_NAMES = {
+    "units": "报送",
+    "learning": "学习活动",
+    "hotline": "12345热线",
+    "problems": "问题化解",
+    "indicators": "指标完成",
+}
 FIGURE_NAMES = {
     "registered": "名录单位",
     "reporting": "报送单位",
@@ -65,8 +71,11 @@ FIGURE_NAMES = {
     "found": "发现问题",
     "resolved": "已化解",
     "closure_rate_pct": "化解率（%）",
+    "count": "报送指标（项）",
+    "met": "达标指标（项）",
+    "met_pct": "达标率（%）",
 }
-GROUPINGS = frozenset({"by_category", "by_problem_type"})  # a level of the summary that only groups
+GROUPINGS = frozenset({"by_category", "by_problem_type", "by_type"})  # a level of the summary that only groups
 # The sheet kind whose submissions move a section's figures; 报送 (units reporting) moves with any kind.
 SECTION_KINDS = {"learning": "learning", "hotline": "hotline", "problems": "problems", "indicators": "indicators"}
 

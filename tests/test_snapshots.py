@@ -12,6 +12,7 @@ from factories import (
     OTHER_UNIT,
     UNIT,
     hotline_rows,
+    indicator_rows,
     learning_rows,
     problem_rows,
     write_xlsx,
@@ -184,6 +185,15 @@ def test_a_comparison_names_the_figures_that_moved_and_by_how_much(store, meetin
     then = meeting.figures["hotline"]["appeals"]
     assert (appeals["会议版"], appeals["当前"], appeals["变化"]) == (then, now["appeals"], now["appeals"] - then)
     assert not any(name.startswith(("学习活动", "问题化解")) for name in moved.index)
+
+
+def test_a_comparison_names_indicator_figures_in_words(store, meeting, tmp_path):
+    send(store, tmp_path, "民政局指标.xlsx", {"指标完成": indicator_rows()})
+    moved = snapshots.figure_table(snapshots.compare(store, meeting)).set_index("数字")
+    assert moved.loc["指标完成 · 报送指标（项）", ["会议版", "当前", "变化"]].tolist() == [0, 2, 2]
+    # 理论学习中心组学习次数 10 of 12 (not met); 群众投诉件数 15 against 20, 越低越好 (met)
+    assert moved.loc["指标完成 · 个性指标 · 达标指标（项）", ["会议版", "当前"]].tolist() == [0, 1]
+    assert moved.loc["指标完成 · 达标率（%）", ["会议版", "当前"]].tolist() == [None, 50.0]
 
 
 def test_a_comparison_names_the_submissions_behind_the_change(store, meeting, tmp_path):
