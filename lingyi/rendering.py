@@ -35,6 +35,9 @@ from lingyi.figures import NOT_REPORTED
 BROWSER_VARIABLE = "BROWSER_PATH"  # choreographer's (and so kaleido's) own name for an explicit browser
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 RENDER_TIMEOUT = 60  # seconds kaleido allows one picture
+# On a busy machine kaleido's page may be asked for a picture before its scripts have loaded
+# (「kaleido_scopes is not defined」): a new browser is started, up to this many times in all.
+START_ATTEMPTS = 3
 CALL_DEADLINE = 150  # seconds an export may take, the browser's start included, before we give up on it
 CACHE_SIZE = 64  # pictures kept, so the slides, the report and the ZIP of one briefing draw each chart once
 
@@ -205,19 +208,31 @@ def _start_locked() -> None:
         raise RenderingUnavailable(found.message)
     import kaleido
 
-    kaleido.start_sync_server(
-        n=1, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=found.browser, silence_warnings=True
-    )
-    _renderer.started = True
     # The first picture starts the browser: a browser that cannot start shows here, not in someone's export.
     blank = go.Figure(layout={"width": 100, "height": 60})
-    try:
-        _with_deadline(lambda: kaleido.calc_fig_sync(blank, opts={"format": "png"}), CALL_DEADLINE)
-    except RenderingUnavailable:
-        raise
-    except Exception as exc:
-        _renderer.broken = f"浏览器无法启动（{type(exc).__name__}: {exc}）"
-        raise RenderingUnavailable(f"生成图片失败：{_renderer.broken}。请联系系统管理员。") from exc
+    failure: Exception | None = None
+    for _attempt in range(START_ATTEMPTS):
+        kaleido.start_sync_server(
+            n=1,
+            timeout=RENDER_TIMEOUT,
+            mathjax=False,
+            plotlyjs=str(PLOTLY_JS),
+            path=found.browser,
+            silence_warnings=True,
+        )
+        try:
+            _with_deadline(lambda: kaleido.calc_fig_sync(blank, opts={"format": "png"}), CALL_DEADLINE)
+        except RenderingUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - tried again with a new browser, then said once below
+            failure = exc
+            with contextlib.suppress(Exception):
+                kaleido.stop_sync_server(silence_warnings=True)
+            continue
+        _renderer.started = True
+        return
+    _renderer.broken = f"浏览器无法启动（{type(failure).__name__}: {failure}）"
+    raise RenderingUnavailable(f"生成图片失败：{_renderer.broken}。请联系系统管理员。") from failure
 
 
 def start() -> None:

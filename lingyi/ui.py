@@ -1331,7 +1331,7 @@ def sign_in_page() -> None:
     st.title("学习型机关建设数据看板", anchor=False)
     if st.session_state.get(_FORGET_COOKIE):
         _cookie_request("DELETE", key="lingyi_forget_cookie")
-    if st.session_state.pop(_ENDED, False):
+    if st.session_state.get(_ENDED):  # kept until the next sign-in: dropping the cookie reruns the page
         st.info("登录已结束（超时、已在别处退出，或账号已变更），请重新登录。", icon=":material/schedule:")
     opened = store()
     if not auth.has_users(opened):
@@ -1363,6 +1363,7 @@ def sign_in_page() -> None:
             return
         st.session_state[_SESSION], st.session_state[_TICKET] = auth.start_session(opened, user)
         st.session_state.pop(_FORGET_COOKIE, None)
+        st.session_state.pop(_ENDED, None)
         st.rerun()
 
 

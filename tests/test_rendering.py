@@ -18,6 +18,7 @@ from sample_store import sample_database_copy
 from lingyi import figures, metrics, rendering
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
+from lingyi.errors import RenderingUnavailable
 from lingyi.store import Store
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -258,3 +259,56 @@ def test_a_category_that_sent_nothing_is_named_so_in_an_office_chart():
     native = rendering.native_chart(figures.by_category(frame, value="person_times", title="t 各类别参与人次"))
     assert native.categories[:3] == ("党政综合", "经济发展（尚无报送）", "执法监督")
     assert native.series[0].values[1] is None  # no bar of 0
+
+
+class FlakyKaleido:
+    """kaleido's sync server whose first browsers answer before their page has loaded its scripts."""
+
+    def __init__(self, failing_starts: int):
+        self.failing_starts, self.starts, self.stops = failing_starts, 0, 0
+
+    def start_sync_server(self, **_options):
+        self.starts += 1
+
+    def stop_sync_server(self, **_options):
+        self.stops += 1
+
+    def calc_fig_sync(self, _fig, opts):
+        if self.starts <= self.failing_starts:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return b"\x89PNG"
+
+
+@pytest.fixture
+def flaky_kaleido(monkeypatch):
+    import kaleido
+
+    monkeypatch.setattr(rendering, "_renderer", rendering._Renderer())
+    monkeypatch.setattr(
+        rendering, "availability", lambda: rendering.Availability("/usr/bin/chromium", ("Noto Sans CJK SC",))
+    )
+
+    def install(failing_starts: int) -> FlakyKaleido:
+        fake = FlakyKaleido(failing_starts)
+        for name in ("start_sync_server", "stop_sync_server", "calc_fig_sync"):
+            monkeypatch.setattr(kaleido, name, getattr(fake, name))
+        return fake
+
+    return install
+
+
+def test_a_browser_that_starts_before_its_page_is_ready_is_started_again(flaky_kaleido):
+    fake = flaky_kaleido(failing_starts=1)
+    rendering.start()
+    assert (fake.starts, fake.stops) == (2, 1)
+    assert rendering._renderer.started and not rendering._renderer.broken
+
+
+def test_a_browser_that_never_becomes_ready_is_reported_once_tried_enough(flaky_kaleido):
+    fake = flaky_kaleido(failing_starts=rendering.START_ATTEMPTS)
+    with pytest.raises(RenderingUnavailable, match="浏览器无法启动"):
+        rendering.start()
+    assert fake.starts == rendering.START_ATTEMPTS
+    with pytest.raises(RenderingUnavailable, match="请联系系统管理员"):
+        rendering.start()  # not tried again on every export
+    assert fake.starts == rendering.START_ATTEMPTS
