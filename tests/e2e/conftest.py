@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from sample_store import sample_database_copy
 
+from lingyi.auth import COOKIE_NAME
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,11 +48,16 @@ ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'  # a
 def settle(page, title: str, timeout: float = 90) -> None:
     """Wait until the page shows ``title`` and Streamlit has stopped running for a moment."""
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=timeout * 1000)
+    _quiet(page, timeout)
+    page.wait_for_timeout(500)  # plotly draws after the last message
+
+
+def _quiet(page, timeout: float) -> None:
+    """Wait until Streamlit has not been running for a second."""
     deadline, quiet = time.monotonic() + timeout, 0
     while quiet < 4 and time.monotonic() < deadline:
         quiet = 0 if page.locator('[data-testid="stStatusWidget"]').count() else quiet + 1
         page.wait_for_timeout(250)
-    page.wait_for_timeout(500)  # plotly draws after the last message
 
 
 PASSWORD = "学习型机关2025年密码"  # of every user the browser tests add
@@ -62,6 +69,12 @@ def sign_in(page, name: str) -> None:
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
     page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+    # Then the browser takes its session cookie, and that answer reruns the page: a click made before the rerun
+    # is over can be lost in it (seen with two test runs at once), so wait for the cookie and a quiet page.
+    deadline = time.monotonic() + 60
+    while not any(c["name"] == COOKIE_NAME for c in page.context.cookies()) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    _quiet(page, 60)
 
 
 class Server:
