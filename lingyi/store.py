@@ -683,11 +683,12 @@ class Store:
                 conn.execute(settings_table.insert().values(key="hotline_source", value=source))
             self.audit(conn, user, "setting", {"note": f"热线数据：{HOTLINE_SOURCES[source]}"})
 
-    def hotline_by_source(self, units: list[str]) -> dict[str, dict[tuple[str, int], dict]]:
+    def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
         """The newest live 热线指标 row of each (unit, month), separately for ticket exports and for returns:
-        what the two sources say, whichever counts (``{"tickets": {...}, "returns": {...}}``)."""
+        what the two sources say, whichever counts (``{"tickets": {...}, "returns": {...}}``); ``side``: only
+        that one of the two."""
         with self.engine.connect() as conn:
-            return _hotline_by_source(conn, units)
+            return _hotline_by_source(conn, units, side)
 
     def headcounts(self) -> dict[str, int]:
         """The latest 在职人数 each unit declared."""
@@ -766,8 +767,8 @@ class Batch:
     def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
         return _current_hotline(self.conn, units)
 
-    def hotline_by_source(self, units: list[str]) -> dict[str, dict[tuple[str, int], dict]]:
-        return _hotline_by_source(self.conn, units)
+    def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
+        return _hotline_by_source(self.conn, units, side)
 
     def hotline_source(self) -> str:
         return _hotline_source(self.conn)
@@ -914,9 +915,21 @@ def _ranked(subs: pd.DataFrame, setting: str | None) -> pd.DataFrame:
     return subs.assign(seq=[(rank(s), q) for s, q in zip(sources, subs["seq"])])
 
 
-def _hotline_by_source(conn: Connection, units: list[str]) -> dict[str, dict[tuple[str, int], dict]]:
+_HOTLINE_OF_SOURCE = {
+    "tickets": "SELECT 1 FROM submissions WHERE NOT deleted AND kind = 'hotline' AND source = ? LIMIT 1",
+    "returns": "SELECT 1 FROM submissions WHERE NOT deleted AND kind = 'hotline' "
+    "AND (source IS NULL OR source <> ?) LIMIT 1",
+}
+
+
+def _hotline_by_source(
+    conn: Connection, units: list[str], side: str | None = None
+) -> dict[str, dict[tuple[str, int], dict]]:
     found: dict[str, dict[tuple[str, int], dict]] = {"tickets": {}, "returns": {}}
     if not units:
+        return found
+    # Asked for every file stored: most stores have one source only, and a look for the other costs almost nothing.
+    if side is not None and not _driver_sql(conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)):
         return found
     subs, files = submissions_table.c, files_table.c
     table = ROW_TABLES["hotline"]
@@ -928,6 +941,10 @@ def _hotline_by_source(conn: Connection, units: list[str]) -> dict[str, dict[tup
         .where(subs.deleted.is_(False), subs.kind == "hotline", subs.unit.in_(units))
         .order_by(subs.seq)
     )
+    if side == "tickets":
+        query = query.where(subs.source == TICKETS_SOURCE)
+    elif side == "returns":
+        query = query.where(sa.or_(subs.source.is_(None), subs.source != TICKETS_SOURCE))
     for row in conn.execute(query).mappings():
         record = dict(row)
         side = "tickets" if record["source"] == TICKETS_SOURCE else "returns"
