@@ -202,6 +202,9 @@ def ingest_files(
     size = 0
     with _Checks(registry, options, workers) as checks:
         remaining = _prepared_in_order(store, uploads, checks)
+        if checks.workers > 1:
+            yield from _stored_as_they_come(store, remaining, dry_run=dry_run, user=user)
+            return
         while True:
             try:
                 item = next(remaining, None)
@@ -316,6 +319,44 @@ def _unchanged(store: Store, name: str, digest: str) -> IngestResult | None:
 
 def _unchanged_result(name: str, known: dict) -> IngestResult:
     return IngestResult(name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。")
+
+
+def _stored_as_they_come(
+    store: Store, remaining: Iterator[_Prepared], *, dry_run: bool, user: str
+) -> Iterator[IngestResult]:
+    """Each prepared file finished as soon as the workers hand it on, so that storing one goes on while they read
+    the next (taking a whole batch first, then storing it, left the workers idle while this process stored and
+    this one idle while they read); a batch is committed, and its results yielded, at ``BATCH_FILES`` files or
+    ``BATCH_BYTES``. As with ``_store_batch``, a fault raises once the files before it are committed."""
+    while True:
+        first = next(remaining, None)  # a fault here has no file before it left to commit
+        if first is None:
+            return
+        results: list[IngestResult] = []
+        failure: Exception | None = None
+        size = 0
+        item: _Prepared | None = first
+        with contextlib.nullcontext(store) if dry_run else store.batch() as view:
+            while item is not None:
+                try:
+                    results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
+                    failure = exc
+                    break
+                size += len(item.upload.data)
+                if len(results) >= BATCH_FILES or size >= BATCH_BYTES:
+                    break
+                try:
+                    item = next(remaining, None)
+                except Exception as exc:  # noqa: BLE001 - as above
+                    failure = exc
+                    break
+            exhausted = item is None
+        yield from results
+        if failure is not None:
+            raise failure
+        if exhausted:
+            return
 
 
 def _store_batch(store: Store, prepared: list[_Prepared], *, dry_run: bool, user: str) -> Iterator[IngestResult]:
