@@ -23,6 +23,7 @@ from itertools import accumulate, pairwise
 from pathlib import PurePath
 from xml.etree import ElementTree
 
+import numpy as np
 import python_calamine
 import xlrd
 
@@ -390,16 +391,16 @@ def _last_row_end(buffer: bytes) -> int:
 
 
 def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
-    if not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
-        letters = _CELL_REF_LETTERS.findall(text)
-        if len(letters) == text.count(b"<c ") + text.count(b":c "):
-            rows = max(map(int, set(_CELL_REF_NUMBERS.findall(text))), default=0)
-            columns = max(map(_column_number, set(letters)), default=0)
-            # Empty cells count here (a style alone fills no cell): exactly only where the area might be too large.
-            if rows <= max_rows() and rows * columns <= MAX_SHEET_CELLS:
-                scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
-                state["row"] = rows
-                return
+    extent = _plain_extent(text)
+    if extent is None and not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
+        extent = _counted_extent(text)
+    if extent is not None:
+        rows, columns = extent
+        # Empty cells count here (a style alone fills no cell): exactly only where the area might be too large.
+        if rows <= max_rows() and rows * columns <= MAX_SHEET_CELLS:
+            scan.rows, scan.columns = max(scan.rows, rows), max(scan.columns, columns)
+            state["row"] = rows
+            return
     for match in _ROW_OR_CELL.finditer(text):
         tag, attrs = match.group(1), match.group(2)
         ref = _REF.search(attrs)
@@ -431,6 +432,91 @@ def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None
                 if len(scan.uncached) < MAX_LISTED_FORMULAS * 10:
                     text_of = html.unescape((formula.group(2) or b"").decode("utf-8", "replace"))
                     scan.uncached.append((row, state["column"] - 1, f"={text_of}" if text_of else "（共享公式）"))
+
+
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
+_EDGE_BYTES = 65536
+
+
+def _plain_extent(text: bytes) -> tuple[int, int] | None:
+    """(rows, columns) of rows as Excel, WPS and openpyxl write them — every cell opening ``<c r="B7"``, no
+    formula, no error cell — found without a Python object per cell: the tags are told apart as arrays, the
+    largest reference at the chunk's two ends is the candidate, and one search for a cell beyond it confirms it.
+    ``None``: rows of another shape, or such a cell (the other passes then decide)."""
+    if b":" in text and (b":c" in text or b":f" in text):  # a prefixed <x:c> or <x:f> the arrays would miss
+        return None
+    xml = np.frombuffer(text, dtype=np.uint8)
+    tags = np.flatnonzero(xml[:-6] == ord("<"))
+    first, after = xml[tags + 1], xml[tags + 2]
+    named = (after == ord(" ")) | (after == ord(">")) | (after == ord("/"))  # a one-letter tag name: <c …, <f …
+    if ((first == ord("f")) & named).any():
+        return None
+    cells = tags[(first == ord("c")) & named]
+    if (
+        not len(cells)
+        or not (
+            (xml[cells + 2] == ord(" "))
+            & (xml[cells + 3] == ord("r"))
+            & (xml[cells + 4] == ord("="))
+            & (xml[cells + 5] == ord('"'))
+        ).all()
+    ):
+        return None
+    e = np.flatnonzero(xml[3:-1] == ord("e")) + 3
+    quote = xml[e - 1]
+    if (
+        (xml[e - 3] == ord("t"))
+        & (xml[e - 2] == ord("="))
+        & ((quote == ord('"')) | (quote == ord("'")))
+        & (xml[e + 1] == quote)
+    ).any():
+        return None  # t="e": an error cell
+    edges = _PLAIN_REF.findall(text[:_EDGE_BYTES]) + _PLAIN_REF.findall(text[-_EDGE_BYTES:])
+    if not edges:
+        return None
+    rows = max(int(number) for _, number in edges)
+    columns = max(_column_number(letters) for letters, _ in edges)
+    beyond = re.compile(
+        rb'<c r="(?!(?:' + _letters_up_to(column_letter(columns - 1)) + rb")(?:" + _number_up_to(rows) + rb')")'
+    )
+    return None if beyond.search(text) else (rows, columns)
+
+
+def _number_up_to(number: int) -> bytes:
+    """A regular expression for a decimal number from 0 to ``number``, written without leading zeros."""
+    digits = str(number)
+    choices = [b"0"]
+    if len(digits) > 1:
+        choices.append(b"[1-9][0-9]{0,%d}" % (len(digits) - 2))
+    for i, digit in enumerate(digits):
+        lowest = 1 if i == 0 else 0
+        if int(digit) > lowest:
+            choices.append(b"%s[%d-%d][0-9]{%d}" % (digits[:i].encode(), lowest, int(digit) - 1, len(digits) - i - 1))
+    choices.append(digits.encode())
+    return b"|".join(choices)
+
+
+def _letters_up_to(letters: str) -> bytes:
+    """A regular expression for a column's letters from A to ``letters`` (shorter first, then as in a dictionary)."""
+    choices = []
+    if len(letters) > 1:
+        choices.append(b"[A-Z]{1,%d}" % (len(letters) - 1))
+    for i, letter in enumerate(letters):
+        if letter > "A":
+            choices.append(
+                b"%s[A-%s][A-Z]{%d}" % (letters[:i].encode(), chr(ord(letter) - 1).encode(), len(letters) - i - 1)
+            )
+    choices.append(letters.encode())
+    return b"|".join(choices)
+
+
+def _counted_extent(text: bytes) -> tuple[int, int] | None:
+    """(rows, columns) where every cell has its reference, however the tags are prefixed; ``None`` otherwise."""
+    letters = _CELL_REF_LETTERS.findall(text)
+    if len(letters) != text.count(b"<c ") + text.count(b":c "):
+        return None
+    rows = max(map(int, set(_CELL_REF_NUMBERS.findall(text))), default=0)
+    return rows, max(map(_column_number, set(letters)), default=0)
 
 
 _COLUMN_NUMBERS: dict[bytes, int] = {}

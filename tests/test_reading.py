@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from factories import (
@@ -25,12 +26,14 @@ from factories import (
     write_xls,
     write_xlsx,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lingyi.contract import HOTLINE, INDICATORS, LEARNING, PROBLEMS, SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Level
 from lingyi.reading import header_key, kind_from_name, read_file
 from lingyi.validation import validate
-from lingyi.values import Period, parse_period
+from lingyi.values import Period, column_letter, parse_period
 
 ROWS_OF_KIND = {
     "learning": learning_rows,
@@ -761,6 +764,53 @@ def test_one_value_far_out_is_refused_before_the_reader_allocates_the_area(tmp_p
     assert refused.value.finding.message.startswith(
         "工作表「学习活动」的数据区域延伸到 ZZ200000 单元格（200,000 行 × 702 列），超过系统上限 12,000,000 个单元格。"
     )
+
+
+def _sheet_rows(count: int, extra: dict[int, bytes] | None = None) -> bytes:
+    """Sheet XML rows 1 … ``count`` as openpyxl writes them, one value in column A, ``extra`` cells in some rows."""
+    extra = extra or {}
+    return b"".join(
+        b'<row r="%d"><c r="A%d" t="n"><v>1</v></c>%s</row>' % (r, r, extra.get(r, b"")) for r in range(1, count + 1)
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "area"),
+    [
+        ({}, (20_000, 1)),
+        ({10_000: b'<c r="AB10000" t="n"><v>2</v></c>'}, (20_000, 28)),  # the widest cell far from either end
+        ({10_000: b'<c r="A900000" t="n"><v>2</v></c>'}, (900_000, 1)),  # a row number out of order
+        ({10_000: b'<c r="B10000" t="e"><v>#DIV/0!</v></c>'}, (20_000, 2)),
+        ({10_000: b'<c r="B10000"><f>A1*2</f><v></v></c>'}, (20_000, 2)),
+        ({10_000: b'<c t="n"><v>2</v></c>'}, (20_000, 2)),  # no reference: the column after the one before
+    ],
+)
+def test_a_long_sheets_used_area_is_its_farthest_cell_wherever_it_is(extra, area):
+    from lingyi.reading import SheetScan, _scan_xlsx_rows
+
+    scan = SheetScan()
+    _scan_xlsx_rows(_sheet_rows(20_000, extra), scan, {"row": 0, "column": 0})
+    assert (scan.rows, scan.columns) == area
+    assert len(scan.errors) == (1 if b't="e"' in extra.get(10_000, b"") else 0)
+    assert scan.uncached_count == (1 if b"<f>" in extra.get(10_000, b"") else 0)
+
+
+@settings(max_examples=300)
+@given(st.integers(0, 10**7), st.integers(0, 10**7))
+def test_the_pattern_of_row_numbers_up_to_a_bound_admits_exactly_those(bound, number):
+    from lingyi.reading import _number_up_to
+
+    pattern = re.compile(rb"(?:" + _number_up_to(bound) + rb")\Z")
+    assert bool(pattern.match(str(number).encode())) == (number <= bound)
+
+
+@settings(max_examples=300)
+@given(st.integers(0, 18_277), st.integers(0, 18_277))
+def test_the_pattern_of_column_letters_up_to_a_bound_admits_exactly_those(bound, column):
+    from lingyi.reading import _letters_up_to
+
+    pattern = re.compile(rb"(?:" + _letters_up_to(column_letter(bound)) + rb")\Z")
+    assert bool(pattern.match(column_letter(column).encode())) == (column <= bound)
 
 
 def test_formatting_far_out_is_no_used_area(tmp_path):
