@@ -8,6 +8,7 @@ sees all its mistakes at once, each located by sheet, Excel row and column.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ from lingyi.values import (
     rate_as_fraction,
     rate_column_is_fractions,
 )
+
+# Cells of these types can be equal across types (1 == 1.0 == True), so parsed once apart.
+_EQUAL_ACROSS_TYPES = frozenset({int, float, bool})
 
 # The columns that identify a row and that every frame carries.
 TRACE_COLUMNS = ("unit", "sheet", "row")
@@ -299,7 +303,17 @@ class _TableCheck:
 
     def _cells(self, key: str) -> list:
         index = self.raw.columns[key].index
-        return [cells[index] if index < len(cells) else None for _, cells in self.raw.rows]
+        if index < self._narrowest_row:
+            return list(map(operator.itemgetter(index), self._row_cells))
+        return [cells[index] if index < len(cells) else None for cells in self._row_cells]
+
+    @functools.cached_property
+    def _row_cells(self) -> list[list]:
+        return [cells for _, cells in self.raw.rows]
+
+    @functools.cached_property
+    def _narrowest_row(self) -> int:
+        return min(map(len, self._row_cells), default=0)
 
     def _units(self, row_numbers: list[int]) -> list[str | None]:
         cells = self._cells("unit") if "unit" in self.raw.columns else [None] * len(row_numbers)
@@ -357,10 +371,12 @@ class _TableCheck:
             return self._parse_choices(column, cells, row_numbers)
         parser = _PARSERS[column.kind]
         # Each distinct cell is parsed once (units, dates, statuses repeat down a column), then looked up per row.
-        keys = list(zip(map(type, cells), cells))  # 1, 1.0 and True are equal keys but not the same cell
-        outcomes: dict[tuple, tuple[object, str | None]] = {}
+        # 1, 1.0 and True are equal keys but not the same cell: where a column mixes them, a key is (type, cell).
+        mixed = len(set(map(type, cells)) & _EQUAL_ACROSS_TYPES) > 1
+        keys = list(zip(map(type, cells), cells)) if mixed else cells
+        outcomes: dict[object, tuple[object, str | None]] = {}
         for key in dict.fromkeys(keys):
-            cell = key[1]
+            cell = key[1] if mixed else key
             try:
                 value = self._error_cell(column, cell) or parser(cell)
             except BadValue as exc:
@@ -375,12 +391,13 @@ class _TableCheck:
                 outcomes[key] = (None, f"「{column.name}」为必填项，不能为空。")
             else:
                 outcomes[key] = (value, None)
-        results = list(map(outcomes.__getitem__, keys))
         if any(message is not None for _, message in outcomes.values()):
-            for row, cell, (_, message) in zip(row_numbers, cells, results):
+            for row, cell, key in zip(row_numbers, cells, keys):
+                message = outcomes[key][1]
                 if message is not None:
                     self.error(message, row, column.key, cell)
-        return [value for value, _ in results]
+        values = {key: value for key, (value, _) in outcomes.items()}
+        return list(map(values.__getitem__, keys))
 
     def _parse_rates(self, column: Column, cells: list, row_numbers: list[int]) -> list:
         raw: list[RawRate | None] = []
