@@ -391,7 +391,7 @@ def _last_row_end(buffer: bytes) -> int:
 
 
 def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
-    extent = _plain_extent(text)
+    extent = _plain_extent(text, scan.columns)
     if extent is None and not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
         extent = _counted_extent(text)
     if extent is not None:
@@ -435,14 +435,15 @@ def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None
 
 
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
-_EDGE_BYTES = 65536
+_EDGE_BYTES = 8192
 
 
-def _plain_extent(text: bytes) -> tuple[int, int] | None:
+def _plain_extent(text: bytes, columns_seen: int = 0) -> tuple[int, int] | None:
     """(rows, columns) of rows as Excel, WPS and openpyxl write them — every cell opening ``<c r="B7"``, no
     formula, no error cell — found without a Python object per cell: the tags are told apart as arrays, the
-    largest reference at the chunk's two ends is the candidate, and one search for a cell beyond it confirms it.
-    ``None``: rows of another shape, or such a cell (the other passes then decide)."""
+    largest reference at the chunk's two ends is the candidate (or the widest row of the chunks before, which a
+    row between the ends is more likely to reach), and one search for a cell beyond it confirms it. ``None``: rows
+    of another shape, or such a cell (the other passes then decide)."""
     if b":" in text and (b":c" in text or b":f" in text):  # a prefixed <x:c> or <x:f> the arrays would miss
         return None
     xml = np.frombuffer(text, dtype=np.uint8)
@@ -475,7 +476,7 @@ def _plain_extent(text: bytes) -> tuple[int, int] | None:
     if not edges:
         return None
     rows = max(int(number) for _, number in edges)
-    columns = max(_column_number(letters) for letters, _ in edges)
+    columns = max(columns_seen, *(_column_number(letters) for letters, _ in edges))
     beyond = re.compile(
         rb'<c r="(?!(?:' + _letters_up_to(column_letter(columns - 1)) + rb")(?:" + _number_up_to(rows) + rb')")'
     )
@@ -866,8 +867,8 @@ def _filled_at_once(cell: object) -> bool:
 
 def _first_filled(cells: list, count: int = 2) -> list:
     """The first ``count`` cells of a row that are not blank; none for a blank row."""
-    if len(cells) >= count and all(_filled_at_once(cell) for cell in cells[:count]):
-        return cells[:count]  # most data rows: their first cells are filled
+    if count == 2 and len(cells) >= 2 and _filled_at_once(cells[0]) and _filled_at_once(cells[1]):
+        return cells[:2]  # most data rows: their first cells are filled
     found = []
     for cell in cells:
         if not _blank(cell):
