@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import itertools
 import multiprocessing
+import operator
 import os
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
@@ -418,7 +420,9 @@ def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
         period = Period(min(t.period.start for t in kind_tables), max(t.period.end for t in kind_tables))
         declared = all(t.declared for t in kind_tables)
         keys = list(kind_tables[0].values)
-        columns = _store_columns(kind, {k: [v for t in kind_tables for v in t.values[k]] for k in keys})
+        columns = _store_columns(
+            kind, {k: list(itertools.chain.from_iterable(t.values[k] for t in kind_tables)) for k in keys}
+        )
         units = list(dict.fromkeys(columns["unit"]))
         if len(units) == 1:  # the common case: its rows are all the rows
             groups = [(units[0], columns)]
@@ -427,8 +431,13 @@ def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
             for index, unit in enumerate(columns["unit"]):
                 if unit is not None:
                     at[unit].append(index)
+            # itemgetter takes a unit's cells out of a column in one C call, not one call a cell.
+            takers = [
+                (u, operator.itemgetter(*indexes) if len(indexes) > 1 else None, indexes) for u, indexes in at.items()
+            ]
             groups = [
-                (u, {k: list(map(c.__getitem__, indexes)) for k, c in columns.items()}) for u, indexes in at.items()
+                (u, {k: list(take(c)) if take else [c[indexes[0]]] for k, c in columns.items()})
+                for u, take, indexes in takers
             ]
         for unit, rows in groups:
             sheets = tuple(dict.fromkeys(rows["sheet"]))
