@@ -67,3 +67,28 @@ def test_hostile_file_gets_its_outcome_names_itself_and_a_refused_one_leaves_not
         assert store.data_version() == version + 1
         assert list(store.history()["file"].unique()) == [name]
         assert store.original(int(store.history()["file_id"][0])) == (name, path.read_bytes())
+
+
+@pytest.mark.parametrize(
+    "name", [c["file"] for c in CASES if c["file"].endswith((".xlsx", ".xlsm"))], ids=lambda name: name
+)
+def test_a_sheet_inflated_ahead_in_a_thread_reads_and_is_refused_as_one_read_through_zipfile(
+    name, monkeypatch, big_files
+):
+    """Big sheets are inflated a piece ahead in a thread: every workbook of the corpus, so read, gives the very
+    findings, or the very refusal, it gives read the ordinary way."""
+    from lingyi import reading
+    from lingyi.errors import FileRejected
+
+    data = (big_files / name if name in BIG else FILES / name).read_bytes()
+
+    def outcome():
+        try:
+            read = reading.read_file(data, name)
+        except FileRejected as refused:
+            return ("rejected", refused.finding.message)
+        return ("read", [(t.kind.key, t.sheet, len(t.rows)) for t in read.tables], [f.message for f in read.findings])
+
+    ordinary = outcome()
+    monkeypatch.setattr(reading, "READ_AHEAD_FROM_BYTES", 0)
+    assert outcome() == ordinary
