@@ -1039,8 +1039,19 @@ def _table_from_rows(
     table_rows: list[tuple[int, list]] = []
     totals: list[tuple[int, str, list]] = []
     repeats_header = _header_repeats(kind, columns)
+    footers: dict[str, bool] = {}  # the first cells repeat (unit names): each judged once
     for index in range(bottom + 1, len(rows)):
         cells = rows[index]
+        if len(cells) >= 2 and _plainly_data(cells[0], cells[1]):
+            # Most rows of a ledger: a first cell of text and a second filled, neither a total; _first_filled,
+            # _total_label and _is_footer would say so one call each.
+            footer = footers.get(cells[0])
+            if footer is None:
+                footer = footers[cells[0]] = _is_footer(cells[0])
+            if not footer:
+                if not repeats_header(cells):
+                    table_rows.append((index + 1, cells))
+                continue
         firsts = _first_filled(cells)
         if not firsts:
             continue
@@ -1057,6 +1068,15 @@ def _table_from_rows(
     table = RawTable(file, sheet, kind, bottom + 1, columns, table_rows, totals, info, info_cells)
     _fill_merged_down(table, merged)
     return table
+
+
+def _plainly_data(first: object, second: object) -> bool:
+    """A row's first two cells filled (as ``_filled_at_once`` tells them), the first text, neither a total label."""
+    if type(first) is not str or not first or first[0].isspace() or _TOTAL_MARK in first:
+        return False
+    if type(second) is str:
+        return bool(second) and not second[0].isspace() and _TOTAL_MARK not in second
+    return second is not None and type(second) is not CellError
 
 
 def _header_repeats(kind: SheetKind, columns: dict[str, HeaderColumn]):
