@@ -754,9 +754,12 @@ class Batch:
     def __init__(self, conn: Connection):
         self.conn = conn
         self.stored = 0  # files stored so far
-        # Cached, as only this batch writes while it is open: the latest headcounts and the next seq.
+        # Cached, as only this batch writes while it is open: the latest headcounts, the next seq, the 热线 source
+        # setting, and whether any 热线 row of each source stands.
         self._headcounts: dict[str, int] | None = None
         self._seq: int | None = None
+        self._hotline_source: str | None = None
+        self._has_side: dict[str, bool] = {}
 
     def file_by_hash(self, digest: str) -> dict | None:
         return _file_by_hash(self.conn, digest)
@@ -765,13 +768,20 @@ class Batch:
         return _file_is_live(self.conn, file_id)
 
     def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
-        return _current_hotline(self.conn, units)
+        return _current_hotline(self.conn, units, self.hotline_source())
 
     def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
+        if side is not None:
+            if side not in self._has_side:
+                self._has_side[side] = bool(_driver_sql(self.conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)))
+            if not self._has_side[side]:
+                return {"tickets": {}, "returns": {}}
         return _hotline_by_source(self.conn, units, side)
 
     def hotline_source(self) -> str:
-        return _hotline_source(self.conn)
+        if self._hotline_source is None:
+            self._hotline_source = _hotline_source(self.conn)
+        return self._hotline_source
 
     def headcounts(self) -> dict[str, int]:
         if self._headcounts is None:
@@ -791,15 +801,31 @@ class Batch:
         """As ``Store.save_file``, inside the batch's transaction."""
         if self._seq is None:
             self._seq = _next_seq(self.conn)
-        with self.conn.begin_nested():
+        with _savepoint(self.conn):
             ids, revived = _save_file(
                 self.conn, data, name, submissions, headcounts, user, received_at, self._seq, digest=digest
             )
         self._seq += len(ids)
         self.stored += 1
+        for submission in submissions:
+            if submission.kind == "hotline":
+                self._has_side.pop("tickets" if submission.source == TICKETS_SOURCE else "returns", None)
         if self._headcounts is not None and not revived:
             self._headcounts.update(headcounts)
         return ids
+
+
+@contextmanager
+def _savepoint(conn: Connection) -> Iterator[None]:
+    """A savepoint written for the driver: what ``begin_nested`` does, without its cost for every file of a batch."""
+    _driver_sql(conn, "SAVEPOINT lingyi_file")
+    try:
+        yield
+    except BaseException:
+        _driver_sql(conn, "ROLLBACK TO SAVEPOINT lingyi_file")
+        _driver_sql(conn, "RELEASE SAVEPOINT lingyi_file")
+        raise
+    _driver_sql(conn, "RELEASE SAVEPOINT lingyi_file")
 
 
 class _Rows(list):
@@ -860,7 +886,7 @@ def _headcounts(conn: Connection) -> dict[str, int]:
     return {unit: count for unit, count in rows}
 
 
-def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int], dict]:
+def _current_hotline(conn: Connection, units: list[str], setting: str | None = None) -> dict[tuple[str, int], dict]:
     """The current 热线指标 rows of some units as plain records by (unit, month), decided as ``current_rows``
     decides them: a month belongs to the newest live submission whose period covers it."""
     if not units:
@@ -874,7 +900,7 @@ def _current_hotline(conn: Connection, units: list[str]) -> dict[tuple[str, int]
     )
     if not live:
         return {}
-    rank = _source_rank(_hotline_source(conn))
+    rank = _source_rank(setting or _hotline_source(conn))
     owners = _owners((sid, (rank(source), seq), unit, start, end) for sid, seq, unit, start, end, source in live)
     table = ROW_TABLES["hotline"]
     names = [c.name for c in table.columns if c.name != "id"]
