@@ -871,6 +871,20 @@ def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip()) or type(cell) is CellError
 
 
+_ANY_COLUMN_NAME = frozenset(name for lookup in _LOOKUPS.values() for name in lookup)
+
+
+def _names_a_column(upper: list[str], lower: list[str] | None = None) -> bool:
+    """Whether a header row's keys, or with ``lower`` a two-row header's as ``_match_header`` joins them, name a
+    column of any sheet kind."""
+    if lower is None:
+        return not _ANY_COLUMN_NAME.isdisjoint(upper)
+    return any(
+        (up + low if up and low else low or up) in _ANY_COLUMN_NAME or (up and low and low in _ANY_COLUMN_NAME)
+        for up, low in itertools.zip_longest(upper, lower, fillvalue="")
+    )
+
+
 def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
     """The best (kind, header rows, columns) among single-row and two-row headers near the top."""
     best = None
@@ -890,6 +904,10 @@ def _find_header(rows: list[list], merged: list, kinds: tuple[SheetKind, ...]):
         upper = None
         if r + 1 < len(rows) and not all(_blank(c) for c in rows[r + 1]):
             upper = [header_key(c) for c in _filled_upper(rows[r], merged, r, rows[r + 1])]
+        # A row naming no column of any kind (most rows near the top are data) matches none: a match of no
+        # column is never the best one that counts, so the kinds need not be tried on it.
+        if not _names_a_column(keys_of(r)) and (upper is None or not _names_a_column(upper, keys_of(r + 1))):
+            continue
         for kind in kinds:
             single, required = _match_header(kind, None, keys_of(r), width)
             score = (required, len(single), 1)
