@@ -439,7 +439,8 @@ def _last_row_end(buffer: bytes) -> int:
 
 
 def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None:
-    extent = _plain_extent(text, scan.columns)
+    # The arrays and a pattern made for the chunk pay off on a big sheet's megabyte, not on a return's few rows.
+    extent = _plain_extent(text, scan.columns) if len(text) >= _PLAIN_FROM_BYTES else None
     if extent is None and not any(mark in text for mark in _FORMULA_MARKS + _ERROR_MARKS):
         extent = _counted_extent(text)
     if extent is not None:
@@ -482,6 +483,7 @@ def _scan_xlsx_rows(text: bytes, scan: SheetScan, state: dict[str, int]) -> None
                     scan.uncached.append((row, state["column"] - 1, f"={text_of}" if text_of else "（共享公式）"))
 
 
+_PLAIN_FROM_BYTES = 256 * 1024
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"')
 _EDGE_BYTES = 8192
 
