@@ -418,7 +418,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
         else np.zeros(n, bool)
     )
     # A 无效来电 counts nowhere, so it need not be placed: it is often never dispatched to any unit.
-    units = _place_units(table, registry, findings, ignore=non_appeal)
+    units, unit_names = _place_units(table, registry, findings, ignore=non_appeal)
     months = _months(table, findings, ignore=non_appeal)
     choices = {
         key: _choices(table, key, findings)
@@ -444,7 +444,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
             )
         placed &= inside
         keep &= inside
-    frame = _monthly(units, months, keep, placed, choices, table.rows)
+    frame = _monthly(units, unit_names, months, keep, placed, choices, table.rows)
     if frame.empty:
         findings.append(Finding(Level.ERROR, table.file, "没有可计入的工单（全部不在报送期间内或不计入诉求量）。"))
         return TicketFile(table.file, [], findings, tickets=n)
@@ -509,21 +509,33 @@ def match_unit(registry: Registry, name: object) -> Unit | None:
     return best[1] if best else None
 
 
-def _place_units(table: _Columns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray) -> np.ndarray:
+def _place_units(
+    table: _Columns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Each ticket's unit as an index into the names of the units found (-1 where it cannot be placed), and
+    those names; one error per 承办单位 that cannot be placed, in the order the file first names them."""
     codes, raw = pd.factorize(pd.Series(table.cells["unit"], dtype=object), use_na_sentinel=False)
     uniques = [_text(value) for value in raw]
-    names = np.empty(len(uniques), dtype=object)
+    names: list[str] = []
+    index_of: dict[str, int] = {}
+    placed = np.empty(len(uniques), dtype=np.intp)
     unknown: list[int] = []
     for i, value in enumerate(uniques):
         unit = match_unit(registry, value) if value else None
-        names[i] = unit.name if unit else None
         if unit is None:
+            placed[i] = -1
             unknown.append(i)
-    unknown = [i for i in unknown if (~ignore[codes == i]).any()]
+            continue
+        if unit.name not in index_of:
+            index_of[unit.name] = len(names)
+            names.append(unit.name)
+        placed[i] = index_of[unit.name]
+    counted = np.bincount(codes[~ignore], minlength=len(uniques))
+    unknown = [i for i in unknown if counted[i]]
     for listed, i in enumerate(unknown):
         rows = table.rows[(codes == i) & ~ignore]
         if listed == LISTED_PER_PROBLEM:
-            left = int((np.isin(codes, unknown[listed:]) & ~ignore).sum())
+            left = int(counted[unknown[listed:]].sum())
             findings.append(
                 table.finding(
                     Level.ERROR, f"另有 {len(unknown) - listed} 个承办单位（{left:,} 件工单）不在名录中。", key="unit"
@@ -541,7 +553,7 @@ def _place_units(table: _Columns, registry: Registry, findings: list[Finding], *
                 f"{suggestion}如是旧称或科室，请在名录中为该单位加上这个别名后重新上传。"
             )
         findings.append(table.finding(Level.ERROR, message, row=int(rows[0]), key="unit", value=value or None))
-    return names[codes]
+    return placed[codes], names
 
 
 def month_of(cell: object) -> int | None:
@@ -657,8 +669,9 @@ def _choices(table: _Columns, key: str, findings: list[Finding]) -> np.ndarray:
     return values
 
 
-def _monthly(units, months, keep, placed, choices, rows) -> pd.DataFrame:
-    """One row per (unit, month) of the kept tickets: 诉求量 and the three rates, by TICKET_RULES."""
+def _monthly(units, unit_names, months, keep, placed, choices, rows) -> pd.DataFrame:
+    """One row per (unit, month) of the kept tickets, in order of unit name and month: 诉求量 and the three
+    rates, by TICKET_RULES. ``units`` index ``unit_names``; ``months`` are yyyymm."""
     blank = np.full(len(units), BLANK, dtype=np.int8)
 
     def code(key: str, value: str) -> int:
@@ -674,45 +687,50 @@ def _monthly(units, months, keep, placed, choices, rows) -> pd.DataFrame:
     # 未评价 and blank are in neither the numerator nor the denominator.
     rated = (satisfaction != BLANK) & (satisfaction != code("satisfaction", UNRATED))
     original = placed & ~repeated
-    frame = pd.DataFrame(
-        {
-            "unit": units[keep],
-            "month": months[keep],
-            "row": rows[keep],
-            "appeals": placed[keep],
-            "ft_num": (original & (first_time == code("first_time", "是")))[keep],
-            "ft_den": (placed & ((first_time != BLANK) | repeated))[keep],
-            "res_num": (original & (resolved == code("resolved", "是")))[keep],
-            "res_den": (original & (resolved != BLANK))[keep],
-            "sat_num": (original & satisfied)[keep],
-            "sat_den": (original & rated)[keep],
-        }
-    )
-    if frame.empty:
-        return frame
-    grouped = frame.groupby(["unit", "month"], sort=True).agg(
-        row=("row", "min"), **{c: (c, "sum") for c in frame.columns if c not in ("unit", "month", "row")}
-    )
-    grouped = grouped.reset_index()
+    if not keep.any():
+        return pd.DataFrame()
+    # Each kept ticket's (unit, month) as one small integer, so that every sum is a bincount over it.
+    serial = months[keep] // 100 * 12 + months[keep] % 100 - 1  # months since year 0
+    earliest = int(serial.min())
+    span = int(serial.max()) - earliest + 1
+    group = units[keep] * span + (serial - earliest)
+    size = len(unit_names) * span
+    first_row = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(first_row, group, rows[keep])
+    groups = np.flatnonzero(np.bincount(group, minlength=size)).tolist()
+    groups.sort(key=lambda g: (unit_names[g // span], g % span))
+
+    def summed(flags: np.ndarray) -> list[int]:
+        return np.bincount(group[flags[keep]], minlength=size)[groups].tolist()
+
+    def month(g: int) -> int:
+        year, index = divmod(earliest + g % span, 12)
+        return year * 100 + index + 1
+
     out = pd.DataFrame(
         {
-            "unit": grouped["unit"].astype(object),
-            "month": grouped["month"].astype(int).astype(object),
-            "appeals": grouped["appeals"].astype(int).astype(object),
-            "first_time_rate": _rate(grouped["ft_num"], grouped["ft_den"]),
-            "resolution_rate": _rate(grouped["res_num"], grouped["res_den"]),
-            "satisfaction_rate": _rate(grouped["sat_num"], grouped["sat_den"]),
+            "unit": pd.Series([unit_names[g // span] for g in groups], dtype=object),
+            "month": pd.Series([month(g) for g in groups], dtype=object),
+            "appeals": pd.Series(summed(placed), dtype=object),
+            "first_time_rate": _rate(
+                summed(original & (first_time == code("first_time", "是"))),
+                summed(placed & ((first_time != BLANK) | repeated)),
+            ),
+            "resolution_rate": _rate(
+                summed(original & (resolved == code("resolved", "是"))), summed(original & (resolved != BLANK))
+            ),
+            "satisfaction_rate": _rate(summed(original & satisfied), summed(original & rated)),
             "appeals_prev": None,
             "first_time_rate_prev": None,
             "resolution_rate_prev": None,
             "satisfaction_rate_prev": None,
-            "row": grouped["row"].astype(int).astype(object),
+            "row": pd.Series(first_row[groups].tolist(), dtype=object),
         }
     )
     return out
 
 
-def _rate(numerator: pd.Series, denominator: pd.Series) -> list:
+def _rate(numerator: list[int], denominator: list[int]) -> list:
     return [float(a) / float(b) if b else None for a, b in zip(numerator, denominator)]
 
 
