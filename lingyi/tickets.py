@@ -183,7 +183,7 @@ def check_export(data: bytes, name: str, registry: Registry, *, period: Period |
 
 
 # A column of cells: a workbook's as Python values, a CSV's as Arrow strings.
-Cells = list | pa.LargeStringArray
+Cells = list | pa.ChunkedArray
 
 
 @dataclass
@@ -375,7 +375,7 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
         raise FileRejected(
             Finding(Level.ERROR, file, f"CSV 文件无法解析（{exc}），请用 Excel 打开检查后另存为「CSV UTF-8」再上传。")
         ) from None
-    cells = {k: pa.concat_arrays(pieces) if pieces else pa.array([], pa.large_string()) for k, pieces in parts.items()}
+    cells = {k: pa.chunked_array(pieces, type=pa.large_string()) for k, pieces in parts.items()}  # not copied
     header_row = index + 1
     numbers = np.arange(header_row + 1, header_row + 1 + read)
     cells, numbers = _without_empty_rows(cells, numbers)
@@ -404,29 +404,33 @@ def _without_empty_rows(cells: dict[str, Cells], numbers: np.ndarray) -> tuple[d
 
 def _blank(cells: Cells) -> np.ndarray:
     """Where the cells are empty: both readers give an empty cell as ""."""
-    if isinstance(cells, pa.Array):
+    if isinstance(cells, pa.ChunkedArray):
         return pc.equal(cells, "").to_numpy(zero_copy_only=False)
     return np.array(cells, dtype=object) == ""
 
 
 def _kept(cells: Cells, keep: np.ndarray) -> Cells:
     """The cells of the rows ``keep`` marks."""
-    if isinstance(cells, pa.Array):
+    if isinstance(cells, pa.ChunkedArray):
         return cells.filter(pa.array(keep))
     return [v for v, kept in zip(cells, keep) if kept]
 
 
 def _cell(cells: Cells, i: int) -> object:
     """One cell as a Python value."""
-    return cells[i].as_py() if isinstance(cells, pa.Array) else cells[i]
+    return cells[i].as_py() if isinstance(cells, pa.ChunkedArray) else cells[i]
 
 
 def _distinct(cells: Cells) -> tuple[np.ndarray, list]:
     """Each cell as the index of its value among the column's distinct values, and those values as Python
     objects."""
-    if isinstance(cells, pa.Array):
-        encoded = pc.dictionary_encode(cells)
-        return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_pylist()
+    if isinstance(cells, pa.ChunkedArray):
+        encoded = pc.dictionary_encode(cells).chunks
+        if not encoded:
+            return np.zeros(0, dtype=np.intp), []
+        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded])
+        # Arrow gives every chunk the dictionary of the whole column; the last chunk's is that in any case.
+        return codes, encoded[-1].dictionary.to_pylist()
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
     return codes, list(uniques)
 
@@ -627,7 +631,7 @@ def month_of(cell: object) -> int | None:
     return month_number(year, month)
 
 
-def _months_of_text(cells: pa.LargeStringArray, of_other: Callable[[object], int]) -> np.ndarray:
+def _months_of_text(cells: pa.ChunkedArray, of_other: Callable[[object], int]) -> np.ndarray:
     """The months of a column of text: decided once per distinct first ten characters (the day, as
     「2025-03-15」 or 「2025/3/5 8:」 — the month is read from the start), again in full where that fails."""
     codes, uniques = _distinct(pc.utf8_slice_codeunits(cells, 0, 10))
@@ -653,10 +657,10 @@ def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> 
         return month
 
     date = dt.date
-    if isinstance(cells, pa.Array):
+    if isinstance(cells, pa.ChunkedArray):
         months = _months_of_text(cells, of_other)
     elif cells and all(type(c) is str for c in cells[:1000]) and all(type(c) is str for c in cells):
-        months = _months_of_text(pa.array(cells, type=pa.large_string()), of_other)
+        months = _months_of_text(pa.chunked_array([pa.array(cells, type=pa.large_string())]), of_other)
     else:
         months = np.fromiter(
             (c.year * 100 + c.month if isinstance(c, date) else of_other(c) for c in cells),
