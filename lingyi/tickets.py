@@ -583,10 +583,10 @@ def _place_units(
             names.append(unit.name)
         placed[i] = index_of[unit.name]
     counted = np.bincount(codes[~ignore], minlength=len(uniques))
-    first = np.full(len(uniques), len(codes))
-    np.minimum.at(first, codes, np.arange(len(codes)))
+    first_seen = np.full(len(uniques), len(codes))
+    np.minimum.at(first_seen, codes, np.arange(len(codes)))
     # The errors follow the rows, whatever order the distinct names were found in.
-    unknown = sorted((i for i in unknown if counted[i]), key=lambda i: first[i])
+    unknown = sorted((i for i in unknown if counted[i]), key=lambda i: first_seen[i])
     for listed, i in enumerate(unknown):
         rows = table.rows[(codes == i) & ~ignore]
         if listed == LISTED_PER_PROBLEM:
