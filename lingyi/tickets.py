@@ -4,7 +4,7 @@ The 12345 platform exports every ticket, one row each: 工单编号, 受理时�
 是否解决, 满意度评价, 是否重复件 … (``contract.TICKET_COLUMNS``, headers matched by their aliases). A file whose
 header names a 工单编号, a 受理时间 and a 承办单位 is read here instead of as a return:
 
-    file bytes ─ sniff ─▶ header found ─▶ columns read (calamine, or pandas for CSV) ─▶ tickets placed
+    file bytes ─ sniff ─▶ header found ─▶ columns read (calamine; pandas to Arrow strings for CSV) ─▶ tickets placed
     (unit by registry name, alias or a registry name it begins with; month by 受理时间) ─▶ figures per unit and
     month by ``contract.TICKET_RULES`` ─▶ one 热线指标 table, stored like a return's with source "tickets".
 
@@ -32,6 +32,8 @@ from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import python_calamine
 
 from lingyi.contract import (
@@ -86,6 +88,9 @@ USED = frozenset({"ticket", "accepted_at", "unit", "appeal_type", "first_time", 
 _DATE_PREFIX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{4,6})?(?:\.0)?$")
 _NON_APPEAL = frozenset(normalise(t) for t in NON_APPEAL_TYPES)
+# A CSV's cells as Arrow strings: pandas' C parser builds them without a Python string per cell (with dtype=object
+# or "str" it makes one for each of a million cells), and Arrow cuts and factorises them.
+_CSV_TEXT = pd.ArrowDtype(pa.large_string())
 
 
 # -- progress ---------------------------------------------------------------------------------------------------
@@ -188,6 +193,10 @@ def check_export(data: bytes, name: str, registry: Registry, *, period: Period |
         return figures(table, registry, period=period)
 
 
+# A column of cells: a workbook's as Python values, a CSV's as Arrow strings.
+Cells = list | pa.ChunkedArray
+
+
 @dataclass
 class _Columns:
     """A ticket export's columns as read: contract key → cells, with where the header was."""
@@ -197,7 +206,7 @@ class _Columns:
     header_row: int  # Excel row number of the header
     first_row: int  # Excel row number of the first data row
     found: dict[str, tuple[int, str]]  # key → (0-based column index, header as written)
-    cells: dict[str, list]  # key → cells, one per data row
+    cells: dict[str, Cells]  # key → cells, one per data row
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # Excel row of each data row
 
     def finding(self, level: Level, message: str, *, row: int | None = None, key: str | None = None, value=None):
@@ -348,7 +357,7 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
         )
     keys = [k for k in found if k in USED]
     positions = [found[k][0] for k in keys]
-    cells: dict[str, list] = {k: [] for k in keys}
+    parts: dict[str, list] = {k: [] for k in keys}
     read = 0
     try:
         chunks = pd.read_csv(
@@ -358,15 +367,15 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
             header=None,
             skiprows=index + 1,
             usecols=positions,
-            dtype=object,  # Python strings, as the workbook reader gives them (not pandas' Arrow strings)
-            keep_default_na=False,
+            dtype=_CSV_TEXT,
+            keep_default_na=False,  # an empty cell is "", as the workbook reader gives it; nothing is missing
             skip_blank_lines=False,
             chunksize=4 * PROGRESS_EVERY,  # fewer, bigger chunks: the CSV parser costs less per row
             engine="c",
         )
         for chunk in chunks:
             for key, position in zip(keys, positions):
-                cells[key].extend(chunk[position].tolist())
+                parts[key] += _arrays(chunk[position])
             read += len(chunk)
             _report(read / max(total, 1), f"已读取 {read:,} / {total:,} 件工单")
     except UnicodeDecodeError:
@@ -377,21 +386,64 @@ def _read_csv(data: bytes, file: str) -> _Columns | None:
         raise FileRejected(
             Finding(Level.ERROR, file, f"CSV 文件无法解析（{exc}），请用 Excel 打开检查后另存为「CSV UTF-8」再上传。")
         ) from None
+    cells = {k: pa.chunked_array(pieces, type=pa.large_string()) for k, pieces in parts.items()}  # not copied
     header_row = index + 1
     numbers = np.arange(header_row + 1, header_row + 1 + read)
     cells, numbers = _without_empty_rows(cells, numbers)
     return _Columns(file, sheet, header_row, header_row + 1, found, cells, numbers)
 
 
-def _without_empty_rows(cells: dict[str, list], numbers: np.ndarray) -> tuple[dict[str, list], np.ndarray]:
+def _arrays(column: pd.Series) -> list[pa.LargeStringArray]:
+    """A chunk's column as Arrow arrays (pandas may hold it in more than one)."""
+    strings = pa.array(column.array, type=pa.large_string())
+    return strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
+
+
+def _without_empty_rows(cells: dict[str, Cells], numbers: np.ndarray) -> tuple[dict[str, Cells], np.ndarray]:
     """A row with none of 工单编号, 受理时间, 承办单位 is an empty row, not a ticket."""
     empty = np.ones(len(numbers), dtype=bool)
     for key in _REQUIRED:
-        empty &= np.array(cells[key], dtype=object) == ""  # both readers give an empty cell as ""
+        empty &= _blank(cells[key])
     if not empty.any():
         return cells, numbers
     keep = ~empty
-    return {k: [v for v, kept in zip(values, keep) if kept] for k, values in cells.items()}, numbers[keep]
+    return {k: _kept(values, keep) for k, values in cells.items()}, numbers[keep]
+
+
+# -- a column, whichever reader made it -------------------------------------------------------------------------
+
+
+def _blank(cells: Cells) -> np.ndarray:
+    """Where the cells are empty: both readers give an empty cell as ""."""
+    if isinstance(cells, pa.ChunkedArray):
+        return pc.equal(cells, "").to_numpy(zero_copy_only=False)
+    return np.array(cells, dtype=object) == ""
+
+
+def _kept(cells: Cells, keep: np.ndarray) -> Cells:
+    """The cells of the rows ``keep`` marks."""
+    if isinstance(cells, pa.ChunkedArray):
+        return cells.filter(pa.array(keep))
+    return [v for v, kept in zip(cells, keep) if kept]
+
+
+def _cell(cells: Cells, i: int) -> object:
+    """One cell as a Python value."""
+    return cells[i].as_py() if isinstance(cells, pa.ChunkedArray) else cells[i]
+
+
+def _distinct(cells: Cells) -> tuple[np.ndarray, list]:
+    """Each cell as the index of its value among the column's distinct values, and those values as Python
+    objects."""
+    if isinstance(cells, pa.ChunkedArray):
+        encoded = pc.dictionary_encode(cells).chunks
+        if not encoded:
+            return np.zeros(0, dtype=np.intp), []
+        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded])
+        # Arrow gives every chunk the dictionary of the whole column; the last chunk's is that in any case.
+        return codes, encoded[-1].dictionary.to_pylist()
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+    return codes, list(uniques)
 
 
 def _separator(line: str) -> str:
@@ -419,7 +471,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
                 f"有 {int((~keep).sum()):,} 行的工单编号与后面的行重复，每个编号只计一件（以最后一行为准）。",
                 row=int(table.rows[~keep][0]),
                 key="ticket",
-                value=_text(numbers[int(np.flatnonzero(~keep)[0])]),
+                value=_text(_cell(numbers, int(np.flatnonzero(~keep)[0]))),
             )
         )
     types = table.cells.get("appeal_type")
@@ -429,7 +481,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
         else np.zeros(n, bool)
     )
     # A 无效来电 counts nowhere, so it need not be placed: it is often never dispatched to any unit.
-    units = _place_units(table, registry, findings, ignore=non_appeal)
+    units, unit_names = _place_units(table, registry, findings, ignore=non_appeal)
     months = _months(table, findings, ignore=non_appeal)
     choices = {
         key: _choices(table, key, findings)
@@ -455,7 +507,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
             )
         placed &= inside
         keep &= inside
-    frame = _monthly(units, months, keep, placed, choices, table.rows)
+    frame = _monthly(units, unit_names, months, keep, placed, choices, table.rows)
     if frame.empty:
         findings.append(Finding(Level.ERROR, table.file, "没有可计入的工单（全部不在报送期间内或不计入诉求量）。"))
         return TicketFile(table.file, [], findings, tickets=n)
@@ -484,16 +536,16 @@ def _text(cell: object) -> str:
     return str(cell).strip()
 
 
-def _last_of_each(numbers: list) -> np.ndarray:
+def _last_of_each(numbers: Cells) -> np.ndarray:
     """True for the last row of each 工单编号 (a blank number is a ticket of its own)."""
-    series = pd.Series(numbers, dtype=object)
-    blank = series == ""  # both readers give an empty cell as ""
-    return (~series.duplicated(keep="last") | blank).to_numpy(dtype=bool, copy=True)
+    # Arrow strings are compared by their dictionary codes: no Python string per cell.
+    series = pd.Series(numbers, dtype=object) if isinstance(numbers, list) else pd.Series(_distinct(numbers)[0])
+    return ~series.duplicated(keep="last").to_numpy(dtype=bool) | _blank(numbers)
 
 
-def _per_value(cells: list, decide: Callable[[object], object], dtype=object) -> np.ndarray:
+def _per_value(cells: Cells, decide: Callable[[object], object], dtype=object) -> np.ndarray:
     """``decide`` applied once per distinct cell value, spread back over the cells."""
-    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+    codes, uniques = _distinct(cells)
     decided = np.empty(len(uniques), dtype=dtype)
     decided[:] = [decide(v) for v in uniques]
     return decided[codes]
@@ -520,21 +572,36 @@ def match_unit(registry: Registry, name: object) -> Unit | None:
     return best[1] if best else None
 
 
-def _place_units(table: _Columns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray) -> np.ndarray:
-    codes, raw = pd.factorize(pd.Series(table.cells["unit"], dtype=object), use_na_sentinel=False)
+def _place_units(
+    table: _Columns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    """Each ticket's unit as an index into the names of the units found (-1 where it cannot be placed), and
+    those names; one error per 承办单位 that cannot be placed, in the order the file first names them."""
+    codes, raw = _distinct(table.cells["unit"])
     uniques = [_text(value) for value in raw]
-    names = np.empty(len(uniques), dtype=object)
+    names: list[str] = []
+    index_of: dict[str, int] = {}
+    placed = np.empty(len(uniques), dtype=np.intp)
     unknown: list[int] = []
     for i, value in enumerate(uniques):
         unit = match_unit(registry, value) if value else None
-        names[i] = unit.name if unit else None
         if unit is None:
+            placed[i] = -1
             unknown.append(i)
-    unknown = [i for i in unknown if (~ignore[codes == i]).any()]
+            continue
+        if unit.name not in index_of:
+            index_of[unit.name] = len(names)
+            names.append(unit.name)
+        placed[i] = index_of[unit.name]
+    counted = np.bincount(codes[~ignore], minlength=len(uniques))
+    first_seen = np.full(len(uniques), len(codes))
+    np.minimum.at(first_seen, codes, np.arange(len(codes)))
+    # The errors follow the rows, whatever order the distinct names were found in.
+    unknown = sorted((i for i in unknown if counted[i]), key=lambda i: first_seen[i])
     for listed, i in enumerate(unknown):
         rows = table.rows[(codes == i) & ~ignore]
         if listed == LISTED_PER_PROBLEM:
-            left = int((np.isin(codes, unknown[listed:]) & ~ignore).sum())
+            left = int(counted[unknown[listed:]].sum())
             findings.append(
                 table.finding(
                     Level.ERROR, f"另有 {len(unknown) - listed} 个承办单位（{left:,} 件工单）不在名录中。", key="unit"
@@ -552,7 +619,7 @@ def _place_units(table: _Columns, registry: Registry, findings: list[Finding], *
                 f"{suggestion}如是旧称或科室，请在名录中为该单位加上这个别名后重新上传。"
             )
         findings.append(table.finding(Level.ERROR, message, row=int(rows[0]), key="unit", value=value or None))
-    return names[codes]
+    return placed[codes], names
 
 
 def month_of(cell: object) -> int | None:
@@ -575,15 +642,14 @@ def month_of(cell: object) -> int | None:
     return month_number(year, month)
 
 
-def _months_of_text(cells: list[str], of_other: Callable[[object], int]) -> np.ndarray:
-    """The months of a column of text (a CSV's): decided once per distinct first ten characters (the day, as
+def _months_of_text(cells: pa.ChunkedArray, of_other: Callable[[object], int]) -> np.ndarray:
+    """The months of a column of text: decided once per distinct first ten characters (the day, as
     「2025-03-15」 or 「2025/3/5 8:」 — the month is read from the start), again in full where that fails."""
-    days = pd.Series(cells, dtype="str").str.slice(0, 10)
-    codes, uniques = pd.factorize(days, use_na_sentinel=False)
+    codes, uniques = _distinct(pc.utf8_slice_codeunits(cells, 0, 10))
     decided = np.fromiter((of_other(u) for u in uniques), dtype=np.int64, count=len(uniques))
     months = decided[codes]
     for i in np.flatnonzero(months < 0):  # 「20250305091500」: the whole text says it
-        found = month_of(cells[i])
+        found = month_of(_cell(cells, i))
         months[i] = -1 if found is None else found
     return months
 
@@ -602,8 +668,10 @@ def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> 
         return month
 
     date = dt.date
-    if cells and all(type(c) is str for c in cells[:1000]) and all(type(c) is str for c in cells):
+    if isinstance(cells, pa.ChunkedArray):
         months = _months_of_text(cells, of_other)
+    elif cells and all(type(c) is str for c in cells[:1000]) and all(type(c) is str for c in cells):
+        months = _months_of_text(pa.chunked_array([pa.array(cells, type=pa.large_string())]), of_other)
     else:
         months = np.fromiter(
             (c.year * 100 + c.month if isinstance(c, date) else of_other(c) for c in cells),
@@ -617,7 +685,7 @@ def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> 
                 table.finding(Level.ERROR, f"另有 {len(bad) - listed:,} 件工单的受理时间无法识别。", key="accepted_at")
             )
             break
-        cell = cells[i]
+        cell = _cell(cells, i)
         shown = excel_error(cell) or ("" if cell is None else str(cell))
         message = (
             "受理时间是空的，这件工单无法计入任何月份。"
@@ -645,13 +713,14 @@ def _choices(table: _Columns, key: str, findings: list[Finding]) -> np.ndarray:
             return BLANK
         return lookup.get(text, UNKNOWN)
 
-    values = _per_value(table.cells[key], decide, dtype=np.int8)
+    codes, uniques = _distinct(table.cells[key])
+    decided = np.empty(len(uniques), dtype=np.int8)
+    decided[:] = [decide(v) for v in uniques]
+    values = decided[codes]
     unknown = values == UNKNOWN
     if unknown.any():
-        shown = pd.Series(table.cells[key], dtype=object)[unknown]
-        for listed, (value, rows) in enumerate(
-            pd.Series(table.rows[unknown]).groupby(shown.map(_text).to_numpy(), sort=False)
-        ):
+        shown = np.array([_text(v) for v in uniques], dtype=object)[codes[unknown]]
+        for listed, (value, rows) in enumerate(pd.Series(table.rows[unknown]).groupby(shown, sort=False)):
             if listed == LISTED_PER_PROBLEM:
                 findings.append(table.finding(Level.ERROR, f"「{column.name}」另有其他无法识别的写法。", key=key))
                 break
@@ -668,8 +737,9 @@ def _choices(table: _Columns, key: str, findings: list[Finding]) -> np.ndarray:
     return values
 
 
-def _monthly(units, months, keep, placed, choices, rows) -> pd.DataFrame:
-    """One row per (unit, month) of the kept tickets: 诉求量 and the three rates, by TICKET_RULES."""
+def _monthly(units, unit_names, months, keep, placed, choices, rows) -> pd.DataFrame:
+    """One row per (unit, month) of the kept tickets, in order of unit name and month: 诉求量 and the three
+    rates, by TICKET_RULES. ``units`` index ``unit_names``; ``months`` are yyyymm."""
     blank = np.full(len(units), BLANK, dtype=np.int8)
 
     def code(key: str, value: str) -> int:
@@ -685,45 +755,50 @@ def _monthly(units, months, keep, placed, choices, rows) -> pd.DataFrame:
     # 未评价 and blank are in neither the numerator nor the denominator.
     rated = (satisfaction != BLANK) & (satisfaction != code("satisfaction", UNRATED))
     original = placed & ~repeated
-    frame = pd.DataFrame(
-        {
-            "unit": units[keep],
-            "month": months[keep],
-            "row": rows[keep],
-            "appeals": placed[keep],
-            "ft_num": (original & (first_time == code("first_time", "是")))[keep],
-            "ft_den": (placed & ((first_time != BLANK) | repeated))[keep],
-            "res_num": (original & (resolved == code("resolved", "是")))[keep],
-            "res_den": (original & (resolved != BLANK))[keep],
-            "sat_num": (original & satisfied)[keep],
-            "sat_den": (original & rated)[keep],
-        }
-    )
-    if frame.empty:
-        return frame
-    grouped = frame.groupby(["unit", "month"], sort=True).agg(
-        row=("row", "min"), **{c: (c, "sum") for c in frame.columns if c not in ("unit", "month", "row")}
-    )
-    grouped = grouped.reset_index()
+    if not keep.any():
+        return pd.DataFrame()
+    # Each kept ticket's (unit, month) as one small integer, so that every sum is a bincount over it.
+    serial = months[keep] // 100 * 12 + months[keep] % 100 - 1  # months since year 0
+    earliest = int(serial.min())
+    span = int(serial.max()) - earliest + 1
+    group = units[keep] * span + (serial - earliest)
+    size = len(unit_names) * span
+    first_row = np.full(size, np.iinfo(np.int64).max)
+    np.minimum.at(first_row, group, rows[keep])
+    groups = np.flatnonzero(np.bincount(group, minlength=size)).tolist()
+    groups.sort(key=lambda g: (unit_names[g // span], g % span))
+
+    def summed(flags: np.ndarray) -> list[int]:
+        return np.bincount(group[flags[keep]], minlength=size)[groups].tolist()
+
+    def month(g: int) -> int:
+        year, index = divmod(earliest + g % span, 12)
+        return year * 100 + index + 1
+
     out = pd.DataFrame(
         {
-            "unit": grouped["unit"].astype(object),
-            "month": grouped["month"].astype(int).astype(object),
-            "appeals": grouped["appeals"].astype(int).astype(object),
-            "first_time_rate": _rate(grouped["ft_num"], grouped["ft_den"]),
-            "resolution_rate": _rate(grouped["res_num"], grouped["res_den"]),
-            "satisfaction_rate": _rate(grouped["sat_num"], grouped["sat_den"]),
+            "unit": pd.Series([unit_names[g // span] for g in groups], dtype=object),
+            "month": pd.Series([month(g) for g in groups], dtype=object),
+            "appeals": pd.Series(summed(placed), dtype=object),
+            "first_time_rate": _rate(
+                summed(original & (first_time == code("first_time", "是"))),
+                summed(placed & ((first_time != BLANK) | repeated)),
+            ),
+            "resolution_rate": _rate(
+                summed(original & (resolved == code("resolved", "是"))), summed(original & (resolved != BLANK))
+            ),
+            "satisfaction_rate": _rate(summed(original & satisfied), summed(original & rated)),
             "appeals_prev": None,
             "first_time_rate_prev": None,
             "resolution_rate_prev": None,
             "satisfaction_rate_prev": None,
-            "row": grouped["row"].astype(int).astype(object),
+            "row": pd.Series(first_row[groups].tolist(), dtype=object),
         }
     )
     return out
 
 
-def _rate(numerator: pd.Series, denominator: pd.Series) -> list:
+def _rate(numerator: list[int], denominator: list[int]) -> list:
     return [float(a) / float(b) if b else None for a, b in zip(numerator, denominator)]
 
 
