@@ -841,11 +841,11 @@ class _Rows(list):
         return list(self)
 
 
-def _driver_sql(conn: Connection, sql: str, params: tuple | list = (), *, many: bool = False) -> _Rows:
+def _driver_sql(conn: Connection, sql: str, params: tuple | list | Iterable = (), *, many: bool = False) -> _Rows:
     """A statement run for every file, written for the driver with ``?`` marks and run on the connection's own
     cursor: SQLAlchemy's building, compiling and running of a statement cost more than a monthly return's query
-    itself. A driver's error is raised as SQLAlchemy raises it (IntegrityError …). ``many``: ``params`` is a list
-    of rows to run it for."""
+    itself. A driver's error is raised as SQLAlchemy raises it (IntegrityError …). ``many``: ``params`` are the
+    rows to run it for (any iterable: the driver takes them one by one)."""
     if conn.dialect.paramstyle != "qmark":
         sql = sql.replace("?", "%s")
     dbapi = conn.dialect.loaded_dbapi
@@ -1057,8 +1057,7 @@ def _save_file(
         if sub.row_count:
             batches.setdefault(sub.kind, []).append(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
     for kind, parts in batches.items():
-        columns = parts[0] if len(parts) == 1 else {n: list(chain.from_iterable(p[n] for p in parts)) for n in parts[0]}
-        _bulk_insert(conn, ROW_TABLES[kind], columns)
+        _bulk_insert(conn, ROW_TABLES[kind], parts)
     if headcounts:
         for unit, count in headcounts.items():
             _insert(conn, headcounts_table, {"file_id": file_id, "unit": unit, "headcount": count}, returning=False)
@@ -1174,23 +1173,30 @@ def _row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submis
     return {**columns, "submission_id": [submission_id] * count}
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, columns: Mapping[str, list]) -> None:
-    """Insert rows given as the row table's columns (all but id) through the driver's bulk path: one
-    ``executemany`` on SQLite, ``COPY`` on PostgreSQL."""
+def _bulk_insert(conn: Connection, table: sa.Table, parts: list[Mapping[str, list]]) -> None:
+    """Insert rows given as the row table's columns (all but id), in parts with the same columns (a file's
+    submissions), through the driver's bulk path: one ``executemany`` on SQLite, ``COPY`` on PostgreSQL. Each
+    part's columns are zipped into rows as they are, not joined into one set of columns first."""
     quote = conn.dialect.identifier_preparer.quote
-    names = ", ".join(quote(name) for name in columns)
-    values = dict(columns)
+    names = ", ".join(quote(name) for name in parts[0])
     if conn.dialect.name == "sqlite":
-        for name in values:
-            kind = table.c[name].type
-            # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
-            if isinstance(kind, sa.Date):
-                texts = {d: d.isoformat() for d in set(values[name]) if d is not None}  # dates repeat
-                texts[None] = None
-                values[name] = list(map(texts.__getitem__, values[name]))
-            elif isinstance(kind, sa.Boolean):
-                values[name] = [None if b is None else int(b) for b in values[name]]
-    rows = list(zip(*values.values()))
+        # The text SQLAlchemy's SQLite Date type writes, so Core and the driver read the same values back.
+        dates = [n for n in parts[0] if isinstance(table.c[n].type, sa.Date)]
+        flags = [n for n in parts[0] if isinstance(table.c[n].type, sa.Boolean)]
+        texts: dict = {None: None}
+        for name in dates:
+            texts.update((d, d.isoformat()) for p in parts for d in set(p[name]) if d not in texts)  # dates repeat
+        if dates or flags:
+            parts = [
+                {
+                    **part,
+                    **{n: list(map(texts.__getitem__, part[n])) for n in dates},
+                    **{n: [None if b is None else int(b) for b in part[n]] for n in flags},
+                }
+                for part in parts
+            ]
+    values = parts[0]
+    rows = chain.from_iterable(zip(*part.values()) for part in parts)  # taken by the driver as it goes
     if conn.dialect.name == "postgresql":
         statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
         dbapi = conn.dialect.loaded_dbapi

@@ -366,9 +366,9 @@ def test_a_file_that_fails_while_being_stored_leaves_the_files_before_it_and_not
     first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
     write_rows = store_module._bulk_insert
 
-    def failing_for_the_second(conn, table, columns):
-        write_rows(conn, table, columns)
-        if OTHER_UNIT in columns["unit"]:
+    def failing_for_the_second(conn, table, parts):
+        write_rows(conn, table, parts)
+        if any(OTHER_UNIT in part["unit"] for part in parts):
             raise RuntimeError("disk full")
 
     monkeypatch.setattr(store_module, "_bulk_insert", failing_for_the_second)
