@@ -250,10 +250,9 @@ class _TableCheck:
         declared = self._declared_period()
         getattr(self, f"_rules_{self.kind.key}")(values, row_numbers, declared)
         self._check_totals(values, row_numbers)
-        months = self._row_months(values)
         if declared is not None:
             period = declared
-        elif months:
+        elif months := self._row_months(values):
             period = Period.spanning(months)
         elif not row_numbers:
             self._finding(Level.NOTICE, "表中没有数据行，已跳过。")
@@ -499,13 +498,14 @@ class _TableCheck:
             return None
 
     def _row_months(self, values: dict[str, list]) -> list[int]:
+        """The months the rows fall in, each once (the period they span is what is asked of them)."""
         key = self.kind.key
         if key == "learning":
-            return [month_number(d.year, d.month) for d in values["date"] if d is not None]
+            return [month_number(d.year, d.month) for d in set(values["date"]) - {None}]
         if key == "hotline":
-            return [m for m in values["month"] if m is not None]
+            return [m for m in set(values["month"]) if m is not None]
         if key == "problems":
-            dates = [d for d in values["found_date"] + values["resolved_date"] if d is not None]
+            dates = (set(values["found_date"]) | set(values["resolved_date"])) - {None}
             return [month_number(d.year, d.month) for d in dates]
         months = []
         for period in values["period"]:
