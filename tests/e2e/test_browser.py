@@ -61,6 +61,14 @@ def click_on(page, element) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
+def wait_for_charts(page, at_least: int) -> None:
+    """Wait until the page has drawn ``at_least`` charts: the chart component loads in the browser after Streamlit
+    has sent the page, and on a busy machine it can come seconds after the page has gone quiet."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n", arg=at_least, timeout=60_000
+    )
+
+
 def chart_titled(page, title: str):
     return page.locator(".js-plotly-plot").filter(has=page.locator("text.gtitle", has_text=title)).first
 
@@ -75,11 +83,10 @@ def test_every_page_draws_its_charts_without_an_error(page, server, artifacts, n
     open_page(page, server, path, title)
     page.screenshot(path=artifacts / f"dashboard-{name}.png")
     assert page.locator(ERRORS).count() == 0, page.locator(ERRORS).all_inner_texts()
+    wait_for_charts(page, 2)
     plots = page.locator(".js-plotly-plot")
-    assert plots.count() >= 2
     # plotly draws each chart after Streamlit has sent it; on a busy machine the last ones take a moment
-    drawn = ".js-plotly-plot .main-svg"
-    page.wait_for_function(f"n => document.querySelectorAll('{drawn}').length >= n", arg=plots.count(), timeout=30_000)
+    wait_for_charts(page, plots.count())
     assert page.locator(".js-plotly-plot text.gtitle").count() >= 2  # titles drawn inside the charts
     page.set_viewport_size({"width": 1440, "height": 4200})
     page.wait_for_timeout(1500)
@@ -141,4 +148,4 @@ def test_clicking_a_unit_opens_its_profile(page, server):
     short_name, full_name = query(page)["profile"][0].rstrip("）").split("（")
     assert short_name in shown_units
     assert f"{full_name} · " in page.locator('[data-testid="stMain"]').inner_text()
-    assert page.locator(".js-plotly-plot").count() >= 4
+    wait_for_charts(page, 4)
