@@ -771,12 +771,9 @@ class Batch:
         return _current_hotline(self.conn, units, self.hotline_source())
 
     def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
-        if side is not None:
-            if side not in self._has_side:
-                self._has_side[side] = bool(_driver_sql(self.conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)))
-            if not self._has_side[side]:
-                return {"tickets": {}, "returns": {}}
-        return _hotline_by_source(self.conn, units, side)
+        if side is not None and side not in self._has_side:
+            self._has_side[side] = _has_hotline_of(self.conn, side)
+        return _hotline_by_source(self.conn, units, side, known=self._has_side.get(side))
 
     def hotline_source(self) -> str:
         if self._hotline_source is None:
@@ -948,14 +945,20 @@ _HOTLINE_OF_SOURCE = {
 }
 
 
+def _has_hotline_of(conn: Connection, side: str) -> bool:
+    """Whether any live 热线 row of ``side`` (``"tickets"`` or ``"returns"``) stands, in one driver statement."""
+    return bool(_driver_sql(conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)))
+
+
 def _hotline_by_source(
-    conn: Connection, units: list[str], side: str | None = None
+    conn: Connection, units: list[str], side: str | None = None, *, known: bool | None = None
 ) -> dict[str, dict[tuple[str, int], dict]]:
+    """``Store.hotline_by_source``; ``known``: whether ``side`` has rows at all, where the caller knows already."""
     found: dict[str, dict[tuple[str, int], dict]] = {"tickets": {}, "returns": {}}
     if not units:
         return found
     # Asked for every file stored: most stores have one source only, and a look for the other costs almost nothing.
-    if side is not None and not _driver_sql(conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)):
+    if side is not None and not (_has_hotline_of(conn, side) if known is None else known):
         return found
     subs, files = submissions_table.c, files_table.c
     table = ROW_TABLES["hotline"]
