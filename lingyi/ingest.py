@@ -236,14 +236,19 @@ def folder_workers() -> int:
 POOL_MAX_BYTES = 2 * 1024 * 1024
 # Files checked ahead of the one being stored, per worker: enough to keep the workers busy, few enough in memory.
 POOL_AHEAD = 8
+# Files sent to a worker as one task: a task's own cost (pickling, the pipes, waking the threads on either side)
+# is paid per few small returns instead of per return.
+POOL_CHUNK_FILES = 4
+POOL_CHUNK_BYTES = 512 * 1024
 
 
 class _Checks:
-    """``_check_alone`` for each file, in this process or in a pool of forked ones."""
+    """``_check_alone`` for each file, in this process or in a pool of forked ones (a few files a task)."""
 
     def __init__(self, registry: Registry, options: dict, workers: int):
         self.registry, self.options, self.workers = registry, options, workers
         self.pool: ProcessPoolExecutor | None = None
+        self.chunk: _Chunk | None = None  # files waiting to be sent to a worker together
 
     def __enter__(self) -> _Checks:
         return self
@@ -252,15 +257,28 @@ class _Checks:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def submit(self, upload: Upload) -> Future:
+    def submit(self, upload: Upload) -> Future | _Share:
         options = {**self.options, "default_unit": upload.default_unit or self.options["default_unit"]}
         if self.workers <= 1 or len(upload.data) > POOL_MAX_BYTES:
+            self.send()  # the workers go on with the files before this one while it is checked here
             done: Future = Future()
             try:
                 done.set_result(_check_alone(upload.data, upload.name, self.registry, **options))
             except Exception as exc:  # noqa: BLE001 - raised where the result is taken, in the file's turn
                 done.set_exception(exc)
             return done
+        if self.chunk is None:
+            self.chunk = _Chunk(self)
+        share = self.chunk.add(upload.data, upload.name, options)
+        if len(self.chunk.files) >= POOL_CHUNK_FILES or self.chunk.size >= POOL_CHUNK_BYTES:
+            self.send()
+        return share
+
+    def send(self) -> None:
+        """The waiting files to a worker, as one task."""
+        chunk, self.chunk = self.chunk, None
+        if chunk is None:
+            return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(
                 self.workers,
@@ -268,7 +286,45 @@ class _Checks:
                 initializer=_worker_start,
                 initargs=(self.registry,),
             )
-        return self.pool.submit(_worker_check, upload.data, upload.name, options)
+        chunk.future = self.pool.submit(_worker_check, chunk.files)
+
+
+class _Chunk:
+    """Files checked by one worker task, their results in the files' order."""
+
+    def __init__(self, checks: _Checks):
+        self.checks = checks
+        self.files: list[tuple[bytes, str, dict]] = []
+        self.size = 0
+        self.future: Future | None = None
+
+    def add(self, data: bytes, name: str, options: dict) -> _Share:
+        self.files.append((data, name, options))
+        self.size += len(data)
+        return _Share(self, len(self.files) - 1)
+
+
+@dataclass
+class _Share:
+    """One file's place in a chunk: its result, taken as a ``Future``'s is (a fault of the check raised here)."""
+
+    chunk: _Chunk
+    index: int
+
+    def result(self) -> ValidatedFile:
+        if self.chunk.future is None:  # still waiting for more files: wanted now, so sent now
+            self.chunk.checks.send()
+        outcome = self.chunk.future.result()[self.index]
+        if isinstance(outcome, _Failed):
+            raise outcome.error
+        return outcome
+
+
+@dataclass
+class _Failed:
+    """A fault of ours in checking one file of a chunk, sent back in its place so the files beside it stand."""
+
+    error: Exception
 
 
 _WORKER_REGISTRY: list[Registry] = []
@@ -278,27 +334,54 @@ def _worker_start(registry: Registry) -> None:
     _WORKER_REGISTRY[:] = [registry]
 
 
-def _worker_check(data: bytes, name: str, options: dict) -> ValidatedFile:
-    return _check_alone(data, name, _WORKER_REGISTRY[0], **options)
+def _worker_check(files: list[tuple[bytes, str, dict]]) -> list[ValidatedFile | _Failed]:
+    outcomes: list[ValidatedFile | _Failed] = []
+    for data, name, options in files:
+        try:
+            outcomes.append(_check_alone(data, name, _WORKER_REGISTRY[0], **options))
+        except Exception as exc:  # noqa: BLE001 - raised again in the storing process, in the file's turn
+            outcomes.append(_Failed(exc))
+    return outcomes
 
 
 def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks) -> Iterator[_Prepared]:
     """Each upload's checks that need no lock, in the uploads' order: byte-identical to a stored file, or else read
     and validated (up to ``POOL_AHEAD`` files a worker ahead of the one handed on)."""
-    ahead: deque[tuple[Upload, str, Future | IngestResult]] = deque()
+    ahead: deque[tuple[Upload, str, Future | _Share | IngestResult]] = deque()
     window = checks.workers * POOL_AHEAD if checks.workers > 1 else 1
+    stored = _StoredFiles(store)
     for upload in uploads:
         digest = sha256(upload.data)
-        # A live file stays live while nothing is withdrawn, so this verdict holds once the store is locked.
-        unchanged = _unchanged(store, upload.name, digest)
+        unchanged = stored.unchanged(upload.name, digest)
         ahead.append((upload, digest, unchanged if unchanged is not None else checks.submit(upload)))
         if len(ahead) >= window:
             yield _taken(*ahead.popleft())
+    checks.send()
     while ahead:
         yield _taken(*ahead.popleft())
 
 
-def _taken(upload: Upload, digest: str, check: Future | IngestResult) -> _Prepared:
+class _StoredFiles:
+    """Whether an upload is byte-identical to a live stored file, asked before the store is locked (a live file
+    stays live while nothing is withdrawn, so the verdict holds once it is): the first upload's on its own, the
+    rest from one look at every live file, as a statement for each file of a folder cost more than its answer."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.asked = False
+        self.live: dict[str, str] | None = None  # name by digest
+
+    def unchanged(self, name: str, digest: str) -> IngestResult | None:
+        if not self.asked:
+            self.asked = True
+            return _unchanged(self.store, name, digest)
+        if self.live is None:
+            self.live = self.store.live_files()
+        known = self.live.get(digest)
+        return None if known is None else _unchanged_result(name, {"name": known})
+
+
+def _taken(upload: Upload, digest: str, check: Future | _Share | IngestResult) -> _Prepared:
     if isinstance(check, IngestResult):
         return _Prepared(upload, digest, result=check)
     return _Prepared(upload, digest, check.result())

@@ -455,6 +455,11 @@ class Store:
         with self.engine.connect() as conn:
             return _file_by_hash(conn, digest)
 
+    def live_files(self) -> dict[str, str]:
+        """The name of each live stored file by the SHA-256 of its bytes: ``file_by_hash`` for every file at once."""
+        with self.engine.connect() as conn:
+            return dict(_driver_sql(conn, _LIVE_FILES))
+
     def file_is_live(self, file_id: int) -> bool:
         """True while some submission of the file stands (not withdrawn).
 
@@ -862,6 +867,12 @@ def _driver_sql(conn: Connection, sql: str, params: tuple | list | Iterable = ()
 _FILE_BY_HASH = (
     "SELECT f.id, f.name, EXISTS (SELECT 1 FROM submissions s WHERE s.file_id = f.id AND NOT s.deleted) "
     "FROM files f WHERE f.sha256 = ?"
+)
+
+
+_LIVE_FILES = (
+    "SELECT f.sha256, f.name FROM files f "
+    "WHERE EXISTS (SELECT 1 FROM submissions s WHERE s.file_id = f.id AND NOT s.deleted)"
 )
 
 

@@ -423,6 +423,56 @@ def test_files_checked_by_worker_processes_are_stored_and_reported_in_order_as_o
     assert store.data_version() == 8
 
 
+def test_a_folder_skips_reading_the_files_stored_before_it_and_reads_a_withdrawn_one_again(
+    store, registry, tmp_path, monkeypatch
+):
+    from lingyi import ingest as ingest_module
+
+    kept, withdrawn = (
+        learning_file(tmp_path, "kept.xlsx", [10]),
+        learning_file(tmp_path, "gone.xlsx", [20], unit=OTHER_UNIT),
+    )
+    list(ingest_files(store, uploads(kept, withdrawn), registry=registry))
+    store.delete(int(store.history().query("file == 'gone.xlsx'")["id"].iloc[0]))
+    read: list[str] = []
+    check_alone = ingest_module._check_alone
+
+    def recorded(data, name, *args, **kwargs):
+        read.append(name)
+        return check_alone(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "_check_alone", recorded)
+    new = learning_file(tmp_path, "new.xlsx", [30], unit=OTHER_UNIT, month=202509, period="2025年9月")
+    results = list(ingest_files(store, uploads(new, kept, withdrawn, kept), registry=registry))
+    assert [(r.file, r.outcome) for r in results] == [
+        ("new.xlsx", Outcome.ACCEPTED),
+        ("kept.xlsx", Outcome.UNCHANGED),
+        ("gone.xlsx", Outcome.ACCEPTED),
+        ("kept.xlsx", Outcome.UNCHANGED),
+    ]
+    assert results[3].message == "与已入库的文件「kept.xlsx」完全相同，未作任何改动。"
+    assert read == ["new.xlsx", "gone.xlsx"]
+
+
+@pytest.mark.parametrize("chunk_files", [1, 3, 100])
+def test_files_checked_a_few_to_a_worker_task_come_back_each_in_its_turn(
+    store, registry, tmp_path, monkeypatch, chunk_files
+):
+    monkeypatch.setattr("lingyi.ingest.POOL_CHUNK_FILES", chunk_files)
+    paths = [
+        learning_file(tmp_path, f"{n}.xlsx", [n], unit=OTHER_UNIT, month=202500 + n, period=f"2025年{n}月")
+        for n in range(1, 8)
+    ]
+    bad = write_csv(tmp_path / "bad.csv", column(learning_rows(2, unit="团市委"), "参与人次", [-1, 3]))
+    paths.insert(4, bad)
+    results = list(ingest_files(store, uploads(*paths), registry=registry, workers=2))
+    assert [(r.file, r.outcome) for r in results] == [
+        (p.name, Outcome.REJECTED if p == bad else Outcome.ACCEPTED) for p in paths
+    ]
+    assert [(e.file, e.row, e.value) for e in results[4].errors] == [("bad.csv", 2, "-1")]
+    assert current(store, "learning", "month", "person_times") == [(202500 + n, n) for n in range(1, 8)]
+
+
 def test_a_fault_while_a_worker_checks_a_file_stores_the_files_before_it_and_raises(
     store, registry, tmp_path, monkeypatch
 ):
