@@ -473,6 +473,21 @@ def test_files_checked_a_few_to_a_worker_task_come_back_each_in_its_turn(
     assert current(store, "learning", "month", "person_times") == [(202500 + n, n) for n in range(1, 8)]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_is_checked_against_a_withdrawn_file_brought_back_earlier_in_the_same_batch(
+    store, registry, tmp_path, workers
+):
+    earlier = write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]])
+    list(ingest_files(store, uploads(earlier), registry=registry))
+    store.delete(int(store.history()["id"].iloc[0]))
+    later = write_csv(
+        tmp_path / "热线指标.csv", [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "88%", "95%"]]
+    )
+    results = list(ingest_files(store, uploads(earlier, later), registry=registry, workers=workers))
+    assert [r.message for r in results][0] == "此前撤销的同一文件已重新入库。"
+    assert [(w.row, w.value) for w in results[1].warnings] == [(2, "110")]  # 上年同期 against 2024.csv, back
+
+
 def test_a_fault_while_a_worker_checks_a_file_stores_the_files_before_it_and_raises(
     store, registry, tmp_path, monkeypatch
 ):
