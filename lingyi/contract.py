@@ -67,6 +67,16 @@ class SheetKind:
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
 
+    def __reduce__(self):
+        # Pickled as its key: a checked file comes back from a worker with its kind on every table, and the kind
+        # spelled out (its columns, their aliases and help) was most of the bytes sent.
+        return (sheet_kind, (self.key,))
+
+
+def sheet_kind(key: str) -> SheetKind:
+    """The contract's sheet kind of this key (学习活动 for ``"learning"`` …)."""
+    return SHEET_KIND_BY_KEY[key]
+
 
 CATEGORIES: tuple[str, ...] = ("党政综合", "经济发展", "执法监督", "社会服务", "群团事业", "国有企业")
 

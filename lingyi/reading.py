@@ -188,7 +188,7 @@ def read_file(data: bytes, file_name: str) -> ReadFile:
     if container == "zip":
         archive = _check_zip(data, reject)
         scans = _scan_zip(archive, reject)
-        if any(PurePath(m).name.lower() == "vbaproject.bin" for m in archive.namelist()):
+        if any(m.rpartition("/")[2].lower() == "vbaproject.bin" for m in archive.namelist()):
             notices.append(
                 Finding(
                     Level.NOTICE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from lingyi.contract import (
@@ -65,3 +67,10 @@ def test_every_template_example_is_a_valid_value_of_its_column(column):
         if column.minimum is not None:
             assert value >= column.minimum
     assert column.help
+
+
+@pytest.mark.parametrize("kind", SHEET_KINDS, ids=lambda k: k.key)
+def test_a_sheet_kind_sent_to_another_process_is_the_contracts_own(kind):
+    sent = pickle.dumps(kind)
+    assert pickle.loads(sent) is kind
+    assert len(sent) < 100  # its key, not its columns

@@ -484,7 +484,7 @@ def test_a_file_is_checked_against_a_withdrawn_file_brought_back_earlier_in_the_
         tmp_path / "热线指标.csv", [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "88%", "95%"]]
     )
     results = list(ingest_files(store, uploads(earlier, later), registry=registry, workers=workers))
-    assert [r.message for r in results][0] == "此前撤销的同一文件已重新入库。"
+    assert results[0].message == "此前撤销的同一文件已重新入库。"
     assert [(w.row, w.value) for w in results[1].warnings] == [(2, "110")]  # 上年同期 against 2024.csv, back
 
 
