@@ -234,11 +234,13 @@ def folder_workers() -> int:
 # A file this big is checked in the process that stores it: its frames would cost more to send back than the
 # reading of it gains from another core, and its memory stays where it is measured.
 POOL_MAX_BYTES = 2 * 1024 * 1024
-# Files checked ahead of the one being stored, per worker: enough to keep the workers busy, few enough in memory.
-POOL_AHEAD = 8
+# Files checked ahead of the one being stored, per worker, and their bytes in all: enough to keep the workers busy
+# while this process stores in bursts (a commit, a batch's results handed on), few enough in memory.
+POOL_AHEAD = 64
+POOL_AHEAD_BYTES = 64 * 1024 * 1024
 # Files sent to a worker as one task: a task's own cost (pickling, the pipes, waking the threads on either side)
 # is paid per few small returns instead of per return.
-POOL_CHUNK_FILES = 4
+POOL_CHUNK_FILES = 8
 POOL_CHUNK_BYTES = 512 * 1024
 
 
@@ -346,15 +348,19 @@ def _worker_check(files: list[tuple[bytes, str, dict]]) -> list[ValidatedFile | 
 
 def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks) -> Iterator[_Prepared]:
     """Each upload's checks that need no lock, in the uploads' order: byte-identical to a stored file, or else read
-    and validated (up to ``POOL_AHEAD`` files a worker ahead of the one handed on)."""
+    and validated (up to ``POOL_AHEAD`` files a worker, and ``POOL_AHEAD_BYTES`` in all, ahead of the one handed
+    on)."""
     ahead: deque[tuple[Upload, str, Future | _Share | IngestResult]] = deque()
     window = checks.workers * POOL_AHEAD if checks.workers > 1 else 1
+    size = 0  # the bytes of the files ahead
     stored = _StoredFiles(store)
     for upload in uploads:
         digest = sha256(upload.data)
         unchanged = stored.unchanged(upload.name, digest)
         ahead.append((upload, digest, unchanged if unchanged is not None else checks.submit(upload)))
-        if len(ahead) >= window:
+        size += len(upload.data)
+        while len(ahead) >= window or (len(ahead) > 1 and size > POOL_AHEAD_BYTES):
+            size -= len(ahead[0][0].data)
             yield _taken(*ahead.popleft())
     checks.send()
     while ahead:

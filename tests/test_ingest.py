@@ -454,11 +454,12 @@ def test_a_folder_skips_reading_the_files_stored_before_it_and_reads_a_withdrawn
     assert read == ["new.xlsx", "gone.xlsx"]
 
 
-@pytest.mark.parametrize("chunk_files", [1, 3, 100])
+@pytest.mark.parametrize(("chunk_files", "ahead_bytes"), [(1, 10**9), (3, 10**9), (100, 10**9), (3, 1)])
 def test_files_checked_a_few_to_a_worker_task_come_back_each_in_its_turn(
-    store, registry, tmp_path, monkeypatch, chunk_files
+    store, registry, tmp_path, monkeypatch, chunk_files, ahead_bytes
 ):
     monkeypatch.setattr("lingyi.ingest.POOL_CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("lingyi.ingest.POOL_AHEAD_BYTES", ahead_bytes)  # 1: a file ahead at most
     paths = [
         learning_file(tmp_path, f"{n}.xlsx", [n], unit=OTHER_UNIT, month=202500 + n, period=f"2025年{n}月")
         for n in range(1, 8)
