@@ -899,28 +899,31 @@ def _current_hotline(conn: Connection, units: list[str], setting: str | None = N
     decides them: a month belongs to the newest live submission whose period covers it."""
     if not units:
         return {}
-    marks = ", ".join("?" for _ in units)
-    live = _driver_sql(
-        conn,
-        "SELECT id, seq, unit, period_start, period_end, source FROM submissions "
-        f"WHERE NOT deleted AND kind = 'hotline' AND unit IN ({marks})",
-        tuple(units),
-    )
-    if not live:
-        return {}
-    rank = _source_rank(setting or _hotline_source(conn))
-    owners = _owners((sid, (rank(source), seq), unit, start, end) for sid, seq, unit, start, end, source in live)
+    quote = conn.dialect.identifier_preparer.quote
     table = ROW_TABLES["hotline"]
     names = [c.name for c in table.columns if c.name != "id"]
-    quote = conn.dialect.identifier_preparer.quote
-    ids = [s[0] for s in live]
+    # One statement: the live submissions, each with its rows (none for a submission of no rows, which still
+    # owns the months of its period).
     query = (
-        f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table.name)} "
-        f"WHERE submission_id IN ({', '.join('?' for _ in ids)})"
+        "SELECT s.id, s.seq, s.unit, s.period_start, s.period_end, s.source, "
+        f"{', '.join('r.' + quote(n) for n in names)} FROM submissions s "
+        f"LEFT JOIN {quote(table.name)} r ON r.submission_id = s.id "
+        f"WHERE NOT s.deleted AND s.kind = 'hotline' AND s.unit IN ({', '.join('?' for _ in units)})"
+    )
+    found = _driver_sql(conn, query, tuple(units))
+    if not found:
+        return {}
+    rank = _source_rank(setting or _hotline_source(conn))
+    live = {row[0]: row[:6] for row in found}
+    owners = _owners(
+        (sid, (rank(source), seq), unit, start, end) for sid, seq, unit, start, end, source in live.values()
     )
     current = {}
-    for row in _driver_sql(conn, query, tuple(ids)):
-        record = dict(zip(names, row))
+    row_id = 6 + names.index("submission_id")
+    for row in found:
+        if row[row_id] is None:  # a submission without rows
+            continue
+        record = dict(zip(names, row[6:]))
         key = (record["unit"], record["month"])
         if owners.get(key) == record["submission_id"]:
             current[key] = record
