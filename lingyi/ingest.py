@@ -492,6 +492,7 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
             user=user,
             received_at=upload.received_at,
             digest=item.digest,
+            stored=known,  # a batch's (only a dry run has none), so looked up under its lock
         )
     result.outcome = Outcome.ACCEPTED
     if known is not None:

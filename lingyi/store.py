@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from types import EllipsisType
 
 import pandas as pd
 import sqlalchemy as sa
@@ -799,13 +800,24 @@ class Batch:
         user: str = "cli",
         received_at: dt.datetime | None = None,
         digest: str | None = None,
+        stored: dict | EllipsisType | None = ...,
     ) -> list[int]:
-        """As ``Store.save_file``, inside the batch's transaction."""
+        """As ``Store.save_file``, inside the batch's transaction; ``stored``: what ``file_by_hash`` said of these
+        bytes in this batch, where the caller asked it already."""
         if self._seq is None:
             self._seq = _next_seq(self.conn)
         with _savepoint(self.conn):
             ids, revived = _save_file(
-                self.conn, data, name, submissions, headcounts, user, received_at, self._seq, digest=digest
+                self.conn,
+                data,
+                name,
+                submissions,
+                headcounts,
+                user,
+                received_at,
+                self._seq,
+                digest=digest,
+                existing=... if stored is ... else stored and stored["id"],
             )
         self._seq += len(ids)
         self.stored += 1
@@ -1006,13 +1018,16 @@ def _save_file(
     seq: int | None = None,
     *,
     digest: str | None = None,
+    existing: int | EllipsisType | None = ...,
 ) -> tuple[list[int], bool]:
-    """The new (or brought back) submission ids, and whether the file was brought back rather than stored."""
+    """The new (or brought back) submission ids, and whether the file was brought back rather than stored;
+    ``existing``: the id of the stored file of these bytes (None: none), where the caller knows it."""
     digest = digest or sha256(data)
     stamp = received_at or now()
     ids: list[int] = []
     described: list[dict[str, object]] = []
-    existing = _driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
+    if existing is ...:
+        existing = _driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
     if existing is None:
         file_id = _insert(
             conn,
