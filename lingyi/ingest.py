@@ -22,7 +22,7 @@ from enum import StrEnum
 from lingyi import tickets
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.outliers import outlier_findings
-from lingyi.reading import read_file
+from lingyi.reading import WorkbookZip, read_file
 from lingyi.registry import Registry
 from lingyi.store import Batch, NewSubmission, Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
@@ -109,11 +109,12 @@ def _check_alone(
     only_unit: str | None,
 ) -> ValidatedFile:
     """The checks that need the file alone: reading, validation, the units a 单位填报员 may report for."""
+    opened = WorkbookZip(data)  # looked into by the ticket sniff, then by the reader
     with _no_cycle_collection():
-        validated = tickets.check_export(data, name, registry, period=period)  # a 12345 ticket export, or None
+        validated = tickets.check_export(data, name, registry, period=period, opened=opened)  # 12345 工单, or None
         if validated is None:
             try:
-                read = read_file(data, name)
+                read = read_file(data, name, opened=opened)
             except FileRejected as rejected:
                 return ValidatedFile(rejected.finding.file, [], [rejected.finding])
             validated = validate(read, registry, period=period, default_unit=default_unit)

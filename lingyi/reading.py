@@ -153,8 +153,35 @@ class ReadFile:
     info_cells: dict[str, InfoCell] = field(default_factory=dict)  # where each of ``info`` was read
 
 
-def read_file(data: bytes, file_name: str) -> ReadFile:
-    """Read one return; a file that cannot be read at all raises ``FileRejected``."""
+class WorkbookZip:
+    """A workbook's zip, opened once, and the parts of it read whole so far: the ticket sniff reads the sheets the
+    reader scans next, and the second look at them costs nothing."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self._archive: zipfile.ZipFile | None = None
+        self.whole: dict[str, bytes] = {}  # member name → its bytes, their size and CRC checked
+
+    def archive(self) -> zipfile.ZipFile:
+        """The zip, raising as ``zipfile.ZipFile`` raises on bytes that are none."""
+        if self._archive is None:
+            self._archive = zipfile.ZipFile(io.BytesIO(self.data))
+        return self._archive
+
+    def head(self, member: str, size: int) -> bytes:
+        """A member's first ``size`` bytes; a member no bigger is read whole, and kept."""
+        archive = self.archive()
+        if archive.getinfo(member).file_size > size:
+            with archive.open(member) as stream:
+                return stream.read(size)
+        if member not in self.whole:
+            self.whole[member] = archive.read(member)
+        return self.whole[member]
+
+
+def read_file(data: bytes, file_name: str, *, opened: WorkbookZip | None = None) -> ReadFile:
+    """Read one return; a file that cannot be read at all raises ``FileRejected``. ``opened``: its zip, where
+    something looked into it before."""
     name = PurePath(file_name).name
     suffix = PurePath(file_name).suffix.lower()
 
@@ -186,8 +213,9 @@ def read_file(data: bytes, file_name: str) -> ReadFile:
     scans: dict[str, SheetScan] = {}
     notices: list[Finding] = []
     if container == "zip":
-        archive = _check_zip(data, reject)
-        scans = _scan_zip(archive, reject)
+        opened = opened or WorkbookZip(data)
+        archive = _check_zip(data, reject, opened)
+        scans = _scan_zip(archive, reject, opened.whole)
         if any(m.rpartition("/")[2].lower() == "vbaproject.bin" for m in archive.namelist()):
             notices.append(
                 Finding(
@@ -233,9 +261,9 @@ def _sniff(data: bytes) -> str:
     return "binary"
 
 
-def _check_zip(data: bytes, reject) -> zipfile.ZipFile:
+def _check_zip(data: bytes, reject, opened: WorkbookZip | None = None) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = (opened or WorkbookZip(data)).archive()
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise reject("文件已损坏或不完整（压缩结构无法打开），请重新保存后上传。") from None
@@ -312,11 +340,15 @@ def _scan_xls(data: bytes, reject) -> dict[str, SheetScan]:
     return scans
 
 
-def _scan_zip(archive: zipfile.ZipFile, reject) -> dict[str, SheetScan]:
-    """Each worksheet's used area and formulas without results, read as a stream; too large a sheet is refused."""
+def _scan_zip(archive: zipfile.ZipFile, reject, whole: dict[str, bytes] | None = None) -> dict[str, SheetScan]:
+    """Each worksheet's used area and formulas without results, read as a stream; too large a sheet is refused.
+    ``whole``: members read whole already (``WorkbookZip``), by name."""
     try:
         if "xl/workbook.xml" in archive.namelist():
-            return {sheet: _scan_xlsx_sheet(archive, member, sheet, reject) for sheet, member in _xlsx_sheets(archive)}
+            return {
+                sheet: _scan_xlsx_sheet(archive, member, sheet, reject, whole or {})
+                for sheet, member in _xlsx_sheets(archive)
+            }
         if "content.xml" in archive.namelist():
             return _scan_ods(archive, reject)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
@@ -362,11 +394,12 @@ def _sheet_targets(workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str | No
     return tuple(found)
 
 
-def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject) -> SheetScan:
+def _scan_xlsx_sheet(archive: zipfile.ZipFile, member: str, sheet: str, reject, whole: dict[str, bytes]) -> SheetScan:
     scan = SheetScan()
     limit_rows, state = max_rows(), {"row": 0, "column": 0}
     buffer = b""
-    for chunk in itertools.chain(_member_pieces(archive, archive.getinfo(member)), [b""]):
+    pieces = [whole[member]] if member in whole else _member_pieces(archive, archive.getinfo(member))
+    for chunk in itertools.chain(pieces, [b""]):
         buffer += chunk
         end = len(buffer)
         if chunk:

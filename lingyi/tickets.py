@@ -53,6 +53,7 @@ from lingyi.reading import (
     ACCEPTED_SUFFIXES,
     HEADER_SEARCH_ROWS,
     TEXT_SUFFIXES,
+    WorkbookZip,
     _check_zip,
     _sniff,
     csv_rows,
@@ -138,7 +139,7 @@ def submissions(validated: ValidatedFile, built: list[NewSubmission]) -> list[Ne
     return built
 
 
-def sniff(data: bytes, name: str) -> bool:
+def sniff(data: bytes, name: str, opened: WorkbookZip | None = None) -> bool:
     """Cheaply, whether a file may be a ticket export: a 工单编号 header word near its start (shared strings and
     the first sheet of a workbook; the first bytes of a CSV; UTF-16 text of an old .xls)."""
     suffix = PurePath(name).suffix.lower()
@@ -148,11 +149,10 @@ def sniff(data: bytes, name: str) -> bool:
     kind = _sniff(data)
     if kind == "zip":
         try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            for member in archive.namelist():
+            opened = opened or WorkbookZip(data)
+            for member in opened.archive().namelist():
                 if member == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/sheet\d+\.xml", member):
-                    with archive.open(member) as stream:
-                        heads.append(_xml_text(stream.read(_SNIFF_BYTES)))
+                    heads.append(_xml_text(opened.head(member, _SNIFF_BYTES)))
         except (zipfile.BadZipFile, OSError, ValueError, KeyError):
             return False
     elif kind == "ole":
@@ -176,9 +176,12 @@ def _xml_text(xml: bytes) -> str:
     return "\x00".join(texts)
 
 
-def check_export(data: bytes, name: str, registry: Registry, *, period: Period | None = None) -> TicketFile | None:
-    """A ticket export read and its figures worked out; ``None`` when the file is not a ticket export."""
-    if not sniff(data, name):
+def check_export(
+    data: bytes, name: str, registry: Registry, *, period: Period | None = None, opened: WorkbookZip | None = None
+) -> TicketFile | None:
+    """A ticket export read and its figures worked out; ``None`` when the file is not a ticket export. ``opened``:
+    its zip, shared with the reader that looks at it next."""
+    if not sniff(data, name, opened):
         return None
     file = PurePath(name).name
     if len(data) > max_file_bytes():

@@ -92,3 +92,27 @@ def test_a_sheet_inflated_ahead_in_a_thread_reads_and_is_refused_as_one_read_thr
     ordinary = outcome()
     monkeypatch.setattr(reading, "READ_AHEAD_FROM_BYTES", 0)
     assert outcome() == ordinary
+
+
+@pytest.mark.parametrize(
+    "name", [c["file"] for c in CASES if c["file"].endswith((".xlsx", ".xlsm"))], ids=lambda name: name
+)
+def test_a_workbook_the_ticket_sniff_looked_into_reads_and_is_refused_as_one_read_afresh(name, big_files):
+    """The sniff and the reader share a workbook's zip and the sheets read whole: every workbook of the corpus gives
+    the very findings, or the very refusal, it gives read on its own."""
+    from lingyi import reading, tickets
+    from lingyi.errors import FileRejected
+
+    data = (big_files / name if name in BIG else FILES / name).read_bytes()
+
+    def outcome(opened):
+        try:
+            read = reading.read_file(data, name, opened=opened)
+        except FileRejected as refused:
+            return ("rejected", refused.finding.message)
+        return ("read", [(t.kind.key, t.sheet, t.rows) for t in read.tables], [f.message for f in read.findings])
+
+    opened = reading.WorkbookZip(data)
+    sniffed = tickets.sniff(data, name, opened)
+    assert sniffed == tickets.sniff(data, name)
+    assert outcome(opened) == outcome(None)
