@@ -493,7 +493,7 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
             user=user,
             received_at=upload.received_at,
             digest=item.digest,
-            stored=known,  # a batch's (only a dry run has none), so looked up under its lock
+            stored_id=None if known is None else known["id"],  # looked up under the batch's lock, above
         )
     result.outcome = Outcome.ACCEPTED
     if known is not None:

@@ -800,10 +800,10 @@ class Batch:
         user: str = "cli",
         received_at: dt.datetime | None = None,
         digest: str | None = None,
-        stored: dict | EllipsisType | None = ...,
+        stored_id: int | EllipsisType | None = ...,
     ) -> list[int]:
-        """As ``Store.save_file``, inside the batch's transaction; ``stored``: what ``file_by_hash`` said of these
-        bytes in this batch, where the caller asked it already."""
+        """As ``Store.save_file``, inside the batch's transaction; ``stored_id``: the id of the stored file of these
+        bytes (None: there is none), where the caller looked it up in this batch already."""
         if self._seq is None:
             self._seq = _next_seq(self.conn)
         with _savepoint(self.conn):
@@ -817,7 +817,7 @@ class Batch:
                 received_at,
                 self._seq,
                 digest=digest,
-                existing=... if stored is ... else stored and stored["id"],
+                existing=stored_id,
             )
         self._seq += len(ids)
         self.stored += 1
