@@ -724,7 +724,7 @@ def table(
         text = shown.select_dtypes(exclude="number").astype(str)
         hits = text.apply(lambda column: column.str.contains(query, case=False, regex=False)).any(axis=1)
         shown = shown[hits]
-    st.dataframe(shown, hide_index=True, width="stretch", height=height, column_config=config)
+    data_table(shown, hide_index=True, width="stretch", height=height, column_config=config)
     left, right = st.columns([3, 1], vertical_alignment="center")
     left.caption(f"共 {len(shown):,} 行")
     right.download_button(
@@ -900,7 +900,7 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
                     st.caption(
                         "同一单位、同一月份，12345 工单算出的数字与单位报表填报的不同；「统计采用」按热线数据来源设置。"
                     )
-                    st.dataframe(file.comparison, hide_index=True)
+                    data_table(file.comparison, hide_index=True)
                 elif title.startswith("提示"):
                     st.caption("提示不影响入库，请核对。")
                     findings_table(file.warning_table())
@@ -908,7 +908,13 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
                     for caption, frame in previews:
                         shown = f"（仅显示前 {PREVIEW_ROWS} 行）" if len(frame) > PREVIEW_ROWS else ""
                         st.caption(caption + shown)
-                        st.dataframe(frame.head(PREVIEW_ROWS), hide_index=True, column_config=_PREVIEW_COLUMNS)
+                        data_table(frame.head(PREVIEW_ROWS), hide_index=True, column_config=_PREVIEW_COLUMNS)
+
+
+def data_table(data, **options):
+    """``st.dataframe`` as every page shows a table: a missing value left blank, as in the returns, where Streamlit
+    would write 「None」."""
+    return st.dataframe(data, placeholder="", **options)
 
 
 def findings_table(frame: pd.DataFrame) -> None:
@@ -917,7 +923,7 @@ def findings_table(frame: pd.DataFrame) -> None:
         st.table(frame.astype({"行号": "string"}).fillna(""), hide_index=True, border="horizontal")
     else:
         st.caption(f"共 {len(frame):,} 条；说明较长时把鼠标移到单元格上可看全文，或下载错误清单。")
-        st.dataframe(frame, hide_index=True, column_config=_FINDING_COLUMNS)
+        data_table(frame, hide_index=True, column_config=_FINDING_COLUMNS)
 
 
 def _feedback_downloads(file: desk.CheckedFile) -> None:
@@ -1027,7 +1033,7 @@ def status_grid(report: completeness.Completeness, *, key: str) -> str | None:
     styled = grid.style.map(
         lambda value: f"background-color: {completeness.STATUS_COLOURS.get(value, 'white')}", subset=months
     )
-    event = st.dataframe(
+    event = data_table(
         styled,
         hide_index=True,
         height=420,
@@ -1047,7 +1053,7 @@ def status_grid(report: completeness.Completeness, *, key: str) -> str | None:
 
 def history_picker(history: pd.DataFrame, *, key: str) -> pd.Series | None:
     """The submission history; a click on a row returns that submission."""
-    event = st.dataframe(
+    event = data_table(
         history,
         hide_index=True,
         key=key,
@@ -1162,7 +1168,7 @@ def registry_replacement(opened: Store, registry: Registry, *, file_key: str, co
         icon=":material/task_alt:",
     )
     if not changes.empty:
-        st.dataframe(changes, hide_index=True, width="stretch")
+        data_table(changes, hide_index=True, width="stretch")
     if st.button("确认替换名录", key=confirm_key, type="primary", icon=":material/published_with_changes:"):
         message = f"单位名录已替换为「{checked.name}」（{len(checked.registry)} 家单位）。"
         _write(lambda: opened.replace_registry(checked.csv_bytes, checked.name, user=user), message)
@@ -1519,13 +1525,13 @@ def snapshot_comparison(snapshot: snapshots.Snapshot) -> None:
         st.success("自冻结以来，这一范围的数字没有变化。", icon=":material/check_circle:")
         return
     st.caption(f"变化的数字 {len(comparison.figures)} 项（会议版 → 当前）：")
-    st.dataframe(snapshots.figure_table(comparison, as_text=True), hide_index=True, width="stretch")
+    data_table(snapshots.figure_table(comparison, as_text=True), hide_index=True, width="stretch")
     for note in comparison.notes:
         st.info(note, icon=":material/info:")
     if comparison.causes.empty:
         return
     st.caption(f"引起变化的报送 {len(comparison.causes)} 次（单位、文件、版本）：")
-    st.dataframe(
+    data_table(
         snapshots.cause_table(comparison),
         hide_index=True,
         width="stretch",

@@ -22,7 +22,7 @@ with users_tab:
         shown = users.assign(
             状态=users["disabled"].map({True: "已停用", False: "正常"}), unit=users["unit"].fillna("—")
         )
-        st.dataframe(
+        ui.data_table(
             shown[["name", "role_name", "unit", "状态", "created_at"]].rename(
                 columns={"name": "用户名", "role_name": "角色", "unit": "绑定单位", "created_at": "创建时间"}
             ),
@@ -40,7 +40,7 @@ with audit_tab:
     since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)
     log = ui.audit_table(store.audit_log(since=since))
     st.caption(f"共 {len(log):,} 条：每次入库、恢复、撤销、更换名录、用户变更都有记录。")
-    st.dataframe(log, hide_index=True, width="stretch")
+    ui.data_table(log, hide_index=True, width="stretch")
     st.download_button(
         "导出操作日志（Excel）",
         data=lambda: frames_to_xlsx({"操作日志": log}),

@@ -33,9 +33,9 @@ st.caption(
 )
 
 st.subheader(f"{year}年 各月{report.kind_name}报送情况", anchor=False)
-st.dataframe(report.month_table(), hide_index=True, width="stretch")
+ui.data_table(report.month_table(), hide_index=True, width="stretch")
 st.markdown("**各类别已报/单位数**")
-st.dataframe(report.category_counts(), hide_index=True, width="stretch")
+ui.data_table(report.category_counts(), hide_index=True, width="stretch")
 
 st.subheader("逐单位报送情况", anchor=False)
 st.caption("点击某一行查看该单位的报送记录。")
@@ -46,7 +46,7 @@ if unit:
     if mine.empty:
         st.info("该单位还没有报送过这张报表。", icon=":material/inbox:")
     else:
-        st.dataframe(mine[desk.HISTORY_COLUMNS], hide_index=True, width="stretch")
+        ui.data_table(mine[desk.HISTORY_COLUMNS], hide_index=True, width="stretch")
 
 st.subheader("催报", anchor=False)
 month_column, deadline_column = st.columns(2)
@@ -67,7 +67,7 @@ if missing.empty:
         f"{year}年{month}月的{report.kind_name}：{report.unit_count} 家单位已全部报送。", icon=":material/task_alt:"
     )
 else:
-    st.dataframe(missing, hide_index=True, width="stretch")
+    ui.data_table(missing, hide_index=True, width="stretch")
     st.download_button(
         f"下载催报名单（{len(missing)} 家）",
         data=frames_to_xlsx({"催报名单": missing}),

@@ -48,7 +48,7 @@ with registry_tab:
         f"当前名录共 {len(registry)} 家单位。上传新的名录（.csv 或 .xlsx，四列：单位全称、单位简称、单位类别、别名）"
         "可整体替换，旧名录保留在历史中。"
     )
-    st.dataframe(desk.registry_table(registry), hide_index=True, width="stretch", height=320)
+    ui.data_table(desk.registry_table(registry), hide_index=True, width="stretch", height=320)
     if user.may(auth.Permission.ADMIN):
         ui.registry_replacement(store, registry, file_key=REGISTRY_FILE, confirm_key=REPLACE_REGISTRY, user=user.name)
     else:
@@ -56,4 +56,4 @@ with registry_tab:
     registry_history = store.registry_history()
     if not registry_history.empty:
         st.markdown("**名录替换历史**")
-        st.dataframe(desk.registry_history_table(registry_history), hide_index=True, width="stretch")
+        ui.data_table(desk.registry_history_table(registry_history), hide_index=True, width="stretch")

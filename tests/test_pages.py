@@ -207,6 +207,8 @@ def test_every_page_runs_on_the_sample_store_and_draws_charts(open_app, sample_u
     for fig in charts(at):
         assert fig["layout"]["title"]["text"], "every chart says what it shows"
         assert fig["layout"]["template"]["layout"]["font"]["family"].startswith('"Noto Sans CJK SC"')
+    for table in at.dataframe:  # a missing value is left blank, not Streamlit's English 「None」
+        assert table.proto.HasField("placeholder") and table.proto.placeholder == ""
 
 
 @pytest.mark.parametrize("page", list(DASHBOARD))

@@ -156,6 +156,7 @@ def test_each_file_gets_its_verdict_counts_and_errors_before_anything_is_stored(
 def test_the_parsed_rows_are_shown_before_they_are_stored(open_page, tmp_path):
     at = upload(open_page("pages/upload.py"), good_file(tmp_path))
     preview = at.dataframe[0].value
+    assert at.dataframe[0].proto.placeholder == "" and at.dataframe[0].proto.HasField("placeholder")  # not 「None」
     assert list(preview.columns)[:3] == ["行号", "单位名称", "活动名称"]
     assert preview["行号"].tolist() == [4, 5, 6]
     assert set(preview["单位名称"]) == {MINZHENG}
