@@ -385,7 +385,7 @@ class _StoredFiles:
         if self.live is None:
             self.live = self.store.live_files()
         known = self.live.get(digest)
-        return None if known is None else _unchanged_result(name, {"name": known})
+        return None if known is None else _unchanged_result(name, known)
 
 
 def _taken(upload: Upload, digest: str, check: Future | _Share | IngestResult) -> _Prepared:
@@ -406,11 +406,11 @@ def _unchanged(store: Store, name: str, digest: str) -> IngestResult | None:
     known = store.file_by_hash(digest)
     if known is None or not known["live"]:
         return None
-    return _unchanged_result(name, known)
+    return _unchanged_result(name, known["name"])
 
 
-def _unchanged_result(name: str, known: dict) -> IngestResult:
-    return IngestResult(name, Outcome.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，未作任何改动。")
+def _unchanged_result(name: str, stored_name: str) -> IngestResult:
+    return IngestResult(name, Outcome.UNCHANGED, message=f"与已入库的文件「{stored_name}」完全相同，未作任何改动。")
 
 
 def _stored_as_they_come(
@@ -475,7 +475,7 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     # Again under the lock: a file of this batch, or another writer, may have stored the same bytes since.
     known = view.file_by_hash(item.digest)
     if known is not None and known["live"]:
-        return _unchanged_result(upload.name, known)
+        return _unchanged_result(upload.name, known["name"])
     _check_against(validated, view)
     result = IngestResult(validated.name, Outcome.REJECTED, validated.row_counts(), validated.findings, [], validated)
     if not validated.ok:
