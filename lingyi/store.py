@@ -1227,7 +1227,7 @@ def _bulk_insert(conn: Connection, table: sa.Table, parts: list[Mapping[str, lis
                 }
                 for part in parts
             ]
-    values = parts[0]
+    columns = list(parts[0])
     rows = chain.from_iterable(zip(*part.values()) for part in parts)  # taken by the driver as it goes
     if conn.dialect.name == "postgresql":
         statement = f"COPY {quote(table.name)} ({names}) FROM STDIN"
@@ -1242,10 +1242,10 @@ def _bulk_insert(conn: Connection, table: sa.Table, parts: list[Mapping[str, lis
         finally:
             cursor.close()
     elif conn.dialect.name == "sqlite":
-        marks = ", ".join("?" for _ in values)
+        marks = ", ".join("?" for _ in columns)
         _driver_sql(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows, many=True)
     else:
-        conn.execute(table.insert(), [dict(zip(values, row)) for row in rows])
+        conn.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
 
 
 def _read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:
