@@ -310,8 +310,9 @@ PROBLEMS = SheetKind(
         Column(
             "number",
             "问题编号",
-            ("编号", "序号"),
-            help="本单位内唯一的编号；再次报送同一编号即更新其状态。",
+            # Never 序号: a row number restarts in every file, and keyed by it one month's ledger overwrites the last.
+            ("编号", "台账编号"),
+            help="本单位内唯一且不变的编号（不是序号）；再次报送同一编号即更新其状态。没有编号的按问题描述加发现日期认定。",
             example="MZ-2025-001",
         ),
         Column(

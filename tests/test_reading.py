@@ -504,7 +504,7 @@ COLUMN_ALIASES = [
     ("problems", "填报单位", "unit"),
     ("problems", "部门", "unit"),
     ("problems", "编号", "number"),
-    ("problems", "序号", "number"),
+    ("problems", "台账编号", "number"),
     ("problems", "问题", "description"),
     ("problems", "问题内容", "description"),
     ("problems", "类别", "problem_type"),
