@@ -12,7 +12,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -251,6 +251,9 @@ class Briefing:
     paragraphs: tuple[Paragraph, ...]
     charts: tuple[Chart, ...]
     tables: tuple[Table, ...]
+    # Per theme, the like-for-like note its charts against last year carry ("" where every month is in): only the
+    # hotline's charts compare with last year; learning's year on year is in the text, with its note.
+    notes: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -297,6 +300,7 @@ def build(
         paragraphs=tuple(narrative.narrate(ds, scope)),
         charts=tuple(CATALOGUE[key].chart(ds, scope) for key in charts),
         tables=appendix(ds, scope),
+        notes={"hotline": metrics.coverage(ds, scope, "hotline").note},
     )
 
 
@@ -385,10 +389,12 @@ def _hotline_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
 
     frame = narrative.in_scope(ds, scope, metrics.hotline_by(ds, scope, "category"))
     rows = [row(str(r["category"]), r) for _, r in frame.iterrows()]
+    note = metrics.coverage(ds, scope, "hotline").note
     return Table(
         "各类别12345热线办理情况",
         _text_table(rows, row("合计", metrics.hotline_totals(ds, scope))),
-        f"括号内为较上年同期变化（百分点）；同比为诉求量较上年同期的变化（%）；{NONE}表示无数据或上年同期无可比数据。",
+        f"括号内为较上年同期变化（百分点）；同比为诉求量较上年同期的变化（%）；{NONE}表示无数据或上年同期无可比数据。"
+        + (f"{note}。" if note else ""),
     )
 
 

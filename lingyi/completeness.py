@@ -11,7 +11,8 @@ month (the 5th unless told otherwise); a month is
 - 未到期 when nothing covers it yet but the due day is still to come.
 
 A correction sent after the due day does not make an on-time month late: the first live
-submission decides. Pure pandas: submissions and units in, frames and text out.
+submission decides. A unit marked 不涉及 for the kind (registry column 不报送, or an admin's mark) is left out:
+neither expected nor chased. Pure pandas: submissions and units in, frames and text out.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ class Completeness:
     as_of: dt.date
     # unit, short_name, category, month (1..12), status, first_submitted (datetime or NaT), submissions (ids)
     cells: pd.DataFrame
+    # Short names of the units marked 不涉及 for this kind (spec §5): not in ``cells``, neither expected nor chased.
+    exempt: tuple[str, ...] = ()
 
     @property
     def kind_name(self) -> str:
@@ -143,6 +146,9 @@ def completeness(
 ) -> Completeness:
     """``submissions`` as ``Store.submissions()`` gives them (live only); ``units`` as ``Registry.frame``."""
     as_of = as_of or dt.date.today()
+    exempt = [kind in marked for marked in units["exempt"]] if "exempt" in units else [False] * len(units)
+    exempt_names = tuple(units.loc[exempt, "short_name"])
+    units = units[[not e for e in exempt]]
     covered = _covered_months(submissions[submissions["kind"] == kind], year)
     grid = units[["unit", "short_name", "category"]].merge(pd.DataFrame({"month": list(MONTHS)}), how="cross")
     grid = grid.merge(covered, on=["unit", "month"], how="left")
@@ -153,7 +159,7 @@ def completeness(
     grid["submissions"] = [ids if isinstance(ids, list) else [] for ids in grid["submissions"]]
     category_order = pd.Categorical(grid["category"], categories=CATEGORIES, ordered=True)
     grid = grid.assign(category=category_order)
-    return Completeness(year, kind, due_day, as_of, grid)
+    return Completeness(year, kind, due_day, as_of, grid, exempt_names)
 
 
 def _covered_months(subs: pd.DataFrame, year: int) -> pd.DataFrame:

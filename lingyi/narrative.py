@@ -129,6 +129,11 @@ def trend(change: float | None, *, points: bool) -> str | None:
     return UP if shown > 0 else DOWN
 
 
+def noted(note: str) -> str:
+    """「（10月尚有 2 家单位未报送，同比按同口径计算）」 after a year on year, or nothing."""
+    return f"（{note}）" if note else ""
+
+
 def count_change(change: float | None) -> str:
     """A count's change on the same months last year: 「同比下降18.75%」, 「与上年同期持平」 or ``NO_PRIOR``."""
     direction = trend(change, points=False)
@@ -253,8 +258,11 @@ def opening(
     hotline: Mapping[str, object],
     problems: Mapping[str, object],
     target: float = CLOSURE_TARGET,
+    hotline_note: str = "",
 ) -> Sentence:
-    """The first sentence of the report: who reported, how much learning, the hotline, the problems."""
+    """The first sentence of the report: who reported, how much learning, the hotline, the problems.
+
+    ``hotline_note``: the like-for-like note (``metrics.Coverage.note``) said beside the hotline's year on year."""
     used: dict[str, object] = {"units.registered": registered}
     clauses = []
     if learning["activities"]:
@@ -278,7 +286,7 @@ def opening(
         if hotline.get("has_previous") and rates:
             used |= rate_figures
             appeals = f"{appeals}，{rates}"
-        clauses.append(appeals)
+        clauses.append(f"{appeals}{noted(hotline_note)}")
     if problems.get("found"):
         used |= {"problems.found": problems["found"], "problems.closure_rate_pct": pct(problems["closure_rate"])}
         used |= target_figures(problems["closure_rate"], target)
@@ -295,12 +303,17 @@ def learning_sentences(
     registered: int,
     learning_reporting: int,
     totals: Mapping[str, int],
-    previous: Mapping[str, int],
+    previous: Mapping[str, int] | None,
     by_category: pd.DataFrame,
     by_theme: pd.DataFrame,
     by_form: pd.DataFrame,
+    note: str = "",
 ) -> tuple[Sentence, ...]:
-    """学习活动: totals and their change on last year, the best and weakest category, the leading theme and form."""
+    """学习活动: totals and their change on last year, the best and weakest category, the leading theme and form.
+
+    ``previous``: last year's totals over the same units and months (同口径), None where there are none; ``note``
+    the like-for-like note said beside the change."""
+    previous = previous or {}
     if not totals["activities"]:
         return (
             Sentence(f"{scope.span_label}，{who(scope, registered)}尚无学习活动数据。", {"learning.activities": 0}),
@@ -315,7 +328,8 @@ def learning_sentences(
             f"学习活动方面，{who(scope, registered)}中已有{learning_reporting}家报送学习情况，"
             f"累计开展学习活动{amount(totals['activities'], UNITS['activities'])}、"
             f"{amount(totals['sessions'], UNITS['sessions'])}、{amount(totals['lectures'], UNITS['lectures'])}，"
-            f"参与{amount(totals['person_times'], UNITS['person_times'])}，参与人次{count_change(change)}。",
+            f"参与{amount(totals['person_times'], UNITS['person_times'])}，参与人次{count_change(change)}"
+            f"{noted(note) if change is not None else ''}。",
             {
                 "learning.reporting_units": learning_reporting,
                 "learning.activities": totals["activities"],
@@ -518,14 +532,23 @@ def share_sentence(frame: pd.DataFrame, by: str, value: str, *, lead: str, name:
 
 
 def hotline_sentences(
-    scope: metrics.Scope, *, registered: int, totals: Mapping[str, object], by_category: pd.DataFrame
+    scope: metrics.Scope,
+    *,
+    registered: int,
+    totals: Mapping[str, object],
+    by_category: pd.DataFrame,
+    note: str = "",
 ) -> tuple[Sentence, ...]:
-    """诉求量 and its change in %, the three rates and theirs in 百分点, categories best and weakest."""
+    """诉求量 and its change in %, the three rates and theirs in 百分点, categories best and weakest; ``note``, the
+    like-for-like note, beside the year on year."""
     if not totals.get("has_current"):
         return (
             Sentence(f"{scope.span_label}，{who(scope, registered)}尚无12345热线数据。", {"hotline.appeals": None}),
         )
-    prior = f"（上年同期{amount(totals['appeals_prev'], UNITS['appeals'])}）" if totals.get("has_previous") else ""
+    prior = ""
+    if totals.get("has_previous"):
+        said = "；".join(filter(None, (f"上年同期{amount(totals['appeals_prev'], UNITS['appeals'])}", note)))
+        prior = f"（{said}）"
     appeals = Sentence(
         f"12345热线方面，受理群众诉求{amount(totals['appeals'], UNITS['appeals'])}，"
         f"{count_change(totals['appeals_yoy'])}{prior}。",
@@ -655,6 +678,7 @@ def narrate(ds: metrics.Dataset, scope: metrics.Scope) -> list[Paragraph]:
         return in_scope(ds, scope, frame)
 
     learning_reporting = reporting(ds, scope, "learning")
+    notes = metrics.like_for_like_notes(ds, scope)
     learning = metrics.learning_totals(ds, scope)
     hotline = metrics.hotline_totals(ds, scope)
     problems = metrics.problem_totals(ds, scope)
@@ -669,6 +693,7 @@ def narrate(ds: metrics.Dataset, scope: metrics.Scope) -> list[Paragraph]:
                     learning=learning,
                     hotline=hotline,
                     problems=problems,
+                    hotline_note=notes["hotline"] if hotline.get("has_previous") else "",
                 ),
             ),
         ),
@@ -679,10 +704,11 @@ def narrate(ds: metrics.Dataset, scope: metrics.Scope) -> list[Paragraph]:
                 registered=registered,
                 learning_reporting=learning_reporting,
                 totals=learning,
-                previous=metrics.learning_totals(ds, scope.previous_year()),
+                previous=metrics.learning_previous_totals(ds, scope),
                 by_category=categories(metrics.learning_by(ds, scope, "category")),
                 by_theme=metrics.learning_by(ds, scope, "theme"),
                 by_form=metrics.learning_by(ds, scope, "form"),
+                note=notes["learning"],
             ),
         ),
         Paragraph(
@@ -692,6 +718,7 @@ def narrate(ds: metrics.Dataset, scope: metrics.Scope) -> list[Paragraph]:
                 registered=registered,
                 totals=hotline,
                 by_category=categories(metrics.hotline_by(ds, scope, "category")),
+                note=notes["hotline"],
             ),
         ),
         Paragraph(

@@ -186,6 +186,7 @@ def _key_figures_slide(slide, briefing: Briefing) -> None:
 
 
 CHART_BOX = (0.55, 1.4, 12.2, 5.5)  # left, top, width, height in inches
+NOTE_HEIGHT = 0.4  # the like-for-like note under a chart
 
 
 def _chart_slide(slide, briefing: Briefing, chart: Chart, picture: rendering.PictureMaker | None, number: int) -> None:
@@ -193,10 +194,14 @@ def _chart_slide(slide, briefing: Briefing, chart: Chart, picture: rendering.Pic
     text = chart.takeaway.text
     _slide_heading(slide, text, size=22 if len(text) <= 44 else 18)
     native = chart.native
+    note = briefing.notes.get(chart.theme, "")
+    box = CHART_BOX if not note else (*CHART_BOX[:3], CHART_BOX[3] - NOTE_HEIGHT)
     if native is not None:
-        _native_chart(slide, native, CHART_BOX)
+        _native_chart(slide, native, box)
     elif picture is not None:
-        _picture(slide, picture(chart.figure, rendering.SLIDE), CHART_BOX)
+        _picture(slide, picture(chart.figure, rendering.SLIDE), box)
+    if note:  # a year on year while some unit's month is not in: said on the slide that shows it
+        _text(slide, f"注：{note}。", (box[0], box[1] + box[3], box[2], NOTE_HEIGHT), size=12, color=DARK)
     _footer(slide, briefing, number)
 
 

@@ -6,21 +6,25 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from lingyi.contract import CATEGORIES
+from lingyi.contract import CATEGORIES, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import Finding, Level, RegistryError, UnknownName
 from lingyi.values import decode_text
 
 DEFAULT_REGISTRY = Path(__file__).parent / "data" / "units.csv"
 REGISTRY_COLUMNS = ("单位全称", "单位简称", "单位类别", "别名")
+# Optional fifth column (spec §5): the sheet kinds a unit does not send (不涉及), by name, 「;」-separated.
+EXEMPT_COLUMN = "不报送"
 
 _SPACES = re.compile(r"\s+")
+_KIND_ORDER = [kind.key for kind in SHEET_KINDS]
+_KIND_BY_NAME = {kind.name: kind.key for kind in SHEET_KINDS}
 
 
 def normalise(text: object) -> str:
@@ -37,6 +41,8 @@ class Unit:
     short_name: str
     category: str
     aliases: tuple[str, ...]
+    # Sheet kinds (keys) the unit is 不涉及 for (spec §5): neither expected nor chased.
+    exempt: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
@@ -104,16 +110,29 @@ class Registry:
                 "short_name": [u.short_name for u in self.units],
                 "category": pd.Categorical([u.category for u in self.units], categories=CATEGORIES, ordered=True),
                 "aliases": ["；".join(u.aliases) for u in self.units],
+                "exempt": [u.exempt for u in self.units],
             }
         )
 
     def to_csv_bytes(self) -> bytes:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(REGISTRY_COLUMNS)
+        with_exempt = any(u.exempt for u in self.units)
+        writer.writerow([*REGISTRY_COLUMNS, EXEMPT_COLUMN] if with_exempt else REGISTRY_COLUMNS)
         for u in self.units:
-            writer.writerow([u.name, u.short_name, u.category, ";".join(u.aliases)])
+            row = [u.name, u.short_name, u.category, ";".join(u.aliases)]
+            if with_exempt:
+                row.append(";".join(SHEET_KIND_BY_KEY[k].name for k in sorted(u.exempt, key=_KIND_ORDER.index)))
+            writer.writerow(row)
         return out.getvalue().encode("utf-8")
+
+    def with_exempt(self, unit_name: str, kind: str, exempt: bool) -> Registry:
+        """The same registry with ``unit_name`` marked 不涉及 ``kind`` (or no longer)."""
+        units = [
+            replace(u, exempt=(u.exempt | {kind}) if exempt else (u.exempt - {kind})) if u.name == unit_name else u
+            for u in self.units
+        ]
+        return Registry(units)
 
 
 def parse_registry(data: bytes, file_name: str = "units.csv") -> Registry:
@@ -139,12 +158,28 @@ def parse_registry(data: bytes, file_name: str = "units.csv") -> Registry:
     if findings:
         raise RegistryError(findings)
 
+    if EXEMPT_COLUMN in header:
+        positions[EXEMPT_COLUMN] = header.index(EXEMPT_COLUMN)
     units: list[Unit] = []
     seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         cells = {name: (row[i].strip() if i < len(row) else "") for name, i in positions.items()}
+        exempt = set()
+        for kind_name in re.split(r"[;；,，、]", cells.get(EXEMPT_COLUMN, "")):
+            kind_name = normalise(kind_name)
+            if not kind_name:
+                continue
+            kind = _KIND_BY_NAME.get(kind_name)
+            if kind is None:
+                error(
+                    f"「{EXEMPT_COLUMN}」列只能填报表种类：{'、'.join(_KIND_BY_NAME)}（多个用分号隔开）。",
+                    row=number,
+                    value=kind_name,
+                )
+                continue
+            exempt.add(kind)
         if not cells["单位全称"] or not cells["单位简称"]:
             error("单位全称和单位简称都必须填写。", row=number)
             continue
@@ -152,7 +187,7 @@ def parse_registry(data: bytes, file_name: str = "units.csv") -> Registry:
             error(f"单位类别须为：{'、'.join(CATEGORIES)}。", row=number, value=cells["单位类别"])
             continue
         aliases = tuple(a.strip() for a in re.split(r"[;；]", cells["别名"]) if a.strip())
-        unit = Unit(cells["单位全称"], cells["单位简称"], cells["单位类别"], aliases)
+        unit = Unit(cells["单位全称"], cells["单位简称"], cells["单位类别"], aliases, frozenset(exempt))
         for name in (unit.name, unit.short_name, *aliases):
             key = normalise(name)
             if key in seen and seen[key] != number:

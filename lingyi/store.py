@@ -731,6 +731,24 @@ class Store:
             self.audit(conn, user, "registry", {"file": name, "note": f"单位名录 {len(registry)} 个单位"}, sha256(data))
         return registry
 
+    def set_exempt(self, units: list[str], kind: str, exempt: bool, user: str = "cli") -> Registry:
+        """Mark ``units`` 不涉及 ``kind`` (or expected again): one new version of the registry, audited."""
+        registry = self.registry()
+        found = [registry.resolve(unit) for unit in units]
+        for unit in found:
+            registry = registry.with_exempt(unit.name, kind, exempt)
+        data = registry.to_csv_bytes()
+        names = "、".join(unit.short_name for unit in found)
+        note = f"{names} {'标为不涉及' if exempt else '恢复应报'}{SHEET_KIND_BY_KEY[kind].name}"
+        with self.writing() as conn:
+            conn.execute(
+                registries_table.insert().values(
+                    content=data, name="units.csv", uploaded_at=now(), uploaded_by=user, units=len(registry)
+                )
+            )
+            self.audit(conn, user, "registry", {"note": note}, sha256(data))
+        return registry
+
     def registry_history(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
             return pd.DataFrame(

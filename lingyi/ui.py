@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lingyi import auth, completeness, desk, figures, metrics, snapshots, templates, tickets
-from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KINDS
+from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
@@ -561,14 +561,22 @@ def indicator_cards(totals: pd.DataFrame) -> None:
             )
 
 
-def hotline_cards(totals: dict) -> None:
-    """诉求量 with its change on last year, and the three rates with theirs in 百分点."""
+def hotline_cards(totals: dict, *, note: str = "") -> None:
+    """诉求量 with its change on last year, and the three rates with theirs in 百分点; under them ``note``, the
+    like-for-like note (``metrics.Coverage.note``) where some unit's month is not in yet."""
     columns = st.columns(4)
     with columns[0]:
         appeals_card(totals)
     for column, rate in zip(columns[1:], metrics.RATES, strict=True):
         with column:
             rate_card(metrics.RATE_NAMES[rate], totals, rate)
+    if note and totals.get("has_previous"):
+        like_for_like_note(note)
+
+
+def like_for_like_note(note: str) -> None:
+    """「10月尚有 2 家单位未报送，同比按同口径计算」, beside the year on year it qualifies."""
+    st.markdown(f":orange-badge[:material/info: {note}]")
 
 
 # The four themes, in the order the pages show them.
@@ -1583,3 +1591,33 @@ def user_status_form(opened: Store, users: pd.DataFrame, *, by: str) -> None:
         st.error("不能停用自己的账号：请由另一位管理员操作。", icon=":material/error:")
         return
     _write(lambda: auth.set_disabled(opened, name, disable, by=by), f"已{'停用' if disable else '启用'}用户 {name}。")
+
+
+def exempt_form(opened: Store, registry: Registry, *, by: str) -> None:
+    """Mark a unit 不涉及 a kind of return (neither expected nor chased on 报送情况), or expected again."""
+    marked = [(u.short_name, SHEET_KIND_BY_KEY[k].name) for u in registry.units for k in sorted(u.exempt)]
+    if marked:
+        data_table(pd.DataFrame(marked, columns=["单位", "不涉及的报表"]), hide_index=True, width="stretch")
+    else:
+        st.caption("目前没有单位标为不涉及：每家单位都应报送每一种报表。")
+    with st.form("admin_exempt"):
+        unit_column, kind_column, button_column = st.columns([2, 1, 1])
+        unit = unit_column.selectbox(
+            "单位",
+            [u.name for u in registry.units],
+            index=None,
+            placeholder="选择单位",
+            format_func=lambda n: registry.by_name[n].label,
+        )
+        kind = kind_column.selectbox(
+            "报表", [k.key for k in SHEET_KINDS], format_func=lambda k: SHEET_KIND_BY_KEY[k].name
+        )
+        exempt = button_column.form_submit_button("标为不涉及", icon=":material/block:")
+        expected = button_column.form_submit_button("恢复应报", icon=":material/undo:")
+    if not (exempt or expected) or unit is None:
+        return
+    verb = "标为不涉及" if exempt else "恢复应报"
+    _write(
+        lambda: opened.set_exempt([unit], kind, exempt, user=by),
+        f"已将 {registry.by_name[unit].short_name} {verb}{SHEET_KIND_BY_KEY[kind].name}。",
+    )

@@ -11,7 +11,7 @@ SINCE = "admin_since"
 
 user = ui.desk_page("系统管理", auth.Permission.ADMIN)
 store = ui.store()
-users_tab, audit_tab = st.tabs(["用户", "操作日志"])
+users_tab, exempt_tab, audit_tab = st.tabs(["用户", "不涉及的报表", "操作日志"])
 
 with users_tab:
     ui.show_desk_message()
@@ -35,6 +35,10 @@ with users_tab:
     st.caption(
         "改密码请在服务器上运行 `python -m lingyi user passwd 用户名`；停用或改密码后，该用户各处的登录随即结束。"
     )
+
+with exempt_tab:
+    st.caption("标为不涉及某种报表的单位，在报送情况与同比说明中既不算应报，也不催报；每次更改记入操作日志。")
+    ui.exempt_form(store, store.registry(), by=user.name)
 
 with audit_tab:
     since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)

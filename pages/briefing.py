@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lingyi import auth, briefing, narrative, rendering, ui
+from lingyi import auth, briefing, metrics, narrative, rendering, ui
 
 TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
 
@@ -36,6 +36,9 @@ with st.expander("简报文字预览", icon=":material/article:"):
     for paragraph in narrative.narrate(ds, scope):
         st.markdown(f"**{paragraph.heading}**　{paragraph.text}")
 
+for name, note in zip(("学习活动", "12345热线"), metrics.like_for_like_notes(ds, scope).values(), strict=True):
+    if note:
+        st.warning(f"{name}：{note}。简报中的同比均已注明。", icon=":material/info:")
 st.caption("点击下载后开始生成，需要几秒到十几秒。")
 for column, fmt in zip(st.columns(len(briefing.FORMATS)), briefing.FORMATS.values(), strict=True):
     column.download_button(

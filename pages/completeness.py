@@ -33,6 +33,8 @@ st.caption(
 )
 
 st.subheader(f"{year}年 各月{report.kind_name}报送情况", anchor=False)
+if report.exempt:
+    st.caption(f"不涉及{report.kind_name}、不计入应报也不催报的 {len(report.exempt)} 家：{'、'.join(report.exempt)}。")
 ui.data_table(report.month_table(), hide_index=True, width="stretch")
 st.markdown("**各类别已报/单位数**")
 ui.data_table(report.category_counts(), hide_index=True, width="stretch")

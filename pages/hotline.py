@@ -10,7 +10,7 @@ totals = metrics.hotline_totals(ds, scope)
 if not totals["has_current"]:
     ui.nothing_in_scope(scope, "12345热线")
     st.stop()
-ui.hotline_cards(totals)
+ui.hotline_cards(totals, note=metrics.coverage(ds, scope, "hotline").note)
 if not totals["has_previous"]:
     st.info("所选范围内没有上年同期数据，无法计算同比。", icon=":material/info:")
 span = scope.span_label

@@ -15,7 +15,7 @@ ui.learning_cards(
     registered=len(metrics.scoped_units(ds, scope)),
     learning=metrics.learning_totals(ds, scope),
 )
-ui.hotline_cards(metrics.hotline_totals(ds, scope))
+ui.hotline_cards(metrics.hotline_totals(ds, scope), note=metrics.coverage(ds, scope, "hotline").note)
 ui.problem_cards(metrics.problem_totals(ds, scope))
 ui.indicator_cards(metrics.indicator_totals(ds, scope))
 span, when = scope.span_label, scope.as_of_label

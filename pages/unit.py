@@ -38,6 +38,8 @@ with right:
         figures.this_year_and_last_by_month(appeals, value="appeals", previous="appeals_prev", title=title),
         key="u_appeals",
     )
+    if note := metrics.coverage(ds, one, "hotline").note:
+        ui.like_for_like_note(note)
 
 st.subheader("指标完成", anchor=False)
 indicators = metrics.indicator_rows(ds, one)

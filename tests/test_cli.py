@@ -28,6 +28,7 @@ from factories import (
 
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
+from lingyi.registry import default_registry
 from lingyi.store import Store
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -308,6 +309,22 @@ def test_summary_json_has_the_exact_shape_and_values(summary):
     no_problems = {"found": 0, "resolved": 0, "closure_rate_pct": None}
     no_indicators = {"count": 0, "met": 0, "met_pct": None}
     figures = summary("--year", "2025", "--through", "2025-10")
+    short_names = [unit.short_name for unit in default_registry().units]
+    coverage = figures.pop("coverage")
+    assert coverage == {
+        "hotline": {
+            "month": "2025-10",
+            "expected": 108,
+            "reported": 1,
+            "missing": [name for name in short_names if name != "市民政局"],
+        },
+        "learning": {
+            "month": "2025-10",
+            "expected": 108,
+            "reported": 2,
+            "missing": [name for name in short_names if name not in ("市民政局", "市人力资源社会保障局")],
+        },
+    }
     activities = [*learning_rows(3)[1:], *learning_rows(1)[1:]]  # what good_file wrote for the two units
     sessions, lectures = sum(row[6] for row in activities), sum(row[7] for row in activities)
     assert figures == {

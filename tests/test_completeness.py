@@ -231,3 +231,19 @@ def test_figures_on_a_store_match_counts_made_independently(tmp_path, store, reg
     for month in (1, 2, 3):
         for unit, expected in plan[month].items():
             assert grid.loc[unit, f"{month}月"] == expected
+
+
+def test_a_unit_not_concerned_by_a_kind_is_neither_expected_nor_chased(registry):
+    marked = registry.with_exempt("中共临沂市委办公室", "hotline", True)
+    result = report(marked, [submission(1, MINZHENG, 202510, 202510, "2025-11-03")])
+    assert "中共临沂市委办公室" not in set(result.cells["unit"])
+    assert result.unit_count == 107
+    assert "市委办公室" not in set(result.not_submitted(10)["单位简称"])
+    assert result.exempt == ("市委办公室",)
+    assert "107" in chase_message(result, 10, dt.date(2025, 11, 10))
+
+
+def test_not_concerned_for_one_kind_is_still_expected_for_the_others(registry):
+    marked = registry.with_exempt("中共临沂市委办公室", "hotline", True)
+    result = report(marked, [], kind="learning")
+    assert "中共临沂市委办公室" in set(result.cells["unit"]) and result.exempt == ()

@@ -185,7 +185,7 @@ def test_hotline_through_month_m_only(hotline):
 def test_hotline_without_last_year_has_null_changes_not_zero(load):
     ds = load(("热线.csv", [HOTLINE_HEADER, [UNIT, "2025-01", 100, "90%", "", "80%"]]))
     hot = metrics.summary(ds, Scope(2025, 1))["hotline"]
-    assert (hot["appeals"], hot["appeals_prev"], hot["appeals_yoy_pct"]) == (100, 0, None)
+    assert (hot["appeals"], hot["appeals_prev"], hot["appeals_yoy_pct"]) == (100, None, None)
     assert (hot["first_time_rate_pct"], hot["first_time_rate_prev_pct"], hot["first_time_rate_pp"]) == (
         90.0,
         None,
@@ -197,9 +197,9 @@ def test_hotline_without_last_year_has_null_changes_not_zero(load):
 
 def test_hotline_of_a_year_without_data_is_all_null_or_zero_counts(hotline):
     hot = metrics.summary(hotline, Scope(2023, 12))["hotline"]
-    assert (hot["appeals"], hot["appeals_prev"]) == (0, 0)
-    figures = {k: v for k, v in hot.items() if k not in ("appeals", "appeals_prev")}
-    assert len(figures) == 10
+    assert (hot["appeals"], hot["appeals_prev"]) == (0, None)
+    figures = {k: v for k, v in hot.items() if k != "appeals"}
+    assert len(figures) == 11
     assert [k for k, v in figures.items() if v is not None] == []  # no data: null, never 0
 
 
@@ -378,7 +378,7 @@ def test_a_month_before_a_period_begins_names_that_period(three_periods):
 
 def test_summary_has_exactly_the_shape_of_the_spec(learning):
     figures = metrics.summary(learning, Scope(2025, 10))
-    assert list(figures) == ["year", "through", "units", "learning", "hotline", "problems", "indicators"]
+    assert list(figures) == ["year", "through", "units", "learning", "hotline", "problems", "indicators", "coverage"]
     assert (figures["year"], figures["through"]) == (2025, "2025-10")
     assert figures["units"] == {"registered": 108, "reporting": 2}
     assert list(figures["learning"]) == [*TOTALS, "by_category"]
@@ -481,3 +481,125 @@ def test_a_dataset_pickles_without_its_remembered_figures(learning):
     pd.testing.assert_frame_equal(
         metrics.learning_by(copied, Scope(2025, 10), "unit"), metrics.learning_by(learning, Scope(2025, 10), "unit")
     )
+
+
+# -- like for like (同口径, spec §5) and coverage (spec §6) -----------------------------------------------------
+
+
+def hotline_row(unit, month, appeals, rate):
+    return [unit, month, appeals, rate, rate, rate]
+
+
+@pytest.fixture
+def october_missing(load):
+    """Two units each year; 临沂市财政局's October 2025 is not in yet (its 2024 October is)."""
+    return load(
+        (
+            "热线2024.csv",
+            [
+                HOTLINE_HEADER,
+                hotline_row(UNIT, "2024-09", 100, "80%"),
+                hotline_row(UNIT, "2024-10", 100, "80%"),
+                hotline_row(OTHER_UNIT, "2024-09", 50, "60%"),
+                hotline_row(OTHER_UNIT, "2024-10", 60, "60%"),
+            ],
+        ),
+        (
+            "热线2025.csv",
+            [
+                HOTLINE_HEADER,
+                hotline_row(UNIT, "2025-09", 80, "90%"),
+                hotline_row(UNIT, "2025-10", 90, "90%"),
+                hotline_row(OTHER_UNIT, "2025-09", 40, "70%"),
+            ],
+        ),
+        (
+            "学习民政局2025.csv",
+            [LEARNING_HEADER, activity(UNIT, "2025-09-03", 1, 1, 10), activity(UNIT, "2025-10-03", 1, 1, 20)],
+        ),
+        ("学习财政局2025.csv", [LEARNING_HEADER, activity(OTHER_UNIT, "2025-09-03", 1, 1, 30)]),
+        (
+            "学习2024.csv",
+            [
+                LEARNING_HEADER,
+                activity(UNIT, "2024-09-03", 1, 1, 40),
+                activity(UNIT, "2024-10-03", 1, 1, 50),
+                activity(OTHER_UNIT, "2024-09-03", 1, 1, 60),
+                activity(OTHER_UNIT, "2024-10-03", 1, 1, 70),  # its 2025 October is not in: not compared
+            ],
+        ),
+    )
+
+
+def test_year_on_year_leaves_out_last_years_month_of_a_unit_not_in_this_year(october_missing):
+    hot = metrics.summary(october_missing, Scope(2025, 10))["hotline"]
+    this_year, like_for_like = 80 + 90 + 40, 100 + 100 + 50  # not 310: 财政局's October 2024 has no pair
+    assert (hot["appeals"], hot["appeals_prev"]) == (this_year, like_for_like)
+    assert hot["appeals_yoy_pct"] == round((this_year - like_for_like) / like_for_like * 100, 2)
+    # Rates weighted by 诉求量 over the same pairs: (100×0.8 + 100×0.8 + 50×0.6) ÷ 250.
+    assert hot["first_time_rate_prev_pct"] == round((80 + 80 + 30) / 250 * 100, 2)
+
+
+def test_year_on_year_by_month_and_category_is_like_for_like_too(october_missing):
+    by_month = metrics.hotline_by(october_missing, Scope(2025, 10), "month").set_index("month")
+    assert (by_month.loc[10, "appeals"], by_month.loc[10, "appeals_prev"]) == (90, 100)
+    by_category = metrics.hotline_by(october_missing, Scope(2025, 10), "category").set_index("category")
+    assert (by_category.loc["经济发展", "appeals"], by_category.loc["经济发展", "appeals_prev"]) == (40, 50)
+
+
+def test_learning_year_on_year_counts_last_year_over_the_months_reported_this_year(october_missing):
+    previous = metrics.learning_previous_totals(october_missing, Scope(2025, 10))
+    assert previous["person_times"] == 40 + 50 + 60  # 财政局's October 2024 (70) left out
+    assert previous["activities"] == 3
+
+
+def test_coverage_names_who_is_missing_the_latest_month(october_missing):
+    coverage = metrics.summary(october_missing, Scope(2025, 10))["coverage"]
+    hotline = coverage["hotline"]
+    assert (hotline["month"], hotline["expected"], hotline["reported"]) == ("2025-10", 108, 1)
+    assert "市财政局" in hotline["missing"] and "市民政局" not in hotline["missing"]
+    assert len(hotline["missing"]) == 107
+    assert coverage["learning"]["reported"] == 1
+    assert "市财政局" in coverage["learning"]["missing"]
+
+
+def test_a_year_on_year_with_a_month_missing_carries_the_like_for_like_note(october_missing):
+    note = metrics.coverage(october_missing, Scope(2025, 10), "hotline").note
+    assert note == "10月尚有 1 家单位未报送，同比按同口径计算"
+    assert metrics.coverage(october_missing, Scope(2025, 9), "hotline").note == ""
+
+
+def test_a_unit_that_never_sends_the_kind_does_not_make_a_month_incomplete(load):
+    ds = load(
+        ("热线.csv", [HOTLINE_HEADER, hotline_row(UNIT, "2025-09", 80, "90%"), hotline_row(UNIT, "2025-10", 90, "90%")])
+    )
+    assert metrics.coverage(ds, Scope(2025, 10), "hotline").note == ""
+
+
+def test_a_store_with_no_previous_year_has_null_previous_figures(load):
+    ds = load(("热线.csv", [HOTLINE_HEADER, hotline_row(UNIT, "2025-10", 90, "90%")]))
+    hot = metrics.summary(ds, Scope(2025, 10))["hotline"]
+    assert (hot["appeals_prev"], hot["appeals_yoy_pct"], hot["first_time_rate_pp"]) == (None, None, None)
+    assert metrics.learning_previous_totals(ds, Scope(2025, 10)) is None
+
+
+@pytest.mark.parametrize(
+    ("gaps", "note"),
+    [
+        (((10, 2),), "10月尚有 2 家单位未报送，同比按同口径计算"),
+        (((9, 1), (10, 2)), "9月有 1 家，10月有 2 家单位未报送，同比按同口径计算"),
+        (((2, 1), (4, 1), (5, 1), (10, 2)), "2月、4—5月各有 1 家，10月有 2 家单位未报送，同比按同口径计算"),
+        ((), ""),
+    ],
+)
+def test_like_for_like_note_names_the_months_short(gaps, note):
+    assert metrics.Coverage("hotline", 202510, 108, 106, (), gaps).note == note
+
+
+def test_a_unit_marked_not_concerned_is_not_expected(october_missing):
+    registry = october_missing.registry.with_exempt(OTHER_UNIT, "hotline", True)
+    ds = dataclasses.replace(october_missing, registry=registry)
+    coverage = metrics.coverage(ds, Scope(2025, 10), "hotline")
+    assert (coverage.expected, coverage.reported) == (107, 1)
+    assert "市财政局" not in coverage.missing
+    assert coverage.note == ""

@@ -639,3 +639,19 @@ def test_deleting_a_snapshot_on_the_briefing_page_returns_to_the_live_store(open
         assert opened.audit_log().iloc[0][["user", "action_name"]].tolist() == ["演示分析员", "删除会议版"]
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/hotline.py"])
+def test_a_year_on_year_while_a_month_is_not_in_says_it_is_like_for_like(open_app, sample_url, page):
+    coverage = summary(sample_url)["coverage"]["hotline"]
+    assert coverage["reported"] < coverage["expected"]  # the sample's October: two units not in yet
+    at = open_app(sample_url, page)
+    notes = [m.value for m in at.markdown if "同比按同口径计算" in m.value]
+    assert len(notes) == 1
+    assert f"10月有 {coverage['expected'] - coverage['reported']} 家" in notes[0]
+
+
+def test_a_year_on_year_of_complete_months_carries_no_note(open_app, sample_url):
+    at = set_filters(open_app(sample_url, "pages/hotline.py"), {ui.THROUGH: 1})  # every unit sent January
+    assert_ran_cleanly(at)
+    assert not [m.value for m in at.markdown if "同口径" in m.value]

@@ -185,3 +185,24 @@ def test_unknown_category_offers_close_categories():
     assert categories_or_error(["执法监督", "国有企业"]) == ["执法监督", "国有企业"]
     with pytest.raises(UnknownName, match="名录中没有单位类别「执法监察」。您是不是要找：执法监督？"):
         categories_or_error(["执法监察"])
+
+
+def test_a_registry_column_bu_bao_song_marks_kinds_a_unit_does_not_send():
+    content = "单位全称,单位简称,单位类别,别名,不报送\n临沂市民政局,市民政局,社会服务,民政局,热线指标；问题清单\n临沂市财政局,市财政局,经济发展,,\n"
+    registry = parse_registry(content.encode())
+    assert registry.by_name["临沂市民政局"].exempt == {"hotline", "problems"}
+    assert registry.by_name["临沂市财政局"].exempt == frozenset()
+    assert parse_registry(registry.to_csv_bytes()).by_name["临沂市民政局"].exempt == {"hotline", "problems"}
+
+
+def test_an_unknown_kind_in_bu_bao_song_is_located():
+    content = "单位全称,单位简称,单位类别,别名,不报送\n临沂市民政局,市民政局,社会服务,,热线\n"
+    with pytest.raises(RegistryError) as raised:
+        parse_registry(content.encode())
+    (finding,) = raised.value.findings
+    assert (finding.row, finding.value) == (2, "热线")
+    assert "热线指标" in finding.message
+
+
+def test_a_registry_without_exemptions_writes_the_four_columns_it_was_given(registry):
+    assert registry.to_csv_bytes().decode().splitlines()[0] == "单位全称,单位简称,单位类别,别名"

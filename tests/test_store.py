@@ -503,3 +503,14 @@ def test_a_database_that_cannot_be_opened_is_named_without_its_password():
         Store("postgresql+psycopg://lingyi:secret-password@127.0.0.1:1/lingyi")
     assert "secret-password" not in str(raised.value)
     assert "lingyi:***@127.0.0.1:1/lingyi" in str(raised.value)
+
+
+def test_marking_a_unit_not_concerned_is_a_new_registry_version_in_the_audit_log(store):
+    store.set_exempt(["市委办公室"], "hotline", True, user="管理员")
+    assert store.registry().by_name["中共临沂市委办公室"].exempt == {"hotline"}
+    entry = store.audit_log().iloc[0]
+    assert (entry["user"], entry["action"]) == ("管理员", "registry")
+    assert "市委办公室 标为不涉及热线指标" in entry["note"]
+    store.set_exempt(["中共临沂市委办公室"], "hotline", False, user="管理员")
+    assert store.registry().by_name["中共临沂市委办公室"].exempt == frozenset()
+    assert len(store.registry_history()) == 2
