@@ -405,7 +405,21 @@ def _result_line(result: IngestResult) -> str:
         parts.append(f"警告 {len(result.warnings)}")
     if result.message:
         parts.append(result.message)
-    return "  ".join(parts)
+    parts.extend(result.batch_notes)
+    replaced = result.replacements
+    if len(replaced) == 1:
+        parts.append(_replaced_now(result, replaced[0].summary))
+    elif replaced:
+        total = sum(len(r.replaced) for r in replaced)
+        parts.append(_replaced_now(result, f"将替换 {total} 份报送（{len(replaced)} 个单位或报表）"))
+    # Each earlier submission the file takes the place of, with the change to the unit's figure (spec §4).
+    details = [f"    {_replaced_now(result, line)}" for r in replaced for line in r.lines()]
+    return "\n".join(["  ".join(parts), *details])
+
+
+def _replaced_now(result: IngestResult, text: str) -> str:
+    """「将替换」 before the file is stored (--dry-run), 「已替换」 once it is."""
+    return text.replace("将替换", "已替换") if result.outcome is Outcome.ACCEPTED else text
 
 
 def _print_findings(results: list[IngestResult], *, verbose: bool) -> None:

@@ -19,11 +19,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from lingyi import tickets
+from lingyi import replacements, tickets
+from lingyi.contract import SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.outliers import outlier_findings
 from lingyi.reading import WorkbookZip, read_file
 from lingyi.registry import Registry
+from lingyi.replacements import Replacement
 from lingyi.store import Batch, NewSubmission, Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
 from lingyi.values import Period, add_months, missing, month_label
@@ -53,6 +55,12 @@ class IngestResult:
     submission_ids: list[int] = field(default_factory=list)
     validated: ValidatedFile | None = None
     message: str = ""
+    # What the file replaces (or, after --dry-run, would replace), said before and when it is stored (spec §4).
+    replacements: list[Replacement] = field(default_factory=list)
+    # Files of the same batch for the same unit, kind and period: 「同一批中…」 on both lines.
+    batch_notes: list[str] = field(default_factory=list)
+    # (unit, kind, period) of each submission the file makes or, after --dry-run, would make.
+    covers: list[tuple[str, str, Period]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -203,10 +211,11 @@ def ingest_files(
     options = {"period": period, "default_unit": default_unit, "only_unit": only_unit}
     prepared: list[_Prepared] = []
     size = 0
+    same = _SameRun()
     with _Checks(registry, options, workers) as checks:
         remaining = _prepared_in_order(store, uploads, checks)
         if checks.workers > 1:
-            yield from _stored_as_they_come(store, remaining, dry_run=dry_run, user=user)
+            yield from _stored_as_they_come(store, remaining, dry_run=dry_run, user=user, same=same)
             return
         while True:
             try:
@@ -214,14 +223,14 @@ def ingest_files(
                 if item is None:
                     break
             except Exception:
-                yield from _store_batch(store, prepared, dry_run=dry_run, user=user)
+                yield from _store_batch(store, prepared, dry_run=dry_run, user=user, same=same)
                 raise
             prepared.append(item)
             size += len(item.upload.data)
             if len(prepared) >= BATCH_FILES or size >= BATCH_BYTES:
-                yield from _store_batch(store, prepared, dry_run=dry_run, user=user)
+                yield from _store_batch(store, prepared, dry_run=dry_run, user=user, same=same)
                 prepared, size = [], 0
-        yield from _store_batch(store, prepared, dry_run=dry_run, user=user)
+        yield from _store_batch(store, prepared, dry_run=dry_run, user=user, same=same)
 
 
 def folder_workers() -> int:
@@ -414,7 +423,7 @@ def _unchanged_result(name: str, stored_name: str) -> IngestResult:
 
 
 def _stored_as_they_come(
-    store: Store, remaining: Iterator[_Prepared], *, dry_run: bool, user: str
+    store: Store, remaining: Iterator[_Prepared], *, dry_run: bool, user: str, same: _SameRun
 ) -> Iterator[IngestResult]:
     """Each prepared file finished as soon as the workers hand it on, so that storing one goes on while they read
     the next (taking a whole batch first, then storing it, left the workers idle while this process stored and
@@ -432,6 +441,7 @@ def _stored_as_they_come(
             while item is not None:
                 try:
                     results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                    same.note(results[-1])
                 except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
                     failure = exc
                     break
@@ -451,7 +461,9 @@ def _stored_as_they_come(
             return
 
 
-def _store_batch(store: Store, prepared: list[_Prepared], *, dry_run: bool, user: str) -> Iterator[IngestResult]:
+def _store_batch(
+    store: Store, prepared: list[_Prepared], *, dry_run: bool, user: str, same: _SameRun
+) -> Iterator[IngestResult]:
     """Finish the prepared files in one transaction; the results come once it is committed."""
     if not prepared:
         return
@@ -461,12 +473,36 @@ def _store_batch(store: Store, prepared: list[_Prepared], *, dry_run: bool, user
         for item in prepared:
             try:
                 results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                same.note(results[-1])
             except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
                 failure = exc
                 break
     yield from results
     if failure is not None:
         raise failure
+
+
+class _SameRun:
+    """The files of one run that cover the same unit, kind and period (spec §4): both are checked, the later one in
+    the run's order wins, and both lines say so."""
+
+    def __init__(self) -> None:
+        self.earlier: dict[tuple[str, str], list[tuple[Period, IngestResult]]] = defaultdict(list)
+
+    def note(self, result: IngestResult) -> None:
+        for unit, kind, period in result.covers:
+            for other_period, other in self.earlier[(unit, kind)]:
+                if other is result or not other_period.overlaps(period):
+                    continue
+                what = f"{unit} {SHEET_KIND_BY_KEY[kind].name} {period.label}"
+                _add_once(other.batch_notes, f"同一批中后面的「{result.file}」也报送了{what}，以后者为准")
+                _add_once(result.batch_notes, f"同一批中前面的「{other.file}」也报送了{what}，以本文件为准")
+            self.earlier[(unit, kind)].append((period, result))
+
+
+def _add_once(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
 
 
 def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -> IngestResult:
@@ -480,11 +516,24 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     result = IngestResult(validated.name, Outcome.REJECTED, validated.row_counts(), validated.findings, [], validated)
     if not validated.ok:
         return result
+    with _no_cycle_collection():
+        submissions = tickets.submissions(validated, build_submissions(validated.tables))
+        found = replacements.plan(view, submissions)
+    if found.same_as is not None:
+        return IngestResult(
+            upload.name,
+            Outcome.UNCHANGED,
+            validated.row_counts(),
+            validated.findings,
+            validated=validated,
+            message=f"数据与已入库的「{found.same_as}」完全相同（文件另存过），未作任何改动。",
+        )
+    result.replacements = found.replacements
+    result.covers = [(sub.unit, sub.kind, sub.period) for sub in submissions]
     if dry_run:
         result.outcome = Outcome.CHECKED
         return result
     with _no_cycle_collection():
-        submissions = tickets.submissions(validated, build_submissions(validated.tables))
         result.submission_ids = view.save_file(
             upload.data,
             validated.name,

@@ -471,6 +471,16 @@ class Store:
         with self.engine.connect() as conn:
             return _file_is_live(conn, file_id)
 
+    def live_submissions_of(self, units: list[str], kinds: list[str]) -> list[dict]:
+        """The live submissions of ``units`` of ``kinds``, each with its file's name: what an upload may replace."""
+        with self.engine.connect() as conn:
+            return _live_submissions_of(conn, units, kinds)
+
+    def submission_rows(self, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
+        """The stored rows of these submissions, each as the values of ``ROW_VALUES[kind]``, by submission."""
+        with self.engine.connect() as conn:
+            return _submission_rows(conn, kind, submission_ids)
+
     def save_file(
         self,
         data: bytes,
@@ -804,6 +814,12 @@ class Batch:
             self._hotline_source = _hotline_source(self.conn)
         return self._hotline_source
 
+    def live_submissions_of(self, units: list[str], kinds: list[str]) -> list[dict]:
+        return _live_submissions_of(self.conn, units, kinds)
+
+    def submission_rows(self, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
+        return _submission_rows(self.conn, kind, submission_ids)
+
     def headcounts(self) -> dict[str, int]:
         if self._headcounts is None:
             self._headcounts = _headcounts(self.conn)
@@ -906,6 +922,45 @@ _LIVE_FILES = (
 )
 
 
+# A row's values as they say something: not its id, its submission, nor where in the file it stood.
+ROW_VALUES: dict[str, tuple[str, ...]] = {
+    kind: tuple(c.name for c in table.columns if c.name not in ("id", "submission_id", "sheet", "row"))
+    for kind, table in ROW_TABLES.items()
+}
+
+
+def _live_submissions_of(conn: Connection, units: list[str], kinds: list[str]) -> list[dict]:
+    subs, files = submissions_table.c, files_table.c
+    query = (
+        sa.select(
+            subs.id,
+            subs.seq,
+            subs.unit,
+            subs.kind,
+            subs.period_start,
+            subs.period_end,
+            subs.rows,
+            subs.source,
+            files.name,
+        )
+        .join(files_table, files.id == subs.file_id)
+        .where(subs.deleted.is_(False), subs.unit.in_(units), subs.kind.in_(kinds))
+        .order_by(subs.seq)
+    )
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _submission_rows(conn: Connection, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
+    table = ROW_TABLES[kind]
+    query = sa.select(table.c.submission_id, *(table.c[name] for name in ROW_VALUES[kind])).where(
+        table.c.submission_id.in_(submission_ids)
+    )
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for sid, *values in conn.execute(query).all():
+        found[sid].append(tuple(values))
+    return dict(found)
+
+
 def _file_by_hash(conn: Connection, digest: str) -> dict | None:
     """The stored file of these bytes: its id, name and whether it is live (``file_is_live``)."""
     row = _driver_sql(conn, _FILE_BY_HASH, (digest,)).first()
@@ -945,7 +1000,7 @@ def _current_hotline(conn: Connection, units: list[str], setting: str | None = N
         return {}
     rank = _source_rank(setting or _hotline_source(conn))
     live = {row[0]: row[:6] for row in found}
-    owners = _owners(
+    owners = month_owner_ids(
         (sid, (rank(source), seq), unit, start, end) for sid, seq, unit, start, end, source in live.values()
     )
     current = {}
@@ -1105,7 +1160,7 @@ def _save_file(
             {"id": sid, "unit": sub.unit, "kind": sub.kind, "period": sub.period.label, "rows": sub.row_count}
         )
         if sub.row_count:
-            batches.setdefault(sub.kind, []).append(_row_values(ROW_TABLES[sub.kind], sub.rows, sid))
+            batches.setdefault(sub.kind, []).append(row_values(ROW_TABLES[sub.kind], sub.rows, sid))
     for kind, parts in batches.items():
         _bulk_insert(conn, ROW_TABLES[kind], parts)
     if headcounts:
@@ -1200,7 +1255,7 @@ def _insert_sql(dialect: sa.engine.Dialect, table: sa.Table, names: tuple[str, .
     return _INSERTS[key]
 
 
-def _row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submission_id: int) -> dict[str, list]:
+def row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submission_id: int) -> dict[str, list]:
     """A submission's rows as the row table's columns (all but id), None where missing (NaN, NaT, NA).
 
     Columns given as lists already hold None where missing (``ValidTable.values``). A frame is taken as one object
@@ -1326,13 +1381,13 @@ def _next_seq(conn: Connection) -> int:
 
 def _month_owners(subs: pd.DataFrame) -> pd.DataFrame:
     """For each (unit, month) the newest live submission whose period covers it, as a frame (unit, month, owner)."""
-    owners = _owners(zip(subs["id"], subs["seq"], subs["unit"], subs["period_start"], subs["period_end"]))
+    owners = month_owner_ids(zip(subs["id"], subs["seq"], subs["unit"], subs["period_start"], subs["period_end"]))
     return pd.DataFrame(
         [(unit, month, sid) for (unit, month), sid in owners.items()], columns=["unit", "month", "owner"]
     )
 
 
-def _owners(subs: Iterable[tuple]) -> dict[tuple[str, int], int]:
+def month_owner_ids(subs: Iterable[tuple]) -> dict[tuple[str, int], int]:
     """For each (unit, month) the newest of ``subs`` (id, seq, unit, period_start, period_end) whose period covers it:
     the one rule of which return a month of 学习活动 or 热线指标 belongs to."""
     owners: dict[tuple[str, int], int] = {}

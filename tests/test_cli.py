@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from factories import (
     HOTLINE_HEADER,
+    LEARNING_HEADER,
     OTHER_UNIT,
     PROBLEM_HEADER,
     UNIT,
@@ -681,3 +682,49 @@ def test_hotline_source_sets_which_figures_count(cli, store, tmp_path, word, lab
     rows = store.current_rows("hotline")
     assert rows.loc[rows["month"] == 202510, "appeals"].tolist() == [appeals]
     assert cli("hotline-source")[1].strip() == f"热线数据来源：{label}"
+
+
+def test_ingest_says_on_the_files_line_what_it_replaces_before_and_when_it_stores(cli, tmp_path):
+    for month in range(2, 9):
+        cli(
+            "ingest",
+            write_csv(tmp_path / f"学习{month}月.csv", learning_rows(3 if month < 6 else 2, month=202500 + month)),
+        )
+    rows = [LEARNING_HEADER, *(learning_rows(1, month=202500 + m, seed=m)[1] for m in range(2, 9))]
+    series = write_csv(tmp_path / "系列.csv", rows)
+    code, out, _ = cli("ingest", series, "--dry-run")
+    assert code == 0
+    first, detail, *listed = lines(out)[:9]
+    assert first.startswith("accepted  系列.csv") and first.endswith("将替换 7 份报送（2—8月，18 行 → 7 行）")
+    assert detail.strip().startswith("临沂市民政局 学习活动：将替换 7 份报送") and "参与人次" in detail
+    assert [line.strip().split()[0] for line in listed] == [f"#{n}" for n in range(1, 8)]
+    assert all("学习" in line and "月.csv」（" in line for line in listed)
+    code, out, _ = cli("ingest", series)
+    assert code == 0 and lines(out)[0].endswith("已替换 7 份报送（2—8月，18 行 → 7 行）")
+
+
+def test_two_ledgers_whose_row_numbers_both_run_1_to_30_keep_all_their_problems(cli, store, tmp_path):
+    header = ["序号", "单位名称", "问题描述", "问题类别", "发现日期", "整改状态", "化解日期"]
+
+    def ledger(month: int, resolved: int) -> list[list[object]]:
+        rows = [header]
+        for n in range(1, 31):
+            done = n <= resolved
+            found = f"2025-{month:02d}-{n % 28 + 1:02d}"
+            rows.append(
+                [
+                    n,
+                    UNIT,
+                    f"{month}月问题{n}",
+                    "业务工作",
+                    found,
+                    "已化解" if done else "化解中",
+                    found if done else None,
+                ]
+            )
+        return rows
+
+    cli("ingest", write_csv(tmp_path / "6月问题清单.csv", ledger(6, 10)))
+    cli("ingest", write_csv(tmp_path / "7月问题清单.csv", ledger(7, 24)))
+    problems = json.loads(cli("summary", "--year", "2025", "--through", "2025-07", "--json")[1])["problems"]
+    assert (problems["found"], problems["resolved"]) == (60, 34)
