@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import PurePath
@@ -18,14 +18,15 @@ from pathlib import PurePath
 import pandas as pd
 import python_calamine
 
-from lingyi import tickets
+from lingyi import replacements, tickets
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
 from lingyi.exports import frames_to_xlsx
 from lingyi.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
-from lingyi.ingest import IngestResult, Outcome, Upload, check_file, ingest_files
+from lingyi.ingest import IngestResult, Outcome, Upload, build_submissions, check_file, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES, read_file
 from lingyi.registry import REGISTRY_COLUMNS, Registry, parse_registry
+from lingyi.replacements import Replacement
 from lingyi.store import Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable
 from lingyi.values import Period, month_label
@@ -38,6 +39,7 @@ RATE_FORMAT = "0.00%"
 
 class Verdict(StrEnum):
     READY = "可入库"
+    HELD = "待确认"  # would replace what the analyst must see first (spec §4): stored only once confirmed
     ERRORS = "有错误"
     UNCHANGED = "无变化"
 
@@ -55,6 +57,12 @@ class CheckedFile:
     message: str = ""
     # Where its 热线指标 and the store's other source (tickets or returns) disagree: tickets.COMPARISON_COLUMNS
     comparison: pd.DataFrame | None = None
+    # What storing it would replace (spec §4), and why it is held for confirmation where it is.
+    replacements: list[Replacement] = field(default_factory=list)
+    held_reason: str = ""
+    # (unit, kind, period) of the submissions it would make; other files of the upload that cover the same.
+    covers: list[tuple[str, str, Period]] = field(default_factory=list)
+    batch_notes: list[str] = field(default_factory=list)
 
     @property
     def is_ticket_export(self) -> bool:
@@ -138,7 +146,36 @@ def check_upload(
     is_tickets = isinstance(validated, tickets.TicketFile)
     needs_unit = not is_tickets and (unit is not None or (not validated.ok and names_no_unit(data, name)))
     comparison = tickets.comparison_table(validated, store)
-    return CheckedFile(validated.name, data, verdict, validated, needs_unit, unit, comparison=comparison)
+    checked = CheckedFile(validated.name, data, verdict, validated, needs_unit, unit, comparison=comparison)
+    if validated.ok:
+        submissions = tickets.submissions(validated, build_submissions(validated.tables))
+        found = replacements.plan(store, submissions)
+        if found.same_as is not None:
+            message = f"数据与已入库的「{found.same_as}」完全相同（文件另存过），入库时不会有任何改动。"
+            return CheckedFile(validated.name, data, Verdict.UNCHANGED, message=message)
+        checked.replacements = found.replacements
+        checked.covers = [(sub.unit, sub.kind, sub.period) for sub in submissions]
+        if found.needs_confirmation:
+            checked.verdict, checked.held_reason = Verdict.HELD, found.held_reason
+    return checked
+
+
+def note_same_upload(files: list[CheckedFile]) -> None:
+    """Files of one upload for the same unit, kind and period (spec §4): both are checked, the later one in the
+    upload's order wins when they are stored together, and both say so."""
+    for later_index, later in enumerate(files):
+        for earlier in files[:later_index]:
+            for unit, kind, period in later.covers:
+                for other_unit, other_kind, other_period in earlier.covers:
+                    if (unit, kind) != (other_unit, other_kind) or not period.overlaps(other_period):
+                        continue
+                    what = f"{unit} {SHEET_KIND_BY_KEY[kind].name} {period.label}"
+                    note = f"本次上传中后面的「{later.name}」也报送了{what}，一起入库时以后者为准。"
+                    if note not in earlier.batch_notes:
+                        earlier.batch_notes.append(note)
+                    note = f"本次上传中前面的「{earlier.name}」也报送了{what}，一起入库时以本文件为准。"
+                    if note not in later.batch_notes:
+                        later.batch_notes.append(note)
 
 
 def hotline_sources() -> dict[str, str]:
@@ -173,14 +210,22 @@ def ingest_ready(
     period: Period | None,
     user: str,
     only_unit: str | None = None,
+    confirmed: frozenset[str] = frozenset(),
 ) -> list[IngestResult]:
-    """Store every file whose verdict is 可入库, each whole or not at all (checked again: the store may have moved)."""
-    ready = [Upload(f.data, f.name, default_unit=f.unit) for f in files if f.verdict is Verdict.READY]
+    """Store every file whose verdict is 可入库, each whole or not at all (checked again: the store may have moved).
+
+    A file 待确认 is among them only once the analyst has confirmed what it replaces (``confirmed``, digests)."""
+    ready = [Upload(f.data, f.name, default_unit=f.unit) for f in files if storable(f, confirmed)]
     return list(
         ingest_files(
             store, ready, registry=registry, period=period, default_unit=only_unit, only_unit=only_unit, user=user
         )
     )
+
+
+def storable(file: CheckedFile, confirmed: frozenset[str] = frozenset()) -> bool:
+    """可入库, or 待确认 and confirmed."""
+    return file.verdict is Verdict.READY or (file.verdict is Verdict.HELD and file.digest in confirmed)
 
 
 def outcomes(results: list[IngestResult]) -> dict[Outcome, list[IngestResult]]:

@@ -772,6 +772,7 @@ WRAPPED_FINDINGS = 30  # up to this many findings are shown with their messages 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _VERDICT_ICONS = {
     "可入库": ":material/check_circle:",
+    "待确认": ":material/published_with_changes:",
     "有错误": ":material/error:",
     "无变化": ":material/do_not_disturb_on:",
 }
@@ -870,10 +871,14 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
         label += f" · {file.counts_text}"
     if file.warnings:
         label += f" · {len(file.warnings)} 条提示"
-    with st.expander(label, icon=_VERDICT_ICONS[file.verdict.value], expanded=file.verdict is desk.Verdict.ERRORS):
+    expanded = file.verdict in (desk.Verdict.ERRORS, desk.Verdict.HELD)
+    with st.expander(label, icon=_VERDICT_ICONS[file.verdict.value], expanded=expanded):
         if file.verdict is desk.Verdict.UNCHANGED:
             st.info(file.message, icon=":material/do_not_disturb_on:")
             return
+        for note in file.batch_notes:
+            st.warning(note, icon=":material/content_copy:")
+        replacement_notice(file)
         if file.needs_unit:
             st.selectbox(
                 "这个文件没有写明单位，请选择它所属的单位",
@@ -917,6 +922,32 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
                         shown = f"（仅显示前 {PREVIEW_ROWS} 行）" if len(frame) > PREVIEW_ROWS else ""
                         st.caption(caption + shown)
                         data_table(frame.head(PREVIEW_ROWS), hide_index=True, column_config=_PREVIEW_COLUMNS)
+
+
+def replacement_notice(file: desk.CheckedFile) -> None:
+    """What the file replaces, before anything is stored; a file 待确认 asks the analyst to confirm it (spec §4)."""
+    if not file.replacements:
+        return
+    lines = "\n".join(f"- {line}" for r in file.replacements for line in r.lines())
+    if file.verdict is desk.Verdict.HELD:
+        st.warning(
+            f"**入库前请核对**：{file.held_reason}。确认无误后勾选下方选项，再点「全部入库」。\n\n{lines}",
+            icon=":material/published_with_changes:",
+        )
+        st.checkbox("我已核对，确认用这个文件替换上述报送", key=_confirm_key(file.digest))
+    else:
+        st.info(f"入库后将替换已有的报送：\n\n{lines}", icon=":material/published_with_changes:")
+
+
+def _confirm_key(digest: str) -> str:
+    return f"upload_confirm_{digest[:16]}"
+
+
+def confirmed_replacements(files: list[desk.CheckedFile]) -> frozenset[str]:
+    """The digests of the files 待确认 whose replacements the analyst has confirmed."""
+    return frozenset(
+        f.digest for f in files if f.verdict is desk.Verdict.HELD and st.session_state.get(_confirm_key(f.digest))
+    )
 
 
 def data_table(data, **options):
@@ -1012,7 +1043,12 @@ def upload_results() -> None:
     if accepted:
         # The tickets of an export are what its 热线指标 rows were worked out from, not rows stored beside them.
         rows = sum(n for r in accepted for kind, n in r.counts.items() if kind != tickets.TICKETS_NAME)
-        lines = "\n".join(f"- {r.file}：{'、'.join(f'{k} {n:,} 行' for k, n in r.counts.items())}" for r in accepted)
+        lines = "\n".join(
+            f"- {r.file}：{'、'.join(f'{k} {n:,} 行' for k, n in r.counts.items())}"
+            + "".join(f"；{note}" for note in r.batch_notes)
+            + "".join(f"；{rep.summary.replace('将替换', '已替换')}（{rep.unit}）" for rep in r.replacements)
+            for r in accepted
+        )
         st.success(f"已入库 {len(accepted)} 个文件，共 {rows:,} 行：\n{lines}", icon=":material/task_alt:")
     for result in done[desk.Outcome.UNCHANGED]:
         st.info(f"{result.file}：{result.message}", icon=":material/do_not_disturb_on:")

@@ -51,12 +51,14 @@ if not uploads:
     st.stop()
 
 checked = ui.checked_uploads(uploads, store, registry, period)
+desk.note_same_upload(checked)
+confirmed = ui.confirmed_replacements(checked)
 counts = desk.verdict_counts(checked)
-ready, failing, unchanged = (counts[v] for v in desk.Verdict)
-for column, (label, number) in zip(
-    st.columns(4), (("文件", len(checked)), ("可入库", ready), ("有错误", failing), ("无变化", unchanged))
-):
+ready, held, failing, unchanged = (counts[v] for v in desk.Verdict)
+shown = (("文件", len(checked)), ("可入库", ready), ("待确认", held), ("有错误", failing), ("无变化", unchanged))
+for column, (label, number) in zip(st.columns(5), shown):
     column.metric(label, f"{number} 个", border=True)
+ready += len(confirmed)
 if st.button(
     f"全部入库（{ready} 个可入库文件）",
     type="primary",
@@ -66,9 +68,11 @@ if st.button(
 ):
     with st.spinner("正在入库…"), ui.ticket_progress("正在入库："):
         results = desk.ingest_ready(
-            store, checked, registry=registry, period=period, user=user.name, only_unit=user.unit
+            store, checked, registry=registry, period=period, user=user.name, only_unit=user.unit, confirmed=confirmed
         )
     ui.upload_stored(results)
+if held > len(confirmed):
+    st.caption(f"待确认的 {held - len(confirmed)} 个文件会替换较多已有报送或减少行数，展开核对并勾选确认后才会入库。")
 if failing:
     st.caption(f"有错误的 {failing} 个文件不会入库：展开查看错误，下载错误清单或标注了错误的原文件发回单位修改。")
 

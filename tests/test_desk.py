@@ -105,7 +105,12 @@ def test_store_all_stores_the_ready_files_only(tmp_path, store, registry):
     assert desk.outcomes(results)[Outcome.ACCEPTED] == results
     assert set(store.current_rows("learning")["unit"]) == {MINZHENG}
     assert set(store.history()["created_by"]) == {"分析员"}
-    assert desk.verdict_counts([good, bad]) == {Verdict.READY: 1, Verdict.ERRORS: 1, Verdict.UNCHANGED: 0}
+    assert desk.verdict_counts([good, bad]) == {
+        Verdict.READY: 1,
+        Verdict.HELD: 0,
+        Verdict.ERRORS: 1,
+        Verdict.UNCHANGED: 0,
+    }
 
 
 def test_a_unit_picked_for_a_file_is_the_unit_it_is_stored_under(tmp_path, store, registry):

@@ -16,7 +16,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lingyi import auth, completeness
-from lingyi.ingest import ingest_file
+from lingyi.ingest import Outcome, ingest_file
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def test_each_file_gets_its_verdict_counts_and_errors_before_anything_is_stored(
         "财政局.xlsx": "有错误",
         "学习活动.csv": "有错误",
     }
-    assert counts(at) == {"文件": "3 个", "可入库": "1 个", "有错误": "2 个", "无变化": "0 个"}
+    assert counts(at) == {"文件": "3 个", "可入库": "1 个", "待确认": "0 个", "有错误": "2 个", "无变化": "0 个"}
     assert "学习活动 3 行" in next(e.label for e in at.expander if e.label.startswith(MINZHENG))
     errors = table_rows(at.table[0])
     assert [row[:3] for row in errors] == [["学习活动", "5", "B"], ["学习活动", "6", "I"]]
@@ -457,3 +457,65 @@ def test_the_hotline_source_setting_is_changed_on_the_upload_page(open_page, sto
     ran_cleanly(at)
     assert store.hotline_source() == "returns"
     assert "以单位报表为准" in at.success[0].value
+
+
+# -- replacements said before anything is stored (spec §4) -----------------------------------------------------------
+
+
+def monthly_returns_then_a_series(tmp_path: Path, store: Store) -> Path:
+    """Seven monthly returns of 民政局 stored (February–August), and a series file of one activity a month over
+    the same months whose period is inferred from its rows."""
+    for month in range(2, 9):
+        path = f.write_csv(tmp_path / f"学习{month}月.csv", f.learning_rows(3, month=202500 + month, seed=month))
+        assert store_file(store, path).outcome is Outcome.ACCEPTED
+    rows = [f.LEARNING_HEADER, *(f.learning_rows(1, month=202500 + m, seed=50 + m)[1] for m in range(2, 9))]
+    return f.write_csv(tmp_path / "系列活动.csv", rows)
+
+
+def store_file(store: Store, path: Path):
+    return ingest_file(store, path.read_bytes(), path.name)
+
+
+def test_a_file_that_would_replace_several_returns_is_held_until_confirmed(open_page, tmp_path, store):
+    series = monthly_returns_then_a_series(tmp_path, store)
+    at = upload(open_page("pages/upload.py"), series)
+    ran_cleanly(at)
+    assert verdicts(at)["系列活动.csv"] == "待确认"
+    assert counts(at)["待确认"] == "1 个"
+    (held,) = [w.value for w in at.warning if "入库前请核对" in w.value]
+    assert "将替换 7 份报送（2—8月，21 行 → 7 行）" in held
+    assert all(f"学习{m}月.csv" in held for m in range(2, 9))
+    assert at.button(key=STORE_ALL).disabled  # nothing is stored before the analyst confirms
+
+    at.checkbox[0].check().run()
+    assert not at.button(key=STORE_ALL).disabled
+    at.button(key=STORE_ALL).click().run()
+    ran_cleanly(at)
+    assert "已替换 7 份报送（2—8月，21 行 → 7 行）" in at.success[0].value
+    assert len(store.current_rows("learning")) == 7
+
+
+def test_a_correction_that_replaces_one_return_says_so_and_needs_no_confirmation(open_page, tmp_path, store):
+    store_file(store, good_file(tmp_path))
+    correction = f.write_xlsx(tmp_path / "民政局更正.xlsx", {"学习活动": f.titled(f.learning_rows(4, seed=9))})
+    at = upload(open_page("pages/upload.py"), correction)
+    assert verdicts(at)["民政局更正.xlsx"] == "可入库"
+    (said,) = [i.value for i in at.info if "入库后将替换" in i.value]
+    assert "将替换 1 份报送（10月，3 行 → 4 行）" in said and f"{MINZHENG}_202510.xlsx" in said
+
+
+def test_a_re_saved_return_is_unchanged_on_the_desk(open_page, tmp_path, store):
+    rows = f.learning_rows(3, seed=4)
+    store_file(store, f.write_xlsx(tmp_path / "原件.xlsx", {"学习活动": rows}))
+    at = upload(open_page("pages/upload.py"), f.write_csv(tmp_path / "另存.csv", rows))
+    assert verdicts(at)["另存.csv"] == "无变化"
+    assert "原件.xlsx" in at.info[0].value
+
+
+def test_two_files_of_one_upload_for_the_same_month_both_say_which_wins(open_page, tmp_path):
+    first = f.write_csv(tmp_path / "a.csv", f.learning_rows(3, seed=1))
+    second = f.write_csv(tmp_path / "b.csv", f.learning_rows(2, seed=2))
+    at = upload(open_page("pages/upload.py"), first, second)
+    notes = [w.value for w in at.warning if "本次上传中" in w.value]
+    assert any("后面的「b.csv」" in n and "以后者为准" in n for n in notes)
+    assert any("前面的「a.csv」" in n and "以本文件为准" in n for n in notes)
