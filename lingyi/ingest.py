@@ -26,7 +26,7 @@ from lingyi.outliers import outlier_findings
 from lingyi.reading import WorkbookZip, read_file
 from lingyi.registry import Registry
 from lingyi.replacements import Replacement
-from lingyi.store import Batch, NewSubmission, Store, sha256
+from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
 from lingyi.values import Period, add_months, missing, month_label
 
@@ -583,13 +583,6 @@ def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
             sheets = tuple(dict.fromkeys(rows["sheet"]))
             submissions.append(NewSubmission(str(unit), kind, period, declared, sheets, rows))
     return submissions
-
-
-def problem_key(number: object, description: object, found_date) -> str:
-    """Spec §3: (unit, 问题编号), or (unit, 问题描述, 发现日期) where the number is absent."""
-    if number:
-        return f"编号:{number}"
-    return f"描述:{description}|{found_date.isoformat() if found_date else ''}"
 
 
 def _store_columns(kind: str, columns: dict[str, list]) -> dict[str, list]:

@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 import sqlalchemy as sa
-from factories import ON_POSTGRES, OTHER_UNIT, UNIT
+from factories import ON_POSTGRES, OTHER_UNIT, UNIT, write_csv
 
 from lingyi import metrics, snapshots
 from lingyi import store as store_module
 from lingyi.errors import RegistryError, StoreError
+from lingyi.ingest import Outcome
 from lingyi.store import SCHEMA_VERSION, NewSubmission, Store, meta_table
 from lingyi.values import Period
 
@@ -514,3 +515,45 @@ def test_marking_a_unit_not_concerned_is_a_new_registry_version_in_the_audit_log
     store.set_exempt(["中共临沂市委办公室"], "hotline", False, user="管理员")
     assert store.registry().by_name["中共临沂市委办公室"].exempt == frozenset()
     assert len(store.registry_history()) == 2
+
+
+def test_ledgers_once_keyed_by_their_row_numbers_are_keyed_again_from_their_files(store, submit, tmp_path):
+    """A store of schema version 6 read 序号 as 问题编号: July's problems 1–30 had overwritten June's."""
+    header = ["序号", "单位名称", "问题描述", "发现日期", "整改状态", "化解日期"]
+    for month in (6, 7):
+        rows = [header] + [
+            [n, UNIT, f"{month}月问题{n}", f"2025-{month:02d}-{n % 28 + 1:02d}", "化解中", None] for n in range(1, 31)
+        ]
+        assert submit(write_csv(tmp_path / f"{month}月问题清单.csv", rows)).outcome is Outcome.ACCEPTED
+    table = store_module.ROW_TABLES["problems"]
+    with store.engine.begin() as conn:
+        for row_id, row in conn.execute(sa.select(table.c.id, table.c.row)).all():
+            conn.execute(table.update().where(table.c.id == row_id).values(number=str(row - 1), key=f"编号:{row - 1}"))
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="6"))
+    assert len(store.current_rows("problems")) == 30  # what the old keys made of the two ledgers
+    store.close()
+
+    migrated = Store(store.url)
+    try:
+        assert len(migrated.current_rows("problems")) == 60
+        assert migrated.current_rows("problems")["number"].isna().all()
+        (entry,) = migrated.audit_log().to_dict("records")[:1]
+        assert entry["action"] == "migration" and "60 个问题原以序号作问题编号" in entry["note"]
+        assert "6月问题清单.csv" in entry["note"] and "7月问题清单.csv" in entry["note"]
+    finally:
+        migrated.close()
+
+
+def test_ledgers_with_a_real_problem_number_keep_their_keys_when_migrated(store, submit, tmp_path):
+    rows = [["序号", "问题编号", "单位名称", "问题描述", "发现日期", "整改状态", "化解日期"]]
+    rows += [[n, f"MZ-{n}", UNIT, f"问题{n}", "2025-06-01", "化解中", None] for n in range(1, 4)]
+    submit(write_csv(tmp_path / "台账.csv", rows))
+    with store.engine.begin() as conn:
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="6"))
+    store.close()
+    migrated = Store(store.url)
+    try:
+        assert sorted(migrated.current_rows("problems")["key"]) == ["编号:MZ-1", "编号:MZ-2", "编号:MZ-3"]
+        assert "migration" not in set(migrated.audit_log().get("action", []))
+    finally:
+        migrated.close()
