@@ -3,7 +3,9 @@
 Text that starts with = + - @ (or a tab or carriage return) would run as a formula when
 the file is opened in Excel or WPS (formula injection). Every such text this app writes is
 stored as a plain string with Excel's own quote prefix, so it shows exactly as written and
-never evaluates. The helpers here are the only way the app puts text into a workbook.
+never evaluates (``lingyi.safety`` says what such a start is). The helpers here are the only way the app puts text
+into a workbook: tables shown on the pages, error lists, 催报 lists, the history and the audit log, the templates
+and the marked copies of rejected files.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from lingyi.safety import is_formula_like
+
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
 DATE_FORMAT = "yyyy-mm-dd"
@@ -30,10 +33,6 @@ XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
 MAX_COLUMN_WIDTH = 60
 # Characters Excel forbids in sheet names.
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
-
-
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def put(cell: Cell, value: object) -> Cell:
