@@ -29,7 +29,6 @@ HEADER_FONT = Font(bold=True)
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
 MAX_COLUMN_WIDTH = 60
 # Characters Excel forbids in sheet names.
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")

@@ -116,7 +116,7 @@ def _check_alone(
             try:
                 read = read_file(data, name, opened=opened)
             except FileRejected as rejected:
-                return ValidatedFile(rejected.finding.file, [], [rejected.finding])
+                return ValidatedFile(rejected.finding.file, [], [rejected.finding], refused=True)
             validated = validate(read, registry, period=period, default_unit=default_unit)
         if only_unit is not None:
             validated.findings.extend(_rows_of_other_units(validated, only_unit))

@@ -931,7 +931,7 @@ def _feedback_downloads(file: desk.CheckedFile) -> None:
         right.caption("12345 工单导出不另做标注文件：错误清单逐条列出了工作表、行号和列。")
         return
     if marked is None:
-        right.caption("文件无法打开，不能生成标注文件；请把错误清单发回单位。")
+        right.caption("文件未能读取（已拒绝或无法打开），不生成标注文件；请把错误清单发回单位。")
         return
     right.download_button(
         "下载标注了错误的原文件",
