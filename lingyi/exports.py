@@ -17,7 +17,7 @@ import re
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,8 +35,14 @@ _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 
 def put(cell: Cell, value: object) -> Cell:
-    """Write a value into a cell; text that looks like a formula stays text."""
+    """Write a value into a cell; text that looks like a formula stays text.
+
+    Control characters a workbook cannot hold (\\x00–\\x1f but tab, newline and carriage return) are left out of
+    text: a unit's cell holding one must not stop its error list or marked copy being written.
+    """
     value = plain(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if is_formula_like(value):
         cell.data_type = "s"

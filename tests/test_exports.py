@@ -45,6 +45,13 @@ def test_formula_like_text_is_written_as_quoted_text(text):
     assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
 
 
+@pytest.mark.parametrize(("text", "written"), [("读书\x01会", "读书会"), ("\x02=1+1", "=1+1"), ("行\n行", "行\n行")])
+def test_control_characters_a_workbook_cannot_hold_are_left_out_and_what_remains_is_still_made_safe(text, written):
+    cell = reopen(frames_to_xlsx({"表": pd.DataFrame({"值": [text]})}))["表"]["A2"]
+    assert (cell.value, cell.data_type) == (written, "s")
+    assert cell.quotePrefix is written.startswith("=")
+
+
 def test_negative_numbers_stay_numbers_and_plain_text_gets_no_prefix():
     sheet = reopen(frames_to_xlsx({"表": pd.DataFrame({"数": [-5, -0.25], "名": ["民政局", "第-1期"]})}))["表"]
     assert [(c.value, c.data_type, c.quotePrefix) for c in sheet["A"][1:]] == [(-5, "n", False), (-0.25, "n", False)]

@@ -214,6 +214,17 @@ def test_formula_like_text_copied_from_a_csv_stays_text(tmp_path):
         assert sheet[coordinate].quotePrefix
 
 
+def test_a_csv_with_control_characters_gets_its_error_list_and_marked_copy(tmp_path, registry):
+    rows = f.column(f.learning_rows(2), "活动名称", ["读书\x01会", "研讨"])
+    path = f.write_csv(tmp_path / "学习活动.csv", f.column(rows, "参与人次", ["很多\x02", 3]))
+    validated = check_file(path.read_bytes(), path.name, registry)
+    assert [e.value for e in validated.errors] == ["很多\x02"]
+    assert reopen(error_list_xlsx(validated.findings))["错误清单"]["G2"].value == "很多"
+    sheet = reopen(marked_file(path.read_bytes(), path.name, validated.findings).data)["学习活动"]
+    assert (sheet["C2"].value, sheet["I2"].value) == ("读书会", "很多")
+    assert sheet["I2"].comment is not None
+
+
 def test_gbk_csv_is_copied_with_its_chinese_intact(tmp_path, registry):
     path = tmp_path / "学习.csv"
     path.write_bytes(f.csv_bytes(bad_learning_rows(), "gbk"))
