@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import gc
 import itertools
+import logging
 import multiprocessing
 import operator
 import os
@@ -18,15 +19,20 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePath
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from lingyi import tickets
-from lingyi.errors import FileRejected, Finding, Level
+from lingyi.errors import FileRejected, Finding, Level, StoreError
 from lingyi.outliers import outlier_findings
 from lingyi.reading import WorkbookZip, read_file
 from lingyi.registry import Registry
 from lingyi.store import Batch, NewSubmission, Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
 from lingyi.values import Period, add_months, missing, month_label
+
+LOG = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -193,8 +199,10 @@ def ingest_files(
 
     The files are read and validated outside any transaction, then stored in batches of one transaction each,
     a savepoint per file, so a folder of small returns costs one commit per batch rather than one per file.
-    Each result is yielded once its file is committed. A file the checks cannot get through (a fault of ours)
-    raises, after the files before it are stored and their results yielded.
+    Each result is yielded once its file is committed. A file the checks or its storing cannot get through (a
+    fault of ours, such as a value the code did not expect) is rejected with a finding that names it and the
+    fault, which is logged, and the files after it go on. A fault of the store itself (the database cannot be
+    written) raises, after the files before it are stored and their results yielded.
 
     ``workers`` > 1 reads and validates files in that many processes (forked: for the command line, not a
     server with threads) while this one stores them, in the same order and with the same results.
@@ -391,7 +399,35 @@ class _StoredFiles:
 def _taken(upload: Upload, digest: str, check: Future | _Share | IngestResult) -> _Prepared:
     if isinstance(check, IngestResult):
         return _Prepared(upload, digest, result=check)
-    return _Prepared(upload, digest, check.result())
+    try:
+        validated = check.result()
+    except Exception as exc:  # noqa: BLE001 - a fault of ours with this file: this file is refused, the rest go on
+        name = PurePath(upload.name).name
+        validated = ValidatedFile(name, [], [_fault(name, exc, "检查")], refused=True)
+    return _Prepared(upload, digest, validated)
+
+
+def _fault(name: str, exc: Exception, doing: str) -> Finding:
+    """The finding that refuses a file a fault of ours stopped (logged with its traceback)."""
+    LOG.error("文件「%s」%s时程序出错", name, doing, exc_info=exc)
+    return Finding(
+        Level.ERROR,
+        name,
+        f"文件{doing}时程序出错（{type(exc).__name__}: {exc}），本文件未入库，同批其他文件照常处理。"
+        "请把此文件发给系统管理员查看。",
+    )
+
+
+def _finished(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -> IngestResult:
+    """``_finish``; a fault of ours with this file refuses it alone (its savepoint has left nothing of it), while a
+    fault of the store raises."""
+    try:
+        return _finish(view, item, dry_run=dry_run, user=user)
+    except (SQLAlchemyError, StoreError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - this file's fault, told in its own result
+        name = PurePath(item.upload.name).name
+        return IngestResult(name, Outcome.REJECTED, findings=[_fault(name, exc, "入库")])
 
 
 @dataclass
@@ -431,7 +467,7 @@ def _stored_as_they_come(
         with contextlib.nullcontext(store) if dry_run else store.batch() as view:
             while item is not None:
                 try:
-                    results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                    results.append(item.result or _finished(view, item, dry_run=dry_run, user=user))
                 except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
                     failure = exc
                     break
@@ -460,7 +496,7 @@ def _store_batch(store: Store, prepared: list[_Prepared], *, dry_run: bool, user
     with contextlib.nullcontext(store) if dry_run else store.batch() as view:
         for item in prepared:
             try:
-                results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                results.append(item.result or _finished(view, item, dry_run=dry_run, user=user))
             except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
                 failure = exc
                 break
