@@ -7,6 +7,7 @@ reading and validating outside any lock and storing many files per transaction.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import itertools
@@ -14,6 +15,10 @@ import logging
 import multiprocessing
 import operator
 import os
+import signal
+import sys
+import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -295,7 +300,7 @@ class _Checks:
                 self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_worker_start,
-                initargs=(self.registry,),
+                initargs=(self.registry, os.getpid()),
             )
         chunk.future = self.pool.submit(_worker_check, chunk.files)
 
@@ -341,8 +346,37 @@ class _Failed:
 _WORKER_REGISTRY: list[Registry] = []
 
 
-def _worker_start(registry: Registry) -> None:
+def _worker_start(registry: Registry, parent: int) -> None:
+    _die_with(parent)
     _WORKER_REGISTRY[:] = [registry]
+
+
+# prctl(2): the signal a process gets when the thread that forked it ends (<linux/prctl.h>).
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends (``kill -9`` too), instead of
+    reading on for no one, re-parented to PID 1. On Linux the kernel sends SIGKILL (the pool is started by the
+    thread that runs the ingest, which lives as long as the pool); elsewhere a thread watches the parent's pid.
+    The parent may have ended already, before the signal was asked for: then this worker ends now."""
+    asked = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            asked = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            asked = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not asked:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="lingyi-parent-watch").start()
+
+
+def _watch_parent(parent: int, interval: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _worker_check(files: list[tuple[bytes, str, dict]]) -> list[ValidatedFile | _Failed]:

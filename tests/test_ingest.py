@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pandas as pd
 import pytest
 import sqlalchemy as sa
@@ -23,6 +30,8 @@ from factories import (
 from lingyi.ingest import Outcome, Upload, check_file, ingest_files
 from lingyi.store import sha256
 from lingyi.values import Period
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
 
@@ -555,3 +564,68 @@ def test_a_fault_while_checking_a_file_rejects_that_file_with_its_name_and_the_o
     ]
     assert sorted(store.history()["file"]) == ["a.xlsx", "c.xlsx"]
     assert store.data_version() == 2
+
+
+# ``python -m lingyi ingest`` whose workers, forked after this, hang on the first file they are given: they are there
+# to be found, and still at work, when the command is killed.
+HANGING_INGEST = """
+import sys, time
+import lingyi.__main__, lingyi.ingest
+lingyi.ingest._check_alone = lambda *args, **kwargs: time.sleep(3600)
+lingyi.__main__.folder_workers = lambda: 2
+sys.exit(lingyi.__main__.main(sys.argv[1:]))
+"""
+
+
+def children_of(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and alive(int(entry.name)):
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def polled(condition, *, within: float) -> bool:
+    """Whether ``condition()`` comes true within ``within`` seconds, asked every 50 ms."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_of_an_ingest_killed_with_sigkill_end_with_it(tmp_path):
+    inbox = tmp_path / "inbox"
+    for number, unit in enumerate((UNIT, OTHER_UNIT), start=1):
+        write_csv(inbox / f"{number}.csv", learning_rows(2, unit=unit))
+    command = [sys.executable, "-c", HANGING_INGEST, "ingest", str(inbox), "--db", f"sqlite:///{tmp_path / 'k.db'}"]
+    ingest = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        assert polled(lambda: len(children_of(ingest.pid)) >= 2, within=60), "the workers never started"
+        workers = children_of(ingest.pid)
+        os.kill(ingest.pid, signal.SIGKILL)
+        ingest.wait(timeout=30)
+        assert polled(lambda: not any(alive(pid) for pid in workers), within=30)
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+        for pid in workers:  # ours, left behind where the test failed
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
