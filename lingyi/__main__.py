@@ -383,7 +383,7 @@ def run_user(args: argparse.Namespace) -> int:
             print("还没有用户。新增第一个管理员：python -m lingyi user add 用户名 --role admin")
         for _, row in listed.iterrows():
             state = "（已停用）" if row["disabled"] else ""
-            unit = f"  {row['unit']}" if row["unit"] else ""
+            unit = f"  {row['unit']}" if isinstance(row["unit"], str) and row["unit"] else ""  # none: NaN
             print(f"{row['name']}  {row['role_name']}{unit}{state}")
         return 0
     if not args.name:

@@ -1347,7 +1347,7 @@ def sign_in_page() -> None:
         st.caption("或用本系统的用户名和密码登录：")
     with st.form(_SIGN_IN_FORM):
         name = st.text_input("用户名")
-        password = st.text_input("密码", type="password")
+        password = st.text_input("密码", type="password", autocomplete="current-password")  # not a new one
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
