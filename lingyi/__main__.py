@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import re
 import sys
@@ -123,6 +124,7 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    _log_tracebacks_only_when_debugging()
     try:
         return args.run(args)
     except (ArgumentProblem, UnknownName) as exc:
@@ -139,6 +141,16 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if getattr(args, "store", None) is not None:
             args.store.close()  # main() may run many times in one process (scripts, tests)
+
+
+def _log_tracebacks_only_when_debugging() -> None:
+    """A fault the core logs (a file it could not check) is already told in that file's line; its traceback goes to
+    standard error only with LINGYI_DEBUG set."""
+    logger = logging.getLogger("lingyi")
+    if os.environ.get("LINGYI_DEBUG"):
+        logging.basicConfig()
+    elif not logger.handlers:
+        logger.addHandler(logging.NullHandler())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -371,7 +383,7 @@ def run_user(args: argparse.Namespace) -> int:
             print("还没有用户。新增第一个管理员：python -m lingyi user add 用户名 --role admin")
         for _, row in listed.iterrows():
             state = "（已停用）" if row["disabled"] else ""
-            unit = f"  {row['unit']}" if row["unit"] else ""
+            unit = f"  {row['unit']}" if isinstance(row["unit"], str) and row["unit"] else ""  # none: NaN
             print(f"{row['name']}  {row['role_name']}{unit}{state}")
         return 0
     if not args.name:

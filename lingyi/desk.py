@@ -74,9 +74,10 @@ class CheckedFile:
 
     @cached_property
     def marked(self) -> MarkedFile | None:
-        """The file with its faulty cells marked, made once; ``None`` when it cannot be opened, or is a ticket export
-        (a million rows is no file to mark up: its errors list names each row)."""
-        if not self.errors or self.is_ticket_export:
+        """The file with its faulty cells marked, made once; ``None`` when it was refused unread (unsafe, damaged,
+        encrypted …: its bytes are not opened again to copy them), cannot be opened, or is a ticket export (a million
+        rows is no file to mark up: its errors list names each row). The error list is offered in every case."""
+        if not self.errors or self.is_ticket_export or self.validated.refused:
             return None
         return marked_file(self.data, self.name, self.validated.findings)
 
@@ -186,7 +187,7 @@ def hotline_sources() -> dict[str, str]:
 def unreadable(data: bytes, name: str, problem: str) -> CheckedFile:
     """The verdict on a file the checks themselves could not get through (a fault of ours, logged by the caller)."""
     finding = Finding(Level.ERROR, name, f"文件无法检查（{problem}）。请用 Excel 打开后另存为 .xlsx 再上传。")
-    return CheckedFile(name, data, Verdict.ERRORS, ValidatedFile(name, [], [finding]))
+    return CheckedFile(name, data, Verdict.ERRORS, ValidatedFile(name, [], [finding], refused=True))
 
 
 def digest(data: bytes) -> str:

@@ -3,7 +3,9 @@
 Text that starts with = + - @ (or a tab or carriage return) would run as a formula when
 the file is opened in Excel or WPS (formula injection). Every such text this app writes is
 stored as a plain string with Excel's own quote prefix, so it shows exactly as written and
-never evaluates. The helpers here are the only way the app puts text into a workbook.
+never evaluates (``lingyi.safety`` says what such a start is). The helpers here are the only way the app puts text
+into a workbook: tables shown on the pages, error lists, 催报 lists, the history and the audit log, the templates
+and the marked copies of rejected files.
 """
 
 from __future__ import annotations
@@ -15,30 +17,32 @@ import re
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from lingyi.safety import is_formula_like
+
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSM_MIME = "application/vnd.ms-excel.sheet.macroEnabled.12"
 MAX_COLUMN_WIDTH = 60
 # Characters Excel forbids in sheet names.
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
 
 
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
 def put(cell: Cell, value: object) -> Cell:
-    """Write a value into a cell; text that looks like a formula stays text."""
+    """Write a value into a cell; text that looks like a formula stays text.
+
+    Control characters a workbook cannot hold (\\x00–\\x1f but tab, newline and carriage return) are left out of
+    text: a unit's cell holding one must not stop its error list or marked copy being written.
+    """
     value = plain(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
     if is_formula_like(value):
         cell.data_type = "s"

@@ -3,8 +3,10 @@
 - ``error_list_xlsx``: every finding as a row (级别, 文件, 工作表, 行号, 列, 列名, 值, 说明);
 - ``marked_file``: the unit's own workbook with each faulty cell filled and commented with
   the message, and a 「错误说明」 sheet in front listing every finding. An .xlsx or .xlsm is
-  marked in place (macros kept); an .xls, .ods or .csv is first copied, values only, into a
-  new .xlsx whose rows and columns are where the findings say.
+  marked in place and always saved as an .xlsx without its macros (xl/vbaProject.bin), as the
+  upload page promises: 「系统导出的文件不含宏」; an .xls, .ods or .csv is first copied, values
+  only, into a new .xlsx whose rows and columns are where the findings say. A file refused
+  unread (unsafe, damaged, encrypted) gets no marked copy: the desk offers its error list only.
 
 The 「错误说明」 sheet's name contains 说明, so the reader skips it when the corrected file
 comes back. Text the app writes goes through ``lingyi.exports.put`` (no formula injection).
@@ -29,7 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lingyi.errors import Finding, Level
-from lingyi.exports import XLSM_MIME, XLSX_MIME, frames_to_xlsx, put, sheet_title, workbook_bytes, write_frame
+from lingyi.exports import XLSX_MIME, frames_to_xlsx, put, sheet_title, workbook_bytes, write_frame
 from lingyi.reading import csv_rows
 from lingyi.values import decode_text
 
@@ -74,7 +76,7 @@ def marked_file(data: bytes, name: str, findings: list[Finding]) -> MarkedFile |
     stem = PurePath(name).stem
     try:
         if suffix in (".xlsx", ".xlsm"):
-            workbook = load_workbook(io.BytesIO(data), keep_vba=suffix == ".xlsm")
+            workbook = load_workbook(io.BytesIO(data))  # without keep_vba: the macros are left behind
             titles = {title: title for title in workbook.sheetnames}
         else:
             workbook, titles = _values_workbook(data, name)
@@ -82,14 +84,7 @@ def marked_file(data: bytes, name: str, findings: list[Finding]) -> MarkedFile |
         return None
     marked, unplaced = _mark(workbook, titles, findings)
     _add_error_sheet(workbook, findings)
-    keeps_macros = suffix == ".xlsm"
-    return MarkedFile(
-        f"{stem}_错误标注{'.xlsm' if keeps_macros else '.xlsx'}",
-        workbook_bytes(workbook),
-        XLSM_MIME if keeps_macros else XLSX_MIME,
-        marked,
-        unplaced,
-    )
+    return MarkedFile(f"{stem}_错误标注.xlsx", workbook_bytes(workbook), XLSX_MIME, marked, unplaced)
 
 
 def _mark(workbook: Workbook, titles: dict[str, str], findings: list[Finding]) -> tuple[int, int]:

@@ -7,21 +7,30 @@ reading and validating outside any lock and storing many files per transaction.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import gc
 import itertools
+import logging
 import multiprocessing
 import operator
 import os
+import signal
+import sys
+import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePath
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from lingyi import replacements, tickets
 from lingyi.contract import SHEET_KIND_BY_KEY
-from lingyi.errors import FileRejected, Finding, Level
+from lingyi.errors import FileRejected, Finding, Level, StoreError
 from lingyi.outliers import outlier_findings
 from lingyi.reading import WorkbookZip, read_file
 from lingyi.registry import Registry
@@ -29,6 +38,8 @@ from lingyi.replacements import Replacement
 from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
 from lingyi.validation import ValidatedFile, ValidTable, validate
 from lingyi.values import Period, add_months, missing, month_label
+
+LOG = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -124,7 +135,7 @@ def _check_alone(
             try:
                 read = read_file(data, name, opened=opened)
             except FileRejected as rejected:
-                return ValidatedFile(rejected.finding.file, [], [rejected.finding])
+                return ValidatedFile(rejected.finding.file, [], [rejected.finding], refused=True)
             validated = validate(read, registry, period=period, default_unit=default_unit)
         if only_unit is not None:
             validated.findings.extend(_rows_of_other_units(validated, only_unit))
@@ -201,8 +212,10 @@ def ingest_files(
 
     The files are read and validated outside any transaction, then stored in batches of one transaction each,
     a savepoint per file, so a folder of small returns costs one commit per batch rather than one per file.
-    Each result is yielded once its file is committed. A file the checks cannot get through (a fault of ours)
-    raises, after the files before it are stored and their results yielded.
+    Each result is yielded once its file is committed. A file the checks or its storing cannot get through (a
+    fault of ours, such as a value the code did not expect) is rejected with a finding that names it and the
+    fault, which is logged, and the files after it go on. A fault of the store itself (the database cannot be
+    written) raises, after the files before it are stored and their results yielded.
 
     ``workers`` > 1 reads and validates files in that many processes (forked: for the command line, not a
     server with threads) while this one stores them, in the same order and with the same results.
@@ -296,7 +309,7 @@ class _Checks:
                 self.workers,
                 mp_context=multiprocessing.get_context("fork"),
                 initializer=_worker_start,
-                initargs=(self.registry,),
+                initargs=(self.registry, os.getpid()),
             )
         chunk.future = self.pool.submit(_worker_check, chunk.files)
 
@@ -342,8 +355,37 @@ class _Failed:
 _WORKER_REGISTRY: list[Registry] = []
 
 
-def _worker_start(registry: Registry) -> None:
+def _worker_start(registry: Registry, parent: int) -> None:
+    _die_with(parent)
     _WORKER_REGISTRY[:] = [registry]
+
+
+# prctl(2): the signal a process gets when the thread that forked it ends (<linux/prctl.h>).
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the process that started it ends, however it ends (``kill -9`` too), instead of
+    reading on for no one, re-parented to PID 1. On Linux the kernel sends SIGKILL (the pool is started by the
+    thread that runs the ingest, which lives as long as the pool); elsewhere a thread watches the parent's pid.
+    The parent may have ended already, before the signal was asked for: then this worker ends now."""
+    asked = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            asked = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            asked = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not asked:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="lingyi-parent-watch").start()
+
+
+def _watch_parent(parent: int, interval: float = 1.0) -> None:
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
 
 
 def _worker_check(files: list[tuple[bytes, str, dict]]) -> list[ValidatedFile | _Failed]:
@@ -400,7 +442,35 @@ class _StoredFiles:
 def _taken(upload: Upload, digest: str, check: Future | _Share | IngestResult) -> _Prepared:
     if isinstance(check, IngestResult):
         return _Prepared(upload, digest, result=check)
-    return _Prepared(upload, digest, check.result())
+    try:
+        validated = check.result()
+    except Exception as exc:  # noqa: BLE001 - a fault of ours with this file: this file is refused, the rest go on
+        name = PurePath(upload.name).name
+        validated = ValidatedFile(name, [], [_fault(name, exc, "检查")], refused=True)
+    return _Prepared(upload, digest, validated)
+
+
+def _fault(name: str, exc: Exception, doing: str) -> Finding:
+    """The finding that refuses a file a fault of ours stopped (logged with its traceback)."""
+    LOG.error("文件「%s」%s时程序出错", name, doing, exc_info=exc)
+    return Finding(
+        Level.ERROR,
+        name,
+        f"文件{doing}时程序出错（{type(exc).__name__}: {exc}），本文件未入库，同批其他文件照常处理。"
+        "请把此文件发给系统管理员查看。",
+    )
+
+
+def _finished(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -> IngestResult:
+    """``_finish``; a fault of ours with this file refuses it alone (its savepoint has left nothing of it), while a
+    fault of the store raises."""
+    try:
+        return _finish(view, item, dry_run=dry_run, user=user)
+    except (SQLAlchemyError, StoreError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - this file's fault, told in its own result
+        name = PurePath(item.upload.name).name
+        return IngestResult(name, Outcome.REJECTED, findings=[_fault(name, exc, "入库")])
 
 
 @dataclass
@@ -440,7 +510,7 @@ def _stored_as_they_come(
         with contextlib.nullcontext(store) if dry_run else store.batch() as view:
             while item is not None:
                 try:
-                    results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                    results.append(item.result or _finished(view, item, dry_run=dry_run, user=user))
                     same.note(results[-1])
                 except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
                     failure = exc
@@ -472,7 +542,7 @@ def _store_batch(
     with contextlib.nullcontext(store) if dry_run else store.batch() as view:
         for item in prepared:
             try:
-                results.append(item.result or _finish(view, item, dry_run=dry_run, user=user))
+                results.append(item.result or _finished(view, item, dry_run=dry_run, user=user))
                 same.note(results[-1])
             except Exception as exc:  # noqa: BLE001 - raised again below, once the files before it are committed
                 failure = exc

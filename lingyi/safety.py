@@ -3,9 +3,9 @@
 A cell that starts with = + - @ (or a tab or carriage return before them) is taken by Excel,
 WPS and LibreOffice as a formula when the .csv or .xlsx is opened: 「=HYPERLINK(…)」 in an
 activity name would become a live link in an analyst's export (CSV/formula injection). Every
-writer of .xlsx or .csv files calls ``escape_formula`` on each text value it writes, or
-``escape_frame`` on a frame before ``to_csv``/``to_excel``. The escaped text starts with an
-apostrophe, which Excel shows as plain text; numbers are left alone.
+workbook the app hands out is written by ``lingyi.exports`` (``put`` stores such text as a string with Excel's
+quote prefix); a .csv is written from ``escape_frame``, whose text starts with an apostrophe, which Excel shows
+as plain text. ``FORMULA_STARTS`` is the one list of what counts as such a start; numbers are left alone.
 
 Text shown on the pages (unit names, Finding messages) is plain text: render it with
 ``st.dataframe``/``st.text``/``st.write`` of strings, never markdown with ``unsafe_allow_html``.
@@ -18,9 +18,14 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_formula_like(value: object) -> bool:
+    """Text that a spreadsheet would take as a formula; a number (a negative one too) is not."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def escape_formula(value: object) -> object:
     """``value`` made safe for a spreadsheet cell: text that a spreadsheet would run gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if is_formula_like(value):
         return "'" + value
     return value
 

@@ -190,7 +190,7 @@ def check_export(
         try:
             table = _read(data, file)
         except FileRejected as rejected:
-            return TicketFile(file, [], [rejected.finding])
+            return TicketFile(file, [], [rejected.finding], refused=True)
         if table is None:
             return None
         return figures(table, registry, period=period)

@@ -29,6 +29,7 @@ import streamlit as st
 from lingyi import auth, completeness, desk, figures, metrics, snapshots, templates, tickets
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
+from lingyi.exports import XLSX_MIME, frames_to_xlsx
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
 from lingyi.values import month_label
@@ -737,26 +738,14 @@ def table(
     left.caption(f"共 {len(shown):,} 行")
     right.download_button(
         "下载 Excel",
-        data=lambda: xlsx_bytes(shown),
+        data=lambda: frames_to_xlsx({"数据": shown}),
         file_name=file_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         icon=":material/download:",
         on_click="ignore",
         key=f"{key}_download",
         width="stretch",
     )
-
-
-def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
-    """A frame as an .xlsx workbook; dates without a time of day are written as dates."""
-    out = io.BytesIO()
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.date
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet_name, index=False)
-    return out.getvalue()
 
 
 # -- the analyst's desk: 数据上传, 报送情况, 数据管理 ------------------------------------------------------------------
@@ -769,7 +758,6 @@ UPLOAD_UNIT_PREFIX = "upload_unit_"  # + a file's digest: the unit picked for a 
 DEFAULT_ANALYST = "分析员"
 PREVIEW_ROWS = 200
 WRAPPED_FINDINGS = 30  # up to this many findings are shown with their messages wrapped
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _VERDICT_ICONS = {
     "可入库": ":material/check_circle:",
     "待确认": ":material/published_with_changes:",
@@ -982,7 +970,7 @@ def _feedback_downloads(file: desk.CheckedFile) -> None:
         right.caption("12345 工单导出不另做标注文件：错误清单逐条列出了工作表、行号和列。")
         return
     if marked is None:
-        right.caption("文件无法打开，不能生成标注文件；请把错误清单发回单位。")
+        right.caption("文件未能读取（已拒绝或无法打开），不生成标注文件；请把错误清单发回单位。")
         return
     right.download_button(
         "下载标注了错误的原文件",
@@ -1403,7 +1391,7 @@ def sign_in_page() -> None:
         st.caption("或用本系统的用户名和密码登录：")
     with st.form(_SIGN_IN_FORM):
         name = st.text_input("用户名")
-        password = st.text_input("密码", type="password")
+        password = st.text_input("密码", type="password", autocomplete="current-password")  # not a new one
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:

@@ -77,6 +77,9 @@ class ValidatedFile:
     tables: list[ValidTable]
     findings: list[Finding]
     headcount: dict[str, int] = field(default_factory=dict)  # unit → 在职人数
+    # The file was refused before any of it was read (unsafe, damaged, encrypted …, ``FileRejected``): nothing
+    # is made from its bytes, such as a marked copy; its one finding says why.
+    refused: bool = False
 
     @property
     def errors(self) -> list[Finding]:

@@ -28,6 +28,11 @@ COUNT_SUFFIXES = frozenset(
 _THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?:\D|$))")
 
 
+# No count of a return comes near this (a year of 12345 appeals of the whole city is some millions); a bigger one is
+# a slip of the keyboard, and one beyond 2⁶³ could not even be stored.
+MAX_COUNT = 10**9
+
+
 class BadValue(ValueError):
     """A cell that cannot be read as its column requires; the message says how to fix it."""
 
@@ -129,7 +134,8 @@ def _number_and_suffix(value: object) -> tuple[float, str] | None:
 
 
 def parse_count(value: object) -> int | None:
-    """A whole number: 1234, 「1,234」, full-width 「８１２」, 「812人次」; 3.0 is 3, 3.5 is an error."""
+    """A whole number: 1234, 「1,234」, full-width 「８１２」, 「812人次」; 3.0 is 3, 3.5 is an error, and so is one
+    beyond ``MAX_COUNT`` either way (1e308, 「9223372036854775808」)."""
     parsed = _number_and_suffix(value)
     if parsed is None:
         return None
@@ -138,7 +144,9 @@ def parse_count(value: object) -> int | None:
         raise BadValue("无法识别为整数，请只填写数字，如 812。")
     if suffix == "万人次":
         number *= 10_000
-    if not math.isfinite(number) or abs(number - round(number)) > 1e-9:
+    if not math.isfinite(number) or abs(number) > MAX_COUNT:
+        raise BadValue(f"数值超出范围：整数不能超过 {MAX_COUNT:,}（10亿），请检查是否多填了数字。")
+    if abs(number - round(number)) > 1e-9:
         raise BadValue("应为整数，请不要填写小数。")
     return round(number)
 

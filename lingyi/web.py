@@ -148,6 +148,38 @@ class ChineseChrome:
         await self.app(scope, receive, rewrite)
 
 
+# On every response: no other site may show the dashboard in a frame (clickjacking: a sign-in or 撤销 button under a
+# decoy), no browser guesses a type other than the one sent (an uploaded file shown as a page), and no address of
+# the dashboard, with its filters, is sent to another site as the Referer.
+SECURITY_HEADERS = (
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware: ``SECURITY_HEADERS`` on every HTTP response, in place of any the app set itself."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        ours = {name for name, _ in SECURITY_HEADERS}
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
+                message = {**message, "headers": [*kept, *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def middleware() -> list[Middleware]:
-    """For ``st.App(middleware=…)``."""
-    return [Middleware(ChineseChrome)]
+    """For ``st.App(middleware=…)``: the security headers outermost, so every answer has them."""
+    return [Middleware(SecurityHeaders), Middleware(ChineseChrome)]

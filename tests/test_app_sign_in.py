@@ -123,6 +123,13 @@ def test_the_admin_page_lists_users_and_shows_the_audit_log(app, store):
     assert list(log["操作人"]) == ["管理员甲", "cli"]
 
 
+def test_the_sign_in_password_is_offered_as_the_current_password_not_a_new_one(app, store):
+    auth.add_user(store, "分析员乙", PASSWORD, Role.ANALYST)
+    app.run()
+    fields = {t.label: t.proto for t in app.text_input}
+    assert (fields["密码"].type, fields["密码"].autocomplete) == (fields["密码"].PASSWORD, "current-password")
+
+
 def test_a_user_disabled_elsewhere_is_signed_out_on_the_next_run(app, store):
     auth.add_user(store, "领导乙", PASSWORD, Role.LEADER)
     sign_in(app, store, "领导乙", PASSWORD)

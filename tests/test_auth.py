@@ -230,6 +230,14 @@ def test_the_first_admin_is_made_on_the_command_line_with_a_piped_password(store
     assert "admin  管理员" in capsys.readouterr().out
 
 
+def test_user_list_leaves_the_unit_out_for_users_without_one(store, capsys):
+    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN)
+    auth.add_user(store, "民政填报员", PASSWORD, Role.UNIT, unit="市民政局")
+    capsys.readouterr()
+    assert main(["user", "list", "--db", store.url]) == 0
+    assert capsys.readouterr().out.splitlines() == ["管理员甲  管理员", "民政填报员  单位填报员  临沂市民政局"]
+
+
 def test_an_unknown_role_is_a_bad_argument(store, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["user", "add", "张三", "--role", "boss", "--db", store.url]) == 2

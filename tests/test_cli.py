@@ -179,6 +179,57 @@ def test_ingest_of_a_folder_stores_the_good_files_around_a_bad_one_and_reports_e
     assert store.data_version() == 2
 
 
+@pytest.mark.parametrize("count", ["1e308", "1e19", "9223372036854775808", "1000000001"])
+def test_a_count_out_of_range_is_a_located_error_and_the_files_after_it_are_read(cli, store, tmp_path, count):
+    inbox = tmp_path / "inbox"
+    good_file(inbox, "1民政局.xlsx")
+    write_csv(inbox / "2财政局.csv", column(learning_rows(2, unit=OTHER_UNIT), "参与人次", [12, count]))
+    good_file(inbox, "3团市委.xlsx", unit="团市委")
+    code, out, err = cli("ingest", inbox)
+    assert (code, err) == (1, "")
+    assert "程序内部错误" not in out
+    assert [line.split()[:2] for line in lines(out)] == [
+        ["accepted", "1民政局.xlsx"],
+        ["rejected", "2财政局.csv"],
+        ["accepted", "3团市委.xlsx"],
+        ["错误：文件「2财政局.csv」", "工作表「2财政局」"],
+        ["共", "3"],
+    ]
+    assert lines(out)[3] == (
+        f"错误：文件「2财政局.csv」 工作表「2财政局」 第3行 I列「参与人次」 值「{count}」："
+        "数值超出范围：整数不能超过 1,000,000,000（10亿），请检查是否多填了数字。"
+    )
+    assert sorted(store.history()["file"]) == ["1民政局.xlsx", "3团市委.xlsx"]
+
+
+def test_a_fault_of_ours_with_one_file_refuses_that_file_by_name_and_the_folder_goes_on(
+    cli, store, tmp_path, monkeypatch
+):
+    from lingyi import validation
+
+    inbox = tmp_path / "inbox"
+    good_file(inbox, "1民政局.xlsx")
+    good_file(inbox, "2财政局.xlsx", unit=OTHER_UNIT)
+    good_file(inbox, "3团市委.xlsx", unit="团市委")
+    validate = validation.validate
+
+    def failing_for_the_second(read, *args, **kwargs):
+        if read.name == "2财政局.xlsx":
+            raise KeyError("学习活动")
+        return validate(read, *args, **kwargs)
+
+    monkeypatch.setattr("lingyi.ingest.validate", failing_for_the_second)  # the workers are forked after this
+    code, out, err = cli("ingest", inbox)
+    assert (code, err) == (1, "")
+    assert [line.split()[:2] for line in lines(out)][:3] == [
+        ["accepted", "1民政局.xlsx"],
+        ["rejected", "2财政局.xlsx"],
+        ["accepted", "3团市委.xlsx"],
+    ]
+    assert "错误：文件「2财政局.xlsx」：文件检查时程序出错（KeyError: '学习活动'），本文件未入库" in out
+    assert sorted(store.history()["file"]) == ["1民政局.xlsx", "3团市委.xlsx"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -7,6 +7,7 @@ import io
 import factories as f
 import openpyxl
 import pytest
+from hostile.make_corpus import FILES as HOSTILE_FILES
 
 from lingyi import desk
 from lingyi.desk import Verdict
@@ -91,6 +92,32 @@ def test_a_file_the_checks_cannot_get_through_is_an_error_that_says_so():
     checked = desk.unreadable(b"x", "a.xlsx", "RecursionError")
     assert checked.verdict is Verdict.ERRORS
     assert checked.errors[0].message.startswith("文件无法检查（RecursionError）")
+    assert checked.marked is None
+
+
+# Refused unread as unsafe or damaged; openpyxl would still open some of them (a copy of a sheet reaching ZZ200000,
+# of a workbook missing a sheet) and choke on others (an entity bomb, broken XML, bytes that are no text).
+REFUSED_UNREAD = [
+    "远端单元格.xlsx",
+    "远端单元格谎报范围.xlsx",
+    "缺工作表.xlsx",
+    "实体炸弹.xlsx",
+    "工作表XML损坏.xlsx",
+    "乱码.csv",
+    "加密.xlsx",
+    "传了一半.xlsx",
+]
+
+
+@pytest.mark.parametrize("name", REFUSED_UNREAD)
+def test_a_file_refused_unread_gets_its_error_list_and_no_marked_copy(name, store, registry):
+    data = (HOSTILE_FILES / name).read_bytes()
+    checked = desk.check_upload(data, name, registry=registry, store=store)
+    assert checked.verdict is Verdict.ERRORS
+    assert checked.marked is None
+    listed = openpyxl.load_workbook(io.BytesIO(checked.error_list()))["错误清单"]
+    assert [c.value for c in listed[2]][:3] == ["错误", name, None]
+    assert listed["H2"].value == checked.errors[0].message
 
 
 # -- storing -------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from openpyxl.comments import Comment
 
 from lingyi.errors import Finding, Level
+from lingyi.exports import XLSX_MIME
 from lingyi.feedback import (
     ERROR_SHEET,
     FILLS,
@@ -213,6 +214,17 @@ def test_formula_like_text_copied_from_a_csv_stays_text(tmp_path):
         assert sheet[coordinate].quotePrefix
 
 
+def test_a_csv_with_control_characters_gets_its_error_list_and_marked_copy(tmp_path, registry):
+    rows = f.column(f.learning_rows(2), "活动名称", ["读书\x01会", "研讨"])
+    path = f.write_csv(tmp_path / "学习活动.csv", f.column(rows, "参与人次", ["很多\x02", 3]))
+    validated = check_file(path.read_bytes(), path.name, registry)
+    assert [e.value for e in validated.errors] == ["很多\x02"]
+    assert reopen(error_list_xlsx(validated.findings))["错误清单"]["G2"].value == "很多"
+    sheet = reopen(marked_file(path.read_bytes(), path.name, validated.findings).data)["学习活动"]
+    assert (sheet["C2"].value, sheet["I2"].value) == ("读书会", "很多")
+    assert sheet["I2"].comment is not None
+
+
 def test_gbk_csv_is_copied_with_its_chinese_intact(tmp_path, registry):
     path = tmp_path / "学习.csv"
     path.write_bytes(f.csv_bytes(bad_learning_rows(), "gbk"))
@@ -249,21 +261,22 @@ def _with_macros(xlsx: bytes, vba: bytes) -> bytes:
     return out.getvalue()
 
 
-def test_marked_xlsm_keeps_its_macros(tmp_path, registry):
+@pytest.mark.parametrize("name", ["民政局.xlsm", "民政局.xlsx"])  # an .xlsx may carry macros too (renamed)
+def test_marked_copy_of_a_macro_workbook_is_an_xlsx_without_its_macros(name, tmp_path, registry):
     path = f.write_xlsx(tmp_path / "a.xlsx", {"学习活动": bad_learning_rows()})
-    vba = b"\xd0\xcf\x11\xe0 macro project bytes"
-    data = _with_macros(path.read_bytes(), vba)
-    validated = check_file(data, "民政局.xlsm", registry)
+    data = _with_macros(path.read_bytes(), b"\xd0\xcf\x11\xe0 macro project bytes")
+    validated = check_file(data, name, registry)
     assert validated.errors
+    assert "系统导出的文件不含宏" in " ".join(n.message for n in validated.findings)
 
-    marked = marked_file(data, "民政局.xlsm", validated.findings)
+    marked = marked_file(data, name, validated.findings)
 
-    assert marked.name == "民政局_错误标注.xlsm"
-    assert zipfile.ZipFile(io.BytesIO(marked.data)).read("xl/vbaProject.bin") == vba
-    assert set(marked_cells(openpyxl.load_workbook(io.BytesIO(marked.data), keep_vba=True)["学习活动"])) == {
-        "B3",
-        "I4",
-    }
+    assert (marked.name, marked.mime) == ("民政局_错误标注.xlsx", XLSX_MIME)
+    archive = zipfile.ZipFile(io.BytesIO(marked.data))
+    assert not [n for n in archive.namelist() if "vba" in n.lower()]
+    for part in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+        assert b"macroEnabled" not in archive.read(part) and b"vbaProject" not in archive.read(part)
+    assert set(marked_cells(reopen(marked.data)["学习活动"])) == {"B3", "I4"}
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", b"\x00\x01\x02 binary"])

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from factories import (
     HOTLINE_HEADER,
     OTHER_UNIT,
@@ -22,6 +30,8 @@ from factories import (
 from lingyi.ingest import Outcome, Upload, check_file, ingest_files
 from lingyi.store import sha256
 from lingyi.values import Period
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
 
@@ -358,28 +368,61 @@ def test_batches_of_any_size_end_as_files_stored_one_at_a_time(store, registry, 
     assert len(store.audit_log()) == 4
 
 
-def test_a_file_that_fails_while_being_stored_leaves_the_files_before_it_and_nothing_of_itself(
-    store, registry, tmp_path, monkeypatch
+def failing_rows_of(unit: str, error: Exception):
+    """``_bulk_insert`` that writes a part's rows and then raises ``error`` where the rows are ``unit``'s."""
+    from lingyi import store as store_module
+
+    write_rows = store_module._bulk_insert
+
+    def failing(conn, table, parts):
+        write_rows(conn, table, parts)
+        if any(unit in part["unit"] for part in parts):
+            raise error
+
+    return failing
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_that_fails_while_being_stored_is_rejected_alone_leaving_nothing_of_itself(
+    store, registry, tmp_path, monkeypatch, workers
 ):
     from lingyi import store as store_module
 
     first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
-    write_rows = store_module._bulk_insert
+    third = learning_file(tmp_path, "c.xlsx", [30], month=202509, period="2025年9月")
+    monkeypatch.setattr(store_module, "_bulk_insert", failing_rows_of(OTHER_UNIT, OverflowError("int too large")))
+    results = list(ingest_files(store, uploads(first, second, third), registry=registry, workers=workers))
+    assert [(r.file, r.outcome) for r in results] == [
+        ("a.xlsx", Outcome.ACCEPTED),
+        ("b.xlsx", Outcome.REJECTED),
+        ("c.xlsx", Outcome.ACCEPTED),
+    ]
+    assert [(e.file, e.message) for e in results[1].errors] == [
+        (
+            "b.xlsx",
+            "文件入库时程序出错（OverflowError: int too large），本文件未入库，同批其他文件照常处理。"
+            "请把此文件发给系统管理员查看。",
+        )
+    ]
+    assert sorted(store.history()["file"]) == ["a.xlsx", "c.xlsx"]
+    assert current(store, "learning", "unit") == [(UNIT,), (UNIT,)]
+    assert store.file_by_hash(sha256(second.read_bytes())) is None
+    assert sorted(store.audit_log()["file"]) == ["a.xlsx", "c.xlsx"]
+    assert store.data_version() == 2
 
-    def failing_for_the_second(conn, table, parts):
-        write_rows(conn, table, parts)
-        if any(OTHER_UNIT in part["unit"] for part in parts):
-            raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "_bulk_insert", failing_for_the_second)
+def test_a_fault_of_the_store_itself_stores_the_files_before_it_and_raises(store, registry, tmp_path, monkeypatch):
+    from lingyi import store as store_module
+
+    first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
+    full = sa.exc.OperationalError("INSERT", None, Exception("database or disk is full"))
+    monkeypatch.setattr(store_module, "_bulk_insert", failing_rows_of(OTHER_UNIT, full))
     results = ingest_files(store, uploads(first, second), registry=registry)
     assert next(results).outcome is Outcome.ACCEPTED  # reported once committed, before the failure is raised
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(sa.exc.OperationalError, match="disk is full"):
         next(results)
     assert list(store.history()["file"]) == ["a.xlsx"]
-    assert current(store, "learning", "unit") == [(UNIT,)]
     assert store.file_by_hash(sha256(second.read_bytes())) is None
-    assert list(store.audit_log()["file"]) == ["a.xlsx"]
     assert store.data_version() == 1
 
 
@@ -489,8 +532,9 @@ def test_a_file_is_checked_against_a_withdrawn_file_brought_back_earlier_in_the_
     assert [(w.row, w.value) for w in results[1].warnings] == [(2, "110")]  # 上年同期 against 2024.csv, back
 
 
-def test_a_fault_while_a_worker_checks_a_file_stores_the_files_before_it_and_raises(
-    store, registry, tmp_path, monkeypatch
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_fault_while_checking_a_file_rejects_that_file_with_its_name_and_the_others_go_on(
+    store, registry, tmp_path, monkeypatch, workers
 ):
     from lingyi import ingest as ingest_module
 
@@ -504,9 +548,84 @@ def test_a_fault_while_a_worker_checks_a_file_stores_the_files_before_it_and_rai
     monkeypatch.setattr(ingest_module, "_check_alone", failing_for_b)  # the workers are forked after this
     paths = [learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)]
     paths.append(learning_file(tmp_path, "c.xlsx", [30], unit=OTHER_UNIT, month=202509, period="2025年9月"))
-    results = ingest_files(store, uploads(*paths), registry=registry, workers=2)
-    assert next(results).outcome is Outcome.ACCEPTED
-    with pytest.raises(RuntimeError, match="a fault of ours"):
-        next(results)
-    assert list(store.history()["file"]) == ["a.xlsx"]
-    assert store.data_version() == 1
+    results = list(ingest_files(store, uploads(*paths), registry=registry, workers=workers))
+    assert [(r.file, r.outcome) for r in results] == [
+        ("a.xlsx", Outcome.ACCEPTED),
+        ("b.xlsx", Outcome.REJECTED),
+        ("c.xlsx", Outcome.ACCEPTED),
+    ]
+    assert [(e.file, e.row, e.message) for e in results[1].errors] == [
+        (
+            "b.xlsx",
+            None,
+            "文件检查时程序出错（RuntimeError: a fault of ours），本文件未入库，同批其他文件照常处理。"
+            "请把此文件发给系统管理员查看。",
+        )
+    ]
+    assert sorted(store.history()["file"]) == ["a.xlsx", "c.xlsx"]
+    assert store.data_version() == 2
+
+
+# ``python -m lingyi ingest`` whose workers, forked after this, hang on the first file they are given: they are there
+# to be found, and still at work, when the command is killed.
+HANGING_INGEST = """
+import sys, time
+import lingyi.__main__, lingyi.ingest
+lingyi.ingest._check_alone = lambda *args, **kwargs: time.sleep(3600)
+lingyi.__main__.folder_workers = lambda: 2
+sys.exit(lingyi.__main__.main(sys.argv[1:]))
+"""
+
+
+def children_of(pid: int) -> list[int]:
+    """The live (not zombie) processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and alive(int(entry.name)):
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def polled(condition, *, within: float) -> bool:
+    """Whether ``condition()`` comes true within ``within`` seconds, asked every 50 ms."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_of_an_ingest_killed_with_sigkill_end_with_it(tmp_path):
+    inbox = tmp_path / "inbox"
+    for number, unit in enumerate((UNIT, OTHER_UNIT), start=1):
+        write_csv(inbox / f"{number}.csv", learning_rows(2, unit=unit))
+    command = [sys.executable, "-c", HANGING_INGEST, "ingest", str(inbox), "--db", f"sqlite:///{tmp_path / 'k.db'}"]
+    ingest = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        assert polled(lambda: len(children_of(ingest.pid)) >= 2, within=60), "the workers never started"
+        workers = children_of(ingest.pid)
+        os.kill(ingest.pid, signal.SIGKILL)
+        ingest.wait(timeout=30)
+        assert polled(lambda: not any(alive(pid) for pid in workers), within=30)
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+        for pid in workers:  # ours, left behind where the test failed
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -8,7 +8,28 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lingyi.safety import escape_formula, escape_frame
+from lingyi.safety import escape_formula, escape_frame, is_formula_like
+
+
+@pytest.mark.parametrize(
+    ("value", "formula_like"),
+    [
+        ("=1+1", True),
+        ("+86 0539", True),
+        ("-5", True),
+        ("@SUM(A1)", True),
+        ("\t=1", True),
+        ("\r=1", True),
+        ("临沂", False),
+        ("", False),
+        (5, False),
+        (-5, False),
+        (-0.5, False),
+        (None, False),
+    ],
+)
+def test_text_starting_like_a_formula_is_recognised_and_numbers_never_are(value, formula_like):
+    assert is_formula_like(value) is formula_like
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -66,15 +62,6 @@ def test_scope_text_says_what_the_page_shows(scope, expected):
 )
 def test_a_click_names_what_the_first_element_of_customdata_holds(points, expected):
     assert ui._clicked(points) == expected
-
-
-def test_xlsx_bytes_writes_a_workbook_with_dates_as_dates():
-    frame = pd.DataFrame({"单位": ["市民政局"], "日期": pd.to_datetime(["2025-03-15"]), "参与人次": [120]})
-    sheet = openpyxl.load_workbook(io.BytesIO(ui.xlsx_bytes(frame))).active
-    assert [cell.value for cell in sheet[1]] == ["单位", "日期", "参与人次"]
-    assert sheet["A2"].value == "市民政局"
-    assert sheet["B2"].value.date().isoformat() == "2025-03-15"
-    assert sheet["C2"].value == 120
 
 
 def test_every_session_state_key_is_declared_once():

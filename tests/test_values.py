@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from lingyi.values import (
     EXCEL_EPOCH,
+    MAX_COUNT,
     BadValue,
     CellError,
     Period,
@@ -92,6 +93,34 @@ def test_count_that_is_not_a_whole_number_says_what_to_write(cell, message):
 
 
 @pytest.mark.parametrize(
+    "cell",
+    [
+        "1e308",
+        1e308,
+        "1e19",
+        1e19,
+        "9223372036854775808",
+        9223372036854775808,
+        "1,000,000,001",
+        -(10**9) - 1,
+        "1e9000",
+        "1000001万人次",
+    ],
+)
+def test_count_beyond_a_billion_is_out_of_range_and_says_so(cell):
+    with pytest.raises(BadValue, match="数值超出范围：整数不能超过 1,000,000,000"):
+        parse_count(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [(MAX_COUNT, MAX_COUNT), ("1,000,000,000", MAX_COUNT), (-MAX_COUNT, -MAX_COUNT), ("100000万人次", MAX_COUNT)],
+)
+def test_count_up_to_a_billion_is_read(cell, expected):
+    assert parse_count(cell) == expected
+
+
+@pytest.mark.parametrize(
     ("cell", "expected"),
     [("1,234.5", 1234.5), ("-3", -3.0), ("95%", 95.0), ("１２.５", 12.5), (7, 7.0), ("12次", 12.0), ("", None)],
 )
@@ -104,12 +133,12 @@ def test_number_with_digits_after_it_is_an_error():
         parse_number("12a3")
 
 
-@given(st.integers(min_value=-(10**12), max_value=10**12))
+@given(st.integers(min_value=-MAX_COUNT, max_value=MAX_COUNT))
 def test_any_int_written_with_thousands_separators_parses_back(n):
     assert parse_count(f"{n:,}") == n
 
 
-@given(st.integers(min_value=0, max_value=10**12))
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
 def test_any_int_written_in_full_width_digits_parses_back(n):
     assert parse_count(f"{n:,}".translate(FULL_WIDTH_DIGITS)) == n
 

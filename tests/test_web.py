@@ -164,3 +164,36 @@ def test_the_middleware_rewrites_html_pages_and_passes_everything_else_untouched
     script = b"console.log('<html lang=\"en\"></head>')"
     assert _get(_html_app("text/javascript", script), "text/html")[1] == script
     assert _get(_html_app("text/html", html), "application/json")[1] == html
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"), [("POST", "/lingyi/session", OURS), ("DELETE", "/lingyi/session", OURS)]
+)
+def test_every_answer_forbids_framing_type_guessing_and_sending_the_address_elsewhere(store, method, path, headers):
+    served = Starlette(routes=web.routes(store=store), middleware=web.middleware())
+    answer = dict(call(served, method, path, body={"ticket": "x"}, headers=headers).headers)
+    assert answer["x-frame-options"] == "DENY"
+    assert answer["content-security-policy"] == "frame-ancestors 'none'"
+    assert answer["x-content-type-options"] == "nosniff"
+    assert answer["referrer-policy"] == "same-origin"
+
+
+def test_a_page_gets_the_security_headers_once_in_place_of_its_own():
+    async def page(scope, receive, send):
+        headers = [(b"content-type", b"text/html"), (b"X-Frame-Options", b"SAMEORIGIN")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"<html><head></head></html>"})
+
+    messages = []
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "headers": [(b"accept", b"text/html")]}
+    asyncio.run(web.SecurityHeaders(page)(scope, receive, send))
+    names = [k.lower() for k, _ in messages[0]["headers"]]
+    assert names.count(b"x-frame-options") == 1
+    assert dict(messages[0]["headers"])[b"x-frame-options"] == b"DENY"
