@@ -291,15 +291,20 @@ def unit_kind_history(history: pd.DataFrame, unit: str, kind: str) -> pd.DataFra
     return history[(history["单位全称"] == unit) & (history["kind"] == kind)]
 
 
-def search_history(history: pd.DataFrame, query: str) -> pd.DataFrame:
-    """The submissions whose unit (short or full name), sheet kind, period, file, uploader or state contain ``query``."""
+def search_history(history: pd.DataFrame, query: str, registry: Registry | None = None) -> pd.DataFrame:
+    """The submissions whose unit (short or full name), sheet kind, period, file, uploader or state contain ``query``;
+    a word the registry matches (「人社局」, an alias) finds all of that unit's submissions."""
     words = query.split()
     if not words:
         return history
     text = history[["单位", "单位全称", "报表", "期间", "文件", "上传人", "状态"]].astype(str).agg(" ".join, axis=1)
     hits = pd.Series(True, index=history.index)
     for word in words:
-        hits &= text.str.contains(word, case=False, regex=False)
+        found = text.str.contains(word, case=False, regex=False)
+        unit = registry.match(word) if registry is not None else None
+        if unit is not None:
+            found |= history["单位全称"] == unit.name
+        hits &= found
     return history[hits]
 
 

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -382,10 +383,34 @@ def _moved(frozen: dict, live: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["section", "figure", "frozen", "live", "change"], dtype=object)
 
 
-def _counted(ds: metrics.Dataset) -> set[int]:
-    """The submissions some current row of ``ds`` comes from."""
-    frames = (ds.learning, ds.hotline, ds.problems, ds.indicators)
-    return {int(sid) for frame in frames if "submission_id" in frame for sid in frame["submission_id"].unique()}
+# What part of a submission a row counts for: a month of 学习活动 and 热线指标, a problem, an indicator's period.
+_PARTS = {
+    "learning": ("month",),
+    "hotline": ("month",),
+    "problems": ("key",),
+    "indicators": ("indicator", "period_start", "period_end"),
+}
+
+
+def _counted(ds: metrics.Dataset) -> dict[int, set]:
+    """Each submission some current row of ``ds`` comes from, with the parts it counts for (months, problems …):
+    after a withdrawal an older submission's October may count again while its other months counted all along."""
+    counted: dict[int, set] = {}
+    for kind, parts in _PARTS.items():
+        frame = getattr(ds, kind)
+        if "submission_id" not in frame or frame.empty:
+            continue
+        for sid, *part in zip(frame["submission_id"], *(frame[c] for c in parts)):
+            counted.setdefault(int(sid), set()).add(tuple(part))
+    return counted
+
+
+def _months_said(parts: set) -> str:
+    """「10月」, 「2024年12月、1月」: the months among ``parts`` (monthly kinds), else how many parts."""
+    months = sorted(int(p[0]) for p in parts if len(p) == 1 and isinstance(p[0], int | np.integer) and p[0] > 9999)
+    if len(months) != len(parts):
+        return f"{len(parts)} 项"
+    return "、".join(f"{m % 100}月" if m // 100 == months[-1] // 100 else f"{m // 100}年{m % 100}月" for m in months)
 
 
 def _causes(
@@ -394,7 +419,7 @@ def _causes(
     then, today = _counted(frozen), _counted(live)
     recorded = set(frozen.submissions["id"].astype(int))  # live when frozen, counted or overtaken
     columns = list(CAUSE_HEADINGS)
-    changed = then ^ today
+    changed = {sid for sid in then.keys() | today.keys() if then.get(sid, set()) != today.get(sid, set())}
     if not changed or not kinds:
         return pd.DataFrame(columns=columns)
     history = store.history()
@@ -415,7 +440,15 @@ def _causes(
     history = history[[(u, k) in moved for u, k in zip(history["unit"], history["kind"])]]
     rows = []
     for row in history.itertuples():
-        if row.id in today:
+        if row.id in today and row.id in then:
+            gained, lost = today[row.id] - then[row.id], then[row.id] - today[row.id]
+            said = []
+            if gained:
+                said.append(f"{_months_said(gained)}重新计入")
+            if lost:
+                said.append(f"{_months_said(lost)}不再计入")
+            change = "，".join(said)
+        elif row.id in today:
             change = "恢复为当前版本" if row.id in recorded else "新报送"
         elif row.deleted:
             change = "已撤销"

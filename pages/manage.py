@@ -28,7 +28,7 @@ with records_tab:
         query = st.text_input(
             "搜索", key=SEARCH, placeholder="单位、报表、期间、文件名或上传人", label_visibility="collapsed"
         )
-        shown = desk.search_history(history, query)
+        shown = desk.search_history(history, query, registry)
         st.caption(f"共 {len(shown):,} 条报送记录；点击一行可下载原始文件、恢复或撤销。")
         chosen = ui.history_picker(shown, key=HISTORY)
         if chosen is not None:

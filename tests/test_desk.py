@@ -194,6 +194,18 @@ def test_history_search_matches_every_word(tmp_path, submit, store, registry, qu
     assert set(desk.search_history(table, query)["文件"]) == files
 
 
+@pytest.mark.parametrize("query", ["人社局", "市人社局", "临沂市人力资源和社会保障局", "人社局 学习"])
+def test_history_search_finds_every_record_of_a_unit_named_by_any_registry_name(
+    tmp_path, submit, store, registry, query
+):
+    unit = "临沂市人力资源和社会保障局"
+    for month in (202508, 202509, 202510):
+        submit(f.write_xlsx(tmp_path / f"{month}.xlsx", {"学习活动": f.learning_rows(2, unit=unit, month=month)}))
+    submit(learning_file(tmp_path, "民政局.xlsx"))
+    table = desk.history_table(store.history(), registry)
+    assert set(desk.search_history(table, query, registry)["文件"]) == {"202508.xlsx", "202509.xlsx", "202510.xlsx"}
+
+
 def test_export_has_a_sheet_per_kind_with_every_current_row_and_its_source(tmp_path, submit, store):
     submit(learning_file(tmp_path))
     submit(f.write_xlsx(tmp_path / "热线.xlsx", {"热线": f.hotline_rows([202509, 202510])}))

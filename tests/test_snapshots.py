@@ -265,3 +265,18 @@ def test_a_snapshot_counts_the_hotline_source_of_its_time(store, tmp_path):
     store.set_hotline_source("returns", user="管理员")
     assert live_summary(store, october)["hotline"]["appeals"] == 11  # now the return's 9 counts for October
     assert frozen_summary(store, snapshots.find(store, "工单为准"))["hotline"]["appeals"] == 8
+
+
+def test_an_older_month_that_counts_again_after_a_withdrawal_is_named_as_a_cause(store, tmp_path):
+    """September–October, then a correction of October, frozen; the correction withdrawn: the first file's October
+    counts again, and the comparison names both."""
+    send(store, tmp_path, "热线9-10月.xlsx", hotline((UNIT,)))
+    send(store, tmp_path, "热线10月更正.xlsx", {"热线指标": hotline_rows((202510,), units=(UNIT,), seed=7)})
+    meeting = snapshots.create(store, "十月例会", SCOPE, user="张三")
+    (first,), (correction,) = ids_of(store, "热线9-10月.xlsx"), ids_of(store, "热线10月更正.xlsx")
+    store.delete(correction)
+    causes = snapshots.cause_table(snapshots.compare(store, meeting))
+    assert causes[["版本", "文件", "变化"]].values.tolist() == [
+        [f"#{first}", "热线9-10月.xlsx", "10月重新计入"],
+        [f"#{correction}", "热线10月更正.xlsx", "已撤销"],
+    ]
