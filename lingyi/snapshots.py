@@ -352,6 +352,8 @@ def cause_table(comparison: Comparison) -> pd.DataFrame:
 
 def _flat(figures: dict, path: tuple[str, ...] = ()):
     for key, value in figures.items():
+        if not path and key == "coverage":  # who had reported, beside the figures: not a figure to compare
+            continue
         if isinstance(value, dict):
             yield from _flat(value, (*path, key))
         elif path:  # year and through, at the top, are the scope, not figures

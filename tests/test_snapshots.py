@@ -280,3 +280,10 @@ def test_an_older_month_that_counts_again_after_a_withdrawal_is_named_as_a_cause
         [f"#{first}", "热线9-10月.xlsx", "10月重新计入"],
         [f"#{correction}", "热线10月更正.xlsx", "已撤销"],
     ]
+
+
+def test_a_comparison_compares_figures_not_who_had_reported(store, meeting, tmp_path):
+    send(store, tmp_path, "财政局学习.xlsx", {"学习活动": learning_rows(2, unit=OTHER_UNIT)})
+    moved = snapshots.compare(store, meeting).figures
+    assert not [figure for figure in moved["figure"] if "coverage" in figure or "missing" in figure]
+    assert all(not figure.isascii() for figure in moved["figure"])
