@@ -312,8 +312,16 @@ def key_figures(ds: metrics.Dataset, scope: metrics.Scope) -> tuple[KeyFigure, .
     registered = len(metrics.scoped_units(ds, scope))
     silent = narrative.NOT_REPORTED  # a theme nobody in scope sent: 尚无报送, not 0
     learned = bool(learning["activities"])
+    latest = [metrics.coverage(ds, scope, kind) for kind in ("learning", "hotline")]
+    short = [(name, c) for name, c in zip(("学习", "热线"), latest, strict=True) if c.reported < c.expected]
+    # A year's 108/108 beside a latest month with units missing would hide them: that month is said too.
+    reporting_note = (
+        f"{scope.through}月已报：" + "，".join(f"{name}{c.reported}/{c.expected}" for name, c in short)
+        if short
+        else "已报送/应报送（家）"
+    )
     found = [
-        KeyFigure("报送单位", f"{len(metrics.reporting_units(ds, scope))}/{registered}", "已报送/应报送（家）"),
+        KeyFigure("报送单位", f"{len(metrics.reporting_units(ds, scope))}/{registered}", reporting_note),
         KeyFigure("学习活动", narrative.amount(learning["activities"]) if learned else silent, "场次"),
         KeyFigure("参与人次", narrative.amount(learning["person_times"]) if learned else silent, "人次"),
         KeyFigure(

@@ -77,6 +77,30 @@ def test_the_key_figures_are_the_summarys(sample, capsys):
     assert shown["问题化解率"].value == f"{expected['problems']['closure_rate_pct']:.2f}%"
 
 
+def test_the_reporting_figure_says_who_is_missing_the_latest_month(sample, capsys):
+    url, ds = sample
+    coverage = summary(url, capsys)["coverage"]
+    shown = {f.label: f for f in briefing.key_figures(ds, SCOPE)}
+    learning, hotline = coverage["learning"], coverage["hotline"]
+    assert learning["reported"] < learning["expected"]  # the sample's October: two units not in yet
+    assert shown["报送单位"].note == (
+        f"10月已报：学习{learning['reported']}/{learning['expected']}，热线{hotline['reported']}/{hotline['expected']}"
+    )
+
+
+def test_every_year_on_year_of_a_briefing_with_a_month_missing_carries_the_like_for_like_note(sample):
+    _, ds = sample
+    made = briefing.build(ds, SCOPE, charts=["hotline_by_month"], date=dt.date(2025, 11, 20))
+    note = metrics.coverage(ds, SCOPE, "hotline").note
+    assert note.endswith("同比按同口径计算")
+    paragraphs = {p.theme: p.text for p in made.paragraphs}
+    assert note in paragraphs["overall"] and note in paragraphs["hotline"]
+    assert metrics.coverage(ds, SCOPE, "learning").note in paragraphs["learning"]
+    assert made.notes == {"hotline": note}
+    (hotline_table,) = [t for t in made.tables if "热线" in t.title]
+    assert note in hotline_table.note
+
+
 def test_the_appendix_totals_are_the_summarys(sample, capsys):
     url, ds = sample
     expected = summary(url, capsys)

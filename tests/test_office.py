@@ -218,3 +218,27 @@ def test_the_themes_east_asian_fonts_are_the_reports(report_bytes):
 def test_a_report_without_pictures_is_refused_plainly(made):
     with pytest.raises(rendering.RenderingUnavailable, match="浏览器"):
         office.docx_bytes(made, picture=None)
+
+
+@pytest.fixture(scope="module")
+def with_hotline(tmp_path_factory) -> briefing.Briefing:
+    store = Store(sample_database_copy(tmp_path_factory.mktemp("office-hotline")))
+    try:
+        charts = ("learning_by_category", "hotline_by_month")
+        return briefing.build(metrics.load(store), metrics.Scope(2025, 10), charts=charts, date=dt.date(2025, 11, 20))
+    finally:
+        store.close()
+
+
+def test_a_slide_comparing_with_last_year_notes_the_month_not_in_and_keeps_the_chart_clear_of_it(with_hotline):
+    deck = Presentation(io.BytesIO(office.pptx_bytes(with_hotline, picture=stand_in)))
+    note = with_hotline.notes["hotline"]
+    assert note.endswith("同比按同口径计算")
+    learning_slide, hotline_slide = deck.slides[2], deck.slides[3]
+    assert f"注：{note}。" in texts(hotline_slide)
+    assert "同口径" not in texts(learning_slide)  # a chart of learning compares with nothing
+    (box,) = [s for s in hotline_slide.shapes if s.has_text_frame and s.text_frame.text.startswith("注：")]
+    drawn = [
+        s for s in hotline_slide.shapes if getattr(s, "has_chart", False) or s.shape_type == MSO_SHAPE_TYPE.PICTURE
+    ]
+    assert drawn and all(shape.top + shape.height <= box.top for shape in drawn)
