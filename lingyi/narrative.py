@@ -429,11 +429,15 @@ def leader(frame: pd.DataFrame, value: str, *, name: str, kind: str = "count", u
 
 
 def appeals_by_month(totals: Mapping[str, object], by_month: pd.DataFrame) -> Sentence:
-    """「诉求量同比下降18.75%；10个月中有10个月低于上年同期。」"""
+    """「诉求量同比下降18.75%；各月均低于上年同期。」, or 「10个月中有7个月低于上年同期」 where not all are."""
     compared = by_month[by_month["has_current"] & by_month["has_previous"]]
     fewer = int((compared["appeals"] < compared["appeals_prev"]).sum())
     text = f"诉求量{count_change(totals.get('appeals_yoy'))}"
-    if len(compared):
+    if len(compared) > 1 and fewer == len(compared):
+        text += "；各月均低于上年同期"
+    elif len(compared) > 1 and fewer == 0:
+        text += "；各月均不低于上年同期"
+    elif len(compared):
         text += f"；{len(compared)}个月中有{fewer}个月低于上年同期"
     return Sentence(
         f"{text}。", {"hotline.appeals_yoy_pct": pct(totals.get("appeals_yoy")), "months.below_last_year": fewer}

@@ -328,3 +328,28 @@ def test_every_number_of_every_sentence_is_one_of_its_figures(sample):
                 allowed = set().union(*(spellings(v) for v in sentence.figures.values()))
                 for number in NUMBER.findall(sentence.text):
                     assert number in allowed, (number, sentence.text, dict(sentence.figures))
+
+
+def _months(pairs):
+    return pd.DataFrame(
+        {
+            "appeals": [now for now, _ in pairs],
+            "appeals_prev": [before for _, before in pairs],
+            "has_current": True,
+            "has_previous": True,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("pairs", "said"),
+    [
+        ([(90, 100), (80, 100), (70, 100)], "诉求量同比下降20.00%；各月均低于上年同期。"),
+        ([(90, 100), (120, 100), (90, 100)], "诉求量与上年同期持平；3个月中有2个月低于上年同期。"),
+        ([(110, 100), (120, 100)], "诉求量同比上升15.00%；各月均不低于上年同期。"),
+    ],
+)
+def test_months_below_last_year_are_said_as_a_reader_would(pairs, said):
+    now, before = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
+    totals = {"appeals_yoy": (now - before) / before}
+    assert narrative.appeals_by_month(totals, _months(pairs)).text == said

@@ -227,7 +227,8 @@ def test_name_whose_kind_has_no_header_is_read_by_its_full_columns_with_a_notice
 
 
 def test_sheet_named_for_a_kind_is_read_as_that_kind_whatever_its_columns(tmp_path, registry):
-    path = write_xlsx(tmp_path / "r.xlsx", {"问题清单": learning_rows(2)})
+    # 编号 is a column of the ledger (问题编号); the rest are a learning return's.
+    path = write_xlsx(tmp_path / "r.xlsx", {"问题清单": rename(learning_rows(2), 序号="编号")})
     validated = validate(read(path), registry)
     assert {e.message for e in validated.errors} == {
         "缺少必填列「问题描述」（也可写作：问题、问题内容），请按模板补充这一列。",
