@@ -473,10 +473,14 @@ COLUMN_ALIASES = [
     ("learning", "单位", "unit"),
     ("learning", "填报单位", "unit"),
     ("learning", "部门", "unit"),
+    ("learning", "主办部门", "unit"),
+    ("learning", "主办单位", "unit"),
     ("learning", "名称", "activity"),
     ("learning", "活动", "activity"),
+    ("learning", "培训班名称", "activity"),
     ("learning", "形式", "form"),
     ("learning", "类型", "form"),
+    ("learning", "培训方式", "form"),
     ("learning", "主题", "theme"),
     ("learning", "活动日期", "date"),
     ("learning", "开始日期", "date"),
@@ -484,19 +488,29 @@ COLUMN_ALIASES = [
     ("learning", "期次", "sessions"),
     ("learning", "课时", "lectures"),
     ("learning", "场次", "lectures"),
+    ("learning", "课程总数", "lectures"),
     ("learning", "参学人次", "person_times"),
     ("learning", "覆盖人次", "person_times"),
     ("learning", "人次", "person_times"),
+    ("learning", "实际参训人数", "person_times"),
+    ("learning", "参训人次", "person_times"),
     ("learning", "主讲人数", "lecturers"),
     ("learning", "讲师人数", "lecturers"),
     ("hotline", "单位", "unit"),
     ("hotline", "填报单位", "unit"),
     ("hotline", "部门", "unit"),
+    ("hotline", "受理单位", "unit"),
+    ("hotline", "责任单位", "unit"),
+    ("hotline", "承办单位", "unit"),
     ("hotline", "统计月份", "month"),
     ("hotline", "期间", "month"),
     ("hotline", "工单量", "appeals"),
     ("hotline", "受理量", "appeals"),
     ("hotline", "诉求件数", "appeals"),
+    ("hotline", "交办总量", "appeals"),
+    ("hotline", "派遣案件总数", "appeals"),
+    ("hotline", "总工单数", "appeals"),
+    ("hotline", "转派工单", "appeals"),
     ("hotline", "一次办好率", "first_time_rate"),
     ("hotline", "解决率", "resolution_rate"),
     ("hotline", "满意率", "satisfaction_rate"),
@@ -507,18 +521,25 @@ COLUMN_ALIASES = [
     ("problems", "台账编号", "number"),
     ("problems", "问题", "description"),
     ("problems", "问题内容", "description"),
+    ("problems", "隐患内容", "description"),
     ("problems", "类别", "problem_type"),
     ("problems", "问题类型", "problem_type"),
     ("problems", "排查日期", "found_date"),
     ("problems", "发现时间", "found_date"),
+    ("problems", "排查时间", "found_date"),
     ("problems", "状态", "status"),
     ("problems", "化解情况", "status"),
+    ("problems", "整改进展", "status"),
     ("problems", "完成日期", "resolved_date"),
     ("problems", "销号日期", "resolved_date"),
+    ("problems", "完成时间", "resolved_date"),
     ("problems", "环节", "stage"),
     ("indicators", "单位", "unit"),
     ("indicators", "填报单位", "unit"),
     ("indicators", "部门", "unit"),
+    ("indicators", "三级指标", "indicator"),
+    ("indicators", "指标值", "actual"),
+    ("indicators", "实际完成值", "actual"),
 ]
 
 
@@ -537,6 +558,37 @@ def test_column_alias_is_read_as_its_column_and_gives_the_same_values(registry, 
     assert validated.errors == []
     assert list(validated.tables[0].frame[key]) == list(plain[key])
     assert f"列「{alias}」按「{canonical}」读取。" in [w.message for w in validated.warnings]
+
+
+@pytest.mark.parametrize(
+    ("kind", "renames"),
+    [
+        ("hotline", {"单位名称": "责任单位", "诉求量": "交办总量"}),
+        ("hotline", {"单位名称": "承办单位", "诉求量": "转派工单"}),
+        (
+            "learning",
+            {"单位名称": "主办单位", "活动名称": "培训班名称", "参与人次": "实际参训人数", "节数": "课程总数"},
+        ),
+        ("problems", {"问题描述": "隐患内容", "发现日期": "排查时间", "整改状态": "整改进展", "化解日期": "完成时间"}),
+        ("indicators", {"指标名称": "三级指标", "完成值": "实际完成值"}),
+    ],
+)
+def test_sheet_named_by_the_offices_own_words_is_still_known_from_its_columns(tmp_path, kind, renames):
+    # 完成时间 is also a ticket export's 办结时间, 责任单位 a ticket's 承办单位: a return stays the kind its columns say.
+    path = write_xlsx(tmp_path / "r.xlsx", {"Sheet1": rename(ROWS_OF_KIND[kind](), **renames)})
+    table = the_table(read(path))
+    assert table.kind is SHEET_KIND_BY_KEY[kind]
+    assert {table.kind.column(key).name: found.header for key, found in table.columns.items() if found.by_alias} == (
+        renames
+    )
+
+
+def test_target_with_its_standard_in_brackets_is_the_target(registry):
+    rows = rename(indicator_rows(), 目标值="目标值（标准）")
+    table = the_table(read_file(csv_bytes(rows), "指标完成.csv"))
+    assert (table.columns["target"].index, table.columns["target"].by_alias) == (4, False)
+    frame = validate(read_file(csv_bytes(rows), "指标完成.csv"), registry).tables[0].frame
+    assert list(frame["target"]) == [row[4] for row in indicator_rows()[1:]]
 
 
 # -- rows that are not data -----------------------------------------------------------------------------------

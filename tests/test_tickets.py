@@ -130,6 +130,14 @@ def test_every_ticket_header_alias_is_read(tmp_path, registry, key, alias):
     assert figures_of(checked.tables[0].frame) == figures_of_return()
 
 
+def test_an_export_headed_by_dispatch_time_and_responsible_unit_is_a_ticket_export(registry):
+    # 责任单位 names a 热线指标 return's unit too, and 完成时间 a 问题清单's 化解日期: 工单编号 decides.
+    rows = rename(HAND_TICKETS, 受理时间="派单时间", 承办单位="责任单位", 办结时间="完成时间")
+    checked = check_export(csv_bytes(rows), "工单.csv", registry)
+    assert isinstance(checked, TicketFile) and checked.ok, checked and checked.findings
+    assert figures_of(checked.tables[0].frame) == figures_of_return()
+
+
 @pytest.mark.parametrize(
     ("column", "written", "meant"),
     [
