@@ -326,6 +326,32 @@ def test_rate_column_of_fractions_is_read_as_fractions_otherwise_as_percentages(
     assert [None if r is None else round(r, 9) for r in frame(validated)["first_time_rate"]] == fractions
 
 
+@pytest.mark.parametrize("slash", ["/", "／", " / "])
+def test_slash_in_a_rate_cell_means_no_value_not_an_error(check, slash):
+    validated = check(hotline_with_rates(["93.72%", slash, 95]), "hotline")
+    assert validated.errors == []
+    assert [None if r is None else round(r, 9) for r in frame(validated)["first_time_rate"]] == [0.9372, None, 0.95]
+
+
+def test_return_with_title_serial_numbers_column_numbers_slashes_and_a_total_reads_its_data_rows(check, tmp_path):
+    header = ["序号", "单位名称", "月份", "诉求量", "一次性办好率", "问题解决率", "群众满意率"]
+    data = [
+        [1, UNIT, "2025年3月", "1,234", "93.72%", "/", "95.1%"],
+        [2, "市财政局", "2025.3", "８０", "／", "/", "/"],
+    ]
+    rows = [header, ["甲", "乙", "丙", 1, 2, 3, 4], *data]
+    rows = titled(rows, title="2025年3月份12345热线办理情况统计表", period="2025年3月")
+    rows.insert(-1, ["合计", None, None, 1234 + 80, None, None, None])
+    validated = check(sheets={"热线": rows}, tmp_path=tmp_path)
+    assert validated.errors == []
+    got = frame(validated)[["unit", "month", "appeals", "first_time_rate", "resolution_rate", "satisfaction_rate"]]
+    assert [[None if v != v else v for v in row] for row in got.itertuples(index=False)] == [
+        [UNIT, 202503, 1234, 0.9372, None, 0.951],
+        [OTHER_UNIT, 202503, 80, None, None, None],
+    ]
+    assert not [w for w in validated.warnings if "合计" in w.message]
+
+
 @pytest.mark.parametrize(
     ("rates", "row", "value"), [([93.72, 105], 3, "105"), (["101%", "93%"], 2, "101%"), ([-0.5, 0.9], 2, "-0.5")]
 )
