@@ -43,7 +43,16 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
-from lingyi.values import COUNT_SUFFIXES, UTF16_BOMS, CellError, clean_text, column_letter, decode_text
+from lingyi.values import (
+    COUNT_SUFFIXES,
+    UTF16_BOMS,
+    BadValue,
+    CellError,
+    clean_text,
+    column_letter,
+    decode_text,
+    parse_period,
+)
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -1239,18 +1248,47 @@ def _info_from_line(cells: list) -> dict[str, tuple[str, int, str]]:
     if not text or not _INFO_PATTERN.search(text):
         return found
     starts = list(accumulate((len(t) + 2 for _, t in filled), initial=0))  # where each cell begins in ``text``
+
+    def column_at(at: int) -> int:
+        return filled[bisect_right(starts, at) - 1][0]
+
     matches = list(_INFO_PATTERN.finditer(text))
+    unlabelled: list[tuple[int, str]] = [(0, text[: matches[0].start()])]  # (where it begins, text) of no label
     for match, following in zip(matches, [*matches[1:], None]):
         label = match.group(1)
         key = _INFO_KEY_NAMES.get(label)
-        rest = text[match.end() : following.start() if following else len(text)]
-        # Another 「标签：」 on the line (单位：人次, 统计时间：…) ends the value; so does a trailing （盖章）.
-        value = _NEXT_LABEL.split(rest, maxsplit=1)[0]
+        end = following.start() if following else len(text)
+        at = match.end() + len(text[match.end() : end]) - len(text[match.end() : end].lstrip())
+        rest = text[at:end]
+        # Another 「标签：」 on the line (单位：人次, 统计时间：…) ends the value; so does a run of spaces
+        # (「填报单位：临沂市民政局    2025年1-3月」) and a trailing （盖章）.
+        value = _VALUE_END.split(_NEXT_LABEL.split(rest, maxsplit=1)[0], maxsplit=1)[0]
+        unlabelled.append((at + len(value), rest[len(value) :]))
         value = _SEAL.sub("", value.strip()).strip().strip("，,;；")
         if key and value and key not in found:
-            at = match.end() + len(rest) - len(rest.lstrip())
-            found[key] = (value, filled[bisect_right(starts, at) - 1][0], label)
+            found[key] = (value, column_at(at), label)
+    if "period" not in found:
+        # A period standing alone among the labels (「填报单位：临沂市民政局    2025年1-3月」) is the 报送期间.
+        for begins, part in unlabelled:
+            for piece in _VALUE_END_PIECE.finditer(part):
+                if _is_period(piece.group(0)):
+                    found["period"] = (piece.group(0), column_at(begins + piece.start()), "报送期间")
+                    return found
     return found
+
+
+_VALUE_END = re.compile(r"\s{2,}")
+_VALUE_END_PIECE = re.compile(r"\S+(?:\s\S+)*")
+
+
+def _is_period(text: str) -> bool:
+    """Text that is a period and nothing else: 「2025年1-3月」, 「2025年第三季度」, not 「2025」 or a phone number."""
+    if "年" not in text:
+        return False
+    try:
+        return parse_period(text) is not None
+    except BadValue:
+        return False
 
 
 def _info_from_labels(filled: list[tuple[int, str]]) -> dict[str, tuple[str, int, str]]:

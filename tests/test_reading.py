@@ -756,6 +756,37 @@ def test_title_line_may_put_labels_and_values_in_cells_without_colons(tmp_path):
     assert (result.info["unit"], result.info["period"]) == (UNIT, "2025年10月")
 
 
+@pytest.mark.parametrize(
+    ("line", "unit", "period"),
+    [
+        ([f"填报单位：{UNIT}    2025年1-3月"], UNIT, "2025年1-3月"),
+        ([f"填报单位：{UNIT}\u3000\u30002025年第一季度"], UNIT, "2025年第一季度"),  # full-width spaces
+        ([f"2025年1-3月    填报单位：{UNIT}（盖章）"], UNIT, "2025年1-3月"),
+        ([f"填报单位：{UNIT}", "2025年1-3月"], UNIT, "2025年1-3月"),
+        ([f"填报单位：{UNIT}    填报日期：2025年4月3日"], UNIT, None),  # a date labelled as something else
+        ([f"填报单位：{UNIT}    联系电话：0539-8888888"], UNIT, None),
+        ([f"填报单位：{UNIT}    2025"], UNIT, None),  # a bare number is no period
+    ],
+)
+def test_a_labels_value_runs_up_to_a_run_of_spaces_and_a_period_standing_alone_is_the_period(
+    tmp_path, line, unit, period
+):
+    rows = [["学习活动情况统计表"], line, *learning_rows(2)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}))
+    assert (result.info.get("unit"), result.info.get("period")) == (unit, period)
+
+
+def test_a_period_standing_alone_on_the_unit_line_declares_the_period(tmp_path, registry):
+    rows = learning_rows(3, month=202503)
+    rows[3][5] = "2025年4月2日"  # one activity after the quarter
+    rows = [["学习活动情况统计表"], [f"填报单位：{UNIT}    2025年1-3月"], *rows]
+    validated = validate(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})), registry)
+    assert (validated.tables[0].period, validated.tables[0].declared) == (Period(202501, 202503), True)
+    assert [(e.row, e.column_name, e.message) for e in validated.errors] == [
+        (6, "日期", "活动日期不在报送期间（2025年第一季度）内。")
+    ]
+
+
 # -- files with no data -----------------------------------------------------------------------------------------
 
 
