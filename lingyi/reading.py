@@ -1097,6 +1097,7 @@ def _table_from_rows(
     info_cells: dict[str, InfoCell] = {}
     for index, row in enumerate(rows[:top]):
         _take_info_line(info, info_cells, sheet, index + 1, row)
+    _take_title_period(info, info_cells, file, sheet, rows[:top])
 
     table_rows: list[tuple[int, list]] = []
     totals: list[tuple[int, str, list]] = []
@@ -1317,11 +1318,74 @@ def _take_info_line(
         cells_of[key] = InfoCell(sheet, row, column, label)
 
 
+# A period a title names (「2025年4月份12345热线办理情况统计表」, 「1-4月份……」): its year, first and last month, or
+# quarter or half. Not a date (「2025年10月15日前报送」) nor a through-date (「截至2025年10月」), which are no period.
+_TITLE_PERIOD = re.compile(
+    r"(?<![年\d])(?:(?P<year>\d{4})\s*年\s*)?"
+    r"(?:(?P<first>\d{1,2})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<last>\d{1,2})\s*月份?(?!\s*\d+\s*[日号])"
+    r"|(?P<month>\d{1,2})\s*月份?(?!\s*\d+\s*[日号])"
+    r"|第?\s*(?P<quarter>[一二三四1-4])\s*季度"
+    r"|(?P<half>[上下])\s*半年)"
+)
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+TITLE_PERIOD = "title_period"  # the key in ``RawTable.info`` of the period a title names
+
+
+def title_period(text: str, *, years: str = "") -> str | None:
+    """The period a title line names, written as ``parse_period`` reads it (「2025年4月」); a period without its
+    year (「1-4月份」) takes the first year ``years`` names (other lines, the sheet's and file's names)."""
+    for match in _TITLE_PERIOD.finditer(text):
+        if text[: match.start()].rstrip().endswith(("截至", "截止", "至")):
+            continue
+        year = match.group("year")
+        if match.group("year") is None:
+            if match.group("quarter") or match.group("half"):
+                continue  # 「第三季度」 alone is no period; 「三季度」 in prose neither
+            found = _TITLE_YEAR.search(years)
+            if found is None:
+                continue
+            year = found.group(1)
+        if match.group("month"):
+            written = f"{year}年{match.group('month')}月"
+        elif match.group("first"):
+            written = f"{year}年{match.group('first')}-{match.group('last')}月"
+        elif match.group("quarter"):
+            written = f"{year}年第{match.group('quarter')}季度"
+        else:
+            written = f"{year}年{match.group('half')}半年"
+        if _is_period(written):
+            return written
+    return None
+
+
+def _take_title_period(
+    info: dict[str, str], cells_of: dict[str, InfoCell], file: str, sheet: str, above: list[list]
+) -> None:
+    """The period the first title line above the header names, where no line labels one (spec §2)."""
+    if "period" in info:
+        return
+    lines = [
+        (number, [(i, clean_text(c)) for i, c in enumerate(row) if not _blank(c)])
+        for number, row in enumerate(above, 1)
+    ]
+    years = "  ".join([*(t for _, cells in lines for _, t in cells), sheet, PurePath(file).stem])
+    for number, cells in lines:
+        if not cells or _info_from_line([t for _, t in cells]):
+            continue  # a line of labels (填报单位：…) is no title
+        for column, text in cells:
+            written = title_period(text, years=years)
+            if written is not None:
+                info[TITLE_PERIOD] = written
+                cells_of[TITLE_PERIOD] = InfoCell(sheet, number, column, "标题")
+                return
+
+
 def _take_title_info(info: dict[str, str], cells_of: dict[str, InfoCell], tables: list[RawTable]) -> None:
-    """What the 基本信息 sheet does not say, the first title line that says it does."""
+    """What the 基本信息 sheet does not say, the first title line that says it does (a title's period stays its
+    sheet's own)."""
     for table in tables:
         for key, value in table.info.items():
-            if key not in info:
+            if key not in info and key != TITLE_PERIOD:
                 info[key] = value
                 if key in table.info_cells:
                     cells_of[key] = table.info_cells[key]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from lingyi.contract import RESOLVED, Column, SheetKind, ValueKind
 from lingyi.errors import Finding, Level
-from lingyi.reading import InfoCell, RawTable, ReadFile
+from lingyi.reading import TITLE_PERIOD, InfoCell, RawTable, ReadFile
 from lingyi.registry import Registry, normalise
 from lingyi.values import (
     BadValue,
@@ -243,6 +243,9 @@ class _TableCheck:
         for column in self.kind.columns:
             if column.key == "unit":
                 values["unit"] = self._units(row_numbers)
+            elif column.key == "month" and column.key not in self.raw.columns:
+                # A 热线指标 sheet without 月份: every row is the one month declared (_check_columns saw to it).
+                values["month"] = [self._declared_month()] * len(row_numbers)
             elif column.key in self.raw.columns:
                 values[column.key] = self._parse_column(column, row_numbers)
             else:
@@ -273,6 +276,8 @@ class _TableCheck:
                 continue
             if column.key == "unit" and self.file_unit:
                 continue
+            if column.key == "month" and self._declared_month() is not None:
+                continue
             if column.key == "unit":
                 message = (
                     "缺少「单位名称」列，文件也没有写明填报单位。请增加「单位名称」列，或在表头上方写「填报单位：××」。"
@@ -280,6 +285,10 @@ class _TableCheck:
             else:
                 other = f"（也可写作：{'、'.join(column.aliases)}）" if column.aliases else ""
                 message = f"缺少必填列「{column.name}」{other}，请按模板补充这一列。"
+                if column.key == "month":
+                    message = (
+                        message.removesuffix("。") + "，或在表头上方写明报送期间（一个月，如「报送期间：2025年4月」）。"
+                    )
             self.findings.append(
                 Finding(Level.ERROR, self.raw.file, message, sheet=self.raw.sheet, row=self.raw.header_row)
             )
@@ -484,18 +493,28 @@ class _TableCheck:
     def _declared_period(self) -> Period | None:
         if self.period_override is not None:
             return self.period_override
-        source = self.raw if self.raw.info.get("period") else self.read
-        text = source.info.get("period")
+        source, key = (self.raw if self.raw.info.get("period") else self.read), "period"
+        if not source.info.get(key) and self.raw.info.get(TITLE_PERIOD):
+            # Nothing declares a 报送期间: the period the sheet's title names does (「2025年4月份12345热线…」).
+            source, key = self.raw, TITLE_PERIOD
+        text = source.info.get(key)
         if not text:
             return None
         try:
             return parse_period(text)
         except BadValue as exc:
-            where = source.info_cells.get("period")
+            where = source.info_cells.get(key)
             finding = _info_finding(Level.ERROR, self.raw.file, f"报送期间无法识别：{exc}", text, where, self.raw.sheet)
             if finding not in self.findings:  # one 基本信息 read by every sheet: said once
                 self.findings.append(finding)
             return None
+
+    def _declared_month(self) -> int | None:
+        """The month a hotline sheet without 月份 is of: the declared period (file, title or --period), if one month."""
+        if self.kind.key != "hotline":
+            return None
+        declared = self._declared_period()
+        return declared.start if declared is not None and declared.start == declared.end else None
 
     def _row_months(self, values: dict[str, list]) -> list[int]:
         """The months the rows fall in, each once (the period they span is what is asked of them)."""

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from lingyi.contract import HOTLINE, INDICATORS, LEARNING, PROBLEMS, SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Level
-from lingyi.reading import header_key, kind_from_name, read_file
+from lingyi.reading import header_key, kind_from_name, read_file, title_period
 from lingyi.validation import validate
 from lingyi.values import Period, column_letter, parse_period
 
@@ -785,6 +785,34 @@ def test_a_period_standing_alone_on_the_unit_line_declares_the_period(tmp_path, 
     assert [(e.row, e.column_name, e.message) for e in validated.errors] == [
         (6, "日期", "活动日期不在报送期间（2025年第一季度）内。")
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "years", "period"),
+    [
+        ("2025年4月份12345热线办理情况统计表", "", "2025年4月"),
+        ("2025年1-4月份学习活动统计表", "", "2025年1-4月"),
+        ("2025年1月-3月热线办理情况", "", "2025年1-3月"),
+        ("2025年第三季度问题清单", "", "2025年第三季度"),
+        ("临沂市2025年上半年指标完成情况", "", "2025年上半年"),
+        ("1-4月份学习活动统计表", "市民政局2025年学习活动.xlsx", "2025年1-4月"),  # the year from elsewhere
+        ("12345热线10月份办理情况", "2024年", "2024年10月"),
+        ("1-4月份学习活动统计表", "", None),  # no year anywhere: no period
+        ("截至2025年10月问题清单", "", None),  # a through-date is no period
+        ("2025年10月15日前报送", "", None),  # a date is no period
+        ("2025年学习活动统计表", "", None),  # a year alone says too little to bind every row
+        ("学习活动情况统计表", "2025", None),
+    ],
+)
+def test_period_a_title_names(title, years, period):
+    assert title_period(title, years=years) == period
+
+
+def test_title_period_is_kept_apart_from_a_declared_period(tmp_path):
+    rows = [["2025年4月份12345热线办理情况统计表"], *hotline_rows((202504,))]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"热线": rows})))
+    assert ("period" in table.info, table.info["title_period"]) == (False, "2025年4月")
+    assert (table.info_cells["title_period"].row, table.info_cells["title_period"].label) == (1, "标题")
 
 
 # -- files with no data -----------------------------------------------------------------------------------------

@@ -198,7 +198,12 @@ def test_consolidated_file_holds_rows_of_many_units(check):
             "参与人次",
             "缺少必填列「参与人次」（也可写作：参学人次、覆盖人次、人次、实际参训人数、参训人次），请按模板补充这一列。",
         ),
-        ("hotline", hotline_rows(), "月份", "缺少必填列「月份」（也可写作：统计月份、期间），请按模板补充这一列。"),
+        (
+            "hotline",
+            hotline_rows(),
+            "月份",
+            "缺少必填列「月份」（也可写作：统计月份、期间），请按模板补充这一列，或在表头上方写明报送期间（一个月，如「报送期间：2025年4月」）。",
+        ),
         (
             "hotline",
             hotline_rows(),
@@ -364,6 +369,77 @@ def test_rate_above_100_percent_or_below_zero_is_an_error(check, rates, row, val
 def test_rate_that_is_not_a_number_is_an_error_saying_how_to_write_one(check):
     error = one_error(check(hotline_with_rates(["九成"]), "hotline"))
     assert error.message == "无法识别为比率，请填写如 0.9372、93.72 或 93.72%。"
+
+
+# -- a period named by the title, a hotline sheet without 月份 -----------------------------------------------------
+
+NO_MONTH = [
+    ["序号", "单位名称", "交办总量", "一次性办好率", "问题解决率", "群众满意率"],
+    [1, UNIT, 120, "93.72%", "/", "95.1%"],
+    [2, "市财政局", "８０", "90%", "88.5%", "/"],
+]
+
+
+def test_hotline_sheet_without_month_takes_the_one_month_its_title_names(check, tmp_path):
+    rows = titled(NO_MONTH, title="2025年4月份12345热线办理情况统计表", total=["交办总量"])
+    validated = check(sheets={"热线": rows}, tmp_path=tmp_path)
+    assert validated.errors == []
+    (table,) = validated.tables
+    assert (table.period, table.declared) == (Period(202504, 202504), True)
+    assert list(table.frame["unit"]) == [UNIT, OTHER_UNIT]
+    assert list(table.frame["month"]) == [202504, 202504]
+    assert list(table.frame["appeals"]) == [120, 80]
+
+
+@pytest.mark.parametrize(
+    ("line", "period"),
+    [
+        (["报送期间：2025年4月"], None),  # a labelled 报送期间
+        ([f"填报单位：{UNIT}    2025年4月"], None),  # a period standing alone on the unit line
+        (None, Period(202504, 202504)),  # --period
+    ],
+)
+def test_hotline_sheet_without_month_takes_the_one_month_declared_elsewhere(check, tmp_path, line, period):
+    rows = [["12345热线办理情况统计表"], *([line] if line else []), *NO_MONTH]
+    validated = check(sheets={"热线": rows}, tmp_path=tmp_path, period=period)
+    assert validated.errors == []
+    assert list(frame(validated)["month"]) == [202504, 202504]
+
+
+@pytest.mark.parametrize("title", ["12345热线办理情况统计表", "2025年第二季度12345热线办理情况统计表"])
+def test_hotline_sheet_without_month_and_no_one_month_period_is_refused_saying_how_to_fix_it(check, tmp_path, title):
+    validated = check(sheets={"热线": [[title], *NO_MONTH]}, tmp_path=tmp_path)
+    assert messages(validated.errors) == [
+        "缺少必填列「月份」（也可写作：统计月份、期间），请按模板补充这一列，或在表头上方写明报送期间"
+        "（一个月，如「报送期间：2025年4月」）。"
+    ]
+
+
+def test_title_period_binds_the_rows_and_a_labelled_period_wins_over_it(check, tmp_path):
+    rows = learning_rows(2, month=202510)
+    titled_september = [["2025年9月份学习活动情况统计表"], *rows]
+    errors = check(sheets={"学习活动": titled_september}, tmp_path=tmp_path).errors
+    assert [(e.row, e.message) for e in errors] == [
+        (3, "活动日期不在报送期间（2025年9月）内。"),
+        (4, errors[0].message),
+    ]
+    labelled = [["2025年9月份学习活动情况统计表"], ["报送期间：2025年10月"], *rows]
+    validated = check(sheets={"学习活动": labelled}, tmp_path=tmp_path)
+    assert validated.errors == []
+    assert validated.tables[0].period == Period(202510, 202510)
+
+
+def test_title_period_is_its_own_sheets_not_the_files(check, tmp_path):
+    sheets = {
+        "热线": [["2025年4月份12345热线办理情况统计表"], *hotline_rows((202504,))],
+        "学习活动": learning_rows(2, month=202510),
+    }
+    validated = check(sheets=sheets, tmp_path=tmp_path)
+    assert validated.errors == []
+    assert [(t.kind.key, t.period, t.declared) for t in validated.tables] == [
+        ("hotline", Period(202504, 202504), True),
+        ("learning", Period(202510, 202510), False),
+    ]
 
 
 # -- dates and months ---------------------------------------------------------------------------------------------
