@@ -107,8 +107,17 @@ def validate(
     """Check a read file against the contract. ``period`` overrides the declared 报送期间."""
     findings = list(read.findings)
     headcount: dict[str, int] = {}
+    # A consolidated file whose every sheet names each row's unit may come from an office that is none of the
+    # registry's (市12345热线办公室, 市委组织部 …): its 填报单位 is who sent it (spec §2).
+    rows_name_units = bool(read.tables) and all("unit" in table.columns for table in read.tables)
     file_unit = _file_unit(
-        read.info.get("unit"), default_unit, registry, read.name, findings, where=read.info_cells.get("unit")
+        read.info.get("unit"),
+        default_unit,
+        registry,
+        read.name,
+        findings,
+        where=read.info_cells.get("unit"),
+        sender=rows_name_units,
     )
     if file_unit and read.info.get("headcount"):
         try:
@@ -132,7 +141,14 @@ def validate(
         sheet_unit = file_unit
         if own and not default_unit and own != read.info.get("unit"):
             sheet_unit = _file_unit(
-                own, None, registry, read.name, findings, sheet=raw.sheet, where=raw.info_cells.get("unit")
+                own,
+                None,
+                registry,
+                read.name,
+                findings,
+                sheet=raw.sheet,
+                where=raw.info_cells.get("unit"),
+                sender="unit" in raw.columns,
             )
         checker = _TableCheck(raw, registry, findings, sheet_unit, read, period)
         table = checker.run()
@@ -156,12 +172,19 @@ def _file_unit(
     findings: list[Finding],
     sheet: str | None = None,
     where: InfoCell | None = None,
+    sender: bool = False,
 ) -> str | None:
+    """The registry unit a 填报单位 names; ``sender``: the rows name their own units, so a 填报单位 outside the
+    registry is only who sent the file (a notice, not an error)."""
     if default_unit:
         return registry.resolve(default_unit).name
     if not declared:
         return None
     unit = registry.match(declared)
+    if unit is None and sender:
+        message = f"填报单位「{declared}」不是名录中的单位，按报送方处理；各行按其「单位名称」计入单位。"
+        findings.append(_info_finding(Level.NOTICE, file_name, message, declared, where, sheet))
+        return None
     if unit is None:
         suggestions = registry.suggest(declared)
         hint = f"您是不是要找：{'、'.join(suggestions)}？" if suggestions else "请填写名录中的单位全称或简称。"
