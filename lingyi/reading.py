@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 import numpy as np
 import python_calamine
 import xlrd
+from rapidfuzz import fuzz
 
 from lingyi.contract import (
     FOOTER_LABELS,
@@ -735,7 +736,7 @@ def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] |
             findings.extend(_uncached_formulas(table, (scans or {}).get(sheet_name)))
     _take_title_info(info, info_cells, tables)
     if not tables and not any(f.is_error for f in findings):
-        findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
+        findings += _no_data_findings(name, sheets)
     return ReadFile(name, tables, info, findings, info_cells)
 
 
@@ -784,6 +785,100 @@ def _uncached_formulas(table: RawTable, scan: SheetScan | None) -> list[Finding]
     return findings
 
 
+def _no_data_findings(file: str, sheets: list[tuple[str, list[list], list]]) -> list[Finding]:
+    """Why a file with no data sheet is refused: for each sheet with a header of some kind, the kind it comes
+    nearest and what it lacks (spec §2); the bare message only where no sheet has anything like a header."""
+    found = []
+    for sheet, rows, merged in sheets:
+        if any(word in normalise(sheet) for word in SKIPPED_SHEET_WORDS):
+            continue
+        nearest = nearest_kind(rows, merged)
+        if nearest is not None:
+            found.append(Finding(Level.ERROR, file, nearest.message(), sheet=sheet, row=nearest.row))
+    return found or [Finding(Level.ERROR, file, _NO_DATA_MESSAGE)]
+
+
+@dataclass(frozen=True)
+class NearestKind:
+    """The sheet kind a sheet's header comes nearest, what it lacks of it, and the renames that would supply it."""
+
+    kind: SheetKind
+    row: int  # Excel row number of the header row it was judged on
+    missing: tuple[str, ...]  # canonical names of the required columns it lacks (but 单位名称: a 填报单位 may do)
+    renames: tuple[tuple[str, str], ...]  # (header as written, the name it may be renamed to)
+    side_by_side: bool = False  # two units on one row: the same columns twice
+
+    def message(self) -> str:
+        if self.side_by_side:
+            return _side_by_side_message(self.kind)
+        parts = ["缺少" + "、".join(f"「{name}」" for name in self.missing)] if self.missing else []
+        parts += [f"「{written}」可改名为「{name}」" for written, name in self.renames]
+        return f"未识别为任何报表。最接近 {self.kind.name}：{'；'.join(parts)}。请按模板调整表头后再上传（上传页可下载模板）。"
+
+
+def _side_by_side_message(kind: SheetKind) -> str:
+    return (
+        f"最接近 {kind.name}，但表格是左右并排的（同一行有两个单位，表头重复出现），系统不支持这种排法。"
+        f"请改为每行一个单位（{kind.grain}），按模板填报（上传页可下载模板）。"
+    )
+
+
+# How alike a header cell and a column's name must be (rapidfuzz's ratio, 0–100) to suggest renaming one.
+RENAME_SIMILARITY = 60
+
+
+def nearest_kind(rows: list[list], merged: list = ()) -> NearestKind | None:
+    """The kind whose columns a sheet's header rows come nearest, for a sheet no kind was recognised in: the most
+    required columns named (exactly, or nearly enough to rename), then the most columns named. None where no row
+    near the top names or nearly names a required column, or names two columns of a kind."""
+    best: tuple[tuple[int, int], NearestKind] | None = None
+    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        cells = [(i, clean_text(c)) for i, c in enumerate(rows[r]) if isinstance(c, str) and not _blank(c)]
+        if len(cells) < 2:
+            continue
+        keys = [header_key(c) for c in rows[r]]
+        for kind in SHEET_KINDS:
+            found, _ = _match_header(kind, None, keys, len(keys))
+            if _side_by_side(kind, keys):
+                return NearestKind(kind, r + 1, (), (), side_by_side=True)
+            unmatched = [(i, text) for i, text in cells if i not in {f.index for f in found.values()}]
+            missing, renames = [], []
+            for column in kind.required:
+                if column.key in found or column.key == "unit":
+                    continue
+                rename = _closest_cell(column, unmatched)
+                if rename is None:
+                    missing.append(column.name)
+                else:
+                    unmatched = [(i, t) for i, t in unmatched if t != rename]
+                    renames.append((rename, column.name))
+            named = sum(1 for c in kind.required if c.key in found and c.key != "unit")
+            if named + len(renames) == 0 and len(found) < 2:
+                continue  # nothing like this kind's header: 「姓名」「单位」 is a list of people, not a return
+            score = (named + len(renames), len(found))
+            if best is None or score > best[0]:
+                best = (score, NearestKind(kind, r + 1, tuple(missing), tuple(renames)))
+    return best[1] if best else None
+
+
+def _closest_cell(column, cells: list[tuple[int, str]]) -> str | None:
+    """The header cell most like one of ``column``'s names, if alike enough to be a rename of it."""
+    scored = [(max(fuzz.ratio(header_key(text), normalise(name)) for name in column.names), text) for _, text in cells]
+    score, text = max(scored, default=(0, ""))
+    return text if score >= RENAME_SIMILARITY else None
+
+
+def _side_by_side(kind: SheetKind, keys: list[str]) -> bool:
+    """Two units on one row: 单位名称 named twice in a header row, and another required column too."""
+    lookup = _LOOKUPS[kind.key]
+    counts: dict[str, int] = {}
+    for key in keys:
+        hit = lookup.get(key)
+        if hit is not None:
+            counts[hit[0]] = counts.get(hit[0], 0) + 1
+    return counts.get("unit", 0) >= 2 and any(counts.get(c.key, 0) >= 2 for c in kind.required if c.key != "unit")
+
+
 _NO_DATA_MESSAGE = (
     "文件中没有可识别的数据表。工作表名称应含「学习」「热线」「问题」或「指标」，"
     "或表头包含规定的列（如 单位名称、活动名称、日期、参与人次）。请使用系统提供的模板填报。"
@@ -825,7 +920,7 @@ def _read_csv(data: bytes, name: str) -> ReadFile:
     info_cells: dict[str, InfoCell] = {}
     _take_title_info(info, info_cells, tables)
     if not tables and not any(f.is_error for f in findings):
-        findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
+        findings += _no_data_findings(name, [(sheet_name, rows, [])])
     return ReadFile(name, tables, info, findings, info_cells)
 
 
@@ -1088,6 +1183,9 @@ def _table_from_rows(
             )
         return None
     kind, top, bottom, columns = header
+    if _side_by_side(kind, [header_key(c) for c in rows[bottom]]):
+        findings.append(Finding(Level.ERROR, file, _side_by_side_message(kind), sheet=sheet, row=bottom + 1))
+        return None
     if bottom + 1 < len(rows) and _is_units_row(rows[bottom + 1]):
         bottom += 1  # 「（人次）」「（%）」 under the header: the units of its columns, part of the header
     if bottom + 1 < len(rows) and _is_column_numbers_row(rows[bottom + 1]):

@@ -148,6 +148,14 @@ def test_ingest_period_of_one_month_is_the_month_of_a_hotline_return_without_a_m
     )
 
 
+def test_ingest_of_a_file_matching_no_kind_says_the_nearest_kind_and_the_rename(cli, tmp_path):
+    path = write_csv(tmp_path / "汇总.csv", [["单位名称", "月份", "诉求总量"], [UNIT, "2025-04", 120]])
+    code, out, _ = cli("ingest", path, "--dry-run")
+    assert code == 1
+    assert lines(out)[0].startswith("rejected  汇总.csv")
+    assert "最接近 热线指标：「诉求总量」可改名为「诉求量」。" in out
+
+
 def test_ingest_takes_folders_and_reads_the_return_files_inside_in_natural_order(cli, tmp_path):
     inbox = tmp_path / "inbox"
     good_file(inbox, "截至2025年10月.xlsx", people=(5,))

@@ -242,7 +242,68 @@ def test_sheet_recognised_by_columns_alone_needs_every_required_column(tmp_path)
     result = read(write_xlsx(tmp_path / "r.xlsx", {"Sheet1": rows}))
     assert result.tables == []
     assert ("Sheet1", "未识别为任何报表（学习、热线、问题、指标），已跳过。") in notices(result)
-    assert any(f.is_error and "文件中没有可识别的数据表" in f.message for f in result.findings)
+    (error,) = [f for f in result.findings if f.is_error]
+    assert (error.sheet, error.row) == ("Sheet1", 1)
+    assert error.message == (
+        "未识别为任何报表。最接近 学习活动：缺少「日期」、「参与人次」。请按模板调整表头后再上传（上传页可下载模板）。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            ["序号", "单位名称", "诉求总量", "一次性办好率", "满意率"],
+            "最接近 热线指标：缺少「月份」；「诉求总量」可改名为「诉求量」。",
+        ),
+        (["部门", "统计期", "交办数", "满意率"], "最接近 热线指标：缺少「月份」、「诉求量」。"),
+        (
+            ["单位名称", "问题", "整改状况", "发现日"],
+            "最接近 问题清单：「发现日」可改名为「发现日期」；「整改状况」可改名为「整改状态」。",
+        ),
+        (
+            ["单位名称", "指标类别", "指标名称", "完成数"],
+            "最接近 指标完成：「指标类别」可改名为「指标类型」；「完成数」可改名为「完成值」。",
+        ),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_file_matching_no_kind_is_refused_naming_the_nearest_kind_what_it_lacks_and_the_renames(
+    tmp_path, header, message, suffix
+):
+    rows = [["临沂市2025年4月份工作统计表"], header, [UNIT, *(["1"] * (len(header) - 1))]]
+    path = (write_csv if suffix == ".csv" else write_xlsx)(
+        tmp_path / f"报表{suffix}", rows if suffix == ".csv" else {"Sheet1": rows}
+    )
+    result = read(path)
+    assert result.tables == []
+    (error,) = [f for f in result.findings if f.is_error]
+    assert (error.sheet, error.row) == ("报表" if suffix == ".csv" else "Sheet1", 2)
+    assert error.message == f"未识别为任何报表。{message}请按模板调整表头后再上传（上传页可下载模板）。"
+
+
+def test_sheet_of_no_return_at_all_gets_the_message_of_what_a_return_holds(tmp_path):
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"Sheet1": [["姓名", "单位", "电话"], ["张三", UNIT, "1"]]}))
+    (error,) = [f for f in result.findings if f.is_error]
+    assert error.message.startswith("文件中没有可识别的数据表。")
+
+
+SIDE_BY_SIDE = [
+    ["单位名称", "诉求量", "满意率", "单位名称", "诉求量", "满意率"],
+    [UNIT, 120, "90%", OTHER_UNIT, 80, "85%"],
+]
+
+
+@pytest.mark.parametrize("sheet", ["Sheet1", "12345热线"])
+def test_side_by_side_layout_is_refused_saying_it_is_not_supported_and_pointing_to_the_template(tmp_path, sheet):
+    result = read(write_xlsx(tmp_path / "r.xlsx", {sheet: [["2025年4月份热线统计"], *SIDE_BY_SIDE]}))
+    assert result.tables == []  # not half of it read and the other half dropped
+    (error,) = [f for f in result.findings if f.is_error]
+    assert (error.sheet, error.row) == (sheet, 2)
+    assert error.message == (
+        "最接近 热线指标，但表格是左右并排的（同一行有两个单位，表头重复出现），系统不支持这种排法。"
+        "请改为每行一个单位（每个单位每月一行），按模板填报（上传页可下载模板）。"
+    )
 
 
 def test_instruction_dictionary_hidden_and_empty_sheets_are_skipped_with_a_notice(tmp_path):
