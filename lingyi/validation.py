@@ -487,6 +487,7 @@ class _TableCheck:
             chosen = {key: value for key, (value, _) in cache.items()}
             return list(map(chosen.__getitem__, keys))  # every cell one of the choices as written: nothing to say
         out = []
+        unknown_rows: dict[str, list[tuple[int, object]]] = {}  # a value outside the list → (row, cell) of each
         for row, cell, key in zip(row_numbers, cells, keys):
             found = cache[key]
             value, via_alias = found
@@ -495,7 +496,7 @@ class _TableCheck:
                     self.error(f"「{column.name}」为必填项，请填写：{'、'.join(choices.values)}。", row, column.key)
                 value = None
             elif value is unknown:
-                self.error(f"「{column.name}」只能填写：{'、'.join(choices.values)}。", row, column.key, cell)
+                unknown_rows.setdefault(clean_text(cell), []).append((row, cell))
                 value = None
             elif isinstance(value, BadValue):
                 self.error(str(value), row, column.key, cell)
@@ -503,6 +504,17 @@ class _TableCheck:
             elif via_alias:
                 mapped[(clean_text(cell), value)] += 1
             out.append(value)
+        allowed_text = f"「{column.name}」只能填写：{'、'.join(choices.values)}"
+        for text, where in unknown_rows.items():
+            # One error per value written, not per row: a ledger with 「整改完了」 in 40 rows says so once.
+            (first, cell), last = where[0], where[-1][0]
+            if len(where) == 1:
+                self.error(f"{allowed_text}。", first, column.key, cell)
+                continue
+            self.error(
+                f"{allowed_text}；「{text}」出现 {len(where)} 次，第 {first}—{last} 行。", first, column.key, cell
+            )
+            self.bad_rows.update(row for row, _ in where)
         for (text, value), count in mapped.items():
             if normalise(text) in aliases:
                 message = f"「{text}」按「{value}」统计（共{count}行）。"

@@ -673,6 +673,23 @@ def test_problem_status_outside_the_list_is_an_error(check, written, message):
     assert (error.row, error.column, error.column_name, error.message) == (2, "F", "整改状态", message)
 
 
+def test_status_outside_the_list_is_one_error_per_value_with_its_count_and_rows(check, tmp_path):
+    statuses = ["待化解", "整改完了", "化解中", "整改完了", "做完了", "整改完了", "待化解"]
+    rows = [PROBLEM_HEADER] + [problem(st, number=f"P-{i:03d}") for i, st in enumerate(statuses, 1)]
+    rows = titled(rows, title="2025年问题清单", unit=UNIT)
+    validated = check(sheets={"问题清单": rows}, tmp_path=tmp_path, name="问题台账.xlsx")
+    first_data_row = 5  # title, 填报单位 line, blank, header
+    bad = [first_data_row + i for i, st in enumerate(statuses) if st == "整改完了"]
+    allowed = "「整改状态」只能填写：待化解、化解中、已化解"
+    assert [(place(e), e.message) for e in validated.errors] == [
+        (
+            ("问题台账.xlsx", "问题清单", bad[0], "F", "整改状态", "整改完了"),
+            f"{allowed}；「整改完了」出现 {len(bad)} 次，第 {bad[0]}—{bad[-1]} 行。",
+        ),
+        (("问题台账.xlsx", "问题清单", first_data_row + 4, "F", "整改状态", "做完了"), f"{allowed}。"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("status", "found", "resolved", "message"),
     [
