@@ -7,7 +7,7 @@ alias is one line here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -89,6 +89,12 @@ UNIT = Column(
     example="临沂市民政局",
 )
 
+
+def unit_column(*aliases: str) -> Column:
+    """单位名称 as a sheet kind reads it: the aliases every kind shares, and the kind's own (spec §3)."""
+    return replace(UNIT, aliases=(*UNIT.aliases, *aliases))
+
+
 ACTIVITY_FORMS = Choices(
     values=("讲堂", "专题培训", "集中学习", "以进促学", "导师帮带", "研讨交流", "业务比武", "其他"),
     aliases={
@@ -114,14 +120,22 @@ PROBLEM_STATUSES = Choices(
         "未整改": "待化解",
         "未完成": "待化解",
         "未开始": "待化解",
+        "未启动": "待化解",
+        "未销号": "待化解",
         "整改中": "化解中",
         "推进中": "化解中",
         "正在整改": "化解中",
+        "进行中": "化解中",
+        "部分整改": "化解中",
+        "长期坚持": "化解中",
         "已整改": "已化解",
         "已完成": "已化解",
         "已办结": "已化解",
         "已销号": "已化解",
         "完成": "已化解",
+        "已整改到位": "已化解",
+        "已验收": "已化解",
+        "已报结": "已化解",
     },
 )
 RESOLVED = "已化解"
@@ -147,14 +161,19 @@ LEARNING = SheetKind(
     keywords=("学习",),
     grain="每行一项学习活动（或一个系列活动的若干期）",
     columns=(
-        UNIT,
+        unit_column("主办部门", "主办单位"),
         Column(
-            "activity", "活动名称", ("名称", "活动"), required=True, help="活动的名称。", example="“学习强国”专题讲堂"
+            "activity",
+            "活动名称",
+            ("名称", "活动", "培训班名称"),
+            required=True,
+            help="活动的名称。",
+            example="“学习强国”专题讲堂",
         ),
         Column(
             "form",
             "活动形式",
-            ("形式", "类型"),
+            ("形式", "类型", "培训方式"),
             kind=ValueKind.CHOICE,
             choices=ACTIVITY_FORMS,
             help="从下拉列表中选择；其他写法记为「其他」并提示。",
@@ -190,7 +209,7 @@ LEARNING = SheetKind(
         Column(
             "lectures",
             "节数",
-            ("课时", "场次"),
+            ("课时", "场次", "课程总数"),
             kind=ValueKind.COUNT,
             minimum=0,
             help="整数，不小于0；不填按期数计。",
@@ -199,7 +218,7 @@ LEARNING = SheetKind(
         Column(
             "person_times",
             "参与人次",
-            ("参学人次", "覆盖人次", "人次"),
+            ("参学人次", "覆盖人次", "人次", "实际参训人数", "参训人次"),
             kind=ValueKind.COUNT,
             minimum=0,
             required=True,
@@ -224,7 +243,7 @@ HOTLINE = SheetKind(
     keywords=("热线", "12345"),
     grain="每个单位每月一行",
     columns=(
-        UNIT,
+        unit_column("受理单位", "责任单位", "承办单位"),
         Column(
             "month",
             "月份",
@@ -237,7 +256,7 @@ HOTLINE = SheetKind(
         Column(
             "appeals",
             "诉求量",
-            ("工单量", "受理量", "诉求件数"),
+            ("工单量", "受理量", "诉求件数", "交办总量", "派遣案件总数", "总工单数", "转派工单"),
             kind=ValueKind.COUNT,
             minimum=0,
             required=True,
@@ -318,7 +337,7 @@ PROBLEMS = SheetKind(
         Column(
             "description",
             "问题描述",
-            ("问题", "问题内容"),
+            ("问题", "问题内容", "隐患内容"),
             required=True,
             help="简要描述问题。",
             example="基层办事指南更新不及时",
@@ -333,7 +352,7 @@ PROBLEMS = SheetKind(
         Column(
             "found_date",
             "发现日期",
-            ("排查日期", "发现时间"),
+            ("排查日期", "发现时间", "排查时间"),
             kind=ValueKind.DATE,
             required=True,
             help="发现问题的日期。",
@@ -342,7 +361,7 @@ PROBLEMS = SheetKind(
         Column(
             "status",
             "整改状态",
-            ("状态", "化解情况"),
+            ("状态", "化解情况", "整改进展"),
             kind=ValueKind.CHOICE,
             choices=PROBLEM_STATUSES,
             required=True,
@@ -352,7 +371,7 @@ PROBLEMS = SheetKind(
         Column(
             "resolved_date",
             "化解日期",
-            ("完成日期", "销号日期"),
+            ("完成日期", "销号日期", "完成时间"),
             kind=ValueKind.DATE,
             help="已化解的必填，且不早于发现日期；其他状态不填。",
             example="2025-04-30",
@@ -385,10 +404,20 @@ INDICATORS = SheetKind(
             help="共性指标或个性指标。",
             example="共性指标",
         ),
-        Column("indicator", "指标名称", required=True, help="指标的名称。", example="理论学习中心组学习次数"),
+        Column(
+            "indicator", "指标名称", ("三级指标",), required=True, help="指标的名称。", example="理论学习中心组学习次数"
+        ),
         Column("measure_unit", "计量单位", help="如 次、%、件。", example="次"),
         Column("target", "目标值", kind=ValueKind.NUMBER, help="数字。", example=12),
-        Column("actual", "完成值", kind=ValueKind.NUMBER, required=True, help="数字。", example=10),
+        Column(
+            "actual",
+            "完成值",
+            ("指标值", "实际完成值"),
+            kind=ValueKind.NUMBER,
+            required=True,
+            help="数字。",
+            example=10,
+        ),
         Column(
             "direction",
             "指标方向",
@@ -478,12 +507,13 @@ CLOSURE_TARGET = 0.9
 _YES_NO_ALIASES = {
     "y": "是",
     "yes": "是",
-    "1": "是",
+    "1": "是",  # Shandong's platform codes yes/no as 1/2
     "√": "是",
     "对": "是",
     "n": "否",
     "no": "否",
     "0": "否",
+    "2": "否",
     "×": "否",
 }
 YES_NO = Choices(values=("是", "否"), aliases=_YES_NO_ALIASES)
@@ -501,6 +531,7 @@ SATISFACTION_CHOICES = Choices(
         "很满意": "满意",
         "比较满意": "基本满意",
         "一般": "基本满意",
+        "一般满意": "基本满意",
         "不太满意": "不满意",
         "很不满意": "不满意",
         "非常不满意": "不满意",
@@ -525,7 +556,7 @@ TICKET_COLUMNS: tuple[Column, ...] = (
     Column(
         "accepted_at",
         "受理时间",
-        ("受理日期", "登记时间", "来电时间", "创建时间"),
+        ("受理日期", "登记时间", "来电时间", "创建时间", "推送时间", "派单时间"),
         kind=ValueKind.DATE,
         required=True,
         help="工单计入受理时间所在的月份。",

@@ -30,6 +30,7 @@ from xml.etree import ElementTree
 import numpy as np
 import python_calamine
 import xlrd
+from rapidfuzz import fuzz
 
 from lingyi.contract import (
     FOOTER_LABELS,
@@ -43,7 +44,16 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
-from lingyi.values import COUNT_SUFFIXES, UTF16_BOMS, CellError, clean_text, column_letter, decode_text
+from lingyi.values import (
+    COUNT_SUFFIXES,
+    UTF16_BOMS,
+    BadValue,
+    CellError,
+    clean_text,
+    column_letter,
+    decode_text,
+    parse_period,
+)
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -726,7 +736,7 @@ def _read_workbook(data: bytes, name: str, reject, scans: dict[str, SheetScan] |
             findings.extend(_uncached_formulas(table, (scans or {}).get(sheet_name)))
     _take_title_info(info, info_cells, tables)
     if not tables and not any(f.is_error for f in findings):
-        findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
+        findings += _no_data_findings(name, sheets)
     return ReadFile(name, tables, info, findings, info_cells)
 
 
@@ -775,6 +785,100 @@ def _uncached_formulas(table: RawTable, scan: SheetScan | None) -> list[Finding]
     return findings
 
 
+def _no_data_findings(file: str, sheets: list[tuple[str, list[list], list]]) -> list[Finding]:
+    """Why a file with no data sheet is refused: for each sheet with a header of some kind, the kind it comes
+    nearest and what it lacks (spec §2); the bare message only where no sheet has anything like a header."""
+    found = []
+    for sheet, rows, merged in sheets:
+        if any(word in normalise(sheet) for word in SKIPPED_SHEET_WORDS):
+            continue
+        nearest = nearest_kind(rows, merged)
+        if nearest is not None:
+            found.append(Finding(Level.ERROR, file, nearest.message(), sheet=sheet, row=nearest.row))
+    return found or [Finding(Level.ERROR, file, _NO_DATA_MESSAGE)]
+
+
+@dataclass(frozen=True)
+class NearestKind:
+    """The sheet kind a sheet's header comes nearest, what it lacks of it, and the renames that would supply it."""
+
+    kind: SheetKind
+    row: int  # Excel row number of the header row it was judged on
+    missing: tuple[str, ...]  # canonical names of the required columns it lacks (but 单位名称: a 填报单位 may do)
+    renames: tuple[tuple[str, str], ...]  # (header as written, the name it may be renamed to)
+    side_by_side: bool = False  # two units on one row: the same columns twice
+
+    def message(self) -> str:
+        if self.side_by_side:
+            return _side_by_side_message(self.kind)
+        parts = ["缺少" + "、".join(f"「{name}」" for name in self.missing)] if self.missing else []
+        parts += [f"「{written}」可改名为「{name}」" for written, name in self.renames]
+        return f"未识别为任何报表。最接近 {self.kind.name}：{'；'.join(parts)}。请按模板调整表头后再上传（上传页可下载模板）。"
+
+
+def _side_by_side_message(kind: SheetKind) -> str:
+    return (
+        f"最接近 {kind.name}，但表格是左右并排的（同一行有两个单位，表头重复出现），系统不支持这种排法。"
+        f"请改为每行一个单位（{kind.grain}），按模板填报（上传页可下载模板）。"
+    )
+
+
+# How alike a header cell and a column's name must be (rapidfuzz's ratio, 0–100) to suggest renaming one.
+RENAME_SIMILARITY = 60
+
+
+def nearest_kind(rows: list[list], merged: list = ()) -> NearestKind | None:
+    """The kind whose columns a sheet's header rows come nearest, for a sheet no kind was recognised in: the most
+    required columns named (exactly, or nearly enough to rename), then the most columns named. None where no row
+    near the top names or nearly names a required column, or names two columns of a kind."""
+    best: tuple[tuple[int, int], NearestKind] | None = None
+    for r in range(min(len(rows), HEADER_SEARCH_ROWS)):
+        cells = [(i, clean_text(c)) for i, c in enumerate(rows[r]) if isinstance(c, str) and not _blank(c)]
+        if len(cells) < 2:
+            continue
+        keys = [header_key(c) for c in rows[r]]
+        for kind in SHEET_KINDS:
+            found, _ = _match_header(kind, None, keys, len(keys))
+            if _side_by_side(kind, keys):
+                return NearestKind(kind, r + 1, (), (), side_by_side=True)
+            unmatched = [(i, text) for i, text in cells if i not in {f.index for f in found.values()}]
+            missing, renames = [], []
+            for column in kind.required:
+                if column.key in found or column.key == "unit":
+                    continue
+                rename = _closest_cell(column, unmatched)
+                if rename is None:
+                    missing.append(column.name)
+                else:
+                    unmatched = [(i, t) for i, t in unmatched if t != rename]
+                    renames.append((rename, column.name))
+            named = sum(1 for c in kind.required if c.key in found and c.key != "unit")
+            if named + len(renames) == 0 and len(found) < 2:
+                continue  # nothing like this kind's header: 「姓名」「单位」 is a list of people, not a return
+            score = (named + len(renames), len(found))
+            if best is None or score > best[0]:
+                best = (score, NearestKind(kind, r + 1, tuple(missing), tuple(renames)))
+    return best[1] if best else None
+
+
+def _closest_cell(column, cells: list[tuple[int, str]]) -> str | None:
+    """The header cell most like one of ``column``'s names, if alike enough to be a rename of it."""
+    scored = [(max(fuzz.ratio(header_key(text), normalise(name)) for name in column.names), text) for _, text in cells]
+    score, text = max(scored, default=(0, ""))
+    return text if score >= RENAME_SIMILARITY else None
+
+
+def _side_by_side(kind: SheetKind, keys: list[str]) -> bool:
+    """Two units on one row: 单位名称 named twice in a header row, and another required column too."""
+    lookup = _LOOKUPS[kind.key]
+    counts: dict[str, int] = {}
+    for key in keys:
+        hit = lookup.get(key)
+        if hit is not None:
+            counts[hit[0]] = counts.get(hit[0], 0) + 1
+    return counts.get("unit", 0) >= 2 and any(counts.get(c.key, 0) >= 2 for c in kind.required if c.key != "unit")
+
+
 _NO_DATA_MESSAGE = (
     "文件中没有可识别的数据表。工作表名称应含「学习」「热线」「问题」或「指标」，"
     "或表头包含规定的列（如 单位名称、活动名称、日期、参与人次）。请使用系统提供的模板填报。"
@@ -816,7 +920,7 @@ def _read_csv(data: bytes, name: str) -> ReadFile:
     info_cells: dict[str, InfoCell] = {}
     _take_title_info(info, info_cells, tables)
     if not tables and not any(f.is_error for f in findings):
-        findings.append(Finding(Level.ERROR, name, _NO_DATA_MESSAGE))
+        findings += _no_data_findings(name, [(sheet_name, rows, [])])
     return ReadFile(name, tables, info, findings, info_cells)
 
 
@@ -1079,6 +1183,9 @@ def _table_from_rows(
             )
         return None
     kind, top, bottom, columns = header
+    if _side_by_side(kind, [header_key(c) for c in rows[bottom]]):
+        findings.append(Finding(Level.ERROR, file, _side_by_side_message(kind), sheet=sheet, row=bottom + 1))
+        return None
     if bottom + 1 < len(rows) and _is_units_row(rows[bottom + 1]):
         bottom += 1  # 「（人次）」「（%）」 under the header: the units of its columns, part of the header
     if bottom + 1 < len(rows) and _is_column_numbers_row(rows[bottom + 1]):
@@ -1088,6 +1195,7 @@ def _table_from_rows(
     info_cells: dict[str, InfoCell] = {}
     for index, row in enumerate(rows[:top]):
         _take_info_line(info, info_cells, sheet, index + 1, row)
+    _take_title_period(info, info_cells, file, sheet, rows[:top])
 
     table_rows: list[tuple[int, list]] = []
     totals: list[tuple[int, str, list]] = []
@@ -1239,18 +1347,47 @@ def _info_from_line(cells: list) -> dict[str, tuple[str, int, str]]:
     if not text or not _INFO_PATTERN.search(text):
         return found
     starts = list(accumulate((len(t) + 2 for _, t in filled), initial=0))  # where each cell begins in ``text``
+
+    def column_at(at: int) -> int:
+        return filled[bisect_right(starts, at) - 1][0]
+
     matches = list(_INFO_PATTERN.finditer(text))
+    unlabelled: list[tuple[int, str]] = [(0, text[: matches[0].start()])]  # (where it begins, text) of no label
     for match, following in zip(matches, [*matches[1:], None]):
         label = match.group(1)
         key = _INFO_KEY_NAMES.get(label)
-        rest = text[match.end() : following.start() if following else len(text)]
-        # Another 「标签：」 on the line (单位：人次, 统计时间：…) ends the value; so does a trailing （盖章）.
-        value = _NEXT_LABEL.split(rest, maxsplit=1)[0]
+        end = following.start() if following else len(text)
+        at = match.end() + len(text[match.end() : end]) - len(text[match.end() : end].lstrip())
+        rest = text[at:end]
+        # Another 「标签：」 on the line (单位：人次, 统计时间：…) ends the value; so does a run of spaces
+        # (「填报单位：临沂市民政局    2025年1-3月」) and a trailing （盖章）.
+        value = _VALUE_END.split(_NEXT_LABEL.split(rest, maxsplit=1)[0], maxsplit=1)[0]
+        unlabelled.append((at + len(value), rest[len(value) :]))
         value = _SEAL.sub("", value.strip()).strip().strip("，,;；")
         if key and value and key not in found:
-            at = match.end() + len(rest) - len(rest.lstrip())
-            found[key] = (value, filled[bisect_right(starts, at) - 1][0], label)
+            found[key] = (value, column_at(at), label)
+    if "period" not in found:
+        # A period standing alone among the labels (「填报单位：临沂市民政局    2025年1-3月」) is the 报送期间.
+        for begins, part in unlabelled:
+            for piece in _VALUE_END_PIECE.finditer(part):
+                if _is_period(piece.group(0)):
+                    found["period"] = (piece.group(0), column_at(begins + piece.start()), "报送期间")
+                    return found
     return found
+
+
+_VALUE_END = re.compile(r"\s{2,}")
+_VALUE_END_PIECE = re.compile(r"\S+(?:\s\S+)*")
+
+
+def _is_period(text: str) -> bool:
+    """Text that is a period and nothing else: 「2025年1-3月」, 「2025年第三季度」, not 「2025」 or a phone number."""
+    if "年" not in text:
+        return False
+    try:
+        return parse_period(text) is not None
+    except BadValue:
+        return False
 
 
 def _info_from_labels(filled: list[tuple[int, str]]) -> dict[str, tuple[str, int, str]]:
@@ -1279,11 +1416,74 @@ def _take_info_line(
         cells_of[key] = InfoCell(sheet, row, column, label)
 
 
+# A period a title names (「2025年4月份12345热线办理情况统计表」, 「1-4月份……」): its year, first and last month, or
+# quarter or half. Not a date (「2025年10月15日前报送」) nor a through-date (「截至2025年10月」), which are no period.
+_TITLE_PERIOD = re.compile(
+    r"(?<![年\d])(?:(?P<year>\d{4})\s*年\s*)?"
+    r"(?:(?P<first>\d{1,2})\s*(?:月份?)?\s*[-—–~～至到]\s*(?P<last>\d{1,2})\s*月份?(?!\s*\d+\s*[日号])"
+    r"|(?P<month>\d{1,2})\s*月份?(?!\s*\d+\s*[日号])"
+    r"|第?\s*(?P<quarter>[一二三四1-4])\s*季度"
+    r"|(?P<half>[上下])\s*半年)"
+)
+_TITLE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+TITLE_PERIOD = "title_period"  # the key in ``RawTable.info`` of the period a title names
+
+
+def title_period(text: str, *, years: str = "") -> str | None:
+    """The period a title line names, written as ``parse_period`` reads it (「2025年4月」); a period without its
+    year (「1-4月份」) takes the first year ``years`` names (other lines, the sheet's and file's names)."""
+    for match in _TITLE_PERIOD.finditer(text):
+        if text[: match.start()].rstrip().endswith(("截至", "截止", "至")):
+            continue
+        year = match.group("year")
+        if match.group("year") is None:
+            if match.group("quarter") or match.group("half"):
+                continue  # 「第三季度」 alone is no period; 「三季度」 in prose neither
+            found = _TITLE_YEAR.search(years)
+            if found is None:
+                continue
+            year = found.group(1)
+        if match.group("month"):
+            written = f"{year}年{match.group('month')}月"
+        elif match.group("first"):
+            written = f"{year}年{match.group('first')}-{match.group('last')}月"
+        elif match.group("quarter"):
+            written = f"{year}年第{match.group('quarter')}季度"
+        else:
+            written = f"{year}年{match.group('half')}半年"
+        if _is_period(written):
+            return written
+    return None
+
+
+def _take_title_period(
+    info: dict[str, str], cells_of: dict[str, InfoCell], file: str, sheet: str, above: list[list]
+) -> None:
+    """The period the first title line above the header names, where no line labels one (spec §2)."""
+    if "period" in info:
+        return
+    lines = [
+        (number, [(i, clean_text(c)) for i, c in enumerate(row) if not _blank(c)])
+        for number, row in enumerate(above, 1)
+    ]
+    years = "  ".join([*(t for _, cells in lines for _, t in cells), sheet, PurePath(file).stem])
+    for number, cells in lines:
+        if not cells or _info_from_line([t for _, t in cells]):
+            continue  # a line of labels (填报单位：…) is no title
+        for column, text in cells:
+            written = title_period(text, years=years)
+            if written is not None:
+                info[TITLE_PERIOD] = written
+                cells_of[TITLE_PERIOD] = InfoCell(sheet, number, column, "标题")
+                return
+
+
 def _take_title_info(info: dict[str, str], cells_of: dict[str, InfoCell], tables: list[RawTable]) -> None:
-    """What the 基本信息 sheet does not say, the first title line that says it does."""
+    """What the 基本信息 sheet does not say, the first title line that says it does (a title's period stays its
+    sheet's own)."""
     for table in tables:
         for key, value in table.info.items():
-            if key not in info:
+            if key not in info and key != TITLE_PERIOD:
                 info[key] = value
                 if key in table.info_cells:
                     cells_of[key] = table.info_cells[key]

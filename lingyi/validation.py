@@ -17,7 +17,7 @@ import pandas as pd
 
 from lingyi.contract import RESOLVED, Column, SheetKind, ValueKind
 from lingyi.errors import Finding, Level
-from lingyi.reading import InfoCell, RawTable, ReadFile
+from lingyi.reading import TITLE_PERIOD, InfoCell, RawTable, ReadFile
 from lingyi.registry import Registry, normalise
 from lingyi.values import (
     BadValue,
@@ -110,8 +110,17 @@ def validate(
     """Check a read file against the contract. ``period`` overrides the declared 报送期间."""
     findings = list(read.findings)
     headcount: dict[str, int] = {}
+    # A consolidated file whose every sheet names each row's unit may come from an office that is none of the
+    # registry's (市12345热线办公室, 市委组织部 …): its 填报单位 is who sent it (spec §2).
+    rows_name_units = bool(read.tables) and all("unit" in table.columns for table in read.tables)
     file_unit = _file_unit(
-        read.info.get("unit"), default_unit, registry, read.name, findings, where=read.info_cells.get("unit")
+        read.info.get("unit"),
+        default_unit,
+        registry,
+        read.name,
+        findings,
+        where=read.info_cells.get("unit"),
+        sender=rows_name_units,
     )
     if file_unit and read.info.get("headcount"):
         try:
@@ -135,7 +144,14 @@ def validate(
         sheet_unit = file_unit
         if own and not default_unit and own != read.info.get("unit"):
             sheet_unit = _file_unit(
-                own, None, registry, read.name, findings, sheet=raw.sheet, where=raw.info_cells.get("unit")
+                own,
+                None,
+                registry,
+                read.name,
+                findings,
+                sheet=raw.sheet,
+                where=raw.info_cells.get("unit"),
+                sender="unit" in raw.columns,
             )
         checker = _TableCheck(raw, registry, findings, sheet_unit, read, period)
         table = checker.run()
@@ -159,12 +175,19 @@ def _file_unit(
     findings: list[Finding],
     sheet: str | None = None,
     where: InfoCell | None = None,
+    sender: bool = False,
 ) -> str | None:
+    """The registry unit a 填报单位 names; ``sender``: the rows name their own units, so a 填报单位 outside the
+    registry is only who sent the file (a notice, not an error)."""
     if default_unit:
         return registry.resolve(default_unit).name
     if not declared:
         return None
     unit = registry.match(declared)
+    if unit is None and sender:
+        message = f"填报单位「{declared}」不是名录中的单位，按报送方处理；各行按其「单位名称」计入单位。"
+        findings.append(_info_finding(Level.NOTICE, file_name, message, declared, where, sheet))
+        return None
     if unit is None:
         suggestions = registry.suggest(declared)
         hint = f"您是不是要找：{'、'.join(suggestions)}？" if suggestions else "请填写名录中的单位全称或简称。"
@@ -246,6 +269,9 @@ class _TableCheck:
         for column in self.kind.columns:
             if column.key == "unit":
                 values["unit"] = self._units(row_numbers)
+            elif column.key == "month" and column.key not in self.raw.columns:
+                # A 热线指标 sheet without 月份: every row is the one month declared (_check_columns saw to it).
+                values["month"] = [self._declared_month()] * len(row_numbers)
             elif column.key in self.raw.columns:
                 values[column.key] = self._parse_column(column, row_numbers)
             else:
@@ -276,6 +302,8 @@ class _TableCheck:
                 continue
             if column.key == "unit" and self.file_unit:
                 continue
+            if column.key == "month" and self._declared_month() is not None:
+                continue
             if column.key == "unit":
                 message = (
                     "缺少「单位名称」列，文件也没有写明填报单位。请增加「单位名称」列，或在表头上方写「填报单位：××」。"
@@ -283,6 +311,10 @@ class _TableCheck:
             else:
                 other = f"（也可写作：{'、'.join(column.aliases)}）" if column.aliases else ""
                 message = f"缺少必填列「{column.name}」{other}，请按模板补充这一列。"
+                if column.key == "month":
+                    message = (
+                        message.removesuffix("。") + "，或在表头上方写明报送期间（一个月，如「报送期间：2025年4月」）。"
+                    )
             self.findings.append(
                 Finding(Level.ERROR, self.raw.file, message, sheet=self.raw.sheet, row=self.raw.header_row)
             )
@@ -458,6 +490,7 @@ class _TableCheck:
             chosen = {key: value for key, (value, _) in cache.items()}
             return list(map(chosen.__getitem__, keys))  # every cell one of the choices as written: nothing to say
         out = []
+        unknown_rows: dict[str, list[tuple[int, object]]] = {}  # a value outside the list → (row, cell) of each
         for row, cell, key in zip(row_numbers, cells, keys):
             found = cache[key]
             value, via_alias = found
@@ -466,7 +499,7 @@ class _TableCheck:
                     self.error(f"「{column.name}」为必填项，请填写：{'、'.join(choices.values)}。", row, column.key)
                 value = None
             elif value is unknown:
-                self.error(f"「{column.name}」只能填写：{'、'.join(choices.values)}。", row, column.key, cell)
+                unknown_rows.setdefault(clean_text(cell), []).append((row, cell))
                 value = None
             elif isinstance(value, BadValue):
                 self.error(str(value), row, column.key, cell)
@@ -474,6 +507,17 @@ class _TableCheck:
             elif via_alias:
                 mapped[(clean_text(cell), value)] += 1
             out.append(value)
+        allowed_text = f"「{column.name}」只能填写：{'、'.join(choices.values)}"
+        for text, where in unknown_rows.items():
+            # One error per value written, not per row: a ledger with 「整改完了」 in 40 rows says so once.
+            (first, cell), last = where[0], where[-1][0]
+            if len(where) == 1:
+                self.error(f"{allowed_text}。", first, column.key, cell)
+                continue
+            self.error(
+                f"{allowed_text}；「{text}」出现 {len(where)} 次，第 {first}—{last} 行。", first, column.key, cell
+            )
+            self.bad_rows.update(row for row, _ in where)
         for (text, value), count in mapped.items():
             if normalise(text) in aliases:
                 message = f"「{text}」按「{value}」统计（共{count}行）。"
@@ -487,18 +531,28 @@ class _TableCheck:
     def _declared_period(self) -> Period | None:
         if self.period_override is not None:
             return self.period_override
-        source = self.raw if self.raw.info.get("period") else self.read
-        text = source.info.get("period")
+        source, key = (self.raw if self.raw.info.get("period") else self.read), "period"
+        if not source.info.get(key) and self.raw.info.get(TITLE_PERIOD):
+            # Nothing declares a 报送期间: the period the sheet's title names does (「2025年4月份12345热线…」).
+            source, key = self.raw, TITLE_PERIOD
+        text = source.info.get(key)
         if not text:
             return None
         try:
             return parse_period(text)
         except BadValue as exc:
-            where = source.info_cells.get("period")
+            where = source.info_cells.get(key)
             finding = _info_finding(Level.ERROR, self.raw.file, f"报送期间无法识别：{exc}", text, where, self.raw.sheet)
             if finding not in self.findings:  # one 基本信息 read by every sheet: said once
                 self.findings.append(finding)
             return None
+
+    def _declared_month(self) -> int | None:
+        """The month a hotline sheet without 月份 is of: the declared period (file, title or --period), if one month."""
+        if self.kind.key != "hotline":
+            return None
+        declared = self._declared_period()
+        return declared.start if declared is not None and declared.start == declared.end else None
 
     def _row_months(self, values: dict[str, list]) -> list[int]:
         """The months the rows fall in, each once (the period they span is what is asked of them)."""

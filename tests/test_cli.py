@@ -136,6 +136,28 @@ def test_ingest_period_overrides_the_files_and_rows_outside_it_are_errors(cli, s
     assert (history["period_start"][0], history["period_end"][0]) == (202507, 202509)
 
 
+def test_ingest_period_of_one_month_is_the_month_of_a_hotline_return_without_a_month_column(cli, store, tmp_path):
+    rows = [["单位名称", "诉求量", "一次性办好率"], [UNIT, 120, "93.72%"], ["市财政局", 80, "90%"]]
+    path = write_csv(tmp_path / "12345热线.csv", rows)
+    code, out, _ = cli("ingest", path)
+    assert code == 1
+    assert "缺少必填列「月份」" in out
+    code, out, _ = cli("ingest", path, "--period", "2025年4月")
+    assert code == 0, out
+    current = store.current_rows("hotline")[["unit", "month", "appeals"]]
+    assert sorted((u, int(m), int(a)) for u, m, a in current.itertuples(index=False)) == sorted(
+        [(UNIT, 202504, 120), (OTHER_UNIT, 202504, 80)]
+    )
+
+
+def test_ingest_of_a_file_matching_no_kind_says_the_nearest_kind_and_the_rename(cli, tmp_path):
+    path = write_csv(tmp_path / "汇总.csv", [["单位名称", "月份", "诉求总量"], [UNIT, "2025-04", 120]])
+    code, out, _ = cli("ingest", path, "--dry-run")
+    assert code == 1
+    assert lines(out)[0].startswith("rejected  汇总.csv")
+    assert "最接近 热线指标：「诉求总量」可改名为「诉求量」。" in out
+
+
 def test_ingest_takes_folders_and_reads_the_return_files_inside_in_natural_order(cli, tmp_path):
     inbox = tmp_path / "inbox"
     good_file(inbox, "截至2025年10月.xlsx", people=(5,))

@@ -59,6 +59,20 @@ def test_a_file_with_errors_has_them_in_a_table_and_a_marked_copy(tmp_path, stor
     assert openpyxl.load_workbook(io.BytesIO(checked.error_list()))["错误清单"].max_row == 2
 
 
+def test_a_file_matching_no_kind_is_refused_on_the_desk_naming_the_nearest_kind(tmp_path, store, registry):
+    rows = [["单位名称", "诉求总量", "一次性办好率"], [MINZHENG, 120, "93.72%"]]
+    checked = check(f.write_xlsx(tmp_path / "热线汇总表.xlsx", {"Sheet1": rows}), store, registry)
+    assert checked.verdict is Verdict.ERRORS
+    assert [(r["工作表"], r["行号"], r["说明"]) for r in checked.error_table().to_dict("records")] == [
+        (
+            "Sheet1",
+            1,
+            "未识别为任何报表。最接近 热线指标：缺少「月份」；「诉求总量」可改名为「诉求量」。"
+            "请按模板调整表头后再上传（上传页可下载模板）。",
+        )
+    ]
+
+
 def test_a_file_stored_as_it_is_is_unchanged(tmp_path, store, registry):
     path = learning_file(tmp_path)
     assert desk.ingest_ready(store, [check(path, store, registry)], registry=registry, period=None, user="t")

@@ -97,6 +97,34 @@ def test_consolidated_file_gives_one_submission_per_unit(store, submit, tmp_path
     )
 
 
+@pytest.mark.parametrize("sender", ["市政务服务热线中心", "市12345热线办公室", "临沂市便民服务热线办"])
+def test_consolidated_file_from_an_office_outside_the_registry_is_accepted(store, submit, tmp_path, sender):
+    rows = [["序号", "单位名称", "诉求量", "一次性办好率"], [1, UNIT, 120, "93.72%"], [2, "市财政局", 80, "90%"]]
+    rows = titled(rows, title="2025年4月份12345热线办理情况统计表", unit=sender, total=["诉求量"])
+    result = submit(write_xlsx(tmp_path / "热线汇总.xlsx", {"热线": rows}))
+    assert result.outcome is Outcome.ACCEPTED, result.findings
+    assert current(store, "hotline", "unit", "month", "appeals") == sorted(
+        [(UNIT, 202504, 120), (OTHER_UNIT, 202504, 80)]
+    )
+    (notice,) = [f for f in result.findings if sender in f.message]
+    assert notice.message == f"填报单位「{sender}」不是名录中的单位，按报送方处理；各行按其「单位名称」计入单位。"
+    assert (notice.row, notice.column_name, notice.value) == (2, "填报单位", sender)
+
+
+def test_file_from_an_office_outside_the_registry_whose_rows_name_no_unit_is_refused(submit, tmp_path):
+    rows = titled(learning_rows(2, header=["序号", "x", *learning_rows()[0][2:]]), unit="市12345热线办公室")
+    result = submit(write_xlsx(tmp_path / "学习.xlsx", {"学习活动": rows}))
+    assert result.outcome is Outcome.REJECTED
+    assert result.errors[0].message.startswith("填报单位「市12345热线办公室」不在单位名录中。")
+
+
+def test_consolidated_file_sent_by_a_registry_unit_counts_each_row_for_its_own_unit(store, submit, tmp_path):
+    rows = [["单位名称", "月份", "诉求量"], [UNIT, "2025年4月", 120], ["市财政局", "2025-04", 80]]
+    result = submit(write_xlsx(tmp_path / "汇总.xlsx", {"热线": titled(rows, unit="市委组织部")}))
+    assert result.outcome is Outcome.ACCEPTED, result.findings
+    assert current(store, "hotline", "unit", "appeals") == sorted([(UNIT, 120), (OTHER_UNIT, 80)])
+
+
 def test_dry_run_checks_but_stores_nothing(store, submit, tmp_path):
     before = snapshot(store)
     result = submit(learning_file(tmp_path, "a.xlsx", [10, 20]), dry_run=True)

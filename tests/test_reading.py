@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from lingyi.contract import HOTLINE, INDICATORS, LEARNING, PROBLEMS, SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Level
-from lingyi.reading import header_key, kind_from_name, read_file
+from lingyi.reading import header_key, kind_from_name, read_file, title_period
 from lingyi.validation import validate
 from lingyi.values import Period, column_letter, parse_period
 
@@ -243,7 +243,68 @@ def test_sheet_recognised_by_columns_alone_needs_every_required_column(tmp_path)
     result = read(write_xlsx(tmp_path / "r.xlsx", {"Sheet1": rows}))
     assert result.tables == []
     assert ("Sheet1", "未识别为任何报表（学习、热线、问题、指标），已跳过。") in notices(result)
-    assert any(f.is_error and "文件中没有可识别的数据表" in f.message for f in result.findings)
+    (error,) = [f for f in result.findings if f.is_error]
+    assert (error.sheet, error.row) == ("Sheet1", 1)
+    assert error.message == (
+        "未识别为任何报表。最接近 学习活动：缺少「日期」、「参与人次」。请按模板调整表头后再上传（上传页可下载模板）。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            ["序号", "单位名称", "诉求总量", "一次性办好率", "满意率"],
+            "最接近 热线指标：缺少「月份」；「诉求总量」可改名为「诉求量」。",
+        ),
+        (["部门", "统计期", "交办数", "满意率"], "最接近 热线指标：缺少「月份」、「诉求量」。"),
+        (
+            ["单位名称", "问题", "整改状况", "发现日"],
+            "最接近 问题清单：「发现日」可改名为「发现日期」；「整改状况」可改名为「整改状态」。",
+        ),
+        (
+            ["单位名称", "指标类别", "指标名称", "完成数"],
+            "最接近 指标完成：「指标类别」可改名为「指标类型」；「完成数」可改名为「完成值」。",
+        ),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_file_matching_no_kind_is_refused_naming_the_nearest_kind_what_it_lacks_and_the_renames(
+    tmp_path, header, message, suffix
+):
+    rows = [["临沂市2025年4月份工作统计表"], header, [UNIT, *(["1"] * (len(header) - 1))]]
+    path = (write_csv if suffix == ".csv" else write_xlsx)(
+        tmp_path / f"报表{suffix}", rows if suffix == ".csv" else {"Sheet1": rows}
+    )
+    result = read(path)
+    assert result.tables == []
+    (error,) = [f for f in result.findings if f.is_error]
+    assert (error.sheet, error.row) == ("报表" if suffix == ".csv" else "Sheet1", 2)
+    assert error.message == f"未识别为任何报表。{message}请按模板调整表头后再上传（上传页可下载模板）。"
+
+
+def test_sheet_of_no_return_at_all_gets_the_message_of_what_a_return_holds(tmp_path):
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"Sheet1": [["姓名", "单位", "电话"], ["张三", UNIT, "1"]]}))
+    (error,) = [f for f in result.findings if f.is_error]
+    assert error.message.startswith("文件中没有可识别的数据表。")
+
+
+SIDE_BY_SIDE = [
+    ["单位名称", "诉求量", "满意率", "单位名称", "诉求量", "满意率"],
+    [UNIT, 120, "90%", OTHER_UNIT, 80, "85%"],
+]
+
+
+@pytest.mark.parametrize("sheet", ["Sheet1", "12345热线"])
+def test_side_by_side_layout_is_refused_saying_it_is_not_supported_and_pointing_to_the_template(tmp_path, sheet):
+    result = read(write_xlsx(tmp_path / "r.xlsx", {sheet: [["2025年4月份热线统计"], *SIDE_BY_SIDE]}))
+    assert result.tables == []  # not half of it read and the other half dropped
+    (error,) = [f for f in result.findings if f.is_error]
+    assert (error.sheet, error.row) == (sheet, 2)
+    assert error.message == (
+        "最接近 热线指标，但表格是左右并排的（同一行有两个单位，表头重复出现），系统不支持这种排法。"
+        "请改为每行一个单位（每个单位每月一行），按模板填报（上传页可下载模板）。"
+    )
 
 
 def test_instruction_dictionary_hidden_and_empty_sheets_are_skipped_with_a_notice(tmp_path):
@@ -474,10 +535,14 @@ COLUMN_ALIASES = [
     ("learning", "单位", "unit"),
     ("learning", "填报单位", "unit"),
     ("learning", "部门", "unit"),
+    ("learning", "主办部门", "unit"),
+    ("learning", "主办单位", "unit"),
     ("learning", "名称", "activity"),
     ("learning", "活动", "activity"),
+    ("learning", "培训班名称", "activity"),
     ("learning", "形式", "form"),
     ("learning", "类型", "form"),
+    ("learning", "培训方式", "form"),
     ("learning", "主题", "theme"),
     ("learning", "活动日期", "date"),
     ("learning", "开始日期", "date"),
@@ -485,19 +550,29 @@ COLUMN_ALIASES = [
     ("learning", "期次", "sessions"),
     ("learning", "课时", "lectures"),
     ("learning", "场次", "lectures"),
+    ("learning", "课程总数", "lectures"),
     ("learning", "参学人次", "person_times"),
     ("learning", "覆盖人次", "person_times"),
     ("learning", "人次", "person_times"),
+    ("learning", "实际参训人数", "person_times"),
+    ("learning", "参训人次", "person_times"),
     ("learning", "主讲人数", "lecturers"),
     ("learning", "讲师人数", "lecturers"),
     ("hotline", "单位", "unit"),
     ("hotline", "填报单位", "unit"),
     ("hotline", "部门", "unit"),
+    ("hotline", "受理单位", "unit"),
+    ("hotline", "责任单位", "unit"),
+    ("hotline", "承办单位", "unit"),
     ("hotline", "统计月份", "month"),
     ("hotline", "期间", "month"),
     ("hotline", "工单量", "appeals"),
     ("hotline", "受理量", "appeals"),
     ("hotline", "诉求件数", "appeals"),
+    ("hotline", "交办总量", "appeals"),
+    ("hotline", "派遣案件总数", "appeals"),
+    ("hotline", "总工单数", "appeals"),
+    ("hotline", "转派工单", "appeals"),
     ("hotline", "一次办好率", "first_time_rate"),
     ("hotline", "解决率", "resolution_rate"),
     ("hotline", "满意率", "satisfaction_rate"),
@@ -508,18 +583,25 @@ COLUMN_ALIASES = [
     ("problems", "台账编号", "number"),
     ("problems", "问题", "description"),
     ("problems", "问题内容", "description"),
+    ("problems", "隐患内容", "description"),
     ("problems", "类别", "problem_type"),
     ("problems", "问题类型", "problem_type"),
     ("problems", "排查日期", "found_date"),
     ("problems", "发现时间", "found_date"),
+    ("problems", "排查时间", "found_date"),
     ("problems", "状态", "status"),
     ("problems", "化解情况", "status"),
+    ("problems", "整改进展", "status"),
     ("problems", "完成日期", "resolved_date"),
     ("problems", "销号日期", "resolved_date"),
+    ("problems", "完成时间", "resolved_date"),
     ("problems", "环节", "stage"),
     ("indicators", "单位", "unit"),
     ("indicators", "填报单位", "unit"),
     ("indicators", "部门", "unit"),
+    ("indicators", "三级指标", "indicator"),
+    ("indicators", "指标值", "actual"),
+    ("indicators", "实际完成值", "actual"),
 ]
 
 
@@ -538,6 +620,37 @@ def test_column_alias_is_read_as_its_column_and_gives_the_same_values(registry, 
     assert validated.errors == []
     assert list(validated.tables[0].frame[key]) == list(plain[key])
     assert f"列「{alias}」按「{canonical}」读取。" in [w.message for w in validated.warnings]
+
+
+@pytest.mark.parametrize(
+    ("kind", "renames"),
+    [
+        ("hotline", {"单位名称": "责任单位", "诉求量": "交办总量"}),
+        ("hotline", {"单位名称": "承办单位", "诉求量": "转派工单"}),
+        (
+            "learning",
+            {"单位名称": "主办单位", "活动名称": "培训班名称", "参与人次": "实际参训人数", "节数": "课程总数"},
+        ),
+        ("problems", {"问题描述": "隐患内容", "发现日期": "排查时间", "整改状态": "整改进展", "化解日期": "完成时间"}),
+        ("indicators", {"指标名称": "三级指标", "完成值": "实际完成值"}),
+    ],
+)
+def test_sheet_named_by_the_offices_own_words_is_still_known_from_its_columns(tmp_path, kind, renames):
+    # 完成时间 is also a ticket export's 办结时间, 责任单位 a ticket's 承办单位: a return stays the kind its columns say.
+    path = write_xlsx(tmp_path / "r.xlsx", {"Sheet1": rename(ROWS_OF_KIND[kind](), **renames)})
+    table = the_table(read(path))
+    assert table.kind is SHEET_KIND_BY_KEY[kind]
+    assert {table.kind.column(key).name: found.header for key, found in table.columns.items() if found.by_alias} == (
+        renames
+    )
+
+
+def test_target_with_its_standard_in_brackets_is_the_target(registry):
+    rows = rename(indicator_rows(), 目标值="目标值（标准）")
+    table = the_table(read_file(csv_bytes(rows), "指标完成.csv"))
+    assert (table.columns["target"].index, table.columns["target"].by_alias) == (4, False)
+    frame = validate(read_file(csv_bytes(rows), "指标完成.csv"), registry).tables[0].frame
+    assert list(frame["target"]) == [row[4] for row in indicator_rows()[1:]]
 
 
 # -- rows that are not data -----------------------------------------------------------------------------------
@@ -703,6 +816,65 @@ def test_title_line_may_put_labels_and_values_in_cells_without_colons(tmp_path):
     rows = [["学习活动情况统计表"], ["填报单位", UNIT, None, "报送期间", "2025年10月"], *learning_rows(2)]
     result = read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}))
     assert (result.info["unit"], result.info["period"]) == (UNIT, "2025年10月")
+
+
+@pytest.mark.parametrize(
+    ("line", "unit", "period"),
+    [
+        ([f"填报单位：{UNIT}    2025年1-3月"], UNIT, "2025年1-3月"),
+        ([f"填报单位：{UNIT}\u3000\u30002025年第一季度"], UNIT, "2025年第一季度"),  # full-width spaces
+        ([f"2025年1-3月    填报单位：{UNIT}（盖章）"], UNIT, "2025年1-3月"),
+        ([f"填报单位：{UNIT}", "2025年1-3月"], UNIT, "2025年1-3月"),
+        ([f"填报单位：{UNIT}    填报日期：2025年4月3日"], UNIT, None),  # a date labelled as something else
+        ([f"填报单位：{UNIT}    联系电话：0539-8888888"], UNIT, None),
+        ([f"填报单位：{UNIT}    2025"], UNIT, None),  # a bare number is no period
+    ],
+)
+def test_a_labels_value_runs_up_to_a_run_of_spaces_and_a_period_standing_alone_is_the_period(
+    tmp_path, line, unit, period
+):
+    rows = [["学习活动情况统计表"], line, *learning_rows(2)]
+    result = read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows}))
+    assert (result.info.get("unit"), result.info.get("period")) == (unit, period)
+
+
+def test_a_period_standing_alone_on_the_unit_line_declares_the_period(tmp_path, registry):
+    rows = learning_rows(3, month=202503)
+    rows[3][5] = "2025年4月2日"  # one activity after the quarter
+    rows = [["学习活动情况统计表"], [f"填报单位：{UNIT}    2025年1-3月"], *rows]
+    validated = validate(read(write_xlsx(tmp_path / "r.xlsx", {"学习活动": rows})), registry)
+    assert (validated.tables[0].period, validated.tables[0].declared) == (Period(202501, 202503), True)
+    assert [(e.row, e.column_name, e.message) for e in validated.errors] == [
+        (6, "日期", "活动日期不在报送期间（2025年第一季度）内。")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "years", "period"),
+    [
+        ("2025年4月份12345热线办理情况统计表", "", "2025年4月"),
+        ("2025年1-4月份学习活动统计表", "", "2025年1-4月"),
+        ("2025年1月-3月热线办理情况", "", "2025年1-3月"),
+        ("2025年第三季度问题清单", "", "2025年第三季度"),
+        ("临沂市2025年上半年指标完成情况", "", "2025年上半年"),
+        ("1-4月份学习活动统计表", "市民政局2025年学习活动.xlsx", "2025年1-4月"),  # the year from elsewhere
+        ("12345热线10月份办理情况", "2024年", "2024年10月"),
+        ("1-4月份学习活动统计表", "", None),  # no year anywhere: no period
+        ("截至2025年10月问题清单", "", None),  # a through-date is no period
+        ("2025年10月15日前报送", "", None),  # a date is no period
+        ("2025年学习活动统计表", "", None),  # a year alone says too little to bind every row
+        ("学习活动情况统计表", "2025", None),
+    ],
+)
+def test_period_a_title_names(title, years, period):
+    assert title_period(title, years=years) == period
+
+
+def test_title_period_is_kept_apart_from_a_declared_period(tmp_path):
+    rows = [["2025年4月份12345热线办理情况统计表"], *hotline_rows((202504,))]
+    table = the_table(read(write_xlsx(tmp_path / "r.xlsx", {"热线": rows})))
+    assert ("period" in table.info, table.info["title_period"]) == (False, "2025年4月")
+    assert (table.info_cells["title_period"].row, table.info_cells["title_period"].label) == (1, "标题")
 
 
 # -- files with no data -----------------------------------------------------------------------------------------

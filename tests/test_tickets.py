@@ -130,6 +130,37 @@ def test_every_ticket_header_alias_is_read(tmp_path, registry, key, alias):
     assert figures_of(checked.tables[0].frame) == figures_of_return()
 
 
+def test_an_export_headed_by_dispatch_time_and_responsible_unit_is_a_ticket_export(registry):
+    # 责任单位 names a 热线指标 return's unit too, and 完成时间 a 问题清单's 化解日期: 工单编号 decides.
+    rows = rename(HAND_TICKETS, 受理时间="派单时间", 承办单位="责任单位", 办结时间="完成时间")
+    checked = check_export(csv_bytes(rows), "工单.csv", registry)
+    assert isinstance(checked, TicketFile) and checked.ok, checked and checked.findings
+    assert figures_of(checked.tables[0].frame) == figures_of_return()
+
+
+def coded(tickets, codes, *columns):
+    """``tickets`` with the answers of ``columns`` written as ``codes`` writes them ({"是": 1, "否": 2})."""
+    indexes = [tickets[0].index(c) for c in columns]
+    return [tickets[0]] + [
+        [codes.get(cell, cell) if i in indexes else cell for i, cell in enumerate(row)] for row in tickets[1:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("codes", "suffix"),
+    [({"是": 1, "否": 2}, ".xlsx"), ({"是": 1.0, "否": 2.0}, ".xls"), ({"是": "√", "否": "×"}, ".xlsx")],
+)
+def test_yes_no_coded_as_the_platform_codes_them_gives_the_same_figures(tmp_path, registry, codes, suffix):
+    rows = coded(HAND_TICKETS, codes, "是否一次性办结", "是否解决", "是否重复件")
+    rows = rename(rows, 是否一次性办结="是否一次办好", 满意度评价="满意度")
+    rows = coded(rows, {"基本满意": "一般满意", "未评价": "未回访"}, "满意度")
+    write = write_xlsx if suffix == ".xlsx" else write_xls
+    path = write(tmp_path / f"12345工单{suffix}", {"工单明细": rows})
+    checked = check_export(path.read_bytes(), path.name, registry)
+    assert isinstance(checked, TicketFile) and checked.ok, checked.findings
+    assert figures_of(checked.tables[0].frame) == figures_of_return()
+
+
 @pytest.mark.parametrize(
     ("column", "written", "meant"),
     [

@@ -184,7 +184,7 @@ def test_consolidated_file_holds_rows_of_many_units(check):
             "learning",
             learning_rows(1),
             "活动名称",
-            "缺少必填列「活动名称」（也可写作：名称、活动），请按模板补充这一列。",
+            "缺少必填列「活动名称」（也可写作：名称、活动、培训班名称），请按模板补充这一列。",
         ),
         (
             "learning",
@@ -196,22 +196,32 @@ def test_consolidated_file_holds_rows_of_many_units(check):
             "learning",
             learning_rows(1),
             "参与人次",
-            "缺少必填列「参与人次」（也可写作：参学人次、覆盖人次、人次），请按模板补充这一列。",
+            "缺少必填列「参与人次」（也可写作：参学人次、覆盖人次、人次、实际参训人数、参训人次），请按模板补充这一列。",
         ),
-        ("hotline", hotline_rows(), "月份", "缺少必填列「月份」（也可写作：统计月份、期间），请按模板补充这一列。"),
+        (
+            "hotline",
+            hotline_rows(),
+            "月份",
+            "缺少必填列「月份」（也可写作：统计月份、期间），请按模板补充这一列，或在表头上方写明报送期间（一个月，如「报送期间：2025年4月」）。",
+        ),
         (
             "hotline",
             hotline_rows(),
             "诉求量",
-            "缺少必填列「诉求量」（也可写作：工单量、受理量、诉求件数），请按模板补充这一列。",
+            "缺少必填列「诉求量」（也可写作：工单量、受理量、诉求件数、交办总量、派遣案件总数、总工单数、转派工单），请按模板补充这一列。",
         ),
         (
             "problems",
             problem_rows(1),
             "整改状态",
-            "缺少必填列「整改状态」（也可写作：状态、化解情况），请按模板补充这一列。",
+            "缺少必填列「整改状态」（也可写作：状态、化解情况、整改进展），请按模板补充这一列。",
         ),
-        ("indicators", indicator_rows(), "完成值", "缺少必填列「完成值」，请按模板补充这一列。"),
+        (
+            "indicators",
+            indicator_rows(),
+            "完成值",
+            "缺少必填列「完成值」（也可写作：指标值、实际完成值），请按模板补充这一列。",
+        ),
         ("indicators", indicator_rows(), "指标类型", "缺少必填列「指标类型」，请按模板补充这一列。"),
     ],
 )
@@ -321,6 +331,32 @@ def test_rate_column_of_fractions_is_read_as_fractions_otherwise_as_percentages(
     assert [None if r is None else round(r, 9) for r in frame(validated)["first_time_rate"]] == fractions
 
 
+@pytest.mark.parametrize("slash", ["/", "／", " / "])
+def test_slash_in_a_rate_cell_means_no_value_not_an_error(check, slash):
+    validated = check(hotline_with_rates(["93.72%", slash, 95]), "hotline")
+    assert validated.errors == []
+    assert [None if r is None else round(r, 9) for r in frame(validated)["first_time_rate"]] == [0.9372, None, 0.95]
+
+
+def test_return_with_title_serial_numbers_column_numbers_slashes_and_a_total_reads_its_data_rows(check, tmp_path):
+    header = ["序号", "单位名称", "月份", "诉求量", "一次性办好率", "问题解决率", "群众满意率"]
+    data = [
+        [1, UNIT, "2025年3月", "1,234", "93.72%", "/", "95.1%"],
+        [2, "市财政局", "2025.3", "８０", "／", "/", "/"],
+    ]
+    rows = [header, ["甲", "乙", "丙", 1, 2, 3, 4], *data]
+    rows = titled(rows, title="2025年3月份12345热线办理情况统计表", period="2025年3月")
+    rows.insert(-1, ["合计", None, None, 1234 + 80, None, None, None])
+    validated = check(sheets={"热线": rows}, tmp_path=tmp_path)
+    assert validated.errors == []
+    got = frame(validated)[["unit", "month", "appeals", "first_time_rate", "resolution_rate", "satisfaction_rate"]]
+    assert [[None if v != v else v for v in row] for row in got.itertuples(index=False)] == [
+        [UNIT, 202503, 1234, 0.9372, None, 0.951],
+        [OTHER_UNIT, 202503, 80, None, None, None],
+    ]
+    assert not [w for w in validated.warnings if "合计" in w.message]
+
+
 @pytest.mark.parametrize(
     ("rates", "row", "value"), [([93.72, 105], 3, "105"), (["101%", "93%"], 2, "101%"), ([-0.5, 0.9], 2, "-0.5")]
 )
@@ -333,6 +369,77 @@ def test_rate_above_100_percent_or_below_zero_is_an_error(check, rates, row, val
 def test_rate_that_is_not_a_number_is_an_error_saying_how_to_write_one(check):
     error = one_error(check(hotline_with_rates(["九成"]), "hotline"))
     assert error.message == "无法识别为比率，请填写如 0.9372、93.72 或 93.72%。"
+
+
+# -- a period named by the title, a hotline sheet without 月份 -----------------------------------------------------
+
+NO_MONTH = [
+    ["序号", "单位名称", "交办总量", "一次性办好率", "问题解决率", "群众满意率"],
+    [1, UNIT, 120, "93.72%", "/", "95.1%"],
+    [2, "市财政局", "８０", "90%", "88.5%", "/"],
+]
+
+
+def test_hotline_sheet_without_month_takes_the_one_month_its_title_names(check, tmp_path):
+    rows = titled(NO_MONTH, title="2025年4月份12345热线办理情况统计表", total=["交办总量"])
+    validated = check(sheets={"热线": rows}, tmp_path=tmp_path)
+    assert validated.errors == []
+    (table,) = validated.tables
+    assert (table.period, table.declared) == (Period(202504, 202504), True)
+    assert list(table.frame["unit"]) == [UNIT, OTHER_UNIT]
+    assert list(table.frame["month"]) == [202504, 202504]
+    assert list(table.frame["appeals"]) == [120, 80]
+
+
+@pytest.mark.parametrize(
+    ("line", "period"),
+    [
+        (["报送期间：2025年4月"], None),  # a labelled 报送期间
+        ([f"填报单位：{UNIT}    2025年4月"], None),  # a period standing alone on the unit line
+        (None, Period(202504, 202504)),  # --period
+    ],
+)
+def test_hotline_sheet_without_month_takes_the_one_month_declared_elsewhere(check, tmp_path, line, period):
+    rows = [["12345热线办理情况统计表"], *([line] if line else []), *NO_MONTH]
+    validated = check(sheets={"热线": rows}, tmp_path=tmp_path, period=period)
+    assert validated.errors == []
+    assert list(frame(validated)["month"]) == [202504, 202504]
+
+
+@pytest.mark.parametrize("title", ["12345热线办理情况统计表", "2025年第二季度12345热线办理情况统计表"])
+def test_hotline_sheet_without_month_and_no_one_month_period_is_refused_saying_how_to_fix_it(check, tmp_path, title):
+    validated = check(sheets={"热线": [[title], *NO_MONTH]}, tmp_path=tmp_path)
+    assert messages(validated.errors) == [
+        "缺少必填列「月份」（也可写作：统计月份、期间），请按模板补充这一列，或在表头上方写明报送期间"
+        "（一个月，如「报送期间：2025年4月」）。"
+    ]
+
+
+def test_title_period_binds_the_rows_and_a_labelled_period_wins_over_it(check, tmp_path):
+    rows = learning_rows(2, month=202510)
+    titled_september = [["2025年9月份学习活动情况统计表"], *rows]
+    errors = check(sheets={"学习活动": titled_september}, tmp_path=tmp_path).errors
+    assert [(e.row, e.message) for e in errors] == [
+        (3, "活动日期不在报送期间（2025年9月）内。"),
+        (4, errors[0].message),
+    ]
+    labelled = [["2025年9月份学习活动情况统计表"], ["报送期间：2025年10月"], *rows]
+    validated = check(sheets={"学习活动": labelled}, tmp_path=tmp_path)
+    assert validated.errors == []
+    assert validated.tables[0].period == Period(202510, 202510)
+
+
+def test_title_period_is_its_own_sheets_not_the_files(check, tmp_path):
+    sheets = {
+        "热线": [["2025年4月份12345热线办理情况统计表"], *hotline_rows((202504,))],
+        "学习活动": learning_rows(2, month=202510),
+    }
+    validated = check(sheets=sheets, tmp_path=tmp_path)
+    assert validated.errors == []
+    assert [(t.kind.key, t.period, t.declared) for t in validated.tables] == [
+        ("hotline", Period(202504, 202504), True),
+        ("learning", Period(202510, 202510), False),
+    ]
 
 
 # -- dates and months ---------------------------------------------------------------------------------------------
@@ -475,14 +582,22 @@ CHOICE_ALIASES = [
     ("problems", "整改状态", "未整改", "待化解"),
     ("problems", "整改状态", "未完成", "待化解"),
     ("problems", "整改状态", "未开始", "待化解"),
+    ("problems", "整改状态", "未启动", "待化解"),
+    ("problems", "整改状态", "未销号", "待化解"),
     ("problems", "整改状态", "整改中", "化解中"),
     ("problems", "整改状态", "推进中", "化解中"),
     ("problems", "整改状态", "正在整改", "化解中"),
+    ("problems", "整改状态", "进行中", "化解中"),
+    ("problems", "整改状态", "部分整改", "化解中"),
+    ("problems", "整改状态", "长期坚持", "化解中"),
     ("problems", "整改状态", "已整改", "已化解"),
     ("problems", "整改状态", "已完成", "已化解"),
     ("problems", "整改状态", "已办结", "已化解"),
     ("problems", "整改状态", "已销号", "已化解"),
     ("problems", "整改状态", "完成", "已化解"),
+    ("problems", "整改状态", "已整改到位", "已化解"),
+    ("problems", "整改状态", "已验收", "已化解"),
+    ("problems", "整改状态", "已报结", "已化解"),
     ("indicators", "指标类型", "共性", "共性指标"),
     ("indicators", "指标类型", "个性", "个性指标"),
     ("indicators", "指标方向", "正向", "越高越好"),
@@ -556,6 +671,23 @@ def test_empty_optional_choice_is_none(check):
 def test_problem_status_outside_the_list_is_an_error(check, written, message):
     error = one_error(check([PROBLEM_HEADER, problem(written)], "problems"))
     assert (error.row, error.column, error.column_name, error.message) == (2, "F", "整改状态", message)
+
+
+def test_status_outside_the_list_is_one_error_per_value_with_its_count_and_rows(check, tmp_path):
+    statuses = ["待化解", "整改完了", "化解中", "整改完了", "做完了", "整改完了", "待化解"]
+    rows = [PROBLEM_HEADER] + [problem(st, number=f"P-{i:03d}") for i, st in enumerate(statuses, 1)]
+    rows = titled(rows, title="2025年问题清单", unit=UNIT)
+    validated = check(sheets={"问题清单": rows}, tmp_path=tmp_path, name="问题台账.xlsx")
+    first_data_row = 5  # title, 填报单位 line, blank, header
+    bad = [first_data_row + i for i, st in enumerate(statuses) if st == "整改完了"]
+    allowed = "「整改状态」只能填写：待化解、化解中、已化解"
+    assert [(place(e), e.message) for e in validated.errors] == [
+        (
+            ("问题台账.xlsx", "问题清单", bad[0], "F", "整改状态", "整改完了"),
+            f"{allowed}；「整改完了」出现 {len(bad)} 次，第 {bad[0]}—{bad[-1]} 行。",
+        ),
+        (("问题台账.xlsx", "问题清单", first_data_row + 4, "F", "整改状态", "做完了"), f"{allowed}。"),
+    ]
 
 
 @pytest.mark.parametrize(
