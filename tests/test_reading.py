@@ -231,9 +231,9 @@ def test_sheet_named_for_a_kind_is_read_as_that_kind_whatever_its_columns(tmp_pa
     path = write_xlsx(tmp_path / "r.xlsx", {"问题清单": rename(learning_rows(2), 序号="编号")})
     validated = validate(read(path), registry)
     assert {e.message for e in validated.errors} == {
-        "缺少必填列「问题描述」（也可写作：问题、问题内容），请按模板补充这一列。",
-        "缺少必填列「发现日期」（也可写作：排查日期、发现时间），请按模板补充这一列。",
-        "缺少必填列「整改状态」（也可写作：状态、化解情况），请按模板补充这一列。",
+        "缺少必填列「问题描述」（也可写作：问题、问题内容、隐患内容），请按模板补充这一列。",
+        "缺少必填列「发现日期」（也可写作：排查日期、发现时间、排查时间），请按模板补充这一列。",
+        "缺少必填列「整改状态」（也可写作：状态、化解情况、整改进展），请按模板补充这一列。",
     }
     assert {(e.sheet, e.row) for e in validated.errors} == {("问题清单", 1)}
 
