@@ -69,7 +69,12 @@ def expected(records, year: int, through: int, categories=(), units=()) -> dict:
     hotline = scoped(records.hotline)
     now = hotline[(hotline["month"] >= first) & (hotline["month"] <= last)]
     before = hotline[(hotline["month"] >= f"{year - 1}-01") & (hotline["month"] <= f"{year - 1}-{through:02d}")]
-    appeals, appeals_prev = int(now["appeals"].sum()), int(before["appeals"].sum())
+    # Like for like (spec §5): last year's month of a unit counts only where this year has the same unit's month.
+    reported = set(zip(now["unit"], now["month"]))
+    paired = [(u, f"{year}{m[4:]}") in reported for u, m in zip(before["unit"], before["month"])]
+    before = before[pd.Series(paired, index=before.index, dtype=bool)]
+    appeals = int(now["appeals"].sum())
+    appeals_prev = int(before["appeals"].sum()) if len(before) else None
     hotline_json = {
         "appeals": appeals,
         "appeals_prev": appeals_prev,
