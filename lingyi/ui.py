@@ -1617,6 +1617,10 @@ def user_status_form(opened: Store, users: pd.DataFrame, *, by: str) -> None:
     _write(lambda: auth.set_disabled(opened, name, disable, by=by), f"已{'停用' if disable else '启用'}用户 {name}。")
 
 
+_EXEMPT_UNIT, _EXEMPT_KIND = "admin_exempt_unit", "admin_exempt_kind"
+_EXEMPT_MARK, _EXEMPT_UNMARK = "admin_exempt_mark", "admin_exempt_unmark"
+
+
 def exempt_form(opened: Store, registry: Registry, *, by: str) -> None:
     """Mark a unit 不涉及 a kind of return (neither expected nor chased on 报送情况), or expected again."""
     marked = [(u.short_name, SHEET_KIND_BY_KEY[k].name) for u in registry.units for k in sorted(u.exempt)]
@@ -1624,20 +1628,21 @@ def exempt_form(opened: Store, registry: Registry, *, by: str) -> None:
         data_table(pd.DataFrame(marked, columns=["单位", "不涉及的报表"]), hide_index=True, width="stretch")
     else:
         st.caption("目前没有单位标为不涉及：每家单位都应报送每一种报表。")
-    with st.form("admin_exempt"):
-        unit_column, kind_column, button_column = st.columns([2, 1, 1])
-        unit = unit_column.selectbox(
-            "单位",
-            [u.name for u in registry.units],
-            index=None,
-            placeholder="选择单位",
-            format_func=lambda n: registry.by_name[n].label,
-        )
-        kind = kind_column.selectbox(
-            "报表", [k.key for k in SHEET_KINDS], format_func=lambda k: SHEET_KIND_BY_KEY[k].name
-        )
-        exempt = button_column.form_submit_button("标为不涉及", icon=":material/block:")
-        expected = button_column.form_submit_button("恢复应报", icon=":material/undo:")
+    # Plain widgets, not a form: a choice of two buttons, each one write.
+    unit_column, kind_column, button_column = st.columns([2, 1, 1], vertical_alignment="bottom")
+    unit = unit_column.selectbox(
+        "单位",
+        [u.name for u in registry.units],
+        index=None,
+        placeholder="选择单位",
+        format_func=lambda n: registry.by_name[n].label,
+        key=_EXEMPT_UNIT,
+    )
+    kind = kind_column.selectbox(
+        "报表", [k.key for k in SHEET_KINDS], format_func=lambda k: SHEET_KIND_BY_KEY[k].name, key=_EXEMPT_KIND
+    )
+    exempt = button_column.button("标为不涉及", icon=":material/block:", key=_EXEMPT_MARK)
+    expected = button_column.button("恢复应报", icon=":material/undo:", key=_EXEMPT_UNMARK)
     if not (exempt or expected) or unit is None:
         return
     verb = "标为不涉及" if exempt else "恢复应报"

@@ -206,3 +206,28 @@ def test_an_oidc_identity_without_an_enabled_local_user_is_told_to_ask_for_one(a
     assert "统一身份认证账号「领导乙」在本系统没有对应的可用用户，请联系管理员开通。" in texts(app)
     assert [b.label for b in app.button] == ["退出统一身份认证"]
     assert "当前用户" not in texts(app)
+
+
+def test_an_admin_marks_a_unit_not_concerned_by_a_kind_and_the_log_says_so(app, store, monkeypatch):
+    starting = PagesManager.__init__
+
+    def started(manager, *args, **kwargs):
+        starting(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False  # as on a running server, see tests/test_pages.py
+
+    monkeypatch.setattr(PagesManager, "__init__", started)
+    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN, by="cli")
+    sign_in(app, store, "管理员甲", PASSWORD)
+    app.switch_page("pages/admin.py").run()
+    form_unit = next(s for s in app.selectbox if s.label == "单位")
+    form_unit.set_value("中共临沂市委办公室")
+    next(s for s in app.selectbox if s.label == "报表").set_value("hotline")
+    next(b for b in app.button if b.label == "标为不涉及").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == []
+    assert store.registry().by_name["中共临沂市委办公室"].exempt == {"hotline"}
+    assert any("已将 市委办公室 标为不涉及热线指标" in s.value for s in app.success)
+    marked = next(d.value for d in app.dataframe if "不涉及的报表" in d.value.columns)
+    assert marked.values.tolist() == [["市委办公室", "热线指标"]]
+    log = store.audit_log()
+    assert (log.iloc[0]["user"], log.iloc[0]["action_name"]) == ("管理员甲", "更换单位名录")
