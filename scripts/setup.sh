@@ -29,9 +29,13 @@ else
 fi
 
 # System packages for chart pictures with Chinese text (and the browser tests): installed only where missing.
+# No pipe into `grep -q`: under pipefail its early exit makes fc-list die of SIGPIPE (141), and the fonts would
+# look missing every time, sending the quick start to apt even when it has nothing to install.
 need_system_packages() {
   command -v chromium >/dev/null 2>&1 || return 0
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || return 0
+  local fonts
+  fonts=$(fc-list 2>/dev/null || true)
+  [[ "$fonts" == *"Noto Sans CJK"* ]] || return 0
   return 1
 }
 if need_system_packages "${1:-}"; then
