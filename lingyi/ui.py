@@ -629,10 +629,13 @@ def open_profile(unit: str) -> None:
         st.switch_page(PROFILE_PAGE, query_params={PROFILE_UNIT: found.label})
 
 
-def unit_picker(ds: metrics.Dataset) -> str | None:
-    """The unit the profile page shows: picked here (any name or alias), or brought by a click or a link."""
+def unit_picker(ds: metrics.Dataset, scope: metrics.Scope | None = None) -> str | None:
+    """The unit the profile page shows: picked here (any name or alias), or brought by a click or a link — its own
+    ``?profile=`` or, failing that, the one unit of the filters (``?unit=市民政局``)."""
     registry = ds.registry
     chosen = st.session_state.get(PROFILE_UNIT)
+    if not chosen and scope is not None and len(scope.units) == 1:
+        chosen = st.session_state[PROFILE_UNIT] = scope.units[0]
     if chosen and chosen not in registry.by_name:
         found, _ = _resolved_units(registry, [chosen])
         st.session_state[PROFILE_UNIT] = found[0] if found else None

@@ -6,7 +6,7 @@ from lingyi import figures, metrics, ui
 
 ds, scope = ui.page_context()
 ui.header("单位画像", scope, months_only=True)
-unit = ui.unit_picker(ds)
+unit = ui.unit_picker(ds, scope)
 if unit is None:
     st.info("请在上方选择一个单位，或在其他页面的图表上点击某个单位。", icon=":material/touch_app:")
     st.stop()

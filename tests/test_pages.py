@@ -469,6 +469,14 @@ def test_the_profile_opens_on_the_unit_a_link_names_by_any_alias(open_app, sampl
     assert [row["状态"] for row in at.dataframe[-1].value.to_dict("records")].count("当前有效") >= 1
 
 
+@pytest.mark.parametrize("named", ["市民政局", UNIT_LABEL])
+def test_the_profile_opens_on_the_one_unit_of_the_filters_in_a_link(open_app, sample_url, named):
+    at = open_app(sample_url, "pages/unit.py", query={ui.UNIT: named})
+    assert_ran_cleanly(at)
+    assert at.selectbox(key=ui.PROFILE_UNIT).value == UNIT
+    assert len(charts(at)) >= 4
+
+
 def test_the_profile_without_a_unit_asks_for_one(open_app, sample_url):
     at = open_app(sample_url, "pages/unit.py")
     assert_ran_cleanly(at)
