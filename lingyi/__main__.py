@@ -788,6 +788,7 @@ def run_snapshot_compare(args: argparse.Namespace) -> int:
     store = _store(args)
     comparison = snapshots.compare(store, snapshots.find(store, args.name))
     figures = snapshots.figure_table(comparison)
+    changes = snapshots.figure_table(comparison, as_text=True)["变化"]
     causes = snapshots.cause_table(comparison)
     if args.json:
         out = {
@@ -806,8 +807,8 @@ def run_snapshot_compare(args: argparse.Namespace) -> int:
         print("自冻结以来，这一范围的数字没有变化。")
         return 0
     print(f"变化的数字 {len(figures)} 项：")
-    for row in figures.itertuples(index=False):
-        change = "" if row.变化 is None else f"（{row.变化:+,}）"
+    for row, said in zip(figures.itertuples(index=False), changes, strict=True):
+        change = "" if row.变化 is None else f"（{said}）"
         print(f"  {row.数字}：{_fmt(row.会议版)} → {_fmt(row.当前)}{change}")
     if len(causes):
         print(f"引起变化的报送 {len(causes)} 次：")

@@ -326,8 +326,14 @@ def figure_table(comparison: Comparison, *, as_text: bool = False) -> pd.DataFra
     (「111,719」, 「92.53」, 「+9,985」, 「无数据」)."""
     frame = comparison.figures[list(FIGURE_HEADINGS)].copy()
     if as_text:
-        for column in ("frozen", "live", "change"):
-            frame[column] = [figure_text(value, signed=column == "change") for value in frame[column]]
+        changes = [figure_text(value, signed=True) for value in frame["change"]]
+        for column in ("frozen", "live"):
+            frame[column] = [figure_text(value) for value in frame[column]]
+        # A rate's change, and a change of a change in 百分点, is in percentage points: never a bare 「+0.25」.
+        frame["change"] = [
+            f"{text} 个百分点" if value is not None and name.endswith(("（%）", "（百分点）")) else text
+            for text, value, name in zip(changes, comparison.figures["change"], frame["figure"], strict=True)
+        ]
     return frame.rename(columns=FIGURE_HEADINGS)
 
 

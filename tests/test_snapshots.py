@@ -287,3 +287,11 @@ def test_a_comparison_compares_figures_not_who_had_reported(store, meeting, tmp_
     moved = snapshots.compare(store, meeting).figures
     assert not [figure for figure in moved["figure"] if "coverage" in figure or "missing" in figure]
     assert all(not figure.isascii() for figure in moved["figure"])
+
+
+def test_a_rates_change_since_the_meeting_is_said_in_percentage_points(store, meeting, tmp_path):
+    send(store, tmp_path, "热线10月更正.xlsx", hotline(seed=99))
+    shown = snapshots.figure_table(snapshots.compare(store, meeting), as_text=True).set_index("数字")
+    rate = shown.loc["12345热线 · 一次性办好率（%）", "变化"]
+    assert rate.endswith(" 个百分点") and rate[0] in "+-"
+    assert not shown.loc["12345热线 · 诉求量（件）", "变化"].endswith("百分点")
