@@ -21,8 +21,9 @@ import statistics
 import time
 from pathlib import Path
 
-from lingyi import briefing, metrics, office, rendering
+from lingyi import briefing, metrics, office
 from lingyi.__main__ import main
+from lingyi.figures import pictures
 from lingyi.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def _timed(action) -> float:
 def _median(action, runs: int) -> dict[str, float]:
     times = []
     for _ in range(runs):
-        rendering.clear_cache()
+        pictures.clear_cache()
         times.append(_timed(action))
     return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3), "runs": runs}
 
@@ -57,9 +58,9 @@ def _median(action, runs: int) -> dict[str, float]:
 def run(runs: int, url: str | None = None) -> dict:
     store = Store(url or _store_url())
     ds = metrics.load(store)
-    start = _timed(rendering.start)
+    start = _timed(pictures.start)
     made = briefing.build(ds, SCOPE)
-    pictures = sum(1 for chart in made.charts if chart.native is None)
+    drawn = sum(1 for chart in made.charts if chart.native is None)
 
     def pptx() -> None:
         office.pptx_bytes(briefing.build(ds, SCOPE))
@@ -72,7 +73,7 @@ def run(runs: int, url: str | None = None) -> dict:
 
     results = {
         "renderer_start_s": round(start, 3),
-        "pptx_10_charts": {**_median(pptx, runs), "native_charts": len(made.charts) - pictures, "pictures": pictures},
+        "pptx_10_charts": {**_median(pptx, runs), "native_charts": len(made.charts) - drawn, "pictures": drawn},
         "docx_10_charts": {**_median(docx, runs), "pictures": len(made.charts)},
         "zip_10_pictures": {**_median(zip_, runs), "pictures": len(made.charts)},
         "build_only": _median(lambda: briefing.build(ds, SCOPE), runs),
@@ -80,7 +81,7 @@ def run(runs: int, url: str | None = None) -> dict:
     }
     results["pptx_10_charts"]["meets_target"] = results["pptx_10_charts"]["median_s"] <= TARGET_S
     store.close()
-    rendering.stop()
+    pictures.stop()
     return results
 
 

@@ -641,7 +641,8 @@ def _backup_counts(manifest: dict) -> str:
 
 
 def run_briefing(args: argparse.Namespace) -> int:
-    from lingyi import briefing, rendering
+    from lingyi import briefing
+    from lingyi.figures import pictures
 
     out = Path(args.out)
     found = briefing.FORMATS.get(out.suffix.lower())
@@ -654,11 +655,11 @@ def run_briefing(args: argparse.Namespace) -> int:
     made = briefing.build(
         dataset, scope, charts=args.chart or briefing.DEFAULT_CHARTS, title=args.title or briefing.DEFAULT_TITLE
     )
-    available = rendering.availability()
-    picture = rendering.png if available.ok else None
+    available = pictures.availability()
+    picture = pictures.png if available.ok else None
     if picture is None:
         if found.needs_pictures:
-            raise rendering.RenderingUnavailable(available.message)
+            raise pictures.RenderingUnavailable(available.message)
         left_out = [chart.title for chart in made.charts if chart.native is None]
         if left_out:
             print(f"提示：{available.message} 以下图表已略去：{'；'.join(left_out)}", file=sys.stderr)

@@ -3,7 +3,7 @@
 ``build`` gathers what a briefing says for a scope: the key figures, the narrative of ``lingyi.narrative``,
 the charts chosen from ``CATALOGUE`` (each chart a figure of ``lingyi.figures`` with a one-line takeaway) and
 an appendix table per theme. ``FORMATS`` writes it: slides and report by ``lingyi.office``, the pictures'
-ZIP here. Pictures come from ``picture`` — ``lingyi.rendering.png`` unless a test stands in for it.
+ZIP here. Pictures come from ``picture`` — ``lingyi.figures.pictures.png`` unless a test stands in for it.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from lingyi import figures, metrics, narrative, office, rendering
+from lingyi import figures, metrics, narrative, office
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET
+from lingyi.figures import pictures
 from lingyi.narrative import Paragraph, Sentence
 
 DEFAULT_TITLE = "学习型机关建设情况汇报"
@@ -42,12 +43,12 @@ class Chart:
     takeaway: Sentence
 
     @property
-    def native(self) -> rendering.NativeChart | None:
-        return rendering.native_chart(self.figure)
+    def native(self) -> pictures.NativeChart | None:
+        return pictures.native_chart(self.figure)
 
     @property
     def file_name(self) -> str:
-        return f"{rendering.file_stem(self.title)}.png"
+        return f"{pictures.file_stem(self.title)}.png"
 
 
 Builder = Callable[[metrics.Dataset, metrics.Scope], tuple[go.Figure, Sentence | None]]
@@ -63,7 +64,7 @@ class ChartSpec:
 
     def chart(self, ds: metrics.Dataset, scope: metrics.Scope) -> Chart:
         fig, takeaway = self.build(ds, scope)
-        title = rendering.figure_title(fig)
+        title = pictures.figure_title(fig)
         return Chart(self.key, self.theme, title, fig, takeaway or Sentence(f"{title}。"))
 
 
@@ -262,7 +263,7 @@ class Briefing:
 
 def file_stem(scope: metrics.Scope, title: str = DEFAULT_TITLE) -> str:
     """The files' name without suffix: 「2025年1-10月_学习型机关建设情况汇报」."""
-    return rendering.file_stem(f"{scope.span_label} {title.strip() or DEFAULT_TITLE}")
+    return pictures.file_stem(f"{scope.span_label} {title.strip() or DEFAULT_TITLE}")
 
 
 def describe(scope: metrics.Scope, ds: metrics.Dataset) -> str:
@@ -458,10 +459,10 @@ def _indicators_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
 # -- the pictures, and the files by name ---------------------------------------------------------------------------
 
 
-def zip_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = rendering.png) -> bytes:
+def zip_bytes(briefing: Briefing, *, picture: pictures.PictureMaker | None = pictures.png) -> bytes:
     """Every chart as a PNG named after its title (「2025年1-10月_各类别参与人次.png」)."""
     if picture is None:
-        raise rendering.RenderingUnavailable("没有可用的浏览器，无法生成图表图片。")
+        raise pictures.RenderingUnavailable("没有可用的浏览器，无法生成图表图片。")
     out = io.BytesIO()
     used: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
@@ -471,7 +472,7 @@ def zip_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = re
             while name in used:
                 name, number = f"{stem}_{number}.png", number + 1
             used.add(name)
-            archive.writestr(name, picture(chart.figure, rendering.SLIDE))
+            archive.writestr(name, picture(chart.figure, pictures.SLIDE))
     return out.getvalue()
 
 
@@ -491,7 +492,7 @@ FORMATS = {
 }
 
 
-def write(briefing: Briefing, path: Path, *, picture: rendering.PictureMaker | None = rendering.png) -> None:
+def write(briefing: Briefing, path: Path, *, picture: pictures.PictureMaker | None = pictures.png) -> None:
     """Write the briefing as ``path``'s suffix says: .pptx, .docx or .zip."""
     found = FORMATS.get(path.suffix.lower())
     if found is None:

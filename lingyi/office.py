@@ -1,7 +1,7 @@
 """A briefing as office files: 16:9 slides (PPTX) and a report in the manner of 汇报材料 (DOCX).
 
 Slides: a title, the key figures with the opening sentence, then one chart per slide under its one-line
-takeaway. A chart is a native PowerPoint chart where ``rendering.native_chart`` can describe it — its data in
+takeaway. A chart is a native PowerPoint chart where ``pictures.native_chart`` can describe it — its data in
 an embedded workbook, editable in PowerPoint and WPS — and a picture otherwise; without pictures
 (``picture=None``) the slides keep their native charts and leave the others out.
 
@@ -45,7 +45,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn as pqn
 from pptx.util import Emu, Inches, Pt
 
-from lingyi import figures, narrative, rendering
+from lingyi import figures, narrative
+from lingyi.figures import pictures
 
 if TYPE_CHECKING:
     from lingyi.briefing import Briefing, Chart
@@ -133,7 +134,7 @@ def _set_theme_fonts(theme_part, *, major: str, minor: str, ea_tag: str) -> None
     theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def pptx_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = rendering.png) -> bytes:
+def pptx_bytes(briefing: Briefing, *, picture: pictures.PictureMaker | None = pictures.png) -> bytes:
     """The slides: a title, the key figures, then one chart per slide under its takeaway."""
     presentation = Presentation()
     presentation.slide_width, presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -189,7 +190,7 @@ CHART_BOX = (0.55, 1.4, 12.2, 5.5)  # left, top, width, height in inches
 NOTE_HEIGHT = 0.4  # the like-for-like note under a chart
 
 
-def _chart_slide(slide, briefing: Briefing, chart: Chart, picture: rendering.PictureMaker | None, number: int) -> None:
+def _chart_slide(slide, briefing: Briefing, chart: Chart, picture: pictures.PictureMaker | None, number: int) -> None:
     """The takeaway as the slide's heading, the chart below it: native where it can be, else a picture."""
     text = chart.takeaway.text
     _slide_heading(slide, text, size=22 if len(text) <= 44 else 18)
@@ -199,7 +200,7 @@ def _chart_slide(slide, briefing: Briefing, chart: Chart, picture: rendering.Pic
     if native is not None:
         _native_chart(slide, native, box)
     elif picture is not None:
-        _picture(slide, picture(chart.figure, rendering.SLIDE), box)
+        _picture(slide, picture(chart.figure, pictures.SLIDE), box)
     if note:  # a year on year while some unit's month is not in: said on the slide that shows it
         _text(slide, f"注：{note}。", (box[0], box[1] + box[3], box[2], NOTE_HEIGHT), size=12, color=DARK)
     _footer(slide, briefing, number)
@@ -234,7 +235,7 @@ CHART_TYPES = {
 TARGET_COLOR = figures.TARGET_COLOR.lstrip("#")
 
 
-def _native_chart(slide, native: rendering.NativeChart, box: tuple[float, float, float, float]):
+def _native_chart(slide, native: pictures.NativeChart, box: tuple[float, float, float, float]):
     """A PowerPoint chart with its data in an embedded workbook: editable in PowerPoint and WPS."""
     data = CategoryChartData(number_format=native.number_format)
     data.categories = list(native.categories)
@@ -325,7 +326,7 @@ def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#"))
 
 
-def _colour_series(drawn, series: rendering.Series, kind: str) -> None:
+def _colour_series(drawn, series: pictures.Series, kind: str) -> None:
     colors = [c for c in series.colors if c]
     if not colors:
         return
@@ -524,10 +525,10 @@ def _caption(document, label: str, number: int, title: str):
     return paragraph
 
 
-def docx_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = rendering.png) -> bytes:
+def docx_bytes(briefing: Briefing, *, picture: pictures.PictureMaker | None = pictures.png) -> bytes:
     """The report: title, date, the narrative by theme with its figures (图1 …), an appendix table per theme."""
     if picture is None:
-        raise rendering.RenderingUnavailable("没有可用的浏览器，无法生成报告中的图表图片。")
+        raise pictures.RenderingUnavailable("没有可用的浏览器，无法生成报告中的图表图片。")
     document = Document()
     _report_styles(document)
     section = document.sections[0]
@@ -562,7 +563,7 @@ def docx_bytes(briefing: Briefing, *, picture: rendering.PictureMaker | None = r
             figure_number += 1
             image = document.add_paragraph(style="表格文字")
             image.paragraph_format.keep_with_next = True
-            image.add_run().add_picture(io.BytesIO(picture(chart.figure, rendering.DOCUMENT)), width=Emu(text_width))
+            image.add_run().add_picture(io.BytesIO(picture(chart.figure, pictures.DOCUMENT)), width=Emu(text_width))
             _caption(document, "图", figure_number, chart.title)
     document.add_paragraph("附表", style="Heading 1")
     for number, table in enumerate(briefing.tables, start=1):

@@ -1225,11 +1225,11 @@ def _write(action: Callable[[], object], done: str) -> None:
 def chart_config(fig: go.Figure) -> dict:
     """``CHART_CONFIG`` with the toolbar camera saving a 2× PNG named after the chart's title and period.
 
-    「2025年1—10月 各类别参与人次」 saves as 「2025年1-10月_各类别参与人次.png」 (see ``rendering.camera_options``).
+    「2025年1—10月 各类别参与人次」 saves as 「2025年1-10月_各类别参与人次.png」 (see ``pictures.camera_options``).
     """
-    from lingyi import rendering
+    from lingyi.figures import pictures
 
-    return {**CHART_CONFIG, "toImageButtonOptions": rendering.camera_options(fig)}
+    return {**CHART_CONFIG, "toImageButtonOptions": pictures.camera_options(fig)}
 
 
 # -- sign-in and roles ---------------------------------------------------------------------------------------------

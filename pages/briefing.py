@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lingyi import auth, briefing, metrics, narrative, rendering, ui
+from lingyi import auth, briefing, metrics, narrative, ui
+from lingyi.figures import pictures
 
 TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
 
@@ -21,10 +22,10 @@ charts = st.multiselect(
     key=CHARTS,
     placeholder="选择图表",
 )
-available = rendering.availability()
-picture = rendering.png if available.ok else None
+available = pictures.availability()
+picture = pictures.png if available.ok else None
 if available.ok:
-    rendering.start_in_background()  # the first export then need not wait for the browser to start
+    pictures.start_in_background()  # the first export then need not wait for the browser to start
 else:
     st.warning(
         f"{available.message}\n\nPPT 中能做成可编辑图表的仍会生成（其余图表略去）；Word 与图片包暂不可用。"

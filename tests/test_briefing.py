@@ -1,5 +1,5 @@
 """What a briefing says (key figures, charts and takeaways, appendix), the files by name, the command line, and
-the 简报导出 page. Pictures come from a stand-in; the browser's own are tested in test_rendering."""
+the 简报导出 page. Pictures come from a stand-in; the browser's own are tested in test_pictures."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import briefing, figures, metrics, narrative, rendering, snapshots
+from lingyi import briefing, figures, metrics, narrative, snapshots
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
+from lingyi.figures import pictures
 from lingyi.ingest import Outcome, ingest_file
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCOPE = metrics.Scope(2025, 10)
 
 
-def stand_in(fig, size: rendering.PictureSize) -> bytes:
+def stand_in(fig, size: pictures.PictureSize) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
     return out.getvalue()
@@ -199,7 +200,7 @@ def test_without_a_browser_slides_keep_their_native_charts_and_say_what_was_left
     sample, tmp_path, capsys, monkeypatch
 ):
     url, _ = sample
-    monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
+    monkeypatch.setenv(pictures.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
     out = tmp_path / "简报.pptx"
     charts = ["--chart", "learning_by_category", "--chart", "problems_cumulative"]
     assert main(["briefing", "--db", url, *charts, "-o", str(out)]) == 0
@@ -225,7 +226,7 @@ def test_a_snapshot_briefing_has_the_frozen_figures_and_says_so_on_its_slides(st
     assert figures["12345热线诉求量"] == narrative.amount(frozen.figures["hotline"]["appeals"], "件")
     assert made.scope_text == f"{frozen.label} · 2025年1—10月 · 全部类别 · 全部单位"
 
-    monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))  # native charts only: quick
+    monkeypatch.setenv(pictures.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))  # native charts only: quick
     out = tmp_path / "会议版.pptx"
     assert (
         main(
@@ -274,7 +275,7 @@ def open_page(monkeypatch):
 
 
 def test_the_page_offers_the_default_charts_and_three_downloads(sample, open_page, monkeypatch):
-    monkeypatch.setattr(rendering, "start_in_background", lambda: None)  # no browser for a page test
+    monkeypatch.setattr(pictures, "start_in_background", lambda: None)  # no browser for a page test
     url, _ = sample
     at = open_page(url, {"category": "执法监督"})
     assert not at.exception, [e.value for e in at.exception]
@@ -288,7 +289,7 @@ def test_the_page_offers_the_default_charts_and_three_downloads(sample, open_pag
 
 
 def test_without_a_browser_the_page_says_so_and_offers_the_slides_only(sample, open_page, tmp_path, monkeypatch):
-    monkeypatch.setenv(rendering.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
+    monkeypatch.setenv(pictures.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))
     url, _ = sample
     at = open_page(url)
     assert not at.exception

@@ -1,7 +1,7 @@
 """The slides and the report, reopened with python-pptx and python-docx: what they hold, and the East Asian fonts
 in their XML that make Word, WPS and PowerPoint show 宋体, 仿宋, 黑体 and 微软雅黑 as intended.
 
-Pictures come from a stand-in here (a plain PNG of the asked size); the browser's are tested in test_rendering."""
+Pictures come from a stand-in here (a plain PNG of the asked size); the browser's are tested in test_pictures."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 from sample_store import sample_database_copy
 
-from lingyi import briefing, metrics, office, rendering
+from lingyi import briefing, metrics, office
+from lingyi.figures import pictures
 from lingyi.store import Store
 
 CHARTS = ("learning_by_category", "problems_closure_by_category", "problems_cumulative", "learning_units")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def stand_in(fig, size: rendering.PictureSize) -> bytes:
+def stand_in(fig, size: pictures.PictureSize) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
     return out.getvalue()
@@ -216,7 +217,7 @@ def test_the_themes_east_asian_fonts_are_the_reports(report_bytes):
 
 
 def test_a_report_without_pictures_is_refused_plainly(made):
-    with pytest.raises(rendering.RenderingUnavailable, match="浏览器"):
+    with pytest.raises(pictures.RenderingUnavailable, match="浏览器"):
         office.docx_bytes(made, picture=None)
 
 

@@ -30,7 +30,7 @@ import plotly
 import plotly.graph_objects as go
 
 from lingyi.errors import LingyiError, RenderingUnavailable
-from lingyi.figures import NOT_REPORTED
+from lingyi.figures.theme import NOT_REPORTED
 
 BROWSER_VARIABLE = "BROWSER_PATH"  # choreographer's (and so kaleido's) own name for an explicit browser
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -441,7 +441,7 @@ def _number_format(axis: dict, series: list[Series]) -> str:
 
 
 def _target(layout: dict, traces: list[dict]) -> tuple[float, str] | None:
-    """The dashed target line across the plot (``figures._target_line``): its value and its legend's name."""
+    """The dashed target line across the plot (``blocks.target_line``): its value and its legend's name."""
     values = []
     for shape in layout.get("shapes") or ():
         if shape.get("type") != "line" or (shape.get("line") or {}).get("dash") != "dash":

@@ -1,409 +1,146 @@
-"""One function per chart: a frame from ``lingyi.metrics`` in, a ``go.Figure`` out; and the look they share.
+"""One function per chart: a frame from ``lingyi.metrics`` in, a ``go.Figure`` out.
 
 Every builder takes the frame first and keyword-only options named alike everywhere: ``title`` (which says
 what and when, e.g. 「2025年1—10月 各类别参与人次」), ``value`` (the frame column to draw, a key of
 ``MEASURES``), ``by`` (the grouping column). No I/O here and no Streamlit: the same figures go onto pages
 and into briefings.
-
-The template ``lingyi`` is registered once, on import. Its fonts are a CJK stack that every office machine
-has one of; the six category colours are fixed here, so 执法监督 has the same colour on every chart.
-Where a chart lets a reader click a category or a unit, the trace's ``customdata`` holds the category
-name or the unit's full name (``CLICK_CATEGORY`` / ``CLICK_UNIT`` tell the page which).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, PROBLEM_STAGES
-from lingyi.values import missing
-
-FONT_FAMILY = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
-CATEGORY_COLORS: dict[str, str] = {
-    "党政综合": "#A93226",
-    "经济发展": "#D68910",
-    "执法监督": "#1F618D",
-    "社会服务": "#1E8449",
-    "群团事业": "#7D3C98",
-    "国有企业": "#566573",
-}
-PRIMARY = "#C0392B"  # the dashboard's restrained party red: this year, the unit in focus
-MUTED = "#AAB7B8"  # last year, the comparison
-GOOD = "#1E8449"
-BAD = "#C0392B"
-TARGET_COLOR = "#7B241C"
-GRID = "#EAECEE"
-TEXT = "#1C2833"
-NO_DATA = "无数据"
-NOT_REPORTED = "尚无报送"  # a category, unit or month that sent nothing: never drawn as 0, never the least
-
-TEMPLATE = "lingyi"
-BAR_GAP = 0.25
-pio.templates[TEMPLATE] = go.layout.Template(
-    layout={
-        "font": {"family": FONT_FAMILY, "size": 14, "color": TEXT},
-        "title": {"x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 17}},
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-        "colorway": list(CATEGORY_COLORS.values()),
-        "separators": ".,",
-        "margin": {"l": 16, "r": 24, "t": 64, "b": 16},
-        "hoverlabel": {"font": {"family": FONT_FAMILY, "size": 14}, "bgcolor": "white"},
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.01, "yanchor": "bottom", "title": None},
-        "xaxis": {"gridcolor": GRID, "linecolor": "#BFC9CA", "zerolinecolor": "#BFC9CA", "automargin": True},
-        "yaxis": {"gridcolor": GRID, "linecolor": "#BFC9CA", "zerolinecolor": "#BFC9CA", "automargin": True},
-        "bargap": BAR_GAP,
-    },
-    data={
-        # Labels keep their size (plotly would shrink one that is wider than its bar to a few pixels).
-        "bar": [go.Bar(textfont={"size": 12}, insidetextfont={"color": "white"}, constraintext="none")],
-        "funnel": [go.Funnel(textfont={"size": 13})],
-    },
+from lingyi.figures.blocks import (
+    LEGEND_MARGIN,
+    axis_format,
+    bar_texts,
+    category_colors,
+    click_for,
+    hover_value,
+    lighter,
+    mark_not_reported,
+    new_figure,
+    nothing_to_draw,
+    ordered_categories,
+    plot_values,
+    reported,
+    scale_for,
+    target_line,
+    unless_not_reported,
 )
-
-CLICK_CATEGORY = "category"
-CLICK_UNIT = "unit"
-
-
-# -- the vocabulary of measures -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Measure:
-    name: str  # how a title or an axis says it
-    unit: str  # what the count is of (人次, 件 …); "" for rates
-    kind: str = "count"  # "count", "ratio" (per head), "rate" (a fraction), "points" (a change of a rate)
-
-
-MEASURES: dict[str, Measure] = {
-    "activities": Measure("学习活动", "项"),
-    "sessions": Measure("期数", "期"),
-    "lectures": Measure("节数", "节"),
-    "person_times": Measure("参与人次", "人次"),
-    "per_head": Measure("人均参与人次", "人次/人", "ratio"),
-    "appeals": Measure("诉求量", "件"),
-    "appeals_prev": Measure("上年同期诉求量", "件"),
-    "appeals_yoy": Measure("诉求量同比", "", "rate"),
-    "first_time_rate": Measure("一次性办好率", "", "rate"),
-    "resolution_rate": Measure("问题解决率", "", "rate"),
-    "satisfaction_rate": Measure("群众满意率", "", "rate"),
-    "first_time_rate_change": Measure("一次性办好率变化", "个百分点", "points"),
-    "resolution_rate_change": Measure("问题解决率变化", "个百分点", "points"),
-    "satisfaction_rate_change": Measure("群众满意率变化", "个百分点", "points"),
-    "found": Measure("发现问题", "个"),
-    "resolved": Measure("已化解", "个"),
-    "closure_rate": Measure("化解率", "", "rate"),
-    "mean_completion": Measure("平均完成度", "", "rate"),
-    "met_rate": Measure("达标率", "", "rate"),
-    "indicators": Measure("指标数", "项"),
-    "met": Measure("达标指标", "项"),
-}
-RATES = ("first_time_rate", "resolution_rate", "satisfaction_rate")
-GROUP_NAMES = {
-    "category": "类别",
-    "unit": "单位",
-    "theme": "学习主题",
-    "form": "活动形式",
-    "problem_type": "问题类别",
-    "stage": "溯源环节",
-    "month": "月份",
-    "indicator": "指标",
-}
-
-
-# -- numbers as people read them ------------------------------------------------------------------------------
-
-
-def count_text(value: float | None, unit: str = "") -> str:
-    """12,345 with thousands separators; from 10万 on, 12.35万 (and 1.23亿); 无数据 for a missing figure."""
-    if missing(value):
-        return NO_DATA
-    number = float(value)
-    if abs(number) >= 1e8:
-        text = f"{number / 1e8:,.2f}亿"
-    elif abs(number) >= 1e5:
-        text = f"{number / 1e4:,.2f}万"
-    elif number == int(number):
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}"
-    return f"{text}{unit}" if unit else text
-
-
-def percent_text(fraction: float | None) -> str:
-    """A rate (a fraction) as a percentage with two decimals: 0.93721 → 93.72%."""
-    return NO_DATA if missing(fraction) else f"{float(fraction) * 100:.2f}%"
-
-
-def change_text(fraction: float | None) -> str:
-    """A relative change (year on year) with its sign: 0.0765 → +7.65%."""
-    return NO_DATA if missing(fraction) else f"{float(fraction) * 100:+.2f}%"
-
-
-def points_text(change: float | None) -> str:
-    """The change of a rate, in percentage points — never called a percent: 0.0123 → +1.23 个百分点."""
-    if missing(change):
-        return NO_DATA
-    points = round(float(change) * 100, 2)
-    return f"{points:+.2f} 个百分点" if points else "0.00 个百分点"
-
-
-def measure_text(value: float | None, measure: str) -> str:
-    """A value of one of ``MEASURES`` as text, with its unit."""
-    spec = MEASURES[measure]
-    if spec.kind == "rate":
-        return percent_text(value)
-    if spec.kind == "points":
-        return points_text(value)
-    if spec.kind == "ratio":
-        return NO_DATA if missing(value) else f"{float(value):,.2f} {spec.unit}"
-    return count_text(value, f" {spec.unit}")
-
-
-def month_label(month: int) -> str:
-    return f"{int(month)}月"
-
-
-# -- building blocks ------------------------------------------------------------------------------------------
-
-
-LEGEND_MARGIN = 96  # the top margin of a chart with a legend: the title, then the legend, then the plot
-
-
-def _figure(*, title: str, height: int = 380, legend: bool = False, **layout: object) -> go.Figure:
-    margin = {"t": LEGEND_MARGIN} if legend else {}
-    return go.Figure(
-        layout={"template": TEMPLATE, "title": {"text": title}, "height": height, "margin": margin, **layout}
-    )
-
-
-def nothing_to_draw(*, title: str, message: str = "所选范围内没有数据") -> go.Figure:
-    """A chart that has nothing to show says so where its bars would be."""
-    fig = _figure(title=title, height=260)
-    fig.add_annotation(
-        x=0.5, y=0.5, xref="paper", yref="paper", text=message, showarrow=False, font={"size": 15, "color": "#7F8C8D"}
-    )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
-
-
-def _numbers(series: pd.Series) -> list[float | None]:
-    """Plot values: pandas' NA (nullable dtypes) becomes None, which plotly leaves as a gap."""
-    return [None if missing(v) else float(v) for v in series.astype(object)]
-
-
-def _scale(measure: str) -> float:
-    return 100.0 if MEASURES[measure].kind == "points" else 1.0
-
-
-def _hover_value(measure: str, axis: str = "y") -> str:
-    """A hovertemplate fragment showing the exact value with its unit."""
-    spec = MEASURES[measure]
-    if spec.kind == "rate":
-        return f"%{{{axis}:.2%}}"
-    if spec.kind == "points":
-        return f"%{{{axis}:+.2f}} 个百分点"
-    if spec.kind == "ratio":
-        return f"%{{{axis}:,.2f}} {spec.unit}"
-    return f"%{{{axis}:,}} {spec.unit}"
-
-
-def _axis_format(measure: str) -> dict[str, object]:
-    spec = MEASURES[measure]
-    if spec.kind == "rate":
-        return {"tickformat": ".0%", "rangemode": "tozero"}
-    if spec.kind == "points":
-        return {"ticksuffix": " 个百分点", "tickformat": "+.1f", "zeroline": True}
-    return {"tickformat": ",~r", "rangemode": "tozero"}
-
-
-def _bar_texts(values: pd.Series, measure: str) -> list[str]:
-    """Labels on bars: the value without its unit (the title and the hover say it); blank where missing.
-
-    Counts of one chart share one style: all in 万 when the largest reaches 10万, else all in full.
-    """
-    kind = MEASURES[measure].kind
-    if kind == "rate":
-        return ["" if missing(v) else percent_text(v) for v in values]
-    if kind == "points":
-        return ["" if missing(v) else f"{float(v) * 100:+.2f}" for v in values]
-    if kind == "ratio":
-        return ["" if missing(v) else f"{float(v):,.2f}" for v in values]
-    known = [abs(float(v)) for v in values if not missing(v)]
-    if known and max(known) >= 1e5:
-        return ["" if missing(v) else f"{float(v) / 1e4:,.2f}万" for v in values]
-    return ["" if missing(v) else count_text(v) for v in values]
-
-
-def _target_line(
-    fig: go.Figure, target: float, *, label: str | None = None, horizontal: bool = False, **where: object
-) -> None:
-    """A dashed line at the target, named in the legend (a label on the line would sit on the bars' labels)."""
-    line = {"dash": "dash", "color": TARGET_COLOR, "width": 1.5}
-    if horizontal:
-        fig.add_vline(x=target, line=line, **where)
-    else:
-        fig.add_hline(y=target, line=line, **where)
-    fig.add_scatter(
-        x=[None],
-        y=[None],
-        mode="lines",
-        line=line,
-        name=label or f"目标 {target:.0%}",
-        hoverinfo="skip",
-        showlegend=True,
-    )
-    fig.update_layout(margin={"t": LEGEND_MARGIN})
-
-
-def _click_for(by: str) -> str | None:
-    """What a click on a bar of a chart grouped ``by`` chooses: a category, a unit (by any of its names), or nothing."""
-    if by == "category":
-        return CLICK_CATEGORY
-    return CLICK_UNIT if by in ("unit", "short_name") else None
-
-
-def _category_colors(categories: pd.Series) -> list[str]:
-    return [CATEGORY_COLORS.get(str(c), MUTED) for c in categories]
-
-
-def _lighter(color: str, alpha: float = 0.35) -> str:
-    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
-
-
-def _ordered_categories(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows in the fixed order of the six categories, whatever order they came in."""
-    order = {c: i for i, c in enumerate(CATEGORIES)}
-    return frame.assign(_order=frame["category"].astype(str).map(order)).sort_values("_order").drop(columns="_order")
-
-
-def reported(frame: pd.DataFrame) -> pd.Series:
-    """Which rows of a frame of ``lingyi.metrics`` sent something (``has_data``, for the hotline ``has_current``)."""
-    for column in ("has_data", "has_current"):
-        if column in frame:
-            return frame[column].fillna(False).astype(bool)
-    return pd.Series(True, index=frame.index)
-
-
-def _mark_not_reported(
-    fig: go.Figure, groups: list, sent: pd.Series, *, horizontal: bool = False, angle: int = 0, **refs: str
-) -> None:
-    """「尚无报送」 where the bars of a group that sent nothing would stand (``refs``: the xref and yref of a panel)."""
-    for group, known in zip(groups, sent, strict=True):
-        if known:
-            continue
-        where = {"x": 0, "y": group, "xanchor": "left"} if horizontal else {"x": group, "y": 0, "yanchor": "bottom"}
-        fig.add_annotation(
-            **where,
-            text=NOT_REPORTED,
-            textangle=angle,
-            showarrow=False,
-            font={"size": 12, "color": "#7F8C8D"},
-            **refs,
-        )
-
-
-def _unless_not_reported(values: list, sent: pd.Series) -> list:
-    return [v if known else None for v, known in zip(values, sent)]
-
-
-# -- 类别 ------------------------------------------------------------------------------------------------------
+from lingyi.figures.theme import (
+    BAD,
+    BAR_GAP,
+    CATEGORY_COLORS,
+    CLICK_CATEGORY,
+    CLICK_UNIT,
+    GOOD,
+    MEASURES,
+    MUTED,
+    NOT_REPORTED,
+    PRIMARY,
+    RATES,
+    TEMPLATE,
+    change_text,
+    count_text,
+    month_label,
+    percent_text,
+    points_text,
+)
+from lingyi.values import missing
 
 
 def by_category(frame: pd.DataFrame, *, value: str, title: str, target: float | None = None) -> go.Figure:
     """One bar per category in the category's colour; a dashed target line for rates that have one."""
-    frame = _ordered_categories(frame)
+    frame = ordered_categories(frame)
     categories = frame["category"].astype(str)
     sent = reported(frame)
-    scale = _scale(value)
-    fig = _figure(title=title)
+    scale = scale_for(value)
+    fig = new_figure(title=title)
     fig.add_bar(
         x=list(categories),
-        y=_unless_not_reported([None if v is None else v * scale for v in _numbers(frame[value])], sent),
-        marker_color=_category_colors(categories),
-        text=_unless_not_reported(_bar_texts(frame[value], value), sent),
+        y=unless_not_reported([None if v is None else v * scale for v in plot_values(frame[value])], sent),
+        marker_color=category_colors(categories),
+        text=unless_not_reported(bar_texts(frame[value], value), sent),
         textposition="outside",
         cliponaxis=False,
         customdata=list(categories),
         name=MEASURES[value].name,
-        hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
-    fig.update_yaxes(**_axis_format(value))
+    fig.update_yaxes(**axis_format(value))
     fig.update_layout(showlegend=target is not None, meta={"click": CLICK_CATEGORY})
     fig.update_traces(showlegend=False, selector={"type": "bar"})
-    _mark_not_reported(fig, list(categories), sent)
+    mark_not_reported(fig, list(categories), sent)
     if target is not None:
-        _target_line(fig, target)
+        target_line(fig, target)
     return fig
 
 
 def category_this_and_last_year(frame: pd.DataFrame, *, value: str, previous: str, title: str) -> go.Figure:
     """Per category, this year (solid, the category's colour) beside the same months last year (pale)."""
-    frame = _ordered_categories(frame)
+    frame = ordered_categories(frame)
     categories = list(frame["category"].astype(str))
-    colors = _category_colors(frame["category"])
+    colors = category_colors(frame["category"])
     has_previous = frame["has_previous"] if "has_previous" in frame else pd.Series(True, index=frame.index)
-    fig = _figure(title=title, barmode="group", legend=True)
+    fig = new_figure(title=title, barmode="group", legend=True)
     fig.add_bar(
         x=categories,
-        y=[v if known else None for v, known in zip(_numbers(frame[previous]), has_previous)],
-        marker_color=[_lighter(c) for c in colors],
+        y=[v if known else None for v, known in zip(plot_values(frame[previous]), has_previous)],
+        marker_color=[lighter(c) for c in colors],
         name="上年同期",
         customdata=categories,
-        hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
     fig.add_bar(
         x=categories,
-        y=_unless_not_reported(_numbers(frame[value]), reported(frame)),
+        y=unless_not_reported(plot_values(frame[value]), reported(frame)),
         marker_color=colors,
         name="本年",
         customdata=categories,
-        hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
-    fig.update_yaxes(**_axis_format(value))
+    fig.update_yaxes(**axis_format(value))
     fig.update_layout(showlegend=True, meta={"click": CLICK_CATEGORY})
-    _mark_not_reported(fig, categories, reported(frame))
+    mark_not_reported(fig, categories, reported(frame))
     return fig
 
 
 def found_and_resolved(frame: pd.DataFrame, *, by: str, title: str) -> go.Figure:
     """Problems found (pale) and resolved (solid) per category or 问题类别, with the 化解率 on hover."""
     if by == "category":
-        frame = _ordered_categories(frame)
-        colors = _category_colors(frame["category"])
+        frame = ordered_categories(frame)
+        colors = category_colors(frame["category"])
     else:
         colors = [PRIMARY] * len(frame)
     groups = list(frame[by].astype(str))
     rates = [percent_text(r) for r in frame["closure_rate"]]
     sent = reported(frame)
-    fig = _figure(title=title, barmode="group", legend=True)
+    fig = new_figure(title=title, barmode="group", legend=True)
     for column, name, marker in (
-        ("found", "发现问题", [_lighter(c) for c in colors]),
+        ("found", "发现问题", [lighter(c) for c in colors]),
         ("resolved", "已化解", colors),
     ):
         fig.add_bar(
             x=groups,
-            y=_unless_not_reported(_numbers(frame[column]), sent),
+            y=unless_not_reported(plot_values(frame[column]), sent),
             name=name,
             marker_color=marker,
-            text=_unless_not_reported([count_text(v) for v in frame[column]], sent),
+            text=unless_not_reported([count_text(v) for v in frame[column]], sent),
             textposition="outside",
             cliponaxis=False,
             customdata=[[g, r] for g, r in zip(groups, rates)],
             hovertemplate=f"%{{x}}<br>{name}：%{{y:,}} 个<br>化解率：%{{customdata[1]}}<extra></extra>",
         )
-    fig.update_yaxes(**_axis_format("found"))
-    fig.update_layout(meta={"click": _click_for(by)})
-    _mark_not_reported(fig, groups, sent)
+    fig.update_yaxes(**axis_format("found"))
+    fig.update_layout(meta={"click": click_for(by)})
+    mark_not_reported(fig, groups, sent)
     return fig
 
 
@@ -412,26 +149,26 @@ def closure_rates(
 ) -> go.Figure:
     """化解率 per group against the target line; groups below target are drawn in red when not by category."""
     if by == "category":
-        frame = _ordered_categories(frame)
-        colors = _category_colors(frame["category"])
+        frame = ordered_categories(frame)
+        colors = category_colors(frame["category"])
     else:
         colors = [BAD if (not missing(r) and r < target) else GOOD for r in frame["closure_rate"]]
     groups = list(frame[by].astype(str))
-    rates = _numbers(frame["closure_rate"])
+    rates = plot_values(frame["closure_rate"])
     counts = [f"{int(r)}/{int(f)}" for r, f in zip(frame["resolved"], frame["found"])]
-    fig = _figure(title=title, height=max(300, 110 + 28 * len(frame)) if horizontal else 380)
+    fig = new_figure(title=title, height=max(300, 110 + 28 * len(frame)) if horizontal else 380)
     fig.add_bar(
         x=rates if horizontal else groups,
         y=groups if horizontal else rates,
         orientation="h" if horizontal else "v",
         marker_color=colors,
-        text=_unless_not_reported([percent_text(r) for r in frame["closure_rate"]], reported(frame)),
+        text=unless_not_reported([percent_text(r) for r in frame["closure_rate"]], reported(frame)),
         textposition="inside",
         insidetextanchor="start",  # at the foot of the bar, away from the target line
         showlegend=False,
         customdata=[[g, c] for g, c in zip(groups, counts)],
         hovertemplate=(
-            f"%{{{'y' if horizontal else 'x'}}}<br>化解率：{_hover_value('closure_rate', 'x' if horizontal else 'y')}"
+            f"%{{{'y' if horizontal else 'x'}}}<br>化解率：{hover_value('closure_rate', 'x' if horizontal else 'y')}"
             "<br>已化解/发现：%{customdata[1]}<extra></extra>"
         ),
     )
@@ -441,9 +178,9 @@ def closure_rates(
         fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
     else:
         fig.update_yaxes(**axis)
-    fig.update_layout(meta={"click": _click_for(by)})
-    _target_line(fig, target, horizontal=horizontal)
-    _mark_not_reported(fig, groups, reported(frame), horizontal=horizontal)
+    fig.update_layout(meta={"click": click_for(by)})
+    target_line(fig, target, horizontal=horizontal)
+    mark_not_reported(fig, groups, reported(frame), horizontal=horizontal)
     return fig
 
 
@@ -451,17 +188,17 @@ def closure_rates(
 
 
 def _unit_bars(frame: pd.DataFrame, value: str, **axes: str) -> go.Bar:
-    scale = _scale(value)
+    scale = scale_for(value)
     return go.Bar(
-        x=[None if v is None else v * scale for v in _numbers(frame[value])],
+        x=[None if v is None else v * scale for v in plot_values(frame[value])],
         y=list(frame["short_name"]),
         orientation="h",
-        marker_color=_category_colors(frame["category"]),
-        text=_bar_texts(frame[value], value),
+        marker_color=category_colors(frame["category"]),
+        text=bar_texts(frame[value], value),
         textposition="outside",
         cliponaxis=False,
         customdata=[[u, str(c)] for u, c in zip(frame["unit"], frame["category"])],
-        hovertemplate=f"%{{y}}（%{{customdata[1]}}）<br>{MEASURES[value].name}：{_hover_value(value, 'x')}<extra></extra>",
+        hovertemplate=f"%{{y}}（%{{customdata[1]}}）<br>{MEASURES[value].name}：{hover_value(value, 'x')}<extra></extra>",
         showlegend=False,
         **axes,
     )
@@ -472,7 +209,7 @@ def unit_ranking(frame: pd.DataFrame, *, value: str, title: str, top: int = 15) 
     ranked = frame[frame[value].notna() & reported(frame)].sort_values(value, ascending=False).head(top)
     if ranked.empty:
         return nothing_to_draw(title=title)
-    fig = _figure(title=title, height=max(300, 110 + 28 * len(ranked)))
+    fig = new_figure(title=title, height=max(300, 110 + 28 * len(ranked)))
     fig.add_trace(_unit_bars(ranked, value))
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, rangemode="tozero")
@@ -557,21 +294,21 @@ def monthly(frame: pd.DataFrame, *, value: str, title: str, color: str = PRIMARY
     """One bar per month 1..M."""
     months = [month_label(m) for m in frame["month"]]
     sent = reported(frame)
-    fig = _figure(title=title)
+    fig = new_figure(title=title)
     fig.add_bar(
         x=months,
-        y=_unless_not_reported(_numbers(frame[value]), sent),
+        y=unless_not_reported(plot_values(frame[value]), sent),
         marker_color=color,
-        text=_unless_not_reported(_bar_texts(frame[value], value), sent),
+        text=unless_not_reported(bar_texts(frame[value], value), sent),
         textangle=_label_angle(len(months)),
         textposition="outside",
         cliponaxis=False,
-        hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        hovertemplate=f"%{{x}}<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
         name=MEASURES[value].name,
     )
-    fig.update_yaxes(**_axis_format(value))
+    fig.update_yaxes(**axis_format(value))
     fig.update_layout(showlegend=False)
-    _mark_not_reported(fig, months, sent, angle=_label_angle(len(months)))
+    mark_not_reported(fig, months, sent, angle=_label_angle(len(months)))
     return fig
 
 
@@ -579,21 +316,21 @@ def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: st
     """This year's months beside last year's; a month without this year's or last year's data says so instead."""
     months = [month_label(m) for m in frame["month"]]
     has_previous = list(frame["has_previous"])
-    fig = _figure(title=title, barmode="group", legend=True)
+    fig = new_figure(title=title, barmode="group", legend=True)
     fig.add_bar(
         x=months,
-        y=[v if known else None for v, known in zip(_numbers(frame[previous]), has_previous)],
+        y=[v if known else None for v, known in zip(plot_values(frame[previous]), has_previous)],
         name="上年同期",
         marker_color=MUTED,
-        hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
     sent = list(reported(frame))
     fig.add_bar(
         x=months,
-        y=_unless_not_reported(_numbers(frame[value]), sent),
+        y=unless_not_reported(plot_values(frame[value]), sent),
         name="本年",
         marker_color=PRIMARY,
-        hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{_hover_value(value)}<extra></extra>",
+        hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
     for month, now, before in zip(months, sent, has_previous, strict=True):
         if now and before:
@@ -602,16 +339,16 @@ def this_year_and_last_by_month(frame: pd.DataFrame, *, value: str, previous: st
         fig.add_annotation(
             x=month, y=0, yanchor="bottom", text=text, showarrow=False, font={"size": 11, "color": "#7F8C8D"}
         )
-    fig.update_yaxes(**_axis_format(value))
+    fig.update_yaxes(**axis_format(value))
     return fig
 
 
 def year_on_year_by_month(frame: pd.DataFrame, *, value: str, title: str, lower_is_better: bool = True) -> go.Figure:
     """The year-on-year change per month (a fraction), green where it went the good way; 无上年同期数据 where none."""
     months = [month_label(m) for m in frame["month"]]
-    changes = _numbers(frame[value])
+    changes = plot_values(frame[value])
     good = [None if c is None else (c < 0 if lower_is_better else c > 0) for c in changes]
-    fig = _figure(title=title)
+    fig = new_figure(title=title)
     fig.add_bar(
         x=months,
         y=changes,
@@ -653,7 +390,7 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     )
     fig.add_scatter(
         x=months,
-        y=_numbers(frame["found"]),
+        y=plot_values(frame["found"]),
         name="累计发现",
         mode="lines+markers",
         line={"color": MUTED, "width": 3},
@@ -661,7 +398,7 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     )
     fig.add_scatter(
         x=months,
-        y=_numbers(frame["resolved"]),
+        y=plot_values(frame["resolved"]),
         name="累计化解",
         mode="lines+markers",
         line={"color": PRIMARY, "width": 3},
@@ -669,7 +406,7 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     )
     fig.add_scatter(
         x=months,
-        y=_numbers(frame["closure_rate"]),
+        y=plot_values(frame["closure_rate"]),
         name="化解率",
         mode="lines",
         line={"color": GOOD, "width": 2, "dash": "dot"},
@@ -678,7 +415,7 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     )
     fig.update_yaxes(tickformat=",~r", rangemode="tozero", secondary_y=False)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], dtick=0.2, showgrid=False, secondary_y=True)
-    _target_line(fig, target, label=f"化解率目标 {target:.0%}", secondary_y=True)
+    target_line(fig, target, label=f"化解率目标 {target:.0%}", secondary_y=True)
     return fig
 
 
@@ -693,7 +430,7 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
     names = [MEASURES[r].name for r in RATES]
     now = [totals.get(r) for r in RATES]
     before = [totals.get(f"{r}_prev") for r in RATES]
-    fig = _figure(title=title, barmode="group")
+    fig = new_figure(title=title, barmode="group")
     fig.add_bar(
         x=names,
         y=[None if missing(v) else v for v in before],
@@ -730,16 +467,16 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
 
 def rate_changes_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
     """The change of each hotline rate per category in 百分点: one panel per rate, bars in the category colours."""
-    frame = _ordered_categories(frame)
+    frame = ordered_categories(frame)
     categories = list(frame["category"].astype(str))
     fig = make_subplots(rows=1, cols=3, subplot_titles=[MEASURES[r].name for r in RATES], shared_yaxes=True)
     fig.update_layout(template=TEMPLATE, title={"text": title}, height=380, showlegend=False, margin={"t": 90})
     for column, rate in enumerate(RATES, start=1):
-        changes = _numbers(frame[f"{rate}_change"])
+        changes = plot_values(frame[f"{rate}_change"])
         fig.add_bar(
             x=categories,
             y=[None if c is None else c * 100 for c in changes],
-            marker_color=_category_colors(frame["category"]),
+            marker_color=category_colors(frame["category"]),
             customdata=categories,
             text=[points_text(c).replace(" 个百分点", "") if c is not None else "" for c in changes],
             textposition="outside",
@@ -749,7 +486,7 @@ def rate_changes_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
             col=column,
         )
         axis = "" if column == 1 else str(column)
-        _mark_not_reported(fig, categories, reported(frame), angle=-90, xref=f"x{axis}", yref=f"y{axis}")
+        mark_not_reported(fig, categories, reported(frame), angle=-90, xref=f"x{axis}", yref=f"y{axis}")
     fig.update_yaxes(tickformat="+.1f", zeroline=True, zerolinecolor="#7F8C8D")
     fig.update_xaxes(tickangle=0, tickvals=categories, ticktext=[f"{c[:2]}<br>{c[2:]}" for c in categories])
     fig.update_annotations(font={"size": 14, "color": "#566573"})
@@ -765,16 +502,16 @@ def breakdown(frame: pd.DataFrame, *, by: str, value: str, title: str) -> go.Fig
     ranked = frame.sort_values(value, ascending=False)
     if ranked.empty:
         return nothing_to_draw(title=title)
-    fig = _figure(title=title, height=max(280, 90 + 34 * len(ranked)))
+    fig = new_figure(title=title, height=max(280, 90 + 34 * len(ranked)))
     fig.add_bar(
-        x=_numbers(ranked[value]),
+        x=plot_values(ranked[value]),
         y=list(ranked[by].astype(str)),
         orientation="h",
         marker_color=PRIMARY,
-        text=_bar_texts(ranked[value], value),
+        text=bar_texts(ranked[value], value),
         textposition="outside",
         cliponaxis=False,
-        hovertemplate=f"%{{y}}<br>{MEASURES[value].name}：{_hover_value(value, 'x')}<extra></extra>",
+        hovertemplate=f"%{{y}}<br>{MEASURES[value].name}：{hover_value(value, 'x')}<extra></extra>",
     )
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, rangemode="tozero")
@@ -792,14 +529,14 @@ def stage_funnel(frame: pd.DataFrame, *, title: str) -> go.Figure:
     stages = list(frame["stage"].astype(str))
     still_open = frame["found"] - frame["resolved"]
     totals = [f"共 {int(f):,} 个" for f in frame["found"]]
-    fig = _figure(title=title, legend=True)
+    fig = new_figure(title=title, legend=True)
     for values, name, color in (
         (frame["resolved"], "已化解", PRIMARY),
-        (still_open, "未化解", _lighter(PRIMARY, 0.45)),
+        (still_open, "未化解", lighter(PRIMARY, 0.45)),
     ):
         fig.add_funnel(
             y=stages,
-            x=_numbers(values),
+            x=plot_values(values),
             name=name,
             marker={"color": color},
             textinfo="value",
@@ -814,9 +551,9 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
 
     ``frame`` is ``metrics.indicators_by(..., "category")``; completion already accounts for 越低越好.
     """
-    fig = _figure(title=title, barmode="group", legend=True)
+    fig = new_figure(title=title, barmode="group", legend=True)
     for indicator_type, pattern in (("共性指标", ""), ("个性指标", "/")):
-        rows = _ordered_categories(frame[frame["indicator_type"] == indicator_type])
+        rows = ordered_categories(frame[frame["indicator_type"] == indicator_type])
         marker = {"pattern": {"shape": pattern, "solidity": 0.35}}
         # The bars take their category's colour, so the legend shows a grey stand-in for each kind, drawn
         # nowhere (no value) in the same place as the kind's bars.
@@ -833,11 +570,11 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
         categories = list(rows["category"].astype(str))
         fig.add_bar(
             x=categories,
-            y=_numbers(rows["mean_completion"]),
+            y=plot_values(rows["mean_completion"]),
             name=indicator_type,
             showlegend=False,
             offsetgroup=indicator_type,
-            marker={**marker, "color": _category_colors(rows["category"])},
+            marker={**marker, "color": category_colors(rows["category"])},
             # No labels: twelve of them side by side would overlap; the hover gives each exactly.
             customdata=[
                 [c, int(n), int(m), percent_text(r)]
@@ -853,10 +590,10 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=list(CATEGORIES), range=[-0.5, len(CATEGORIES) - 0.5]
     )
-    _target_line(fig, 1.0, label="完成目标 100%")
+    target_line(fig, 1.0, label="完成目标 100%")
     fig.update_layout(meta={"click": CLICK_CATEGORY})
     present = set(frame["category"].astype(str))
-    _mark_not_reported(fig, list(CATEGORIES), pd.Series([c in present for c in CATEGORIES]))
+    mark_not_reported(fig, list(CATEGORIES), pd.Series([c in present for c in CATEGORIES]))
     return fig
 
 
@@ -866,11 +603,11 @@ def indicator_met(frame: pd.DataFrame, *, title: str) -> go.Figure:
     if ranked.empty:
         return nothing_to_draw(title=title)
     names = list(ranked["indicator"].astype(str))
-    fig = _figure(title=title, barmode="stack", height=max(300, 130 + 30 * len(ranked)), legend=True)
+    fig = new_figure(title=title, barmode="stack", height=max(300, 130 + 30 * len(ranked)), legend=True)
     missed = ranked["indicators"] - ranked["met"]
     for values, name, color in ((ranked["met"], "达标", GOOD), (missed, "未达标", BAD)):
         fig.add_bar(
-            x=_numbers(values),
+            x=plot_values(values),
             y=names,
             orientation="h",
             name=name,
@@ -897,7 +634,7 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
     width = (1 - PANEL_SPACING * (panels - 1)) / panels
     series = (
         ("unit_value", unit_name, PRIMARY),
-        ("category_value", f"{category}平均", _lighter(CATEGORY_COLORS.get(category, MUTED), 0.6)),
+        ("category_value", f"{category}平均", lighter(CATEGORY_COLORS.get(category, MUTED), 0.6)),
     )
     # A panel per measure side by side, each with its own y scale (built directly, as in best_and_weakest).
     layout: dict[str, object] = {"annotations": []}
@@ -908,7 +645,7 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
         suffix = "" if number == 1 else str(number)
         left = round((number - 1) * (width + PANEL_SPACING), 6)
         layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [left, round(left + width, 6)]}
-        axis = {k: v for k, v in _axis_format(measure).items() if k != "title"}
+        axis = {k: v for k, v in axis_format(measure).items() if k != "title"}
         layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", **axis, "showticklabels": False, "showgrid": False}
         name = MEASURES[measure].name
         if missing(unit_value):  # where the unit's bar would stand: the first of the two, left of the middle
@@ -929,16 +666,16 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
             traces.append(
                 go.Bar(
                     x=[name],
-                    y=[None if missing(value) else float(value) * _scale(measure)],
+                    y=[None if missing(value) else float(value) * scale_for(measure)],
                     name=label,
                     legendgroup=label,
                     showlegend=number == 1,
                     marker_color=color,
-                    text=_bar_texts(pd.Series([value]), measure),
+                    text=bar_texts(pd.Series([value]), measure),
                     textfont={"size": 11},
                     textposition="outside",
                     cliponaxis=False,
-                    hovertemplate=f"{label}<br>{name}：{_hover_value(measure)}<extra></extra>",
+                    hovertemplate=f"{label}<br>{name}：{hover_value(measure)}<extra></extra>",
                     xaxis=f"x{suffix}",
                     yaxis=f"y{suffix}",
                 )

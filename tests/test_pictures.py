@@ -15,10 +15,11 @@ import pytest
 from PIL import Image
 from sample_store import sample_database_copy
 
-from lingyi import figures, metrics, rendering
+from lingyi import figures, metrics
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
 from lingyi.errors import RenderingUnavailable
+from lingyi.figures import pictures
 from lingyi.store import Store
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -38,21 +39,21 @@ PNG = b"\x89PNG\r\n\x1a\n"
     ],
 )
 def test_a_file_is_named_after_the_charts_title_and_period(title, stem):
-    assert rendering.file_stem(title) == stem
+    assert pictures.file_stem(title) == stem
 
 
 def test_the_camera_saves_a_png_at_twice_the_pixels_named_after_the_chart():
     fig = go.Figure(layout={"title": {"text": "2025年1—10月 各类别参与人次"}})
-    assert rendering.camera_options(fig) == {"format": "png", "filename": "2025年1-10月_各类别参与人次", "scale": 2}
+    assert pictures.camera_options(fig) == {"format": "png", "filename": "2025年1-10月_各类别参与人次", "scale": 2}
 
 
 def test_the_slide_picture_is_full_hd():
-    assert rendering.SLIDE.pixels == (1920, 1080)
+    assert pictures.SLIDE.pixels == (1920, 1080)
 
 
 def test_an_export_is_white_at_its_size_and_a_tall_chart_keeps_some_height():
     fig = go.Figure(layout={"height": 900, "paper_bgcolor": "black", "title": {"text": "标题"}})
-    exported = rendering.for_export(fig, rendering.SLIDE)
+    exported = pictures.for_export(fig, pictures.SLIDE)
     assert (exported.layout.width, exported.layout.height) == (800, 585)
     assert exported.layout.paper_bgcolor == exported.layout.plot_bgcolor == "white"
     assert exported.layout.title.text == "标题"
@@ -61,32 +62,32 @@ def test_an_export_is_white_at_its_size_and_a_tall_chart_keeps_some_height():
 
 def test_an_axis_of_names_is_a_category_axis_even_after_a_legend_stand_in():
     fig = go.Figure([go.Bar(x=[None], y=[None], name="共性指标"), go.Bar(x=["党政综合", "经济发展"], y=[1.0, 1.1])])
-    assert rendering.for_export(fig, rendering.SLIDE).layout.xaxis.type == "category"
+    assert pictures.for_export(fig, pictures.SLIDE).layout.xaxis.type == "category"
 
 
 # -- is there a browser and a Chinese font? ---------------------------------------------------------------------------
 
 
 def test_a_font_with_chinese_coverage_is_installed():
-    assert rendering.cjk_fonts(), "fc-list :lang=zh lists no font: install fonts-noto-cjk"
+    assert pictures.cjk_fonts(), "fc-list :lang=zh lists no font: install fonts-noto-cjk"
 
 
 def test_a_browser_path_that_does_not_exist_is_said_plainly(monkeypatch):
-    monkeypatch.setenv(rendering.BROWSER_VARIABLE, "/nonexistent/chrome")
-    found = rendering.availability()
+    monkeypatch.setenv(pictures.BROWSER_VARIABLE, "/nonexistent/chrome")
+    found = pictures.availability()
     assert not found.ok
     assert "BROWSER_PATH" in found.message and "/nonexistent/chrome" in found.message
 
 
 def test_without_fonts_the_message_says_which_are_missing():
-    assert "中文字体" in rendering.Availability("/usr/bin/chromium", ()).message
-    assert "没有安装 Chromium" in rendering.Availability(None, ("Noto Sans CJK SC",)).message
-    assert rendering.Availability("/usr/bin/chromium", ("Noto Sans CJK SC",)).message == ""
+    assert "中文字体" in pictures.Availability("/usr/bin/chromium", ()).message
+    assert "没有安装 Chromium" in pictures.Availability(None, ("Noto Sans CJK SC",)).message
+    assert pictures.Availability("/usr/bin/chromium", ("Noto Sans CJK SC",)).message == ""
 
 
 def test_the_browser_is_found_without_downloading_one(monkeypatch):
-    monkeypatch.delenv(rendering.BROWSER_VARIABLE, raising=False)
-    found = rendering.find_browser()
+    monkeypatch.delenv(pictures.BROWSER_VARIABLE, raising=False)
+    found = pictures.find_browser()
     assert found is None or Path(found).is_file()
 
 
@@ -104,7 +105,7 @@ def sample(tmp_path_factory):
 def test_bars_by_category_become_a_column_chart_in_the_category_colours(sample):
     _, ds, scope = sample
     frame = metrics.learning_by(ds, scope, "category")
-    native = rendering.native_chart(
+    native = pictures.native_chart(
         figures.by_category(frame, value="person_times", title="2025年1—10月 各类别参与人次")
     )
     assert native.kind == "column"
@@ -121,7 +122,7 @@ def test_a_rate_chart_keeps_its_target_and_percent_format(sample):
     fig = figures.closure_rates(
         metrics.problems_by(ds, scope, "category"), by="category", title="截至2025年10月 各类别问题化解率"
     )
-    native = rendering.native_chart(fig)
+    native = pictures.native_chart(fig)
     assert native.target == (0.9, "目标 90%")
     assert native.number_format == "0.00%"
     assert native.series[0].name == "各类别问题化解率"  # the figure leaves it unnamed
@@ -131,15 +132,15 @@ def test_this_year_beside_last_is_two_series_last_year_paler(sample):
     _, ds, scope = sample
     frame = metrics.hotline_by(ds, scope, "category")
     fig = figures.category_this_and_last_year(frame, value="appeals", previous="appeals_prev", title="t 诉求量")
-    last, this = rendering.native_chart(fig).series
+    last, this = pictures.native_chart(fig).series
     assert (last.name, this.name) == ("上年同期", "本年")
     assert this.colors[0] == figures.CATEGORY_COLORS["党政综合"]
-    assert last.colors[0] == rendering.hex_color("rgba(169,50,38,0.35)")
+    assert last.colors[0] == pictures.hex_color("rgba(169,50,38,0.35)")
 
 
 def test_legend_stand_ins_are_left_out_and_a_pattern_is_kept(sample):
     _, ds, scope = sample
-    native = rendering.native_chart(
+    native = pictures.native_chart(
         figures.completion_by_category(metrics.indicators_by(ds, scope, "category"), title="t 各类别指标平均完成度")
     )
     assert [s.name for s in native.series] == ["共性指标", "个性指标"]
@@ -150,7 +151,7 @@ def test_legend_stand_ins_are_left_out_and_a_pattern_is_kept(sample):
 def test_ranked_units_become_horizontal_bars_first_on_top(sample):
     _, ds, scope = sample
     frame = metrics.learning_by(ds, scope, "unit")
-    native = rendering.native_chart(figures.unit_ranking(frame, value="per_head", title="t 人均参与人次前15名单位"))
+    native = pictures.native_chart(figures.unit_ranking(frame, value="per_head", title="t 人均参与人次前15名单位"))
     assert native.kind == "bar" and len(native.categories) == 15
     assert native.series[0].values[0] == max(native.series[0].values)
     assert native.number_format == "#,##0.00" and not native.value_axis
@@ -165,7 +166,7 @@ def test_charts_an_office_program_cannot_draw_alike_stay_pictures(sample, chart)
         fig = figures.stage_funnel(metrics.problems_by(ds, scope, "stage"), title="t")
     else:
         fig = figures.rate_changes_by_category(metrics.hotline_by(ds, scope, "category"), title="t")
-    assert rendering.native_chart(fig) is None
+    assert pictures.native_chart(fig) is None
 
 
 @pytest.mark.parametrize(
@@ -173,7 +174,7 @@ def test_charts_an_office_program_cannot_draw_alike_stay_pictures(sample, chart)
     [("#a93226", "#A93226"), ("rgba(169,50,38,0.35)", "#E1B7B3"), ("rgb(0, 0, 255)", "#0000FF"), ("red", None)],
 )
 def test_plotly_colours_become_office_colours(color, hex_):
-    assert rendering.hex_color(color) == hex_
+    assert pictures.hex_color(color) == hex_
 
 
 # -- pictures, drawn by the browser -------------------------------------------------------------------------------------
@@ -181,14 +182,14 @@ def test_plotly_colours_become_office_colours(color, hex_):
 
 @pytest.fixture(scope="module")
 def renderer():
-    found = rendering.availability()
+    found = pictures.availability()
     if not found.ok:
         if os.environ.get("CI"):
             pytest.fail(found.message)
         pytest.skip(found.message)
-    rendering.start()
-    yield rendering
-    rendering.stop()  # closes the browser and its temporary folder now, not at exit
+    pictures.start()
+    yield pictures
+    pictures.stop()  # closes the browser and its temporary folder now, not at exit
 
 
 def titled(title: str, values=(3, 1, 2)) -> go.Figure:
@@ -201,15 +202,15 @@ def test_chinese_renders_titles_differing_only_in_chinese_give_different_picture
     first = renderer.png(titled("2025年1—10月 各类别参与人次"))
     second = renderer.png(titled("2025年1—10月 各单位学习时长"))
     assert first.startswith(PNG) and second.startswith(PNG)
-    assert Image.open(io.BytesIO(first)).size == rendering.SLIDE.pixels
+    assert Image.open(io.BytesIO(first)).size == pictures.SLIDE.pixels
     assert first != second  # missing glyphs would draw both as the same row of boxes
 
 
 def test_concurrent_exports_each_get_their_own_picture(renderer):
     figs = [titled(f"图{i}", values=(i, 1, 2)) for i in range(1, 5)]
-    rendering.clear_cache()
+    pictures.clear_cache()
     expected = [renderer.png(f) for f in figs]
-    rendering.clear_cache()
+    pictures.clear_cache()
     results: dict[int, bytes] = {}
 
     def export(index: int) -> None:
@@ -256,7 +257,7 @@ def test_the_command_line_writes_a_zip_of_chart_pictures(renderer, sample, tmp_p
 def test_a_category_that_sent_nothing_is_named_so_in_an_office_chart():
     sent = [True, False, True, True, True, True]
     frame = pd.DataFrame({"category": list(CATEGORIES), "person_times": [10, 0, 30, 40, 50, 60], "has_data": sent})
-    native = rendering.native_chart(figures.by_category(frame, value="person_times", title="t 各类别参与人次"))
+    native = pictures.native_chart(figures.by_category(frame, value="person_times", title="t 各类别参与人次"))
     assert native.categories[:3] == ("党政综合", "经济发展（尚无报送）", "执法监督")
     assert native.series[0].values[1] is None  # no bar of 0
 
@@ -283,9 +284,9 @@ class FlakyKaleido:
 def flaky_kaleido(monkeypatch):
     import kaleido
 
-    monkeypatch.setattr(rendering, "_renderer", rendering._Renderer())
+    monkeypatch.setattr(pictures, "_renderer", pictures._Renderer())
     monkeypatch.setattr(
-        rendering, "availability", lambda: rendering.Availability("/usr/bin/chromium", ("Noto Sans CJK SC",))
+        pictures, "availability", lambda: pictures.Availability("/usr/bin/chromium", ("Noto Sans CJK SC",))
     )
 
     def install(failing_starts: int) -> FlakyKaleido:
@@ -299,16 +300,16 @@ def flaky_kaleido(monkeypatch):
 
 def test_a_browser_that_starts_before_its_page_is_ready_is_started_again(flaky_kaleido):
     fake = flaky_kaleido(failing_starts=1)
-    rendering.start()
+    pictures.start()
     assert (fake.starts, fake.stops) == (2, 1)
-    assert rendering._renderer.started and not rendering._renderer.broken
+    assert pictures._renderer.started and not pictures._renderer.broken
 
 
 def test_a_browser_that_never_becomes_ready_is_reported_once_tried_enough(flaky_kaleido):
-    fake = flaky_kaleido(failing_starts=rendering.START_ATTEMPTS)
+    fake = flaky_kaleido(failing_starts=pictures.START_ATTEMPTS)
     with pytest.raises(RenderingUnavailable, match="浏览器无法启动"):
-        rendering.start()
-    assert fake.starts == rendering.START_ATTEMPTS
+        pictures.start()
+    assert fake.starts == pictures.START_ATTEMPTS
     with pytest.raises(RenderingUnavailable, match="请联系系统管理员"):
-        rendering.start()  # not tried again on every export
-    assert fake.starts == rendering.START_ATTEMPTS
+        pictures.start()  # not tried again on every export
+    assert fake.starts == pictures.START_ATTEMPTS
