@@ -585,7 +585,7 @@ def run_delete(args: argparse.Namespace) -> int:
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from lingyi.safety import escape_frame
+    from lingyi.workbooks import escape_frame
 
     since = _parsed(parse_date, "--since", args.since)
     log = _store(args).audit_log(since)

@@ -21,7 +21,6 @@ import python_calamine
 from lingyi import replacements, tickets
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
-from lingyi.exports import frames_to_xlsx
 from lingyi.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
 from lingyi.ingest import IngestResult, Outcome, Upload, build_submissions, check_file, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES, read_file
@@ -30,6 +29,7 @@ from lingyi.replacements import Replacement
 from lingyi.store import Store, sha256
 from lingyi.validation import ValidatedFile, ValidTable
 from lingyi.values import Period, month_label
+from lingyi.workbooks import frames_to_xlsx
 
 UPLOAD_SUFFIXES = tuple(sorted(s.lstrip(".") for s in ACCEPTED_SUFFIXES if s != ".txt"))
 REGISTRY_SUFFIXES = ("csv", "xlsx", "xls")

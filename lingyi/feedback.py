@@ -9,7 +9,7 @@
   unread (unsafe, damaged, encrypted) gets no marked copy: the desk offers its error list only.
 
 The 「错误说明」 sheet's name contains 说明, so the reader skips it when the corrected file
-comes back. Text the app writes goes through ``lingyi.exports.put`` (no formula injection).
+comes back. Text the app writes goes through ``lingyi.workbooks.put`` (no formula injection).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lingyi.errors import Finding, Level
-from lingyi.exports import XLSX_MIME, frames_to_xlsx, put, sheet_title, workbook_bytes, write_frame
 from lingyi.reading import csv_rows
 from lingyi.values import decode_text
+from lingyi.workbooks import XLSX_MIME, frames_to_xlsx, put, sheet_title, workbook_bytes, write_frame
 
 FINDING_COLUMNS = ("级别", "文件", "工作表", "行号", "列", "列名", "值", "说明")
 ERROR_SHEET = "错误说明"

@@ -24,9 +24,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lingyi.contract import INFO_SHEET, SHEET_KIND_BY_KEY, SHEET_KINDS, Column, SheetKind, ValueKind
-from lingyi.exports import HEADER_FILL, display_width, put, workbook_bytes
 from lingyi.instructions import GENERAL_RULES, column_rows
 from lingyi.registry import Registry
+from lingyi.workbooks import HEADER_FILL, display_width, put, workbook_bytes
 
 INSTRUCTIONS_SHEET = "填报说明"
 DICTIONARY_SHEET = "字典"

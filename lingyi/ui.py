@@ -29,11 +29,11 @@ import streamlit as st
 from lingyi import auth, completeness, desk, figures, metrics, snapshots, templates, tickets
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
-from lingyi.exports import XLSX_MIME, frames_to_xlsx
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
 from lingyi.values import month_label
 from lingyi.web import session_url
+from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 LOG = logging.getLogger(__name__)
 PROJECT_DIR = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from lingyi import auth, ui
-from lingyi.exports import XLSX_MIME, frames_to_xlsx
+from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 SINCE = "admin_since"
 

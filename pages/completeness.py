@@ -4,7 +4,7 @@ import streamlit as st
 
 from lingyi import auth, completeness, desk, ui
 from lingyi.contract import SHEET_KIND_BY_KEY
-from lingyi.exports import XLSX_MIME, frames_to_xlsx
+from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 YEAR = "completeness_year"
 KIND = "completeness_kind"

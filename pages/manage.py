@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from lingyi import auth, desk, ui
-from lingyi.exports import XLSX_MIME
+from lingyi.workbooks import XLSX_MIME
 
 HISTORY = "manage_history"
 SEARCH = "manage_search"

@@ -12,7 +12,6 @@ import pytest
 from openpyxl.comments import Comment
 
 from lingyi.errors import Finding, Level
-from lingyi.exports import XLSX_MIME
 from lingyi.feedback import (
     ERROR_SHEET,
     FILLS,
@@ -23,6 +22,7 @@ from lingyi.feedback import (
     marked_file,
 )
 from lingyi.ingest import check_file
+from lingyi.workbooks import XLSX_MIME
 
 RED = FILLS[Level.ERROR].fgColor.rgb
 YELLOW = FILLS[Level.WARNING].fgColor.rgb

@@ -1,11 +1,16 @@
-"""Workbooks the app writes for people to open: frames to .xlsx, every text cell made safe.
+"""Every workbook and CSV the app hands out: frames to .xlsx, every text cell made safe. The one writer.
 
-Text that starts with = + - @ (or a tab or carriage return) would run as a formula when
-the file is opened in Excel or WPS (formula injection). Every such text this app writes is
-stored as a plain string with Excel's own quote prefix, so it shows exactly as written and
-never evaluates (``lingyi.safety`` says what such a start is). The helpers here are the only way the app puts text
-into a workbook: tables shown on the pages, error lists, 催报 lists, the history and the audit log, the templates
-and the marked copies of rejected files.
+A cell that starts with = + - @ (or a tab or carriage return) is taken by Excel, WPS and LibreOffice as a
+formula when the .csv or .xlsx is opened: 「=HYPERLINK(…)」 in an activity name would become a live link in an
+analyst's export (CSV/formula injection). ``FORMULA_STARTS`` is the one list of what counts as such a start;
+numbers are left alone. In a workbook ``put`` stores such text as a plain string with Excel's own quote prefix,
+so it shows exactly as written and never evaluates; a .csv is written from ``escape_frame``, whose text starts
+with an apostrophe, which Excel shows as plain text. The helpers here are the only way the app puts text into a
+workbook: tables shown on the pages, error lists, 催报 lists, the history and the audit log, the templates and
+the marked copies of rejected files.
+
+Text shown on the pages (unit names, Finding messages) is plain text: render it with
+``st.dataframe``/``st.text``/``st.write`` of strings, never markdown with ``unsafe_allow_html``.
 """
 
 from __future__ import annotations
@@ -22,7 +27,31 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from lingyi.safety import is_formula_like
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    """Text that a spreadsheet would take as a formula; a number (a negative one too) is not."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def escape_formula(value: object) -> object:
+    """``value`` made safe for a spreadsheet cell: text that a spreadsheet would run gets a leading apostrophe."""
+    if is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with ``escape_formula`` applied to every text cell and to the column names."""
+    escaped = frame.copy()
+    for name in escaped.columns:
+        column = escaped[name]
+        if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+            escaped[name] = column.map(escape_formula).astype(object)
+    escaped.columns = [escape_formula(c) for c in escaped.columns]
+    return escaped
+
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEADER_FONT = Font(bold=True)
