@@ -21,8 +21,9 @@ import statistics
 import time
 from pathlib import Path
 
-from lingyi import briefing, metrics, office
+from lingyi import metrics
 from lingyi.__main__ import main
+from lingyi.export import briefing, formats, report, slides
 from lingyi.figures import pictures
 from lingyi.store import Store
 
@@ -63,13 +64,13 @@ def run(runs: int, url: str | None = None) -> dict:
     drawn = sum(1 for chart in made.charts if chart.native is None)
 
     def pptx() -> None:
-        office.pptx_bytes(briefing.build(ds, SCOPE))
+        slides.pptx_bytes(briefing.build(ds, SCOPE))
 
     def docx() -> None:
-        office.docx_bytes(briefing.build(ds, SCOPE))
+        report.docx_bytes(briefing.build(ds, SCOPE))
 
     def zip_() -> None:
-        briefing.zip_bytes(briefing.build(ds, SCOPE))
+        formats.zip_bytes(briefing.build(ds, SCOPE))
 
     results = {
         "renderer_start_s": round(start, 3),

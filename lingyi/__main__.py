@@ -18,6 +18,7 @@ from pathlib import Path
 from lingyi import tickets
 from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, UnknownName
+from lingyi.export import content, formats
 from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
 from lingyi.reading import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
@@ -641,19 +642,19 @@ def _backup_counts(manifest: dict) -> str:
 
 
 def run_briefing(args: argparse.Namespace) -> int:
-    from lingyi import briefing
+    from lingyi.export import briefing
     from lingyi.figures import pictures
 
     out = Path(args.out)
-    found = briefing.FORMATS.get(out.suffix.lower())
+    found = formats.FORMATS.get(out.suffix.lower())
     if found is None:
-        raise ArgumentProblem(f"--out {args.out}：请用扩展名 {'、'.join(briefing.FORMATS)}")
+        raise ArgumentProblem(f"--out {args.out}：请用扩展名 {'、'.join(formats.FORMATS)}")
     unknown = [key for key in args.chart or () if key not in briefing.CATALOGUE]
     if unknown:
         raise ArgumentProblem(f"没有图表 {'、'.join(unknown)}；可选：{' '.join(briefing.CATALOGUE)}")
     dataset, scope = _snapshot_scope(args, _store(args)) if args.snapshot else _scope_from(args, _store(args))
     made = briefing.build(
-        dataset, scope, charts=args.chart or briefing.DEFAULT_CHARTS, title=args.title or briefing.DEFAULT_TITLE
+        dataset, scope, charts=args.chart or briefing.DEFAULT_CHARTS, title=args.title or content.DEFAULT_TITLE
     )
     available = pictures.availability()
     picture = pictures.png if available.ok else None
@@ -663,7 +664,7 @@ def run_briefing(args: argparse.Namespace) -> int:
         left_out = [chart.title for chart in made.charts if chart.native is None]
         if left_out:
             print(f"提示：{available.message} 以下图表已略去：{'；'.join(left_out)}", file=sys.stderr)
-    briefing.write(made, out, picture=picture)
+    formats.write(made, out, picture=picture)
     drawn = sum(1 for chart in made.charts if picture is not None or chart.native is not None)
     print(f"已生成{found.label}：{out}（{made.scope_text}，图表 {drawn} 张）")
     return 0

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lingyi import auth, briefing, metrics, narrative, ui
+from lingyi import auth, metrics, ui
+from lingyi.export import briefing, content, formats, narrative
 from lingyi.figures import pictures
 
 TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
@@ -13,12 +14,12 @@ ui.header("简报导出", scope)
 shown = ui.shown_snapshot()  # a 会议版 is exported as frozen, labelled on every slide
 if shown is None:
     st.caption("统计范围即左侧的筛选（年份、截至月份、单位类别、单位），与看板当前视图一致；需要其他范围请在左侧修改。")
-title = st.text_input("标题", value=briefing.DEFAULT_TITLE, key=TITLE, max_chars=40)
+title = st.text_input("标题", value=content.DEFAULT_TITLE, key=TITLE, max_chars=40)
 charts = st.multiselect(
     "包含的图表（按所选顺序排列）",
     list(briefing.CATALOGUE),
     default=list(briefing.DEFAULT_CHARTS),
-    format_func=lambda key: f"{briefing.THEMES[briefing.CATALOGUE[key].theme]}：{briefing.CATALOGUE[key].name}",
+    format_func=lambda key: f"{content.THEMES[briefing.CATALOGUE[key].theme]}：{briefing.CATALOGUE[key].name}",
     key=CHARTS,
     placeholder="选择图表",
 )
@@ -41,11 +42,11 @@ for name, note in zip(("学习活动", "12345热线"), metrics.like_for_like_not
     if note:
         st.warning(f"{name}：{note}。简报中的同比均已注明。", icon=":material/info:")
 st.caption("点击下载后开始生成，需要几秒到十几秒。")
-for column, fmt in zip(st.columns(len(briefing.FORMATS)), briefing.FORMATS.values(), strict=True):
+for column, fmt in zip(st.columns(len(formats.FORMATS)), formats.FORMATS.values(), strict=True):
     column.download_button(
         f"下载{fmt.label}",
         data=lambda fmt=fmt: fmt.write(briefing.build(ds, scope, charts=charts, title=title), picture=picture),
-        file_name=f"{briefing.file_stem(scope, title)}{fmt.suffix}",
+        file_name=f"{content.file_stem(scope, title)}{fmt.suffix}",
         mime=fmt.mime,
         icon=":material/download:",
         on_click="ignore",

@@ -19,9 +19,10 @@ from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import briefing, figures, metrics, narrative, snapshots
+from lingyi import figures, metrics, snapshots
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
+from lingyi.export import briefing, content, formats, narrative, wording
 from lingyi.figures import pictures
 from lingyi.ingest import Outcome, ingest_file
 from lingyi.store import DATABASE_URL_VARIABLE, Store
@@ -69,8 +70,8 @@ def test_the_key_figures_are_the_summarys(sample, capsys):
     expected = summary(url, capsys)
     shown = {f.label: f for f in briefing.key_figures(ds, SCOPE)}
     assert shown["报送单位"].value == f"{expected['units']['reporting']}/{expected['units']['registered']}"
-    assert shown["学习活动"].value == narrative.amount(expected["learning"]["activities"])
-    assert shown["参与人次"].value == narrative.amount(expected["learning"]["person_times"])
+    assert shown["学习活动"].value == wording.amount(expected["learning"]["activities"])
+    assert shown["参与人次"].value == wording.amount(expected["learning"]["person_times"])
     assert shown["12345热线诉求量"].note == f"同比下降{-expected['hotline']['appeals_yoy_pct']:.2f}%"
     for rate, name in metrics.RATE_NAMES.items():
         assert shown[name].value == f"{expected['hotline'][f'{rate}_pct']:.2f}%"
@@ -152,17 +153,17 @@ def test_an_unknown_chart_is_refused(sample):
 def test_the_zip_holds_a_picture_per_chart_named_after_it(sample):
     _, ds = sample
     made = briefing.build(ds, SCOPE, charts=["learning_by_category", "learning_by_month"])
-    with zipfile.ZipFile(io.BytesIO(briefing.zip_bytes(made, picture=stand_in))) as archive:
+    with zipfile.ZipFile(io.BytesIO(formats.zip_bytes(made, picture=stand_in))) as archive:
         assert archive.namelist() == ["2025年1-10月_各类别参与人次.png", "2025年1-10月_每月参与人次.png"]
 
 
 def test_a_file_is_written_as_its_suffix_says(sample, tmp_path):
     _, ds = sample
     made = briefing.build(ds, SCOPE, charts=["learning_by_category"])
-    briefing.write(made, tmp_path / "简报.PPTX", picture=stand_in)
+    formats.write(made, tmp_path / "简报.PPTX", picture=stand_in)
     assert len(Presentation(tmp_path / "简报.PPTX").slides) == 3
     with pytest.raises(ValueError, match="不支持的文件类型"):
-        briefing.write(made, tmp_path / "简报.pdf", picture=stand_in)
+        formats.write(made, tmp_path / "简报.pdf", picture=stand_in)
 
 
 # -- the command line ---------------------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def test_a_snapshot_briefing_has_the_frozen_figures_and_says_so_on_its_slides(st
     assert live != frozen.figures["hotline"]["appeals"]
     made = briefing.build(snapshots.dataset(store, frozen), frozen.scope, charts=[])
     figures = {figure.label: figure.value for figure in made.key_figures}
-    assert figures["12345热线诉求量"] == narrative.amount(frozen.figures["hotline"]["appeals"], "件")
+    assert figures["12345热线诉求量"] == wording.amount(frozen.figures["hotline"]["appeals"], "件")
     assert made.scope_text == f"{frozen.label} · 2025年1—10月 · 全部类别 · 全部单位"
 
     monkeypatch.setenv(pictures.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))  # native charts only: quick
@@ -282,7 +283,7 @@ def test_the_page_offers_the_default_charts_and_three_downloads(sample, open_pag
     assert at.title[0].value == "简报导出"
     assert "2025年1—10月 · 执法监督" in at.caption[0].value
     assert at.multiselect(key="briefing_charts").value == list(briefing.DEFAULT_CHARTS)
-    assert at.text_input(key="briefing_title").value == briefing.DEFAULT_TITLE
+    assert at.text_input(key="briefing_title").value == content.DEFAULT_TITLE
     buttons = at.get("download_button")
     assert len(buttons) == 3 and not any(b.proto.disabled for b in buttons)
     assert "执法监督类" in at.expander[0].markdown[0].value
@@ -381,7 +382,7 @@ def test_a_category_that_sent_nothing_is_never_the_least_nor_zero(one_category_s
     learning = next(p for p in made.paragraphs if p.theme == "learning").text
     assert f"{'、'.join(SILENT)}尚无报送" in learning
     path = tmp_path / "简报.docx"
-    briefing.write(made, path, picture=stand_in)
+    formats.write(made, path, picture=stand_in)
     words = "".join(paragraph.text for paragraph in docx.Document(str(path)).paragraphs)
     assert "经济发展最少" not in words and not ZERO_COUNT.search(words)
     assert f"{'、'.join(SILENT)}尚无报送" in words

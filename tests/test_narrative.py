@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from sample_store import sample_database_copy
 
-from lingyi import metrics, narrative
+from lingyi import metrics
 from lingyi.__main__ import main
+from lingyi.export import narrative, wording
 from lingyi.store import Store
 
 SCOPE = metrics.Scope(2025, 10)
@@ -50,7 +51,7 @@ def hotline(yoy=-0.2372, changes=(0.1396, 0.0748, 0.1028), *, previous=True, rat
     ],
 )
 def test_large_counts_are_written_in_wan_and_yi(value, unit, text):
-    assert narrative.amount(value, unit) == text
+    assert wording.amount(value, unit) == text
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_large_counts_are_written_in_wan_and_yi(value, unit, text):
     ],
 )
 def test_a_count_changes_in_percent_and_is_flat_within_the_tolerance(change, text):
-    assert narrative.count_change(change) == text
+    assert wording.count_change(change) == text
 
 
 @pytest.mark.parametrize(
@@ -81,19 +82,19 @@ def test_a_count_changes_in_percent_and_is_flat_within_the_tolerance(change, tex
     ],
 )
 def test_a_rate_changes_in_points_and_is_flat_within_the_tolerance(change, text):
-    assert narrative.points_change(change) == text
+    assert wording.points_change(change) == text
 
 
 def test_the_tolerances_are_named_constants_a_flat_change_just_below():
-    assert narrative.trend(narrative.FLAT_PERCENT / 100 * 0.99, points=False) == narrative.FLAT
-    assert narrative.trend(narrative.FLAT_PERCENT / 100 * 1.01, points=False) == narrative.UP
-    assert narrative.trend(-narrative.FLAT_POINTS / 100 * 0.99, points=True) == narrative.FLAT
-    assert narrative.trend(-narrative.FLAT_POINTS / 100 * 1.01, points=True) == narrative.DOWN
+    assert wording.trend(wording.FLAT_PERCENT / 100 * 0.99, points=False) == wording.FLAT
+    assert wording.trend(wording.FLAT_PERCENT / 100 * 1.01, points=False) == wording.UP
+    assert wording.trend(-wording.FLAT_POINTS / 100 * 0.99, points=True) == wording.FLAT
+    assert wording.trend(-wording.FLAT_POINTS / 100 * 1.01, points=True) == wording.DOWN
 
 
 @pytest.mark.parametrize("change", [0.1396, -0.0748, 0.0004, None])
 def test_a_change_of_a_rate_is_never_called_a_percent(change):
-    assert "%" not in narrative.points_change(change)
+    assert "%" not in wording.points_change(change)
 
 
 @pytest.mark.parametrize(
@@ -106,7 +107,7 @@ def test_a_change_of_a_rate_is_never_called_a_percent(change):
     ],
 )
 def test_closure_against_the_target(rate, text):
-    assert narrative.against_target(rate) == text
+    assert wording.against_target(rate) == text
 
 
 # -- sentences ----------------------------------------------------------------------------------------------------------
@@ -263,8 +264,8 @@ def test_changes_of_a_rate_by_category_are_said_in_points(changes, text):
 
 
 def test_no_best_or_weakest_among_equals_or_alone():
-    assert narrative.extremes({"甲": 1.0, "乙": 1.0}) is None
-    assert narrative.extremes({"甲": 1.0, "乙": None}) is None
+    assert wording.extremes({"甲": 1.0, "乙": 1.0}) is None
+    assert wording.extremes({"甲": 1.0, "乙": None}) is None
 
 
 def test_categories_below_the_target_are_counted_and_named():
@@ -315,8 +316,8 @@ def spellings(value: object) -> set[str]:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return set()
     number = abs(float(value))
-    found = {f"{number:,.0f}", f"{number:,.2f}", narrative.amount(number).rstrip("万亿")}
-    found |= {narrative.amount(number)[:-1]} if narrative.amount(number)[-1] in "万亿" else set()
+    found = {f"{number:,.0f}", f"{number:,.2f}", wording.amount(number).rstrip("万亿")}
+    found |= {wording.amount(number)[:-1]} if wording.amount(number)[-1] in "万亿" else set()
     return found
 
 

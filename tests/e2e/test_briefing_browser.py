@@ -16,7 +16,7 @@ from conftest import ERRORS, settle
 from pptx import Presentation
 
 import lingyi.__main__ as cli
-from lingyi import briefing
+from lingyi.export import briefing
 
 pytestmark = pytest.mark.browser
 

@@ -1,54 +1,27 @@
 """Briefings for meetings: a 16:9 PPTX, a DOCX in the manner of 汇报材料, a ZIP of chart pictures.
 
-``build`` gathers what a briefing says for a scope: the key figures, the narrative of ``lingyi.narrative``,
+``build`` gathers what a briefing says for a scope: the key figures, the narrative of ``lingyi.export.narrative``,
 the charts chosen from ``CATALOGUE`` (each chart a figure of ``lingyi.figures`` with a one-line takeaway) and
-an appendix table per theme. ``FORMATS`` writes it: slides and report by ``lingyi.office``, the pictures'
+an appendix table per theme. ``FORMATS`` writes it: slides and report by ``lingyi.export.slides``, the pictures'
 ZIP here. Pictures come from ``picture`` — ``lingyi.figures.pictures.png`` unless a test stands in for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from lingyi import figures, metrics, narrative, office
+from lingyi import figures, metrics
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET
+from lingyi.export import narrative, wording
+from lingyi.export.content import DEFAULT_TITLE, Briefing, Chart, KeyFigure, Sentence, Table
 from lingyi.figures import pictures
-from lingyi.narrative import Paragraph, Sentence
-
-DEFAULT_TITLE = "学习型机关建设情况汇报"
-THEMES = {"learning": "学习活动", "hotline": "12345热线", "problems": "问题化解", "indicators": "指标完成"}
-
-PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ZIP_MIME = "application/zip"
-
 
 # -- the charts a briefing can hold ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chart:
-    key: str
-    theme: str
-    title: str
-    figure: go.Figure
-    takeaway: Sentence
-
-    @property
-    def native(self) -> pictures.NativeChart | None:
-        return pictures.native_chart(self.figure)
-
-    @property
-    def file_name(self) -> str:
-        return f"{pictures.file_stem(self.title)}.png"
 
 
 Builder = Callable[[metrics.Dataset, metrics.Scope], tuple[go.Figure, Sentence | None]]
@@ -228,44 +201,6 @@ DEFAULT_CHARTS = tuple(key for key, spec in CATALOGUE.items() if spec.default)
 # -- what a briefing says ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeyFigure:
-    label: str
-    value: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str  # 「各类别学习活动情况」; numbered 附表1 … when written
-    frame: pd.DataFrame  # text, as printed
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Briefing:
-    title: str
-    scope: metrics.Scope
-    scope_text: str
-    date: dt.date
-    key_figures: tuple[KeyFigure, ...]
-    paragraphs: tuple[Paragraph, ...]
-    charts: tuple[Chart, ...]
-    tables: tuple[Table, ...]
-    # Per theme, the like-for-like note its charts against last year carry ("" where every month is in): only the
-    # hotline's charts compare with last year; learning's year on year is in the text, with its note.
-    notes: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return file_stem(self.scope, self.title)
-
-
-def file_stem(scope: metrics.Scope, title: str = DEFAULT_TITLE) -> str:
-    """The files' name without suffix: 「2025年1-10月_学习型机关建设情况汇报」."""
-    return pictures.file_stem(f"{scope.span_label} {title.strip() or DEFAULT_TITLE}")
-
-
 def describe(scope: metrics.Scope, ds: metrics.Dataset) -> str:
     """「2025年1—10月 · 全部类别 · 全部单位」: what the briefing covers."""
     categories = "、".join(scope.categories) if scope.categories else "全部类别"
@@ -323,23 +258,23 @@ def key_figures(ds: metrics.Dataset, scope: metrics.Scope) -> tuple[KeyFigure, .
     )
     found = [
         KeyFigure("报送单位", f"{len(metrics.reporting_units(ds, scope))}/{registered}", reporting_note),
-        KeyFigure("学习活动", narrative.amount(learning["activities"]) if learned else silent, "场次"),
-        KeyFigure("参与人次", narrative.amount(learning["person_times"]) if learned else silent, "人次"),
+        KeyFigure("学习活动", wording.amount(learning["activities"]) if learned else silent, "场次"),
+        KeyFigure("参与人次", wording.amount(learning["person_times"]) if learned else silent, "人次"),
         KeyFigure(
             "12345热线诉求量",
-            narrative.amount(hotline["appeals"], "件") if hotline["has_current"] else silent,
-            narrative.count_change(hotline["appeals_yoy"]),
+            wording.amount(hotline["appeals"], "件") if hotline["has_current"] else silent,
+            wording.count_change(hotline["appeals_yoy"]),
         ),
     ]
     for rate, name in metrics.RATE_NAMES.items():
-        level = narrative.percent(hotline[rate]) if hotline["has_current"] else silent
-        found.append(KeyFigure(name, level, narrative.points_change(hotline[f"{rate}_change"])))
+        level = wording.percent(hotline[rate]) if hotline["has_current"] else silent
+        found.append(KeyFigure(name, level, wording.points_change(hotline[f"{rate}_change"])))
     closure = problems["closure_rate"]
     found.append(
         KeyFigure(
             "问题化解率",
-            narrative.percent(closure) if problems["found"] else silent,
-            narrative.against_target(closure) or f"目标{CLOSURE_TARGET:.0%}",
+            wording.percent(closure) if problems["found"] else silent,
+            wording.against_target(closure) or f"目标{CLOSURE_TARGET:.0%}",
         )
     )
     return tuple(found)
@@ -353,11 +288,11 @@ def _text_table(rows: list[dict[str, str]], total: dict[str, str]) -> pd.DataFra
 
 
 def _percent(fraction: object) -> str:
-    return narrative.percent(fraction) if narrative.known(fraction) else NONE
+    return wording.percent(fraction) if wording.known(fraction) else NONE
 
 
 def _points(change: object) -> str:
-    return f"{float(change) * 100:+.2f}" if narrative.known(change) else NONE
+    return f"{float(change) * 100:+.2f}" if wording.known(change) else NONE
 
 
 def appendix(ds: metrics.Dataset, scope: metrics.Scope) -> tuple[Table, ...]:
@@ -415,7 +350,7 @@ def _problems_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
             "已化解（条）": f"{resolved:,}" if found or name == "合计" else narrative.NOT_REPORTED,
             "化解率": _percent(closure),
             f"与目标{CLOSURE_TARGET:.0%}差距（百分点）": _points(
-                float(closure) - CLOSURE_TARGET if narrative.known(closure) else None
+                float(closure) - CLOSURE_TARGET if wording.known(closure) else None
             ),
         }
 
@@ -457,44 +392,3 @@ def _indicators_table(ds: metrics.Dataset, scope: metrics.Scope) -> Table:
 
 
 # -- the pictures, and the files by name ---------------------------------------------------------------------------
-
-
-def zip_bytes(briefing: Briefing, *, picture: pictures.PictureMaker | None = pictures.png) -> bytes:
-    """Every chart as a PNG named after its title (「2025年1-10月_各类别参与人次.png」)."""
-    if picture is None:
-        raise pictures.RenderingUnavailable("没有可用的浏览器，无法生成图表图片。")
-    out = io.BytesIO()
-    used: set[str] = set()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for chart in briefing.charts:
-            name = chart.file_name
-            stem, number = name.removesuffix(".png"), 2
-            while name in used:
-                name, number = f"{stem}_{number}.png", number + 1
-            used.add(name)
-            archive.writestr(name, picture(chart.figure, pictures.SLIDE))
-    return out.getvalue()
-
-
-@dataclass(frozen=True)
-class Format:
-    suffix: str
-    label: str
-    mime: str
-    write: Callable[..., bytes]
-    needs_pictures: bool
-
-
-FORMATS = {
-    ".pptx": Format(".pptx", "PPT 演示文稿", PPTX_MIME, office.pptx_bytes, False),
-    ".docx": Format(".docx", "Word 汇报材料", DOCX_MIME, office.docx_bytes, True),
-    ".zip": Format(".zip", "图表图片包（PNG）", ZIP_MIME, zip_bytes, True),
-}
-
-
-def write(briefing: Briefing, path: Path, *, picture: pictures.PictureMaker | None = pictures.png) -> None:
-    """Write the briefing as ``path``'s suffix says: .pptx, .docx or .zip."""
-    found = FORMATS.get(path.suffix.lower())
-    if found is None:
-        raise ValueError(f"不支持的文件类型「{path.suffix}」：请用 {'、'.join(FORMATS)}")
-    path.write_bytes(found.write(briefing, picture=picture))

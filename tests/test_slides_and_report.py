@@ -20,7 +20,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 from sample_store import sample_database_copy
 
-from lingyi import briefing, metrics, office
+from lingyi import metrics
+from lingyi.export import briefing, content, report, slides
 from lingyi.figures import pictures
 from lingyi.store import Store
 
@@ -35,7 +36,7 @@ def stand_in(fig, size: pictures.PictureSize) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory) -> briefing.Briefing:
+def made(tmp_path_factory) -> content.Briefing:
     store = Store(sample_database_copy(tmp_path_factory.mktemp("office-sample")))
     try:
         return briefing.build(metrics.load(store), metrics.Scope(2025, 10), charts=CHARTS, date=dt.date(2025, 11, 20))
@@ -44,13 +45,13 @@ def made(tmp_path_factory) -> briefing.Briefing:
 
 
 @pytest.fixture(scope="module")
-def slides(made) -> Presentation:
-    return Presentation(io.BytesIO(office.pptx_bytes(made, picture=stand_in)))
+def deck(made) -> Presentation:
+    return Presentation(io.BytesIO(slides.pptx_bytes(made, picture=stand_in)))
 
 
 @pytest.fixture(scope="module")
 def report_bytes(made) -> bytes:
-    return office.docx_bytes(made, picture=stand_in)
+    return report.docx_bytes(made, picture=stand_in)
 
 
 def texts(slide) -> str:
@@ -65,23 +66,23 @@ def part_xml(data: bytes, name: str) -> etree._Element:
 # -- slides ---------------------------------------------------------------------------------------------------------------
 
 
-def test_the_slides_are_16_9_a_title_the_key_figures_and_one_chart_each(made, slides):
-    assert (slides.slide_width, slides.slide_height) == (Inches(13.333), Inches(7.5))
-    assert len(slides.slides) == 2 + len(CHARTS)
-    title, key = slides.slides[0], slides.slides[1]
+def test_the_slides_are_16_9_a_title_the_key_figures_and_one_chart_each(made, deck):
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
+    assert len(deck.slides) == 2 + len(CHARTS)
+    title, key = deck.slides[0], deck.slides[1]
     assert made.title in texts(title) and "2025年1—10月" in texts(title) and "2025年11月20日" in texts(title)
     assert "主要数据" in texts(key) and made.paragraphs[0].text in texts(key)
     for figure in made.key_figures:
         assert figure.value in texts(key) and figure.note in texts(key)
 
 
-def test_each_chart_slide_leads_with_its_takeaway(made, slides):
-    for slide, chart in zip(list(slides.slides)[2:], made.charts, strict=True):
+def test_each_chart_slide_leads_with_its_takeaway(made, deck):
+    for slide, chart in zip(list(deck.slides)[2:], made.charts, strict=True):
         assert chart.takeaway.text in texts(slide)
 
 
-def test_bar_charts_are_native_charts_with_the_figures_data_and_the_others_pictures(made, slides):
-    for slide, chart in zip(list(slides.slides)[2:], made.charts, strict=True):
+def test_bar_charts_are_native_charts_with_the_figures_data_and_the_others_pictures(made, deck):
+    for slide, chart in zip(list(deck.slides)[2:], made.charts, strict=True):
         natives = [shape.chart for shape in slide.shapes if shape.has_chart]
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         if chart.key == "problems_cumulative":
@@ -95,7 +96,7 @@ def test_bar_charts_are_native_charts_with_the_figures_data_and_the_others_pictu
         assert native.chart_title.text_frame.text.startswith(chart.title)
     kinds = {
         chart.key: shape.chart.chart_type
-        for slide, chart in zip(list(slides.slides)[2:], made.charts)
+        for slide, chart in zip(list(deck.slides)[2:], made.charts)
         for shape in slide.shapes
         if shape.has_chart
     }
@@ -103,9 +104,9 @@ def test_bar_charts_are_native_charts_with_the_figures_data_and_the_others_pictu
     assert kinds["learning_units"] == XL_CHART_TYPE.BAR_CLUSTERED
 
 
-def test_a_target_is_a_dashed_line_series_kept_in_the_charts_workbook(slides, made):
+def test_a_target_is_a_dashed_line_series_kept_in_the_charts_workbook(deck, made):
     index = [c.key for c in made.charts].index("problems_closure_by_category")
-    chart = next(s.chart for s in slides.slides[2 + index].shapes if s.has_chart)
+    chart = next(s.chart for s in deck.slides[2 + index].shapes if s.has_chart)
     space = chart._chartSpace
     line = space.find(".//{*}lineChart")
     assert line is not None and line.find(".//{*}prstDash").get("val") == "dash"
@@ -115,7 +116,7 @@ def test_a_target_is_a_dashed_line_series_kept_in_the_charts_workbook(slides, ma
 
 
 def test_every_run_on_every_slide_names_an_east_asian_font(made):
-    data = office.pptx_bytes(made, picture=stand_in)
+    data = slides.pptx_bytes(made, picture=stand_in)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = [n for n in archive.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
         for name in names:
@@ -123,16 +124,16 @@ def test_every_run_on_every_slide_names_an_east_asian_font(made):
             runs = root.findall(".//{*}r/{*}rPr")
             assert runs, name
             for properties in runs:
-                assert properties.find("{*}ea").get("typeface") == office.SLIDE_FONT
+                assert properties.find("{*}ea").get("typeface") == slides.SLIDE_FONT
                 assert properties.get("lang") == "zh-CN"
         theme = etree.fromstring(archive.read("ppt/theme/theme1.xml"))
-        assert {e.get("typeface") for e in theme.findall(".//{*}fontScheme/*/{*}ea")} == {office.SLIDE_FONT}
+        assert {e.get("typeface") for e in theme.findall(".//{*}fontScheme/*/{*}ea")} == {slides.SLIDE_FONT}
         chart = etree.fromstring(archive.read("ppt/charts/chart1.xml"))
-        assert chart.find("{*}txPr//{*}defRPr/{*}ea").get("typeface") == office.SLIDE_FONT
+        assert chart.find("{*}txPr//{*}defRPr/{*}ea").get("typeface") == slides.SLIDE_FONT
 
 
 def test_without_pictures_the_slides_keep_the_native_charts_only(made):
-    shown = Presentation(io.BytesIO(office.pptx_bytes(made, picture=None)))
+    shown = Presentation(io.BytesIO(slides.pptx_bytes(made, picture=None)))
     assert len(shown.slides) == 2 + len([c for c in made.charts if c.native is not None])
 
 
@@ -156,7 +157,7 @@ def test_the_report_has_title_date_narrative_and_numbered_figures(made, report_b
     ]
     captions = [p.text for p in report.paragraphs if p.style.name == "Caption"]
     figure_captions = [c for c in captions if c.startswith("图")]
-    by_theme = sorted(made.charts, key=lambda chart: list(briefing.THEMES).index(chart.theme))  # in their sections
+    by_theme = sorted(made.charts, key=lambda chart: list(content.THEMES).index(chart.theme))  # in their sections
     assert figure_captions == [f"图{i}  {chart.title}" for i, chart in enumerate(by_theme, start=1)]
     assert len(report.inline_shapes) == len(made.charts)
 
@@ -189,14 +190,14 @@ def test_styles_name_their_east_asian_font_with_hint_and_chinese_language(report
     fonts = element.find(f"{W}rPr/{W}rFonts")
     assert fonts.get(f"{W}eastAsia") == font
     assert fonts.get(f"{W}hint") == "eastAsia"
-    assert fonts.get(f"{W}ascii") == office.LATIN_FONT
+    assert fonts.get(f"{W}ascii") == report.LATIN_FONT
     assert element.find(f"{W}rPr/{W}lang").get(f"{W}eastAsia") == "zh-CN"
 
 
 def test_no_theme_font_attribute_is_left_to_override_the_chinese_fonts(report_bytes):
     styles = part_xml(report_bytes, "word/styles.xml")
     defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
-    assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == office.BODY_FONT
+    assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == report.BODY_FONT
     assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
     used = {"Normal", "Title", "Subtitle", "Heading1", "Caption", "TitleChar", "SubtitleChar", "Heading1Char"}
     for element in styles.iter(f"{W}style"):
@@ -211,18 +212,18 @@ def test_no_theme_font_attribute_is_left_to_override_the_chinese_fonts(report_by
 
 def test_the_themes_east_asian_fonts_are_the_reports(report_bytes):
     theme = part_xml(report_bytes, "word/theme/theme1.xml")
-    assert theme.find(".//{*}majorFont/{*}ea").get("typeface") == office.HEADING_FONT
-    assert theme.find(".//{*}minorFont/{*}ea").get("typeface") == office.BODY_FONT
-    assert theme.find(".//{*}minorFont/{*}font[@script='Hans']").get("typeface") == office.BODY_FONT
+    assert theme.find(".//{*}majorFont/{*}ea").get("typeface") == report.HEADING_FONT
+    assert theme.find(".//{*}minorFont/{*}ea").get("typeface") == report.BODY_FONT
+    assert theme.find(".//{*}minorFont/{*}font[@script='Hans']").get("typeface") == report.BODY_FONT
 
 
 def test_a_report_without_pictures_is_refused_plainly(made):
     with pytest.raises(pictures.RenderingUnavailable, match="浏览器"):
-        office.docx_bytes(made, picture=None)
+        report.docx_bytes(made, picture=None)
 
 
 @pytest.fixture(scope="module")
-def with_hotline(tmp_path_factory) -> briefing.Briefing:
+def with_hotline(tmp_path_factory) -> content.Briefing:
     store = Store(sample_database_copy(tmp_path_factory.mktemp("office-hotline")))
     try:
         charts = ("learning_by_category", "hotline_by_month")
@@ -232,7 +233,7 @@ def with_hotline(tmp_path_factory) -> briefing.Briefing:
 
 
 def test_a_slide_comparing_with_last_year_notes_the_month_not_in_and_keeps_the_chart_clear_of_it(with_hotline):
-    deck = Presentation(io.BytesIO(office.pptx_bytes(with_hotline, picture=stand_in)))
+    deck = Presentation(io.BytesIO(slides.pptx_bytes(with_hotline, picture=stand_in)))
     note = with_hotline.notes["hotline"]
     assert note.endswith("同比按同口径计算")
     learning_slide, hotline_slide = deck.slides[2], deck.slides[3]
