@@ -725,7 +725,7 @@ def _no_scope_with_snapshot(args: argparse.Namespace) -> None:
 
 
 def _snapshot_scope(args: argparse.Namespace, store: Store):
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     _no_scope_with_snapshot(args)
     found = snapshots.find(store, args.snapshot)
@@ -734,7 +734,7 @@ def _snapshot_scope(args: argparse.Namespace, store: Store):
 
 def _print_snapshot_figures(args: argparse.Namespace, store: Store) -> int:
     """``summary --snapshot 名称``: the figures as frozen, labelled 「会议版：名称（冻结于 时间）」."""
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     _no_scope_with_snapshot(args)
     found = snapshots.find(store, args.snapshot)
@@ -747,7 +747,7 @@ def _print_snapshot_figures(args: argparse.Namespace, store: Store) -> int:
 
 
 def run_snapshot_create(args: argparse.Namespace) -> int:
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     store = _store(args)
     _, scope = _scope_from(args, store)
@@ -757,7 +757,7 @@ def run_snapshot_create(args: argparse.Namespace) -> int:
 
 
 def run_snapshot_list(args: argparse.Namespace) -> int:
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     found = snapshots.listed(_store(args))
     if not found:
@@ -770,7 +770,7 @@ def run_snapshot_list(args: argparse.Namespace) -> int:
 
 
 def run_snapshot_show(args: argparse.Namespace) -> int:
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     found = snapshots.find(_store(args), args.name)
     if args.json:
@@ -785,7 +785,7 @@ def run_snapshot_show(args: argparse.Namespace) -> int:
 
 
 def run_snapshot_compare(args: argparse.Namespace) -> int:
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     store = _store(args)
     comparison = snapshots.compare(store, snapshots.find(store, args.name))
@@ -824,7 +824,7 @@ def run_snapshot_compare(args: argparse.Namespace) -> int:
 
 
 def run_snapshot_delete(args: argparse.Namespace) -> int:
-    from lingyi import snapshots
+    from lingyi.metrics import snapshots
 
     snapshots.delete(_store(args), args.name, user=args.user)
     print(f"已删除会议版「{args.name.strip()}」（报送与文件不受影响）。")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lingyi import auth, completeness, desk, ui
+from lingyi import auth, desk, ui
 from lingyi.contract import SHEET_KIND_BY_KEY
+from lingyi.metrics import completeness
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 YEAR = "completeness_year"

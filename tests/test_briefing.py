@@ -19,12 +19,13 @@ from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import figures, metrics, snapshots
+from lingyi import figures, metrics
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
 from lingyi.export import briefing, content, formats, narrative, wording
 from lingyi.figures import pictures
 from lingyi.ingest import Outcome, ingest_file
+from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
 ROOT = Path(__file__).resolve().parent.parent

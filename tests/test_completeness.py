@@ -9,7 +9,8 @@ import factories as f
 import pandas as pd
 import pytest
 
-from lingyi.completeness import (
+from lingyi.contract import CATEGORIES
+from lingyi.metrics.completeness import (
     LATE,
     MISSING,
     ON_TIME,
@@ -19,7 +20,6 @@ from lingyi.completeness import (
     default_deadline,
     due_date,
 )
-from lingyi.contract import CATEGORIES
 from lingyi.values import Period
 
 YEAR = 2025

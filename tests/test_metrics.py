@@ -23,6 +23,7 @@ from lingyi import metrics
 from lingyi.contract import CATEGORIES
 from lingyi.ingest import Outcome, ingest_file
 from lingyi.metrics import Scope
+from lingyi.metrics import dataset as dataset_module
 from lingyi.store import Store
 
 PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
@@ -458,7 +459,7 @@ def test_a_figure_changed_by_one_caller_is_unchanged_for_the_next(learning):
 
 
 def test_remembered_figures_are_forgotten_beyond_the_limit_and_still_right(learning, monkeypatch):
-    monkeypatch.setattr(metrics, "MEMO_ENTRIES", 3)
+    monkeypatch.setattr(dataset_module, "MEMO_ENTRIES", 3)
     for through in range(1, 13):
         metrics.learning_by(learning, Scope(2025, through), "month")
         assert len(learning._memo) <= 3

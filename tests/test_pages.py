@@ -27,7 +27,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import lingyi.__main__ as cli
-from lingyi import figures, metrics, snapshots, ui
+from lingyi import figures, metrics, ui
+from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
 ROOT = Path(__file__).resolve().parent.parent

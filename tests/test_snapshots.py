@@ -18,10 +18,11 @@ from factories import (
     write_xlsx,
 )
 
-from lingyi import metrics, snapshots
+from lingyi import metrics
 from lingyi.backup import restore_backup, write_backup
 from lingyi.errors import StoreError
 from lingyi.ingest import Outcome, ingest_file
+from lingyi.metrics import snapshots
 from lingyi.store import Store
 
 SCOPE = metrics.Scope(2025, 10)

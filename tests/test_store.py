@@ -9,10 +9,11 @@ import pytest
 import sqlalchemy as sa
 from factories import ON_POSTGRES, OTHER_UNIT, UNIT, write_csv
 
-from lingyi import metrics, snapshots
+from lingyi import metrics
 from lingyi import store as store_module
 from lingyi.errors import RegistryError, StoreError
 from lingyi.ingest import Outcome
+from lingyi.metrics import snapshots
 from lingyi.store import SCHEMA_VERSION, NewSubmission, Store, meta_table
 from lingyi.values import Period
 
