@@ -292,7 +292,8 @@ def _check_zip(data: bytes, reject, opened: WorkbookZip | None = None) -> zipfil
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)\b([^>]*)>")
 _CELL_END = re.compile(rb"</" + _PREFIX + rb"c>")
-_ROW_END = re.compile(rb"</" + _PREFIX + rb"row>")
+# A row ends at its closing tag, or is one tag: an empty row that carries only a style (``<row r="9" s="1"/>``).
+_ROW_END = re.compile(rb"</" + _PREFIX + rb"row>|<" + _PREFIX + rb"row\b[^>]*/>")
 _REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
 _FORMULA = re.compile(rb"<" + _PREFIX + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"f>)", re.DOTALL)
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.DOTALL)
