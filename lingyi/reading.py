@@ -43,7 +43,15 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.registry import normalise
-from lingyi.values import COUNT_SUFFIXES, UTF16_BOMS, CellError, clean_text, column_letter, decode_text
+from lingyi.values import (
+    COUNT_SUFFIXES,
+    UTF16_BOMS,
+    CellError,
+    clean_text,
+    column_letter,
+    decode_text,
+    mixed_encoding,
+)
 
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".txt"})
@@ -258,7 +266,19 @@ def _sniff(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             if exc.start >= len(head) - 4:  # cut through a multi-byte character at the edge
                 return "text"
-    return "binary"
+    # Text still where each whole line is one or the other: a UTF-8 export with a line pasted from a GBK one.
+    lines = head.split(b"\n")[:-1]
+    return "text" if lines and all(map(_utf8_or_gbk, lines)) else "binary"
+
+
+def _utf8_or_gbk(line: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            line.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 def _check_zip(data: bytes, reject, opened: WorkbookZip | None = None) -> zipfile.ZipFile:
@@ -794,6 +814,9 @@ def csv_rows(text: str) -> list[list[str]]:
 def _read_csv(data: bytes, name: str) -> ReadFile:
     text = decode_text(data)
     if text is None:
+        mixed = mixed_encoding(data)
+        if mixed is not None:
+            raise FileRejected(Finding(Level.ERROR, name, mixed.message, row=mixed.line))
         raise FileRejected(Finding(Level.ERROR, name, "无法识别 CSV 文件的编码，请另存为「CSV UTF-8」后上传。"))
     if text.count("\n") > max_rows():
         raise FileRejected(

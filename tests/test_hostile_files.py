@@ -123,6 +123,27 @@ def binary_named_csv(folder: Path) -> Path:
     return path
 
 
+def _mixed_csv(folder: Path, name: str, majority: str, other: str, at: int, rows: int = 6) -> Path:
+    """A learning return in ``majority`` whose line ``at`` (1-based, under the header) was saved in ``other``."""
+    lines = csv_bytes(learning_rows(rows), majority).split(b"\r\n")
+    lines[at - 1] = lines[at - 1].decode(majority).encode(other)
+    path = folder / name
+    path.write_bytes(b"\r\n".join(lines))
+    return path
+
+
+def utf8_csv_with_a_gbk_line(folder: Path) -> Path:
+    return _mixed_csv(folder, "学习活动.csv", "utf-8", "gbk", 4)
+
+
+def utf8_csv_with_a_gbk_line_far_down(folder: Path) -> Path:  # past what the sniff looks at
+    return _mixed_csv(folder, "学习活动.csv", "utf-8", "gbk", 150, rows=200)
+
+
+def gbk_csv_with_a_utf8_line(folder: Path) -> Path:
+    return _mixed_csv(folder, "学习活动.csv", "gbk", "utf-8", 3)
+
+
 # (builder, what the message must say, the row it names or None)
 HOSTILE = [
     (negative_counts, "第3行 I列「参与人次」 值「-5」：应为不小于0的整数。", 3),
@@ -141,6 +162,9 @@ HOSTILE = [
     (encrypted_ole, "文件设置了打开密码（已加密），系统无法读取。请取消密码后重新保存再上传。", None),
     (garbled_ole, "文件已损坏或格式不正确，无法读取", None),
     (binary_named_csv, "文件内容不是 Excel 工作簿或 CSV 文本，无法读取。", None),
+    (utf8_csv_with_a_gbk_line, "这一行不是 UTF-8 编码（疑似混入了 GBK 文字），而文件其余各行是 UTF-8。", 4),
+    (utf8_csv_with_a_gbk_line_far_down, "这一行不是 UTF-8 编码（疑似混入了 GBK 文字）", 150),
+    (gbk_csv_with_a_utf8_line, "这一行不是 GBK 编码（疑似混入了 UTF-8 文字），而文件其余各行是 GBK。", 3),
 ]
 
 
