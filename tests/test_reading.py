@@ -860,6 +860,25 @@ def test_styled_empty_rows_down_to_the_last_row_of_the_sheet_are_no_data_and_no_
     assert not [f for f in read.findings if f.is_error]
 
 
+@pytest.mark.parametrize("directory_last", [False, True])
+@pytest.mark.parametrize(
+    ("streams", "container"),
+    [
+        ({"EncryptionInfo": bytes(4096), "EncryptedPackage": bytes(80_000)}, "encrypted"),
+        ({"Workbook": bytes(80_000)}, "ole"),  # an old .xls: its directory names no encryption stream
+        ({"Workbook": "EncryptionInfo".encode("utf-16-le") * 5000}, "ole"),  # … whatever its cells say
+    ],
+)
+def test_a_compound_file_is_encrypted_by_what_its_directory_names_wherever_the_directory_is(
+    streams, container, directory_last
+):
+    from factories import compound_file
+
+    from lingyi.reading import _sniff
+
+    assert _sniff(compound_file(streams, directory_last=directory_last)) == container
+
+
 def test_formula_saved_without_its_result_is_an_error_naming_its_cell(tmp_path):
     data = _learning_xlsx(tmp_path, I5="=G5+H5*2", J6='=IF(A1="","",1)')
     read = read_file(data, "学习活动.xlsx")
