@@ -22,7 +22,15 @@ from lingyi import replacements, tickets
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
 from lingyi.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
-from lingyi.ingest import IngestResult, Outcome, Upload, build_submissions, check_file, ingest_files
+from lingyi.ingest import (
+    IngestResult,
+    Outcome,
+    Upload,
+    another_units_file,
+    build_submissions,
+    check_file,
+    ingest_files,
+)
 from lingyi.reading import ACCEPTED_SUFFIXES, read_file
 from lingyi.registry import REGISTRY_COLUMNS, Registry, parse_registry
 from lingyi.replacements import Replacement
@@ -137,6 +145,9 @@ def check_upload(
     """The verdict on one file: 无变化 (stored as it is), 可入库, or 有错误 with every finding."""
     known = store.file_by_hash(sha256(data))
     if known is not None and store.file_is_live(known["id"]):
+        refused = None if only_unit is None else another_units_file(store, name, known["id"], only_unit)
+        if refused is not None:  # another unit's file on record: refused as a changed copy of it is
+            return CheckedFile(name, data, Verdict.ERRORS, ValidatedFile(refused.file, [], [refused], refused=True))
         return CheckedFile(
             name, data, Verdict.UNCHANGED, message=f"与已入库的文件「{known['name']}」完全相同，入库时不会有任何改动。"
         )

@@ -405,7 +405,7 @@ def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks)
     ahead: deque[tuple[Upload, str, Future | _Share | IngestResult]] = deque()
     window = checks.workers * POOL_AHEAD if checks.workers > 1 else 1
     size = 0  # the bytes of the files ahead
-    stored = _StoredFiles(store)
+    stored = _StoredFiles(store, checks.options["only_unit"])
     for upload in uploads:
         digest = sha256(upload.data)
         unchanged = stored.unchanged(upload.name, digest)
@@ -413,10 +413,10 @@ def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks)
         size += len(upload.data)
         while len(ahead) >= window or (len(ahead) > 1 and size > POOL_AHEAD_BYTES):
             size -= len(ahead[0][0].data)
-            yield _taken(*ahead.popleft())
+            yield _taken(*ahead.popleft(), stored.only_unit)
     checks.send()
     while ahead:
-        yield _taken(*ahead.popleft())
+        yield _taken(*ahead.popleft(), stored.only_unit)
 
 
 class _StoredFiles:
@@ -424,30 +424,33 @@ class _StoredFiles:
     stays live while nothing is withdrawn, so the verdict holds once it is): the first upload's on its own, the
     rest from one look at every live file, as a statement for each file of a folder cost more than its answer."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, only_unit: str | None = None):
         self.store = store
+        self.only_unit = only_unit  # a 单位填报员's unit: another unit's file is refused, not 无变化
         self.asked = False
         self.live: dict[str, str] | None = None  # name by digest
 
     def unchanged(self, name: str, digest: str) -> IngestResult | None:
-        if not self.asked:
+        if not self.asked or self.only_unit is not None:  # a filler's few files: each asked with its units
             self.asked = True
-            return _unchanged(self.store, name, digest)
+            return _unchanged(self.store, name, digest, self.only_unit)
         if self.live is None:
             self.live = self.store.live_files()
         known = self.live.get(digest)
         return None if known is None else _unchanged_result(name, known)
 
 
-def _taken(upload: Upload, digest: str, check: Future | _Share | IngestResult) -> _Prepared:
+def _taken(
+    upload: Upload, digest: str, check: Future | _Share | IngestResult, only_unit: str | None = None
+) -> _Prepared:
     if isinstance(check, IngestResult):
-        return _Prepared(upload, digest, result=check)
+        return _Prepared(upload, digest, result=check, only_unit=only_unit)
     try:
         validated = check.result()
     except Exception as exc:  # noqa: BLE001 - a fault of ours with this file: this file is refused, the rest go on
         name = PurePath(upload.name).name
         validated = ValidatedFile(name, [], [_fault(name, exc, "检查")], refused=True)
-    return _Prepared(upload, digest, validated)
+    return _Prepared(upload, digest, validated, only_unit=only_unit)
 
 
 def _fault(name: str, exc: Exception, doing: str) -> Finding:
@@ -479,13 +482,36 @@ class _Prepared:
     digest: str
     validated: ValidatedFile | None = None
     result: IngestResult | None = None  # decided before the store is locked: unchanged
+    only_unit: str | None = None  # the one unit a 单位填报员 may report for
 
 
-def _unchanged(store: Store, name: str, digest: str) -> IngestResult | None:
+def _unchanged(store: Store, name: str, digest: str, only_unit: str | None = None) -> IngestResult | None:
     known = store.file_by_hash(digest)
     if known is None or not known["live"]:
         return None
-    return _unchanged_result(name, known["name"])
+    return _unchanged_result(name, known["name"]) if only_unit is None else _known_to(store, name, known, only_unit)
+
+
+def another_units_file(store: Store | Batch, name: str, file_id: int, only_unit: str) -> Finding | None:
+    """Where the bytes a 单位填报员 bound to ``only_unit`` uploads are a stored file with another unit's data: the
+    error that refuses it, as a copy of it with a cell changed is refused. Only its units are named, not the stored
+    file's name: that is another unit's business."""
+    others = [unit for unit in store.file_units(file_id) if unit != only_unit]
+    if not others:
+        return None
+    return Finding(
+        Level.ERROR,
+        PurePath(name).name,
+        f"本账号只能报送「{only_unit}」的数据，这个文件已作为「{'」「'.join(others)}」的数据入库，不能再以本单位名义上传。",
+    )
+
+
+def _known_to(view: Store | Batch, name: str, known: dict, only_unit: str) -> IngestResult:
+    """A live stored file's bytes again, from a filler bound to ``only_unit``: 无变化 only where it is theirs."""
+    finding = another_units_file(view, name, known["id"], only_unit)
+    if finding is None:
+        return _unchanged_result(name, known["name"])
+    return IngestResult(finding.file, Outcome.REJECTED, findings=[finding])
 
 
 def _unchanged_result(name: str, stored_name: str) -> IngestResult:
@@ -581,7 +607,9 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     # Again under the lock: a file of this batch, or another writer, may have stored the same bytes since.
     known = view.file_by_hash(item.digest)
     if known is not None and known["live"]:
-        return _unchanged_result(upload.name, known["name"])
+        if item.only_unit is None:
+            return _unchanged_result(upload.name, known["name"])
+        return _known_to(view, upload.name, known, item.only_unit)
     _check_against(validated, view)
     result = IngestResult(validated.name, Outcome.REJECTED, validated.row_counts(), validated.findings, [], validated)
     if not validated.ok:

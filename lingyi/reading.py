@@ -52,6 +52,7 @@ from lingyi.values import (
     clean_text,
     column_letter,
     decode_text,
+    mixed_encoding,
     parse_period,
 )
 
@@ -248,8 +249,8 @@ def _sniff(data: bytes) -> str:
     if data[:4] == b"PK\x03\x04":
         return "zip"
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        # An encrypted .xlsx is an OLE container holding an EncryptionInfo stream.
-        if "EncryptionInfo".encode("utf-16-le") in data[:65536]:
+        # An encrypted .xlsx is an OLE container holding an EncryptionInfo stream, its directory wherever it is.
+        if _ENCRYPTION_STREAMS & _compound_file_names(data):
             return "encrypted"
         # An encrypted .xls: its workbook stream's BOF record is followed at once by a FILEPASS record.
         bof = data.find(_BIFF8_WORKBOOK_BOF, 512, 65536)
@@ -268,7 +269,66 @@ def _sniff(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             if exc.start >= len(head) - 4:  # cut through a multi-byte character at the edge
                 return "text"
-    return "binary"
+    # Text still where each whole line is one or the other: a UTF-8 export with a line pasted from a GBK one.
+    lines = head.split(b"\n")[:-1]
+    return "text" if lines and all(map(_utf8_or_gbk, lines)) else "binary"
+
+
+_ENCRYPTION_STREAMS = frozenset({"EncryptionInfo", "EncryptedPackage"})
+_CFB_LAST_SECTOR = 0xFFFFFFFA  # sector numbers from here on mark ends of chains and free sectors
+_CFB_ENTRY_BYTES = 128
+
+
+def _compound_file_names(data: bytes) -> set[str]:
+    """The names in an OLE2 compound file's directory, read by following its chain of sectors through the FAT: the
+    directory may sit anywhere in the file (after a big package, at the very end). Where the header or the FAT
+    cannot be followed, the names of the entries found by their place (every entry starts at a multiple of 128
+    bytes) that are one of ``_ENCRYPTION_STREAMS``."""
+    names = set()
+    try:
+        shift, _, _, fat_count, directory = struct.unpack_from("<HH6xIII", data, 0x1E)
+        if shift not in (9, 12):
+            raise ValueError("no sector size")
+        size = 1 << shift
+        fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s < _CFB_LAST_SECTOR]
+        difat, next_difat = struct.unpack_from("<II", data, 0x44)[0], 0
+        while difat < _CFB_LAST_SECTOR and len(fat_sectors) < fat_count and next_difat < 1 << 16:
+            entries = struct.unpack_from(f"<{size // 4}I", data, (difat + 1) * size)
+            fat_sectors += [s for s in entries[:-1] if s < _CFB_LAST_SECTOR]
+            difat, next_difat = entries[-1], next_difat + 1
+        fat = b"".join(data[(s + 1) * size : (s + 2) * size] for s in fat_sectors[:fat_count])
+        chain = struct.unpack(f"<{len(fat) // 4}I", fat[: len(fat) // 4 * 4])
+        seen = set()
+        while directory < len(chain) and directory not in seen:
+            seen.add(directory)
+            sector = data[(directory + 1) * size : (directory + 2) * size]
+            for start in range(0, len(sector) - _CFB_ENTRY_BYTES + 1, _CFB_ENTRY_BYTES):
+                (length,) = struct.unpack_from("<H", sector, start + 64)
+                if 2 <= length <= 64 and length % 2 == 0:
+                    names.add(sector[start : start + length - 2].decode("utf-16-le", "replace"))
+            directory = chain[directory]
+    except (struct.error, ValueError):
+        names = set()
+    if names:
+        return names
+    for name in _ENCRYPTION_STREAMS:
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        at = data.find(encoded)
+        while at >= 0 and at % _CFB_ENTRY_BYTES:
+            at = data.find(encoded, at + 1)
+        if at >= 0:
+            names.add(name)
+    return names
+
+
+def _utf8_or_gbk(line: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            line.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 def _check_zip(data: bytes, reject, opened: WorkbookZip | None = None) -> zipfile.ZipFile:
@@ -302,7 +362,8 @@ def _check_zip(data: bytes, reject, opened: WorkbookZip | None = None) -> zipfil
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _ROW_OR_CELL = re.compile(rb"<" + _PREFIX + rb"(row|c)\b([^>]*)>")
 _CELL_END = re.compile(rb"</" + _PREFIX + rb"c>")
-_ROW_END = re.compile(rb"</" + _PREFIX + rb"row>")
+# A row ends at its closing tag, or is one tag: an empty row that carries only a style (``<row r="9" s="1"/>``).
+_ROW_END = re.compile(rb"</" + _PREFIX + rb"row>|<" + _PREFIX + rb"row\b[^>]*/>")
 _REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]*)"')
 _FORMULA = re.compile(rb"<" + _PREFIX + rb"f\b([^>]*?)(?:/>|>(.*?)</" + _PREFIX + rb"f>)", re.DOTALL)
 _VALUE = re.compile(rb"<" + _PREFIX + rb"v\b[^>]*?(?:/>|>(.*?)</" + _PREFIX + rb"v>)", re.DOTALL)
@@ -897,6 +958,9 @@ def csv_rows(text: str) -> list[list[str]]:
 def _read_csv(data: bytes, name: str) -> ReadFile:
     text = decode_text(data)
     if text is None:
+        mixed = mixed_encoding(data)
+        if mixed is not None:
+            raise FileRejected(Finding(Level.ERROR, name, mixed.message, row=mixed.line))
         raise FileRejected(Finding(Level.ERROR, name, "无法识别 CSV 文件的编码，请另存为「CSV UTF-8」后上传。"))
     if text.count("\n") > max_rows():
         raise FileRejected(

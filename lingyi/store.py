@@ -515,6 +515,11 @@ class Store:
         with self.engine.connect() as conn:
             return dict(_driver_sql(conn, _LIVE_FILES))
 
+    def file_units(self, file_id: int) -> list[str]:
+        """The units of the file's live submissions: whose data it is on record as."""
+        with self.engine.connect() as conn:
+            return _file_units(conn, file_id)
+
     def file_is_live(self, file_id: int) -> bool:
         """True while some submission of the file stands (not withdrawn).
 
@@ -855,6 +860,9 @@ class Batch:
     def file_is_live(self, file_id: int) -> bool:
         return _file_is_live(self.conn, file_id)
 
+    def file_units(self, file_id: int) -> list[str]:
+        return _file_units(self.conn, file_id)
+
     def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
         return _current_hotline(self.conn, units, self.hotline_source())
 
@@ -1014,6 +1022,11 @@ def _file_by_hash(conn: Connection, digest: str) -> dict | None:
     """The stored file of these bytes: its id, name and whether it is live (``file_is_live``)."""
     row = _driver_sql(conn, _FILE_BY_HASH, (digest,)).first()
     return {"id": row[0], "name": row[1], "live": bool(row[2])} if row else None
+
+
+def _file_units(conn: Connection, file_id: int) -> list[str]:
+    sql = "SELECT DISTINCT unit FROM submissions WHERE file_id = ? AND NOT deleted ORDER BY unit"
+    return [unit for (unit,) in _driver_sql(conn, sql, (file_id,)).all()]
 
 
 def _file_is_live(conn: Connection, file_id: int) -> bool:

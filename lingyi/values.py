@@ -84,13 +84,67 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def decode_text(data: bytes) -> str | None:
     """A text file as Excel and WPS on Chinese Windows write it: UTF-16 with a byte-order mark (「Unicode 文本」),
-    UTF-8 with or without one, or GBK/GB18030; ``None`` when it is none of these."""
-    for encoding in ("utf-16",) if data.startswith(UTF16_BOMS) else ("utf-8-sig", "gb18030"):
+    UTF-8 with or without one, or GBK/GB18030; ``None`` when it is none of these, or lines of both
+    (``mixed_encoding`` says which)."""
+    if data.startswith(UTF16_BOMS):
         try:
-            return data.decode(encoding)
+            return data.decode("utf-16")
         except UnicodeDecodeError:
+            return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if mixed_encoding(data) is not None:  # GB18030 would read its UTF-8 lines as other characters
+        return None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+
+
+@dataclass(frozen=True)
+class MixedEncoding:
+    """A text file whose lines are not all in one encoding: a UTF-8 export with a line pasted from a GBK one …"""
+
+    line: int  # the first line (1-based) not in the file's encoding
+    lines: tuple[int, ...]  # every such line
+    encoding: str  # the file's encoding, as most of its lines have it: 「UTF-8」 or 「GBK」
+    found: str | None  # what those lines are in: 「GBK」, 「UTF-8」, or None (neither)
+
+    @property
+    def message(self) -> str:
+        shown = "、".join(map(str, self.lines[:5])) + (" 等" if len(self.lines) > 5 else "")
+        which = f"这一行（共 {len(self.lines)} 行：第 {shown} 行）" if len(self.lines) > 1 else "这一行"
+        if self.found is None:
+            what = f"{which}既不是 UTF-8 也不是 GBK 编码，文件可能已损坏"
+        else:
+            what = f"{which}不是 {self.encoding} 编码（疑似混入了 {self.found} 文字），而文件其余各行是 {self.encoding}"
+        return f"{what}。请把整份文件另存为 UTF-8 或 GBK 后再上传。"
+
+
+def mixed_encoding(data: bytes) -> MixedEncoding | None:
+    """Where the lines of a text file are not all UTF-8 nor all GBK/GB18030: its lines in the other encoding, or
+    in neither. A file wholly in one of them (and UTF-16) gives ``None``."""
+    if data.startswith(UTF16_BOMS):
+        return None
+    by_encoding: dict[str | None, list[int]] = {"UTF-8": [], "GBK": [], None: []}
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        if line.isascii():
             continue
-    return None
+        try:
+            line.decode("utf-8")
+            by_encoding["UTF-8"].append(number)
+        except UnicodeDecodeError:
+            try:
+                line.decode("gb18030")
+                by_encoding["GBK"].append(number)
+            except UnicodeDecodeError:
+                by_encoding[None].append(number)
+    encoding = "UTF-8" if len(by_encoding["UTF-8"]) >= len(by_encoding["GBK"]) else "GBK"
+    found = None if by_encoding[None] else "GBK" if encoding == "UTF-8" else "UTF-8"
+    lines = by_encoding[found]  # lines in neither encoding first: saved as either, they would still be wrong
+    return MixedEncoding(lines[0], tuple(lines), encoding, found) if lines else None
 
 
 def clean_text(value: object) -> str:

@@ -15,6 +15,7 @@ import io
 import os
 import random
 import re
+import struct
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -429,3 +430,65 @@ WRITERS = {".xlsx": write_xlsx, ".xls": write_xls, ".ods": write_ods}
 def write_workbook(path: Path, sheets: Sheets) -> Path:
     """Any workbook format, chosen by the suffix of ``path``."""
     return WRITERS[path.suffix](path, sheets)
+
+
+_FREE, _END, _FAT = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+
+
+def compound_file(streams: dict[str, bytes], *, directory_last: bool = False) -> bytes:
+    """An OLE2 compound file (version 3, 512-byte sectors) holding ``streams``, each of 4,096 bytes or more (so in
+    ordinary sectors, no mini stream), its directory before them or after them all, as Excel puts it after a big
+    encrypted package."""
+    assert all(len(content) >= 4096 for content in streams.values())
+    per_stream = [-(-len(content) // 512) for content in streams.values()]
+    directory_sectors = -(-(len(streams) + 1) // 4)
+    fat_sectors = 1
+    while fat_sectors * 128 < fat_sectors + directory_sectors + sum(per_stream):
+        fat_sectors += 1
+    fat = [_FAT] * fat_sectors
+    body: list[bytes] = []
+
+    def place(content: bytes, sectors: int) -> int:
+        first = len(fat)
+        fat.extend(range(first + 1, first + sectors))
+        fat.append(_END)
+        body.append(content.ljust(sectors * 512, b"\0"))
+        return first
+
+    entries = []
+
+    def entry(name: str, kind: int, start: int, size: int, child: int, right: int) -> bytes:
+        encoded = name.encode("utf-16-le") + b"\0\0"
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(encoded), kind, 1, _FREE, right, child)
+            + bytes(16 + 4 + 16)  # class id, state bits, creation and modification times
+            + struct.pack("<IQ", start, size)
+        )
+
+    def place_directory() -> int:
+        return place(b"".join(entries).ljust(directory_sectors * 512, b"\0"), directory_sectors)
+
+    names = list(streams)
+    directory = None if directory_last else len(fat)
+    if not directory_last:
+        fat.extend([0] * directory_sectors)  # held for the directory, filled below
+        body.append(b"")
+    starts = [place(streams[name], sectors) for name, sectors in zip(names, per_stream, strict=True)]
+    entries.append(entry("Root Entry", 5, _END, 0, 1, _FREE))
+    for i, name in enumerate(names, start=1):
+        entries.append(entry(name, 2, starts[i - 1], len(streams[name]), _FREE, i + 1 if i < len(names) else _FREE))
+    if directory_last:
+        directory = place_directory()
+    else:
+        fat[directory : directory + directory_sectors] = [*range(directory + 1, directory + directory_sectors), _END]
+        body[0] = b"".join(entries).ljust(directory_sectors * 512, b"\0")
+    fat += [_FREE] * (fat_sectors * 128 - len(fat))
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, fat_sectors, directory, 0, 4096, _END, 0, _END, 0)
+        + struct.pack("<109I", *range(fat_sectors), *[_FREE] * (109 - fat_sectors))
+    )
+    assert len(header) == 512
+    return header + struct.pack(f"<{len(fat)}I", *fat) + b"".join(body)

@@ -8,13 +8,13 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from factories import OTHER_UNIT, UNIT, learning_rows, write_xlsx
+from factories import OTHER_UNIT, UNIT, drop, learning_rows, write_csv, write_xlsx
 
-from lingyi import auth
+from lingyi import auth, ingest
 from lingyi.__main__ import main
 from lingyi.auth import Permission, Role, SignInError
 from lingyi.errors import LingyiError, UnknownName
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.ingest import Outcome, Upload, ingest_file, ingest_files
 from lingyi.store import sessions_table, sign_ins_table, users_table
 
 PASSWORD = "临沂市直机关学习型机关建设数据看板管理员的长密码二〇二五"  # 27 characters, 81 bytes in UTF-8
@@ -208,6 +208,57 @@ def test_a_unit_filler_cannot_store_a_file_with_another_units_rows(store, tmp_pa
     (error,) = result.errors
     assert error.message.startswith(f"本账号只能报送「{UNIT}」的数据，文件中有「{OTHER_UNIT}」的 1 行（第")
     assert store.history().empty
+
+
+def _stored_return_of(store, tmp_path, unit: str, *, unit_column: bool) -> bytes:
+    """A learning return of ``unit`` stored by an analyst: with a 单位名称 column, or naming no unit (picked for it)."""
+    rows = learning_rows(2, unit=unit)
+    if unit_column:
+        path = write_xlsx(tmp_path / f"{unit}.xlsx", {"学习活动": rows})
+    else:
+        path = write_csv(tmp_path / f"{unit}.csv", drop(rows, "单位名称"))
+    stored = ingest_file(store, path.read_bytes(), path.name, default_unit=None if unit_column else unit)
+    assert stored.outcome is Outcome.ACCEPTED
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("unit_column", [True, False], ids=["with-unit-column", "unit-picked"])
+@pytest.mark.parametrize("files", [1, 2], ids=["alone", "second-of-two"])  # asked alone, or after another file
+def test_a_unit_filler_uploading_another_units_stored_file_unchanged_is_refused_not_told_unchanged(
+    store, tmp_path, unit_column, files
+):
+    data = _stored_return_of(store, tmp_path, OTHER_UNIT, unit_column=unit_column)
+    mine = write_xlsx(tmp_path / "mine.xlsx", {"学习活动": learning_rows(3, unit=UNIT)}).read_bytes()
+    history, version = store.history(), store.data_version()
+    uploads = [Upload(mine, "本单位.xlsx")] * (files - 1) + [Upload(data, "拿来的.xlsx")]
+
+    *_, result = ingest_files(store, uploads, only_unit=UNIT, default_unit=UNIT)
+
+    assert result.outcome is Outcome.REJECTED
+    (error,) = result.errors
+    assert error.file == "拿来的.xlsx"
+    assert error.message == (
+        f"本账号只能报送「{UNIT}」的数据，这个文件已作为「{OTHER_UNIT}」的数据入库，不能再以本单位名义上传。"
+    )
+    assert f"{OTHER_UNIT}.xlsx" not in str(error) and f"{OTHER_UNIT}.csv" not in str(error)  # not whose file it is
+    others = store.history()[lambda h: h["unit"] == OTHER_UNIT]
+    assert others.to_dict("records") == history.to_dict("records")
+    assert store.data_version() == version + (files - 1)
+
+
+def test_a_unit_filler_uploading_their_own_stored_file_again_is_told_unchanged(store, tmp_path):
+    data = _stored_return_of(store, tmp_path, UNIT, unit_column=True)
+    assert ingest_file(store, data, "again.xlsx", only_unit=UNIT).outcome is Outcome.UNCHANGED
+
+
+def test_another_units_file_stored_between_the_first_look_and_the_lock_is_refused_too(store, tmp_path, monkeypatch):
+    """The bytes are looked up again under the store's lock: a file another writer stored meanwhile counts there."""
+    data = _stored_return_of(store, tmp_path, OTHER_UNIT, unit_column=True)
+    monkeypatch.setattr(ingest._StoredFiles, "unchanged", lambda self, name, digest: None)  # not stored at first look
+    result = ingest_file(store, data, "拿来的.xlsx", only_unit=UNIT)
+    assert result.outcome is Outcome.REJECTED
+    assert result.errors[0].message.startswith(f"本账号只能报送「{UNIT}」的数据，这个文件已作为「{OTHER_UNIT}」")
+    assert ingest_file(store, data, "拿来的.xlsx").outcome is Outcome.UNCHANGED  # an analyst: 无变化, as before
 
 
 def test_the_command_line_binds_a_unit_filler_too(store, tmp_path, capsys, monkeypatch):

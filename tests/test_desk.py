@@ -81,6 +81,21 @@ def test_a_file_stored_as_it_is_is_unchanged(tmp_path, store, registry):
     assert "完全相同" in checked.message
 
 
+def test_another_units_stored_file_checked_by_a_unit_filler_is_an_error_not_unchanged(tmp_path, store, registry):
+    path = learning_file(tmp_path, unit=f.OTHER_UNIT)
+    assert desk.ingest_ready(store, [check(path, store, registry)], registry=registry, period=None, user="t")
+
+    checked = check(path, store, registry, only_unit=MINZHENG)
+
+    assert checked.verdict is Verdict.ERRORS
+    assert checked.error_table()["说明"].tolist() == [
+        f"本账号只能报送「{MINZHENG}」的数据，这个文件已作为「{f.OTHER_UNIT}」的数据入库，不能再以本单位名义上传。"
+    ]
+    assert checked.marked is None  # refused unread: nothing in it to mark
+    assert desk.ingest_ready(store, [checked], registry=registry, period=None, user="t", only_unit=MINZHENG) == []
+    assert check(path, store, registry, only_unit=f.OTHER_UNIT).verdict is Verdict.UNCHANGED  # its own unit's filler
+
+
 def test_a_file_that_names_no_unit_asks_for_one_and_passes_with_it(tmp_path, store, registry):
     path = f.write_csv(tmp_path / "学习.csv", f.drop(f.learning_rows(2), "单位名称"))
     first = check(path, store, registry)

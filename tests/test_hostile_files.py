@@ -13,6 +13,7 @@ from factories import (
     PROBLEM_HEADER,
     UNIT,
     column,
+    compound_file,
     csv_bytes,
     hotline_rows,
     learning_rows,
@@ -102,13 +103,33 @@ def docx_named_xlsx(folder: Path) -> Path:
 
 
 def encrypted_ole(folder: Path) -> Path:
-    """What Excel writes for a workbook with an open password: an OLE container with an EncryptionInfo stream."""
+    """An OLE container whose header cannot be followed, its EncryptionInfo entry found by its place instead."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
     path = folder / "加密.xlsx"
     path.write_bytes(
         header + "EncryptionInfo".encode("utf-16-le") + b"\0" * 2048 + "EncryptedPackage".encode("utf-16-le")
     )
     return path
+
+
+def _encrypted_package(folder: Path, name: str, *, directory_last: bool) -> Path:
+    """An encrypted workbook as a compound file: its EncryptionInfo and a 100 KB EncryptedPackage, the directory
+    naming them before the package or after it."""
+    streams = {
+        "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00".ljust(4096, b"\0"),
+        "EncryptedPackage": bytes(100_000),
+    }
+    path = folder / name
+    path.write_bytes(compound_file(streams, directory_last=directory_last))
+    return path
+
+
+def encrypted_package_directory_first(folder: Path) -> Path:
+    return _encrypted_package(folder, "加密.xlsx", directory_last=False)
+
+
+def encrypted_package_directory_after_it(folder: Path) -> Path:
+    return _encrypted_package(folder, "加密的大文件.xlsx", directory_last=True)
 
 
 def garbled_ole(folder: Path) -> Path:
@@ -121,6 +142,27 @@ def binary_named_csv(folder: Path) -> Path:
     path = folder / "图片.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0\x01\x02" * 100)
     return path
+
+
+def _mixed_csv(folder: Path, name: str, majority: str, other: str, at: int, rows: int = 6) -> Path:
+    """A learning return in ``majority`` whose line ``at`` (1-based, under the header) was saved in ``other``."""
+    lines = csv_bytes(learning_rows(rows), majority).split(b"\r\n")
+    lines[at - 1] = lines[at - 1].decode(majority).encode(other)
+    path = folder / name
+    path.write_bytes(b"\r\n".join(lines))
+    return path
+
+
+def utf8_csv_with_a_gbk_line(folder: Path) -> Path:
+    return _mixed_csv(folder, "学习活动.csv", "utf-8", "gbk", 4)
+
+
+def utf8_csv_with_a_gbk_line_far_down(folder: Path) -> Path:  # past what the sniff looks at
+    return _mixed_csv(folder, "学习活动.csv", "utf-8", "gbk", 150, rows=200)
+
+
+def gbk_csv_with_a_utf8_line(folder: Path) -> Path:
+    return _mixed_csv(folder, "学习活动.csv", "gbk", "utf-8", 3)
 
 
 # (builder, what the message must say, the row it names or None)
@@ -139,8 +181,13 @@ HOSTILE = [
     (truncated_xlsx, "文件已损坏或不完整", None),
     (docx_named_xlsx, "文件是压缩包，但不是 Excel 或 ODS 工作簿（可能是 Word 文档或其他文件改了扩展名）。", None),
     (encrypted_ole, "文件设置了打开密码（已加密），系统无法读取。请取消密码后重新保存再上传。", None),
+    (encrypted_package_directory_first, "文件设置了打开密码（已加密），系统无法读取。", None),
+    (encrypted_package_directory_after_it, "文件设置了打开密码（已加密），系统无法读取。", None),
     (garbled_ole, "文件已损坏或格式不正确，无法读取", None),
     (binary_named_csv, "文件内容不是 Excel 工作簿或 CSV 文本，无法读取。", None),
+    (utf8_csv_with_a_gbk_line, "这一行不是 UTF-8 编码（疑似混入了 GBK 文字），而文件其余各行是 UTF-8。", 4),
+    (utf8_csv_with_a_gbk_line_far_down, "这一行不是 UTF-8 编码（疑似混入了 GBK 文字）", 150),
+    (gbk_csv_with_a_utf8_line, "这一行不是 GBK 编码（疑似混入了 UTF-8 文字），而文件其余各行是 GBK。", 3),
 ]
 
 

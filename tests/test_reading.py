@@ -997,6 +997,61 @@ def test_formatting_far_out_is_no_used_area(tmp_path):
     assert len(read_file(path.read_bytes(), path.name).tables[0].rows) == 3
 
 
+def _with_styled_rows_to_the_last(data: bytes, row: bytes) -> bytes:
+    """The workbook ``data`` with every row after its last, up to Excel's 1,048,576th, written as ``row``
+    (``%d`` for the row number): what a whole column formatted down to the bottom of the sheet saves."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 1) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, _, tail = content.partition(b"</sheetData>")
+                last = max(map(int, re.findall(rb'<row r="([0-9]+)"', head)))
+                rows = b"".join(row.replace(b"%d", b"%d" % r) for r in range(last + 1, 1_048_577))
+                content = head + rows + b"</sheetData>" + tail
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        b'<row r="%d" s="1" customFormat="1"/>',  # no cell at all
+        b'<row r="%d" s="1" customFormat="1" />',
+        b'<row r="%d" s="1" customFormat="1"><c r="A%d" s="1"/></row>',  # one styled cell, empty
+    ],
+    ids=["empty", "empty-spaced", "one-styled-cell"],
+)
+def test_styled_empty_rows_down_to_the_last_row_of_the_sheet_are_no_data_and_no_threat(tmp_path, row):
+    data = _with_styled_rows_to_the_last(_learning_xlsx(tmp_path), row)
+    assert len(data) > 1024**2  # a million rows, made small by compression
+    read = read_file(data, "学习活动.xlsx")
+    assert [(t.sheet, len(t.rows)) for t in read.tables] == [("学习活动", 3)]
+    assert not [f for f in read.findings if f.is_error]
+
+
+@pytest.mark.parametrize("directory_last", [False, True])
+@pytest.mark.parametrize(
+    ("streams", "container"),
+    [
+        ({"EncryptionInfo": bytes(4096), "EncryptedPackage": bytes(80_000)}, "encrypted"),
+        ({"Workbook": bytes(80_000)}, "ole"),  # an old .xls: its directory names no encryption stream
+        ({"Workbook": "EncryptionInfo".encode("utf-16-le") * 5000}, "ole"),  # … whatever its cells say
+    ],
+)
+def test_a_compound_file_is_encrypted_by_what_its_directory_names_wherever_the_directory_is(
+    streams, container, directory_last
+):
+    from factories import compound_file
+
+    from lingyi.reading import _sniff
+
+    assert _sniff(compound_file(streams, directory_last=directory_last)) == container
+
+
 def test_formula_saved_without_its_result_is_an_error_naming_its_cell(tmp_path):
     data = _learning_xlsx(tmp_path, I5="=G5+H5*2", J6='=IF(A1="","",1)')
     read = read_file(data, "学习活动.xlsx")

@@ -18,9 +18,11 @@ from lingyi.values import (
     add_months,
     clean_text,
     column_letter,
+    decode_text,
     excel_error,
     excel_error_message,
     is_empty,
+    mixed_encoding,
     month_label,
     months_between,
     parse_count,
@@ -448,3 +450,53 @@ def test_excel_error_is_known_from_an_error_cell_or_its_text(cell, code):
 def test_excel_error_message_says_what_the_error_means_and_what_to_write():
     assert excel_error_message("#DIV/0!", "数值") == "单元格是公式错误 #DIV/0!（除数为0），请改为数值后重新上传。"
     assert excel_error_message("#SPILL!", "日期") == "单元格是公式错误 #SPILL!，请改为日期后重新上传。"
+
+
+UTF8_LINE = "临沂市民政局,读书会\r\n".encode()
+GBK_LINE = "临沂市财政局,讲堂\r\n".encode("gbk")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"a,b\r\n" + UTF8_LINE * 3, "a,b\r\n" + "临沂市民政局,读书会\r\n" * 3),
+        (b"\xef\xbb\xbf" + UTF8_LINE, "临沂市民政局,读书会\r\n"),
+        (GBK_LINE * 3, "临沂市财政局,讲堂\r\n" * 3),
+        ("单位名称\r\n".encode("utf-16"), "单位名称\r\n"),
+        (UTF8_LINE * 3 + GBK_LINE, None),  # GB18030 would read it, the UTF-8 lines as other characters
+        (GBK_LINE * 3 + UTF8_LINE, None),
+    ],
+)
+def test_text_is_decoded_in_its_one_encoding_and_never_as_the_wrong_one(data, expected):
+    assert decode_text(data) == expected
+
+
+@pytest.mark.parametrize(
+    ("data", "lines", "encoding", "found"),
+    [
+        (b"a,b\r\n" + UTF8_LINE * 5 + GBK_LINE + UTF8_LINE, (7,), "UTF-8", "GBK"),
+        (b"a,b\r\n" + UTF8_LINE * 5 + GBK_LINE * 2 + UTF8_LINE, (7, 8), "UTF-8", "GBK"),
+        (b"\xef\xbb\xbf" + UTF8_LINE * 2 + GBK_LINE, (3,), "UTF-8", "GBK"),
+        (GBK_LINE * 4 + UTF8_LINE, (5,), "GBK", "UTF-8"),
+        (UTF8_LINE * 4 + b"\x80\xff,x\r\n" + GBK_LINE, (5,), "UTF-8", None),  # neither, named first
+    ],
+)
+def test_mixed_encoding_names_the_lines_not_in_the_files_encoding(data, lines, encoding, found):
+    mixed = mixed_encoding(data)
+    assert (mixed.line, mixed.lines, mixed.encoding, mixed.found) == (lines[0], lines, encoding, found)
+
+
+@pytest.mark.parametrize(
+    "data", [UTF8_LINE * 3, GBK_LINE * 3, b"a,b\r\n" * 3, "单位名称".encode("utf-16") + b"\x80\x80"]
+)
+def test_a_file_in_one_encoding_is_not_mixed(data):
+    assert mixed_encoding(data) is None
+
+
+def test_mixed_encoding_message_says_what_the_lines_are_and_what_to_do():
+    one = mixed_encoding(UTF8_LINE * 5 + GBK_LINE)
+    assert one.message == (
+        "这一行不是 UTF-8 编码（疑似混入了 GBK 文字），而文件其余各行是 UTF-8。请把整份文件另存为 UTF-8 或 GBK 后再上传。"
+    )
+    many = mixed_encoding(UTF8_LINE * 20 + (GBK_LINE + UTF8_LINE) * 6)
+    assert many.message.startswith("这一行（共 6 行：第 21、23、25、27、29 等 行）不是 UTF-8 编码")
