@@ -15,12 +15,12 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from lingyi import tickets
 from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, UnknownName
 from lingyi.export import content, formats
 from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
-from lingyi.reading import ACCEPTED_SUFFIXES
+from lingyi.intake import tickets
+from lingyi.intake.files import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
 from lingyi.store import AUDIT_HEADINGS, Store
 from lingyi.values import BadValue, parse_date, parse_month, parse_period
@@ -835,7 +835,7 @@ DOCS_FILE = Path(__file__).resolve().parent.parent / "docs" / "填报说明.md"
 
 
 def run_docs(_args: argparse.Namespace) -> int:
-    from lingyi.instructions import DOC_BEGIN, DOC_END, contract_markdown
+    from lingyi.intake.instructions import DOC_BEGIN, DOC_END, contract_markdown
 
     text = DOCS_FILE.read_text(encoding="utf-8")
     head, _, rest = text.partition(DOC_BEGIN)

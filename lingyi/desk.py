@@ -18,10 +18,8 @@ from pathlib import PurePath
 import pandas as pd
 import python_calamine
 
-from lingyi import replacements, tickets
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
-from lingyi.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
 from lingyi.ingest import (
     IngestResult,
     Outcome,
@@ -31,11 +29,14 @@ from lingyi.ingest import (
     check_file,
     ingest_files,
 )
-from lingyi.reading import ACCEPTED_SUFFIXES, read_file
+from lingyi.intake import replacements, tickets
+from lingyi.intake.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
+from lingyi.intake.files import ACCEPTED_SUFFIXES
+from lingyi.intake.reading import read_file
+from lingyi.intake.replacements import Replacement
+from lingyi.intake.validation import ValidatedFile, ValidTable
 from lingyi.registry import REGISTRY_COLUMNS, Registry, parse_registry
-from lingyi.replacements import Replacement
 from lingyi.store import Store, sha256
-from lingyi.validation import ValidatedFile, ValidTable
 from lingyi.values import Period, month_label
 from lingyi.workbooks import frames_to_xlsx
 

@@ -28,15 +28,16 @@ from pathlib import PurePath
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from lingyi import replacements, tickets
 from lingyi.contract import SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Finding, Level, StoreError
-from lingyi.outliers import outlier_findings
-from lingyi.reading import WorkbookZip, read_file
+from lingyi.intake import replacements, tickets
+from lingyi.intake.files import WorkbookZip
+from lingyi.intake.outliers import outlier_findings
+from lingyi.intake.reading import read_file
+from lingyi.intake.replacements import Replacement
+from lingyi.intake.validation import ValidatedFile, ValidTable, validate
 from lingyi.registry import Registry
-from lingyi.replacements import Replacement
 from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
-from lingyi.validation import ValidatedFile, ValidTable, validate
 from lingyi.values import Period, add_months, missing, month_label
 
 LOG = logging.getLogger(__name__)

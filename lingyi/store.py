@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from lingyi.contract import DEFAULT_HOTLINE_SOURCE, HOTLINE_SOURCES, SHEET_KIND_BY_KEY, TICKETS_SOURCE
 from lingyi.errors import FileRejected, StoreError
-from lingyi.reading import read_file
+from lingyi.intake.reading import read_file
 from lingyi.registry import Registry, default_registry, parse_registry
 from lingyi.values import Period, missing, months_between
 

@@ -26,9 +26,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lingyi import auth, desk, figures, metrics, templates, tickets
+from lingyi import auth, desk, figures, metrics
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
+from lingyi.intake import templates, tickets
 from lingyi.metrics import completeness, snapshots
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name

@@ -227,7 +227,7 @@ def test_a_count_out_of_range_is_a_located_error_and_the_files_after_it_are_read
 def test_a_fault_of_ours_with_one_file_refuses_that_file_by_name_and_the_folder_goes_on(
     cli, store, tmp_path, monkeypatch
 ):
-    from lingyi import validation
+    from lingyi.intake import validation
 
     inbox = tmp_path / "inbox"
     good_file(inbox, "1民政局.xlsx")
@@ -719,7 +719,7 @@ def test_snapshot_mistakes_exit_2_saying_what_is_wrong(cli, frozen, args, messag
 def test_ingest_takes_a_ticket_export_and_says_where_it_disagrees_with_a_return(cli, store, tmp_path, monkeypatch):
     from factories import HAND_TICKETS
 
-    from lingyi import tickets
+    from lingyi.intake import tickets
 
     monkeypatch.setattr(tickets, "PROGRESS_EVERY", 1)  # CSV chunks of 4 rows
     typed = write_xlsx(

@@ -16,8 +16,8 @@ from lingyi.contract import (
     SHEET_KINDS,
     ValueKind,
 )
+from lingyi.intake.validation import _PARSERS
 from lingyi.registry import normalise
-from lingyi.validation import _PARSERS
 from lingyi.values import parse_rate, rate_as_fraction
 
 

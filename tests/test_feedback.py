@@ -12,7 +12,8 @@ import pytest
 from openpyxl.comments import Comment
 
 from lingyi.errors import Finding, Level
-from lingyi.feedback import (
+from lingyi.ingest import check_file
+from lingyi.intake.feedback import (
     ERROR_SHEET,
     FILLS,
     FINDING_COLUMNS,
@@ -21,7 +22,6 @@ from lingyi.feedback import (
     findings_frame,
     marked_file,
 )
-from lingyi.ingest import check_file
 from lingyi.workbooks import XLSX_MIME
 
 RED = FILLS[Level.ERROR].fgColor.rgb

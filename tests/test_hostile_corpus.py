@@ -77,8 +77,8 @@ def test_a_sheet_inflated_ahead_in_a_thread_reads_and_is_refused_as_one_read_thr
 ):
     """Big sheets are inflated a piece ahead in a thread: every workbook of the corpus, so read, gives the very
     findings, or the very refusal, it gives read the ordinary way."""
-    from lingyi import reading
     from lingyi.errors import FileRejected
+    from lingyi.intake import files, reading
 
     data = (big_files / name if name in BIG else FILES / name).read_bytes()
 
@@ -90,7 +90,7 @@ def test_a_sheet_inflated_ahead_in_a_thread_reads_and_is_refused_as_one_read_thr
         return ("read", [(t.kind.key, t.sheet, len(t.rows)) for t in read.tables], [f.message for f in read.findings])
 
     ordinary = outcome()
-    monkeypatch.setattr(reading, "READ_AHEAD_FROM_BYTES", 0)
+    monkeypatch.setattr(files, "READ_AHEAD_FROM_BYTES", 0)
     assert outcome() == ordinary
 
 
@@ -100,8 +100,8 @@ def test_a_sheet_inflated_ahead_in_a_thread_reads_and_is_refused_as_one_read_thr
 def test_a_workbook_the_ticket_sniff_looked_into_reads_and_is_refused_as_one_read_afresh(name, big_files):
     """The sniff and the reader share a workbook's zip and the sheets read whole: every workbook of the corpus gives
     the very findings, or the very refusal, it gives read on its own."""
-    from lingyi import reading, tickets
     from lingyi.errors import FileRejected
+    from lingyi.intake import reading, tickets
 
     data = (big_files / name if name in BIG else FILES / name).read_bytes()
 

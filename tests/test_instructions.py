@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KINDS, TICKET_COLUMNS, TICKET_RULES
-from lingyi.instructions import DOC_BEGIN, DOC_END, column_rows, contract_markdown
+from lingyi.intake.instructions import DOC_BEGIN, DOC_END, column_rows, contract_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "填报说明.md"
 

@@ -8,7 +8,7 @@ import pytest
 
 from lingyi.errors import Level
 from lingyi.ingest import Outcome, check_file
-from lingyi.outliers import APPEALS_FACTOR, appeals_outliers, attendance_outliers
+from lingyi.intake.outliers import APPEALS_FACTOR, appeals_outliers, attendance_outliers
 
 UNIT = "临沂市民政局"
 

@@ -31,8 +31,10 @@ from hypothesis import strategies as st
 
 from lingyi.contract import HOTLINE, INDICATORS, LEARNING, PROBLEMS, SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Level
-from lingyi.reading import header_key, kind_from_name, read_file, title_period
-from lingyi.validation import validate
+from lingyi.intake.headers import header_key, kind_from_name
+from lingyi.intake.info import title_period
+from lingyi.intake.reading import read_file
+from lingyi.intake.validation import validate
 from lingyi.values import Period, column_letter, parse_period
 
 ROWS_OF_KIND = {
@@ -959,7 +961,7 @@ def _sheet_rows(count: int, extra: dict[int, bytes] | None = None) -> bytes:
     ],
 )
 def test_a_long_sheets_used_area_is_its_farthest_cell_wherever_it_is(extra, area):
-    from lingyi.reading import SheetScan, _scan_xlsx_rows
+    from lingyi.intake.files import SheetScan, _scan_xlsx_rows
 
     scan = SheetScan()
     _scan_xlsx_rows(_sheet_rows(20_000, extra), scan, {"row": 0, "column": 0})
@@ -971,7 +973,7 @@ def test_a_long_sheets_used_area_is_its_farthest_cell_wherever_it_is(extra, area
 @settings(max_examples=300)
 @given(st.integers(0, 10**7), st.integers(0, 10**7))
 def test_the_pattern_of_row_numbers_up_to_a_bound_admits_exactly_those(bound, number):
-    from lingyi.reading import _number_up_to
+    from lingyi.intake.files import _number_up_to
 
     pattern = re.compile(rb"(?:" + _number_up_to(bound) + rb")\Z")
     assert bool(pattern.match(str(number).encode())) == (number <= bound)
@@ -980,7 +982,7 @@ def test_the_pattern_of_row_numbers_up_to_a_bound_admits_exactly_those(bound, nu
 @settings(max_examples=300)
 @given(st.integers(0, 18_277), st.integers(0, 18_277))
 def test_the_pattern_of_column_letters_up_to_a_bound_admits_exactly_those(bound, column):
-    from lingyi.reading import _letters_up_to
+    from lingyi.intake.files import _letters_up_to
 
     pattern = re.compile(rb"(?:" + _letters_up_to(column_letter(bound)) + rb")\Z")
     assert bool(pattern.match(column_letter(column).encode())) == (column <= bound)
@@ -1047,9 +1049,9 @@ def test_a_compound_file_is_encrypted_by_what_its_directory_names_wherever_the_d
 ):
     from factories import compound_file
 
-    from lingyi.reading import _sniff
+    from lingyi.intake.files import format_of
 
-    assert _sniff(compound_file(streams, directory_last=directory_last)) == container
+    assert format_of(compound_file(streams, directory_last=directory_last)) == container
 
 
 def test_formula_saved_without_its_result_is_an_error_naming_its_cell(tmp_path):

@@ -10,8 +10,8 @@ import pytest
 
 from lingyi.contract import INFO_KEYS, INFO_SHEET, SHEET_KIND_BY_KEY, SHEET_KINDS, ValueKind
 from lingyi.ingest import check_file
-from lingyi.instructions import GENERAL_RULES, column_rows
-from lingyi.templates import (
+from lingyi.intake.instructions import GENERAL_RULES, column_rows
+from lingyi.intake.templates import (
     COMBINED_NAME,
     DICTIONARY_SHEET,
     INFO_ROWS,

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from lingyi import tickets
 from lingyi.contract import TICKET_COLUMNS, TICKET_RULES
 from lingyi.errors import Level
 from lingyi.ingest import Outcome, ingest_file
-from lingyi.tickets import TicketFile, check_export, match_unit, month_of
+from lingyi.intake import tickets
+from lingyi.intake.tickets import TicketFile, check_export, match_unit, month_of
 from tests.factories import (
     HAND_RETURN,
     HAND_TICKETS,

@@ -26,8 +26,8 @@ from factories import (
 
 from lingyi.contract import ACTIVITY_FORMS, PROBLEM_STATUSES
 from lingyi.errors import Level
-from lingyi.reading import read_file
-from lingyi.validation import validate
+from lingyi.intake.reading import read_file
+from lingyi.intake.validation import validate
 from lingyi.values import Period, parse_period
 
 HUMAN_RESOURCES = "临沂市人力资源和社会保障局"

@@ -3,7 +3,7 @@
 A template holds, in this order:
 
 - 填报说明: the general rules and, for each of its sheet kinds, the column table of
-  ``lingyi.instructions`` and an example row. The example lives here, in a sheet the
+  ``lingyi.intake.instructions`` and an example row. The example lives here, in a sheet the
   reader skips, so a template that is filled in never carries the example as data;
 - 基本信息: 填报单位 (a drop-down of the registry), 报送期间, 填报人, 联系电话, 在职人数;
 - one data sheet per sheet kind, named as the contract names it, with the header in row 1
@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lingyi.contract import INFO_SHEET, SHEET_KIND_BY_KEY, SHEET_KINDS, Column, SheetKind, ValueKind
-from lingyi.instructions import GENERAL_RULES, column_rows
+from lingyi.intake.instructions import GENERAL_RULES, column_rows
 from lingyi.registry import Registry
 from lingyi.workbooks import HEADER_FILL, display_width, put, workbook_bytes
 

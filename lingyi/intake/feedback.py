@@ -31,7 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lingyi.errors import Finding, Level
-from lingyi.reading import csv_rows
+from lingyi.intake.reading import csv_rows
 from lingyi.values import decode_text
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx, put, sheet_title, workbook_bytes, write_frame
 

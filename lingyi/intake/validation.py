@@ -17,7 +17,8 @@ import pandas as pd
 
 from lingyi.contract import RESOLVED, Column, SheetKind, ValueKind
 from lingyi.errors import Finding, Level
-from lingyi.reading import TITLE_PERIOD, InfoCell, RawTable, ReadFile
+from lingyi.intake.info import TITLE_PERIOD
+from lingyi.intake.raw import InfoCell, RawTable, ReadFile
 from lingyi.registry import Registry, normalise
 from lingyi.values import (
     BadValue,

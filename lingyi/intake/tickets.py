@@ -49,21 +49,20 @@ from lingyi.contract import (
     Column,
 )
 from lingyi.errors import FileRejected, Finding, Level
-from lingyi.reading import (
+from lingyi.intake.files import (
     ACCEPTED_SUFFIXES,
-    HEADER_SEARCH_ROWS,
     TEXT_SUFFIXES,
     WorkbookZip,
-    _check_zip,
-    _sniff,
-    csv_rows,
-    header_key,
+    check_zip,
+    format_of,
     max_file_bytes,
     max_rows,
 )
+from lingyi.intake.headers import HEADER_SEARCH_ROWS, header_key
+from lingyi.intake.reading import csv_rows
+from lingyi.intake.validation import ValidatedFile, ValidTable
 from lingyi.registry import Registry, Unit, normalise
 from lingyi.store import NewSubmission
-from lingyi.validation import ValidatedFile, ValidTable
 from lingyi.values import (
     UTF16_BOMS,
     Period,
@@ -146,7 +145,7 @@ def sniff(data: bytes, name: str, opened: WorkbookZip | None = None) -> bool:
     if suffix not in ACCEPTED_SUFFIXES or not data:
         return False
     heads: list[str] = []
-    kind = _sniff(data)
+    kind = format_of(data)
     if kind == "zip":
         try:
             opened = opened or WorkbookZip(data)
@@ -242,13 +241,13 @@ def _header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]]] | None:
 
 
 def _read(data: bytes, file: str) -> _Columns | None:
-    kind = _sniff(data)
+    kind = format_of(data)
     if kind == "text":
         if PurePath(file).suffix.lower() not in TEXT_SUFFIXES:
             return None
         return _read_csv(data, file)
     if kind == "zip":
-        _check_zip(data, lambda message: FileRejected(Finding(Level.ERROR, file, message)))
+        check_zip(data, lambda message: FileRejected(Finding(Level.ERROR, file, message)))
     if kind in ("zip", "ole"):
         return _read_workbook(data, file)
     return None
