@@ -19,7 +19,7 @@ from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, UnknownName
 from lingyi.export import content, formats
 from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
-from lingyi.intake import tickets
+from lingyi.intake import ticket_files
 from lingyi.intake.files import ACCEPTED_SUFFIXES
 from lingyi.registry import categories_or_error
 from lingyi.store import AUDIT_HEADINGS, Store
@@ -301,7 +301,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     results = []
     # Stored in batches (a transaction for many files, each file whole or not at all); a line per file once stored.
     # A big 12345 ticket export says how far its reading has got, on standard error.
-    with tickets.reporting(_progress_printer()):
+    with ticket_files.reporting(_progress_printer()):
         for _ in _ingest_lines(store, files, registry, period, only_unit, args, results):
             pass
     _print_findings(results, verbose=args.verbose)

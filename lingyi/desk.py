@@ -29,7 +29,7 @@ from lingyi.ingest import (
     check_file,
     ingest_files,
 )
-from lingyi.intake import replacements, tickets
+from lingyi.intake import replacements, ticket_checks, tickets
 from lingyi.intake.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
 from lingyi.intake.files import ACCEPTED_SUFFIXES
 from lingyi.intake.reading import read_file
@@ -64,7 +64,7 @@ class CheckedFile:
     needs_unit: bool = False  # the file names no unit: the analyst picks one
     unit: str | None = None  # the unit picked for it
     message: str = ""
-    # Where its 热线指标 and the store's other source (tickets or returns) disagree: tickets.COMPARISON_COLUMNS
+    # Where its 热线指标 and the store's other source (tickets or returns) disagree: ticket_checks.COMPARISON_COLUMNS
     comparison: pd.DataFrame | None = None
     # What storing it would replace (spec §4), and why it is held for confirmation where it is.
     replacements: list[Replacement] = field(default_factory=list)
@@ -158,7 +158,7 @@ def check_upload(
     verdict = Verdict.READY if validated.ok else Verdict.ERRORS
     is_tickets = isinstance(validated, tickets.TicketFile)
     needs_unit = not is_tickets and (unit is not None or (not validated.ok and names_no_unit(data, name)))
-    comparison = tickets.comparison_table(validated, store)
+    comparison = ticket_checks.comparison_table(validated, store)
     checked = CheckedFile(validated.name, data, verdict, validated, needs_unit, unit, comparison=comparison)
     if validated.ok:
         submissions = tickets.submissions(validated, build_submissions(validated.tables))

@@ -30,7 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lingyi.contract import SHEET_KIND_BY_KEY
 from lingyi.errors import FileRejected, Finding, Level, StoreError
-from lingyi.intake import replacements, tickets
+from lingyi.intake import replacements, ticket_checks, tickets
 from lingyi.intake.files import WorkbookZip
 from lingyi.intake.outliers import outlier_findings
 from lingyi.intake.reading import read_file
@@ -166,7 +166,7 @@ def _check_against(validated: ValidatedFile, store: Store | Batch | None) -> Non
     headcounts = store.headcounts() if store is not None and learning else {}
     appeals = {key: record["appeals"] for key, record in stored.items()}
     validated.findings.extend(outlier_findings(validated, appeals, headcounts))
-    validated.findings.extend(tickets.disagreement_findings(validated, store))
+    validated.findings.extend(ticket_checks.disagreement_findings(validated, store))
 
 
 def ingest_file(

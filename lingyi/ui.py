@@ -29,7 +29,7 @@ import streamlit as st
 from lingyi import auth, desk, figures, metrics
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
-from lingyi.intake import templates, tickets
+from lingyi.intake import templates, ticket_files, tickets
 from lingyi.metrics import completeness, snapshots
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
@@ -835,7 +835,7 @@ def checked_uploads(uploads: list, opened: Store, registry: Registry, period) ->
             def moved(fraction: float, text: str, done=done, prefix=prefix) -> None:  # a big ticket export
                 bar.progress((done - 1 + fraction) / len(todo), text=f"{prefix}：{text}")
 
-            with tickets.reporting(moved):
+            with ticket_files.reporting(moved):
                 cache[keys[i]] = _check_one(name, data, opened, registry, period, keys[i][3])
         bar.empty()
     st.session_state[_UPLOAD_CHECKS] = {key: cache[key] for key in keys}
@@ -994,7 +994,7 @@ def _feedback_downloads(file: desk.CheckedFile) -> None:
 def ticket_progress(text: str) -> Iterator[None]:
     """A progress bar for the ticket exports read inside (storing re-reads each file); gone afterwards."""
     bar = st.progress(0.0, text=text)
-    with tickets.reporting(lambda fraction, said: bar.progress(fraction, text=f"{text}{said}")):
+    with ticket_files.reporting(lambda fraction, said: bar.progress(fraction, text=f"{text}{said}")):
         yield
     bar.empty()
 

@@ -719,9 +719,9 @@ def test_snapshot_mistakes_exit_2_saying_what_is_wrong(cli, frozen, args, messag
 def test_ingest_takes_a_ticket_export_and_says_where_it_disagrees_with_a_return(cli, store, tmp_path, monkeypatch):
     from factories import HAND_TICKETS
 
-    from lingyi.intake import tickets
+    from lingyi.intake import ticket_files
 
-    monkeypatch.setattr(tickets, "PROGRESS_EVERY", 1)  # CSV chunks of 4 rows
+    monkeypatch.setattr(ticket_files, "PROGRESS_EVERY", 1)  # CSV chunks of 4 rows
     typed = write_xlsx(
         tmp_path / "民政局热线.xlsx", {"热线指标": [HOTLINE_HEADER, [UNIT, "2025-10", 9, "60%", "75%", "75%"]]}
     )

@@ -12,6 +12,7 @@ import pytest
 from hostile.make_corpus import BIG, EXPECTED, FILES, SMALL, make_big
 
 from lingyi.__main__ import main
+from lingyi.intake import ticket_files
 from lingyi.store import sha256
 
 with EXPECTED.open(encoding="utf-8") as listed:
@@ -101,7 +102,7 @@ def test_a_workbook_the_ticket_sniff_looked_into_reads_and_is_refused_as_one_rea
     """The sniff and the reader share a workbook's zip and the sheets read whole: every workbook of the corpus gives
     the very findings, or the very refusal, it gives read on its own."""
     from lingyi.errors import FileRejected
-    from lingyi.intake import reading, tickets
+    from lingyi.intake import reading
 
     data = (big_files / name if name in BIG else FILES / name).read_bytes()
 
@@ -113,6 +114,6 @@ def test_a_workbook_the_ticket_sniff_looked_into_reads_and_is_refused_as_one_rea
         return ("read", [(t.kind.key, t.sheet, t.rows) for t in read.tables], [f.message for f in read.findings])
 
     opened = reading.WorkbookZip(data)
-    sniffed = tickets.sniff(data, name, opened)
-    assert sniffed == tickets.sniff(data, name)
+    sniffed = ticket_files.sniff(data, name, opened)
+    assert sniffed == ticket_files.sniff(data, name)
     assert outcome(opened) == outcome(None)

@@ -8,7 +8,7 @@ import pytest
 from lingyi.contract import TICKET_COLUMNS, TICKET_RULES
 from lingyi.errors import Level
 from lingyi.ingest import Outcome, ingest_file
-from lingyi.intake import tickets
+from lingyi.intake import ticket_checks, ticket_files
 from lingyi.intake.tickets import TicketFile, check_export, match_unit, month_of
 from tests.factories import (
     HAND_RETURN,
@@ -280,10 +280,10 @@ def test_a_declared_period_takes_only_its_months(registry):
 
 
 def test_progress_is_reported_while_a_big_export_is_read(monkeypatch, registry):
-    monkeypatch.setattr(tickets, "PROGRESS_EVERY", 10)
+    monkeypatch.setattr(ticket_files, "PROGRESS_EVERY", 10)
     rows = ticket_rows(35)
     seen = []
-    with tickets.reporting(lambda fraction, text: seen.append((fraction, text))):
+    with ticket_files.reporting(lambda fraction, text: seen.append((fraction, text))):
         check_export(write_rows_xlsx(rows), "工单.xlsx", registry)
     fractions = [f for f, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
@@ -326,7 +326,7 @@ def test_tickets_that_disagree_with_a_return_say_so_side_by_side(tmp_path, store
         "临沂市民政局 2025-10：诉求量 工单 6 / 报表 9；问题解决率 工单 75.00% / 报表 80.00%"
         "（单位报表「民政局热线10月.xlsx」）。按设置「以工单数据为准」，统计采用工单数据。"
     )
-    table = tickets.comparison_table(result.validated, store)
+    table = ticket_checks.comparison_table(result.validated, store)
     assert table[["指标", "工单数据", "单位报表", "相差", "统计采用"]].values.tolist() == [
         ["诉求量", "6", "9", "-3", "工单数据"],
         ["问题解决率", "75.00%", "80.00%", "-5.00 个百分点", "工单数据"],

@@ -16,33 +16,23 @@ cost over a bare read of the file stays small (bench/README.md).
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime as dt
-import gc
-import io
-import itertools
 import re
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import PurePath
-from xml.parsers import expat
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import python_calamine
 
 from lingyi.contract import (
     HOTLINE,
-    HOTLINE_SOURCES,
     NON_APPEAL_TYPES,
     SATISFIED,
     TICKET_COLUMN_BY_KEY,
-    TICKET_COLUMNS,
     TICKETS_SOURCE,
     UNRATED,
     Choices,
@@ -50,70 +40,40 @@ from lingyi.contract import (
 )
 from lingyi.errors import FileRejected, Finding, Level
 from lingyi.intake.files import (
-    ACCEPTED_SUFFIXES,
-    TEXT_SUFFIXES,
     WorkbookZip,
-    check_zip,
-    format_of,
     max_file_bytes,
-    max_rows,
 )
-from lingyi.intake.headers import HEADER_SEARCH_ROWS, header_key
-from lingyi.intake.reading import csv_rows
+from lingyi.intake.ticket_files import (
+    Cells,
+    TicketColumns,
+    blank_cells,
+    cell_at,
+    distinct_values,
+    no_collection,
+    read_columns,
+    report_progress,
+    sniff,
+)
 from lingyi.intake.validation import ValidatedFile, ValidTable
 from lingyi.registry import Registry, Unit, normalise
 from lingyi.store import NewSubmission
 from lingyi.values import (
-    UTF16_BOMS,
     Period,
-    column_letter,
     excel_error,
     missing,
-    month_label,
     month_number,
     months_between,
 )
 
 TICKETS_NAME = "12345工单"
-# Words that only a ticket export's header has: a file without one of them is never opened twice.
-_SNIFF_WORDS = tuple(dict.fromkeys(header_key(n) for n in TICKET_COLUMN_BY_KEY["ticket"].names))
-_SNIFF_BYTES = 256 * 1024
 LISTED_PER_PROBLEM = 20  # bad cells listed one by one before 「另有 N 件」
-PROGRESS_EVERY = 50_000
 
-_LOOKUP: dict[str, str] = {header_key(name): column.key for column in TICKET_COLUMNS for name in column.names}
-_REQUIRED = tuple(c.key for c in TICKET_COLUMNS if c.required)
-# The columns the figures use (办结时间, 回访时间 are recognised in the header but not read).
-USED = frozenset({"ticket", "accepted_at", "unit", "appeal_type", "first_time", "resolved", "satisfaction", "repeated"})
 _DATE_PREFIX = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?")
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:\d{4,6})?(?:\.0)?$")
 _NON_APPEAL = frozenset(normalise(t) for t in NON_APPEAL_TYPES)
-# A CSV's cells as Arrow strings: pandas' C parser builds them without a Python string per cell (with dtype=object
-# or "str" it makes one for each of a million cells), and Arrow cuts and factorises them.
-_CSV_TEXT = pd.ArrowDtype(pa.large_string())
 
 
 # -- progress ---------------------------------------------------------------------------------------------------
-
-_PROGRESS: contextvars.ContextVar[Callable[[float, str], None] | None] = contextvars.ContextVar(
-    "ticket_progress", default=None
-)
-
-
-@contextlib.contextmanager
-def reporting(callback: Callable[[float, str], None]) -> Iterator[None]:
-    """While inside, reading a ticket export calls ``callback(fraction done, 「已读取 300,000 / 1,000,000 件工单」)``."""
-    token = _PROGRESS.set(callback)
-    try:
-        yield
-    finally:
-        _PROGRESS.reset(token)
-
-
-def _report(fraction: float, text: str) -> None:
-    callback = _PROGRESS.get()
-    if callback is not None:
-        callback(min(max(fraction, 0.0), 1.0), text)
 
 
 # -- what a ticket export gives ---------------------------------------------------------------------------------
@@ -138,43 +98,6 @@ def submissions(validated: ValidatedFile, built: list[NewSubmission]) -> list[Ne
     return built
 
 
-def sniff(data: bytes, name: str, opened: WorkbookZip | None = None) -> bool:
-    """Cheaply, whether a file may be a ticket export: a 工单编号 header word near its start (shared strings and
-    the first sheet of a workbook; the first bytes of a CSV; UTF-16 text of an old .xls)."""
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES or not data:
-        return False
-    heads: list[str] = []
-    kind = format_of(data)
-    if kind == "zip":
-        try:
-            opened = opened or WorkbookZip(data)
-            for member in opened.archive().namelist():
-                if member == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/sheet\d+\.xml", member):
-                    heads.append(_xml_text(opened.head(member, _SNIFF_BYTES)))
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError):
-            return False
-    elif kind == "ole":
-        # BIFF8 keeps Chinese as UTF-16, at an even or an odd offset.
-        heads += [data[start : 4 * _SNIFF_BYTES].decode("utf-16-le", "ignore") for start in (0, 1)]
-    elif kind == "text":
-        heads.append(_decode_head(data)[0])
-    text = normalise("".join(heads))
-    return any(word in text for word in _SNIFF_WORDS)
-
-
-def _xml_text(xml: bytes) -> str:
-    """The text of the cells of an XML part's first bytes, character references (&#24037;) decoded, each text
-    apart from the next: the C parser decodes them, far cheaper than unescaping the markup with it."""
-    texts: list[str] = []
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-    parser.CharacterDataHandler = texts.append
-    with contextlib.suppress(expat.ExpatError):  # cut off mid-way, or malformed: the text up to there
-        parser.Parse(xml, False)
-    return "\x00".join(texts)
-
-
 def check_export(
     data: bytes, name: str, registry: Registry, *, period: Period | None = None, opened: WorkbookZip | None = None
 ) -> TicketFile | None:
@@ -185,285 +108,30 @@ def check_export(
     file = PurePath(name).name
     if len(data) > max_file_bytes():
         return None  # the ordinary reader refuses it with its own message
-    with _no_collection():  # millions of cells held: a collector pass would walk them all, again and again
+    with no_collection():  # millions of cells held: a collector pass would walk them all, again and again
         try:
-            table = _read(data, file)
+            table = read_columns(data, file)
         except FileRejected as rejected:
             return TicketFile(file, [], [rejected.finding], refused=True)
         if table is None:
             return None
-        return figures(table, registry, period=period)
-
-
-# A column of cells: a workbook's as Python values, a CSV's as Arrow strings.
-Cells = list | pa.ChunkedArray
-
-
-@dataclass
-class _Columns:
-    """A ticket export's columns as read: contract key → cells, with where the header was."""
-
-    file: str
-    sheet: str
-    header_row: int  # Excel row number of the header
-    first_row: int  # Excel row number of the first data row
-    found: dict[str, tuple[int, str]]  # key → (0-based column index, header as written)
-    cells: dict[str, Cells]  # key → cells, one per data row
-    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # Excel row of each data row
-
-    def finding(self, level: Level, message: str, *, row: int | None = None, key: str | None = None, value=None):
-        letter, header = (column_letter(self.found[key][0]), self.found[key][1]) if key in self.found else (None, None)
-        return Finding(
-            level,
-            self.file,
-            message,
-            sheet=self.sheet,
-            row=row,
-            column=letter,
-            column_name=header,
-            value=None if value is None else str(value),
-        )
-
-
-def _header(rows: list[list]) -> tuple[int, dict[str, tuple[int, str]]] | None:
-    """The first row near the top that names every required ticket column: (0-based index, key → column)."""
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        found: dict[str, tuple[int, str]] = {}
-        for position, cell in enumerate(row):
-            if cell is None or cell == "":
-                continue
-            key = _LOOKUP.get(header_key(cell))
-            if key is not None and key not in found:
-                found[key] = (position, str(cell).strip())
-        if all(k in found for k in _REQUIRED):
-            return index, found
-    return None
-
-
-def _read(data: bytes, file: str) -> _Columns | None:
-    kind = format_of(data)
-    if kind == "text":
-        if PurePath(file).suffix.lower() not in TEXT_SUFFIXES:
-            return None
-        return _read_csv(data, file)
-    if kind == "zip":
-        check_zip(data, lambda message: FileRejected(Finding(Level.ERROR, file, message)))
-    if kind in ("zip", "ole"):
-        return _read_workbook(data, file)
-    return None
-
-
-def _read_workbook(data: bytes, file: str) -> _Columns | None:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except (python_calamine.CalamineError, ValueError, OSError):
-        return None  # the ordinary reader says what is wrong with it
-    for meta in workbook.sheets_metadata:
-        if str(meta.visible) not in ("SheetVisibleEnum.Visible", "Visible"):
-            continue
-        try:
-            sheet = workbook.get_sheet_by_name(meta.name)
-            # Rows from row 1, cells from the first used column: far cheaper than to_python for a million rows.
-            rows = sheet.iter_rows()
-            top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-        except (python_calamine.CalamineError, ValueError, OSError):
-            continue
-        header = _header(top)
-        if header is None:
-            continue
-        index, found = header
-        total = max(sheet.total_height - index, 0)  # total_height: the last row, counted from 0
-        if total > max_rows():
-            raise FileRejected(
-                Finding(
-                    Level.ERROR,
-                    file,
-                    f"工作表有 {total:,} 行，超过系统上限 {max_rows():,} 行。请拆分后上传。",
-                    sheet=meta.name,
-                )
-            )
-        first_column = sheet.start[1] if sheet.start else 0
-        return _columns_from_rows(file, meta.name, top[index + 1 :], rows, index + 1, found, first_column, total)
-    return None
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """No cyclic garbage collection while millions of cells are kept: each pass would walk them all again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _columns_from_rows(file, sheet, head, rows, header_row, found, first_column, total) -> _Columns:
-    """The found columns of the data rows (``head``, then the rest of ``rows``), taken a chunk at a time."""
-    keys = [k for k in found if k in USED]
-    positions = [found[k][0] for k in keys]
-    width = max(positions) + 1
-    cells: dict[str, list] = {k: [] for k in keys}
-    read = 0
-    rows = itertools.chain(head, rows)
-    with _no_collection():
-        while True:
-            chunk = list(itertools.islice(rows, PROGRESS_EVERY))
-            if not chunk:
-                break
-            if min(map(len, chunk)) < width:
-                chunk = [r if len(r) >= width else [*r, *([""] * (width - len(r)))] for r in chunk]
-            for key, position in zip(keys, positions):
-                cells[key].extend([r[position] for r in chunk])
-            read += len(chunk)
-            _report(read / max(total, 1), f"已读取 {read:,} / {total:,} 件工单")
-    numbers = np.arange(header_row + 1, header_row + 1 + read)
-    cells, numbers = _without_empty_rows(cells, numbers)
-    found = {k: (position + first_column, header) for k, (position, header) in found.items()}
-    return _Columns(file, sheet, header_row, header_row + 1, found, cells, numbers)
-
-
-def _decode_head(data: bytes) -> tuple[str, str]:
-    """The first bytes of a CSV as text, and the encoding the whole file is read in."""
-    head = data[:_SNIFF_BYTES]
-    if head.startswith(UTF16_BOMS):
-        return head.decode("utf-16", "ignore"), "utf-16"
-    if head.startswith(b"\xef\xbb\xbf"):
-        return head[3:].decode("utf-8", "ignore"), "utf-8-sig"
-    try:
-        return head.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 4:
-            return head[: exc.start].decode("utf-8"), "utf-8"
-    return head.decode("gb18030", "ignore"), "gb18030"
-
-
-def _read_csv(data: bytes, file: str) -> _Columns | None:
-    head, encoding = _decode_head(data)
-    lines = head.splitlines()[: HEADER_SEARCH_ROWS + 1]
-    try:
-        top = csv_rows("\n".join(lines[:-1] if len(lines) > HEADER_SEARCH_ROWS else lines))
-    except Exception:  # noqa: BLE001 - not a CSV this reader can take; the ordinary reader says why
-        return None
-    header = _header(top)
-    if header is None:
-        return None
-    index, found = header
-    separator = _separator(lines[index])
-    sheet = PurePath(file).stem
-    total = data.count(b"\n") - index - 1
-    if total > max_rows():
-        raise FileRejected(
-            Finding(Level.ERROR, file, f"文件有 {total:,} 行，超过系统上限 {max_rows():,} 行。请拆分后上传。")
-        )
-    keys = [k for k in found if k in USED]
-    positions = [found[k][0] for k in keys]
-    parts: dict[str, list] = {k: [] for k in keys}
-    read = 0
-    try:
-        chunks = pd.read_csv(
-            io.BytesIO(data),
-            encoding=encoding,
-            sep=separator,
-            header=None,
-            skiprows=index + 1,
-            usecols=positions,
-            dtype=_CSV_TEXT,
-            keep_default_na=False,  # an empty cell is "", as the workbook reader gives it; nothing is missing
-            skip_blank_lines=False,
-            chunksize=4 * PROGRESS_EVERY,  # fewer, bigger chunks: the CSV parser costs less per row
-            engine="c",
-        )
-        for chunk in chunks:
-            for key, position in zip(keys, positions):
-                parts[key] += _arrays(chunk[position])
-            read += len(chunk)
-            _report(read / max(total, 1), f"已读取 {read:,} / {total:,} 件工单")
-    except UnicodeDecodeError:
-        raise FileRejected(
-            Finding(Level.ERROR, file, "文件中有无法按同一编码识别的文字，请另存为「CSV UTF-8」后上传。")
-        ) from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        raise FileRejected(
-            Finding(Level.ERROR, file, f"CSV 文件无法解析（{exc}），请用 Excel 打开检查后另存为「CSV UTF-8」再上传。")
-        ) from None
-    cells = {k: pa.chunked_array(pieces, type=pa.large_string()) for k, pieces in parts.items()}  # not copied
-    header_row = index + 1
-    numbers = np.arange(header_row + 1, header_row + 1 + read)
-    cells, numbers = _without_empty_rows(cells, numbers)
-    return _Columns(file, sheet, header_row, header_row + 1, found, cells, numbers)
-
-
-def _arrays(column: pd.Series) -> list[pa.LargeStringArray]:
-    """A chunk's column as Arrow arrays (pandas may hold it in more than one)."""
-    strings = pa.array(column.array, type=pa.large_string())
-    return strings.chunks if isinstance(strings, pa.ChunkedArray) else [strings]
-
-
-def _without_empty_rows(cells: dict[str, Cells], numbers: np.ndarray) -> tuple[dict[str, Cells], np.ndarray]:
-    """A row with none of 工单编号, 受理时间, 承办单位 is an empty row, not a ticket."""
-    empty = np.ones(len(numbers), dtype=bool)
-    for key in _REQUIRED:
-        empty &= _blank(cells[key])
-    if not empty.any():
-        return cells, numbers
-    keep = ~empty
-    return {k: _kept(values, keep) for k, values in cells.items()}, numbers[keep]
+        return monthly_hotline(table, registry, period=period)
 
 
 # -- a column, whichever reader made it -------------------------------------------------------------------------
 
 
-def _blank(cells: Cells) -> np.ndarray:
-    """Where the cells are empty: both readers give an empty cell as ""."""
-    if isinstance(cells, pa.ChunkedArray):
-        return pc.equal(cells, "").to_numpy(zero_copy_only=False)
-    return np.array(cells, dtype=object) == ""
-
-
-def _kept(cells: Cells, keep: np.ndarray) -> Cells:
-    """The cells of the rows ``keep`` marks."""
-    if isinstance(cells, pa.ChunkedArray):
-        return cells.filter(pa.array(keep))
-    return [v for v, kept in zip(cells, keep) if kept]
-
-
-def _cell(cells: Cells, i: int) -> object:
-    """One cell as a Python value."""
-    return cells[i].as_py() if isinstance(cells, pa.ChunkedArray) else cells[i]
-
-
-def _distinct(cells: Cells) -> tuple[np.ndarray, list]:
-    """Each cell as the index of its value among the column's distinct values, and those values as Python
-    objects."""
-    if isinstance(cells, pa.ChunkedArray):
-        encoded = pc.dictionary_encode(cells).chunks
-        if not encoded:
-            return np.zeros(0, dtype=np.intp), []
-        codes = np.concatenate([chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded])
-        # Arrow gives every chunk the dictionary of the whole column; the last chunk's is that in any case.
-        return codes, encoded[-1].dictionary.to_pylist()
-    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
-    return codes, list(uniques)
-
-
-def _separator(line: str) -> str:
-    counts = {sep: line.count(sep) for sep in (",", "\t", ";")}
-    return max(counts, key=counts.get) if any(counts.values()) else ","
-
-
 # -- tickets → figures ------------------------------------------------------------------------------------------
 
 
-def figures(table: _Columns, registry: Registry, *, period: Period | None = None) -> TicketFile:
+def monthly_hotline(table: TicketColumns, registry: Registry, *, period: Period | None = None) -> TicketFile:
     """The monthly figures of every unit the tickets name (``contract.TICKET_RULES``), with every problem found."""
     findings: list[Finding] = []
     n = len(table.rows)
     if n == 0:
         findings.append(table.finding(Level.ERROR, "工单导出中没有工单：表头下面没有数据行。", row=table.header_row))
         return TicketFile(table.file, [], findings)
-    _report(1.0, f"正在计算 {n:,} 件工单的月度指标")
+    report_progress(1.0, f"正在计算 {n:,} 件工单的月度指标")
     numbers = table.cells["ticket"]
     keep = _last_of_each(numbers)
     if not keep.all():
@@ -473,7 +141,7 @@ def figures(table: _Columns, registry: Registry, *, period: Period | None = None
                 f"有 {int((~keep).sum()):,} 行的工单编号与后面的行重复，每个编号只计一件（以最后一行为准）。",
                 row=int(table.rows[~keep][0]),
                 key="ticket",
-                value=_text(_cell(numbers, int(np.flatnonzero(~keep)[0]))),
+                value=_text(cell_at(numbers, int(np.flatnonzero(~keep)[0]))),
             )
         )
     types = table.cells.get("appeal_type")
@@ -541,13 +209,13 @@ def _text(cell: object) -> str:
 def _last_of_each(numbers: Cells) -> np.ndarray:
     """True for the last row of each 工单编号 (a blank number is a ticket of its own)."""
     # Arrow strings are compared by their dictionary codes: no Python string per cell.
-    series = pd.Series(numbers, dtype=object) if isinstance(numbers, list) else pd.Series(_distinct(numbers)[0])
-    return ~series.duplicated(keep="last").to_numpy(dtype=bool) | _blank(numbers)
+    series = pd.Series(numbers, dtype=object) if isinstance(numbers, list) else pd.Series(distinct_values(numbers)[0])
+    return ~series.duplicated(keep="last").to_numpy(dtype=bool) | blank_cells(numbers)
 
 
 def _per_value(cells: Cells, decide: Callable[[object], object], dtype=object) -> np.ndarray:
     """``decide`` applied once per distinct cell value, spread back over the cells."""
-    codes, uniques = _distinct(cells)
+    codes, uniques = distinct_values(cells)
     decided = np.empty(len(uniques), dtype=dtype)
     decided[:] = [decide(v) for v in uniques]
     return decided[codes]
@@ -575,11 +243,11 @@ def match_unit(registry: Registry, name: object) -> Unit | None:
 
 
 def _place_units(
-    table: _Columns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray
+    table: TicketColumns, registry: Registry, findings: list[Finding], *, ignore: np.ndarray
 ) -> tuple[np.ndarray, list[str]]:
     """Each ticket's unit as an index into the names of the units found (-1 where it cannot be placed), and
     those names; one error per 承办单位 that cannot be placed, in the order the file first names them."""
-    codes, raw = _distinct(table.cells["unit"])
+    codes, raw = distinct_values(table.cells["unit"])
     uniques = [_text(value) for value in raw]
     names: list[str] = []
     index_of: dict[str, int] = {}
@@ -647,16 +315,16 @@ def month_of(cell: object) -> int | None:
 def _months_of_text(cells: pa.ChunkedArray, of_other: Callable[[object], int]) -> np.ndarray:
     """The months of a column of text: decided once per distinct first ten characters (the day, as
     「2025-03-15」 or 「2025/3/5 8:」 — the month is read from the start), again in full where that fails."""
-    codes, uniques = _distinct(pc.utf8_slice_codeunits(cells, 0, 10))
+    codes, uniques = distinct_values(pc.utf8_slice_codeunits(cells, 0, 10))
     decided = np.fromiter((of_other(u) for u in uniques), dtype=np.int64, count=len(uniques))
     months = decided[codes]
     for i in np.flatnonzero(months < 0):  # 「20250305091500」: the whole text says it
-        found = month_of(_cell(cells, i))
+        found = month_of(cell_at(cells, i))
         months[i] = -1 if found is None else found
     return months
 
 
-def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> np.ndarray:
+def _months(table: TicketColumns, findings: list[Finding], *, ignore: np.ndarray) -> np.ndarray:
     cells = table.cells["accepted_at"]
     # Text of the same day repeats with another time: decided once per day.
     cache: dict[object, int] = {}
@@ -687,7 +355,7 @@ def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> 
                 table.finding(Level.ERROR, f"另有 {len(bad) - listed:,} 件工单的受理时间无法识别。", key="accepted_at")
             )
             break
-        cell = _cell(cells, i)
+        cell = cell_at(cells, i)
         shown = excel_error(cell) or ("" if cell is None else str(cell))
         message = (
             "受理时间是空的，这件工单无法计入任何月份。"
@@ -701,7 +369,7 @@ def _months(table: _Columns, findings: list[Finding], *, ignore: np.ndarray) -> 
 BLANK, UNKNOWN = -1, -2  # codes of a choice cell besides the index of its value
 
 
-def _choices(table: _Columns, key: str, findings: list[Finding]) -> np.ndarray:
+def _choices(table: TicketColumns, key: str, findings: list[Finding]) -> np.ndarray:
     """Each cell as the index of its value in the column's choices (BLANK where empty), as small integers, so
     the figures are counted without comparing strings; a value outside the list is an error."""
     column: Column = TICKET_COLUMN_BY_KEY[key]
@@ -715,7 +383,7 @@ def _choices(table: _Columns, key: str, findings: list[Finding]) -> np.ndarray:
             return BLANK
         return lookup.get(text, UNKNOWN)
 
-    codes, uniques = _distinct(table.cells[key])
+    codes, uniques = distinct_values(table.cells[key])
     decided = np.empty(len(uniques), dtype=np.int8)
     decided[:] = [decide(v) for v in uniques]
     values = decided[codes]
@@ -804,7 +472,7 @@ def _rate(numerator: list[int], denominator: list[int]) -> list:
     return [float(a) / float(b) if b else None for a, b in zip(numerator, denominator)]
 
 
-def _zero_months(frame: pd.DataFrame, period: Period, table: _Columns) -> pd.DataFrame:
+def _zero_months(frame: pd.DataFrame, period: Period, table: TicketColumns) -> pd.DataFrame:
     """A unit the export names has 诉求量 0 in each month of the export's span with no ticket of its own."""
     have = set(zip(frame["unit"], frame["month"]))
     missing_rows = [
@@ -826,127 +494,3 @@ def _months_of(period: Period) -> list[int]:
 
 
 # -- tickets against returns ------------------------------------------------------------------------------------
-
-FIGURES = (
-    ("appeals", "诉求量"),
-    ("first_time_rate", "一次性办好率"),
-    ("resolution_rate", "问题解决率"),
-    ("satisfaction_rate", "群众满意率"),
-)
-COMPARISON_COLUMNS = ["单位", "月份", "指标", "工单数据", "单位报表", "相差", "报表文件", "统计采用"]
-
-
-@dataclass(frozen=True)
-class Disagreement:
-    """One unit and month where the tickets and the unit's own 热线指标 return give different figures."""
-
-    unit: str
-    month: int
-    figures: tuple[tuple[str, object, object], ...]  # (label, from the tickets, from the return)
-    return_file: str
-    setting: str  # the HOTLINE_SOURCES key in force
-    counts: str  # "tickets" or "returns": which one the figures use under the setting
-    sheet: str | None
-    row: int | None
-
-
-def disagreements(validated: ValidatedFile, store) -> list[Disagreement]:
-    """Where this file's 热线指标 and the store's other source disagree, month by month: a ticket export against
-    the units' returns, a return against the tickets stored for its units."""
-    tables = [t for t in validated.tables if t.kind.key == "hotline"]
-    if not tables or store is None:
-        return []
-    units = sorted({u for t in tables for u in t.values["unit"] if u})
-    ours = isinstance(validated, TicketFile)
-    side = "returns" if ours else "tickets"
-    other = store.hotline_by_source(units, side)[side]
-    if not other:
-        return []
-    setting = store.hotline_source()
-    found = []
-    for table in tables:
-        for record in table.frame.to_dict("records"):
-            theirs = other.get((record["unit"], record["month"]))
-            if theirs is None:
-                continue
-            tickets, returned = (record, theirs) if ours else (theirs, record)
-            differ = tuple(
-                (label, tickets[key], returned[key])
-                for key, label in FIGURES
-                if _differs(tickets[key], returned[key], key)
-            )
-            if not differ:
-                continue
-            counts = _counting(setting, ours)
-            found.append(
-                Disagreement(
-                    record["unit"],
-                    int(record["month"]),
-                    differ,
-                    validated.name if not ours else str(theirs["file"]),
-                    setting,
-                    counts,
-                    table.sheet,
-                    int(record["row"]) if record.get("row") is not None else None,
-                )
-            )
-    return found
-
-
-def _counting(setting: str, this_is_tickets: bool) -> str:
-    if setting == "newest":
-        return "tickets" if this_is_tickets else "returns"  # the file being stored is the newest
-    return setting
-
-
-def _differs(a: object, b: object, key: str) -> bool:
-    if a is None or b is None or (isinstance(a, float) and np.isnan(a)) or (isinstance(b, float) and np.isnan(b)):
-        return False
-    tolerance = 0.5 if key == "appeals" else 0.00005  # a rate as a return rounds it: 93.72%
-    return abs(float(a) - float(b)) > tolerance
-
-
-def _shown(label: str, value: object) -> str:
-    if value is None:
-        return "—"
-    return f"{int(value):,}" if label == "诉求量" else f"{float(value):.2%}"
-
-
-def disagreement_findings(validated: ValidatedFile, store) -> list[Finding]:
-    """Each disagreement as a warning at the file's row, both values side by side and which one counts."""
-    findings = []
-    for d in disagreements(validated, store):
-        pairs = "；".join(f"{label} 工单 {_shown(label, t)} / 报表 {_shown(label, r)}" for label, t, r in d.figures)
-        month = month_label(d.month)
-        findings.append(
-            Finding(
-                Level.WARNING,
-                validated.name,
-                f"{d.unit} {month}：{pairs}（单位报表「{d.return_file}」）。"
-                f"按设置「{HOTLINE_SOURCES[d.setting]}」，统计采用{'工单数据' if d.counts == 'tickets' else '单位报表'}。",
-                sheet=d.sheet,
-                row=d.row,
-            )
-        )
-    return findings
-
-
-def comparison_table(validated: ValidatedFile | None, store) -> pd.DataFrame:
-    """The disagreements side by side, one row per unit, month and figure, as the upload desk shows them."""
-    rows = []
-    for d in disagreements(validated, store) if validated is not None else []:
-        for label, t, r in d.figures:
-            gap = float(t) - float(r)
-            rows.append(
-                {
-                    "单位": d.unit,
-                    "月份": month_label(d.month),
-                    "指标": label,
-                    "工单数据": _shown(label, t),
-                    "单位报表": _shown(label, r),
-                    "相差": f"{gap:+,.0f}" if label == "诉求量" else f"{gap * 100:+.2f} 个百分点",
-                    "报表文件": d.return_file,
-                    "统计采用": "工单数据" if d.counts == "tickets" else "单位报表",
-                }
-            )
-    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
