@@ -34,7 +34,7 @@ from lingyi.intake.feedback import MarkedFile, error_list_name, error_list_xlsx,
 from lingyi.intake.files import ACCEPTED_SUFFIXES
 from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
-from lingyi.intake.validation import ValidatedFile, ValidTable
+from lingyi.intake.valid import ValidatedFile, ValidTable
 from lingyi.registry import REGISTRY_COLUMNS, Registry, parse_registry
 from lingyi.store import Store, sha256
 from lingyi.values import Period, month_label

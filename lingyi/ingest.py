@@ -35,7 +35,8 @@ from lingyi.intake.files import WorkbookZip
 from lingyi.intake.outliers import outlier_findings
 from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
-from lingyi.intake.validation import ValidatedFile, ValidTable, validate
+from lingyi.intake.valid import ValidatedFile, ValidTable
+from lingyi.intake.validation import validate
 from lingyi.registry import Registry
 from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
 from lingyi.values import Period, add_months, missing, month_label

@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Mapping
 
 from lingyi.errors import Finding, Level
-from lingyi.intake.validation import ValidatedFile, ValidTable
+from lingyi.intake.valid import ValidatedFile, ValidTable
 from lingyi.values import missing
 
 APPEALS_FACTOR = 10

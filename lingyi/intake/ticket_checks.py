@@ -13,7 +13,7 @@ from lingyi.contract import (
 )
 from lingyi.errors import Finding, Level
 from lingyi.intake.tickets import TicketFile
-from lingyi.intake.validation import ValidatedFile
+from lingyi.intake.valid import ValidatedFile
 from lingyi.values import (
     month_label,
 )

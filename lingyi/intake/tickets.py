@@ -54,7 +54,7 @@ from lingyi.intake.ticket_files import (
     report_progress,
     sniff,
 )
-from lingyi.intake.validation import ValidatedFile, ValidTable
+from lingyi.intake.valid import ValidatedFile, ValidTable
 from lingyi.registry import Registry, Unit, normalise
 from lingyi.store import NewSubmission
 from lingyi.values import (

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import Counter
 
-import pandas as pd
-
-from lingyi.contract import RESOLVED, Column, SheetKind, ValueKind
+from lingyi.contract import Column, ValueKind
 from lingyi.errors import Finding, Level
 from lingyi.intake.info import TITLE_PERIOD
 from lingyi.intake.raw import InfoCell, RawTable, ReadFile
+from lingyi.intake.rules import RULES, check_duplicates_across_sheets
+from lingyi.intake.valid import ValidatedFile, ValidTable
 from lingyi.registry import Registry, normalise
 from lingyi.values import (
     BadValue,
@@ -38,67 +36,6 @@ from lingyi.values import (
     rate_as_fraction,
     rate_column_is_fractions,
 )
-
-# Cells of these types can be equal across types (1 == 1.0 == True), so parsed once apart.
-_EQUAL_ACROSS_TYPES = frozenset({int, float, bool})
-
-# The columns that identify a row and that every frame carries.
-TRACE_COLUMNS = ("unit", "sheet", "row")
-
-
-@dataclass
-class ValidTable:
-    kind: SheetKind
-    sheet: str
-    period: Period
-    declared: bool  # the period was declared (报送期间 or --period), not inferred from the rows
-    # contract column keys + sheet, row → the column's values, None where missing; whole numbers as int
-    values: dict[str, list]
-    # contract column key → (column letter, header as the file wrote it), to locate later findings
-    headers: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    @functools.cached_property
-    def frame(self) -> pd.DataFrame:
-        """``values`` as a frame of object columns (None stays None), made when first asked for: the checks and the
-        store read the lists, as a frame's cost per call is most of the time for a monthly return's few rows."""
-        return pd.DataFrame(self.values, columns=list(self.values), dtype=object)
-
-    @property
-    def row_count(self) -> int:
-        return len(self.values["row"])
-
-    def __getstate__(self) -> dict:
-        # Sent between processes without the frame: it is made again from ``values`` where it is asked for.
-        return {k: v for k, v in self.__dict__.items() if k != "frame"}
-
-
-@dataclass
-class ValidatedFile:
-    name: str
-    tables: list[ValidTable]
-    findings: list[Finding]
-    headcount: dict[str, int] = field(default_factory=dict)  # unit → 在职人数
-    # The file was refused before any of it was read (unsafe, damaged, encrypted …, ``FileRejected``): nothing
-    # is made from its bytes, such as a marked copy; its one finding says why.
-    refused: bool = False
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level is Level.ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level is Level.WARNING]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def row_counts(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for table in self.tables:
-            counts[table.kind.name] += table.row_count
-        return dict(counts)
 
 
 def validate(
@@ -158,13 +95,14 @@ def validate(
         table = checker.run()
         if table is not None:
             tables.append(table)
-    _check_duplicates_across_sheets(tables, read.name, findings)
+    check_duplicates_across_sheets(tables, read.name, findings)
     if read.tables and not any(t.row_count for t in tables) and not any(f.is_error for f in findings):
         # A template sent back empty: accepting it would store nothing and still say 已入库.
         findings.append(Finding(Level.ERROR, read.name, _NO_ROWS_MESSAGE))
     return ValidatedFile(read.name, tables, findings, headcount)
 
 
+_EQUAL_ACROSS_TYPES = frozenset({int, float, bool})
 _NO_ROWS_MESSAGE = "文件中没有数据行：表头下面没有填写任何数据，未入库。请填写数据后再上传。"
 
 
@@ -278,7 +216,7 @@ class _TableCheck:
             else:
                 values[column.key] = [None] * len(row_numbers)
         declared = self._declared_period()
-        getattr(self, f"_rules_{self.kind.key}")(values, row_numbers, declared)
+        RULES[self.kind.key](self, values, row_numbers, declared)
         self._check_totals(values, row_numbers)
         if declared is not None:
             period = declared
@@ -571,101 +509,7 @@ class _TableCheck:
                 months += [period.start, period.end]
         return months
 
-    def _outside(self, declared: Period | None, month: int | None) -> bool:
-        return declared is not None and month is not None and not declared.contains(month)
-
-    # -- rules of each sheet kind ------------------------------------------------------------------------------
-
-    def _rules_learning(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
-        sessions, lectures = values["sessions"], values["lectures"]
-        for i, row in enumerate(rows):
-            if sessions[i] is None and row not in self.bad_rows:
-                sessions[i] = 1
-            if lectures[i] is None and row not in self.bad_rows:
-                lectures[i] = sessions[i]
-            date = values["date"][i]
-            if date is not None and self._outside(declared, month_number(date.year, date.month)):
-                self.error(f"活动日期不在报送期间（{declared.label}）内。", row, "date", date.isoformat())
-
-    def _rules_hotline(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
-        seen: dict[tuple[str, int], int] = {}
-        for i, row in enumerate(rows):
-            unit, month = values["unit"][i], values["month"][i]
-            if unit is None or month is None:
-                continue
-            if self._outside(declared, month):
-                self.error(
-                    f"月份不在报送期间（{declared.label}）内。", row, "month", f"{month // 100}-{month % 100:02d}"
-                )
-            key = (unit, month)
-            if key in seen:
-                self.error(
-                    f"同一单位同一月份出现两次（另见第{seen[key]}行），每个单位每月只能有一行。",
-                    row,
-                    "month",
-                    f"{month // 100}-{month % 100:02d}",
-                )
-            else:
-                seen[key] = row
-
-    def _rules_problems(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
-        seen: dict[tuple, int] = {}
-        numbers = values["number"]
-        for i, row in enumerate(rows):
-            found, resolved, status = values["found_date"][i], values["resolved_date"][i], values["status"][i]
-            if status == RESOLVED and resolved is None and not self._bad_resolved(row):
-                self.error("整改状态为「已化解」，须填写化解日期。", row, "resolved_date")
-            if status is not None and status != RESOLVED and resolved is not None:
-                self.error(
-                    f"整改状态为「{status}」时不应填写化解日期；如已化解，请把状态改为「已化解」。",
-                    row,
-                    "resolved_date",
-                    resolved.isoformat(),
-                )
-            if found is not None and resolved is not None and resolved < found:
-                self.error("化解日期早于发现日期，请核对。", row, "resolved_date", resolved.isoformat())
-            if declared is not None:
-                end = declared.end
-                if found is not None and month_number(found.year, found.month) > end:
-                    self.error(f"发现日期晚于报送期间（{declared.label}）。", row, "found_date", found.isoformat())
-                if resolved is not None and month_number(resolved.year, resolved.month) > end:
-                    self.error(
-                        f"化解日期晚于报送期间（{declared.label}）。", row, "resolved_date", resolved.isoformat()
-                    )
-            unit = values["unit"][i]
-            if unit is None:
-                continue
-            key = (unit, numbers[i]) if numbers[i] else (unit, values["description"][i], found)
-            if key in seen:
-                self.error(
-                    f"同一问题出现两次（另见第{seen[key]}行）：问题编号（或问题描述加发现日期）须唯一。",
-                    row,
-                    "number" if numbers[i] else "description",
-                )
-            else:
-                seen[key] = row
-
-    def _rules_indicators(self, values: dict[str, list], rows: list[int], declared: Period | None) -> None:
-        seen: dict[tuple, int] = {}
-        for i, row in enumerate(rows):
-            if values["direction"][i] is None:
-                values["direction"][i] = "越高越好"
-            period = values["period"][i]
-            if period is None:
-                if declared is None:
-                    self.error("未填统计期间，文件也没有写明报送期间。请填写统计期间，如 2025年1-10月。", row, "period")
-                    continue
-                period = values["period"][i] = declared
-            elif declared is not None and not (declared.start <= period.start and period.end <= declared.end):
-                self.error(f"统计期间不在报送期间（{declared.label}）内。", row, "period", period.label)
-            key = (values["unit"][i], values["indicator_type"][i], values["indicator"][i], period)
-            if None not in key:
-                if key in seen:
-                    self.error(f"同一单位、同一指标、同一统计期间出现两次（另见第{seen[key]}行）。", row, "indicator")
-                else:
-                    seen[key] = row
-
-    def _bad_resolved(self, row: int) -> bool:
+    def bad_resolved(self, row: int) -> bool:
         column = self.raw.columns.get("resolved_date")
         if column is None:
             return False
@@ -745,50 +589,4 @@ _PARSERS = {
     ValueKind.DATE: parse_date,
     ValueKind.MONTH: parse_month,
     ValueKind.PERIOD: parse_period,
-}
-
-
-def _check_duplicates_across_sheets(tables: list[ValidTable], file_name: str, findings: list[Finding]) -> None:
-    """The same key on two sheets of one kind in one file is as much a duplicate as on one sheet: a hotline
-    unit and month, a problem (问题编号, or 问题描述 and 发现日期), an indicator and its 统计期间."""
-    by_kind = defaultdict(list)
-    for table in tables:
-        by_kind[table.kind.key].append(table)
-    for kind, (keys, message) in _SHEET_KEYS.items():
-        if len(by_kind[kind]) < 2:
-            continue
-        seen: dict[tuple, tuple[str, int]] = {}
-        for table in by_kind[kind]:
-            for key, row in zip(keys(table.values), table.values["row"]):
-                if key is None:
-                    continue
-                if key in seen and seen[key][0] != table.sheet:
-                    where = f"工作表「{seen[key][0]}」第{seen[key][1]}行"
-                    findings.append(
-                        Finding(Level.ERROR, file_name, message.format(where=where), sheet=table.sheet, row=int(row))
-                    )
-                seen.setdefault(key, (table.sheet, int(row)))
-
-
-def _keys(frame: Mapping[str, list], columns: tuple[str, ...]) -> list[tuple | None]:
-    """Each row's values of ``columns``; None where one is missing (that row's error is said already)."""
-    return [None if any(v is None for v in key) else key for key in zip(*(frame[c] for c in columns))]
-
-
-def _problem_keys(frame: Mapping[str, list]) -> list[tuple | None]:
-    return [
-        None if unit is None else ((unit, number) if number else (unit, description, found))
-        for unit, number, description, found in zip(
-            frame["unit"], frame["number"], frame["description"], frame["found_date"]
-        )
-    ]
-
-
-_SHEET_KEYS = {
-    "hotline": (lambda f: _keys(f, ("unit", "month")), "同一单位同一月份在{where}已出现。"),
-    "problems": (_problem_keys, "同一问题在{where}已出现：问题编号（或问题描述加发现日期）须唯一。"),
-    "indicators": (
-        lambda f: _keys(f, ("unit", "indicator_type", "indicator", "period")),
-        "同一单位、同一指标、同一统计期间在{where}已出现。",
-    ),
 }
