@@ -9,7 +9,7 @@ import pytest
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KINDS, TICKET_COLUMNS, TICKET_RULES
 from lingyi.intake.instructions import DOC_BEGIN, DOC_END, column_rows, contract_markdown
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "填报说明.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "填报说明.md"
 
 
 def test_docs_generated_part_matches_the_contract():

@@ -28,7 +28,7 @@ from lingyi.ingest import Outcome, ingest_file
 from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCOPE = metrics.Scope(2025, 10)
 
 
