@@ -1372,10 +1372,11 @@ def bound_unit() -> str | None:
 def sign_in_page() -> None:
     """The page shown to whoever is not signed in."""
     st.title("学习型机关建设数据看板", anchor=False)
-    if st.session_state.get(_FORGET_COOKIE):
-        _cookie_request("DELETE", key="lingyi_forget_cookie")
     if st.session_state.get(_ENDED):  # kept until the next sign-in: dropping the cookie reruns the page
         st.info("登录已结束（超时、已在别处退出，或账号已变更），请重新登录。", icon=":material/schedule:")
+    # After the note, so that the rerun without this request finds the note where it was: never shown twice.
+    if st.session_state.get(_FORGET_COOKIE):
+        _cookie_request("DELETE", key="lingyi_forget_cookie")
     opened = store()
     if not auth.has_users(opened):
         st.info(

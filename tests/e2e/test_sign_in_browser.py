@@ -129,4 +129,4 @@ def test_a_leader_disabled_from_another_session_is_signed_out_on_the_next_click(
 
     page.get_by_role("link", name="学习活动").click()
     assert asks_for_sign_in(page)
-    page.get_by_text("登录已结束").wait_for()
+    expect(page.get_by_text("登录已结束")).to_have_count(1, timeout=60_000)  # once, not again while the page reruns
