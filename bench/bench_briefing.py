@@ -6,8 +6,8 @@ On the full sample store (108 units, January 2024 to October 2025), for 2025 thr
 
 - renderer start: the system's Chromium started by kaleido and one first picture, once per process;
 - pptx: ``briefing.build`` (every figure, the narrative, the appendix) and the slides, the renderer warm but
-  its picture cache emptied before each run, so every picture chart is drawn again (8 of the 10 charts are
-  native PowerPoint charts, 2 are pictures);
+  its picture cache emptied before each run, so every picture chart is drawn again (9 of the 10 charts are
+  native PowerPoint charts since the stages are bars, 1 is a picture);
 - docx and zip: the same ten charts, all ten drawn as pictures (the report at A4 size, the ZIP at slide size).
 
 Each timing is the median of ``--runs`` runs; results go to bench/results/briefing.json.

@@ -26,7 +26,7 @@ with right:
     ui.chart(figures.closure_rates(by_category, by="category", title=f"{when} 各类别化解率"), key="p_cat_rate")
     ui.chart(figures.closure_rates(by_type, by="problem_type", title=f"{when} 各问题类别化解率"), key="p_type_rate")
     stages = metrics.problems_by(ds, scope, "stage")
-    ui.chart(figures.stage_funnel(stages, title=f"{when} 点题→破题→解题→验题 各环节问题"), key="p_stages")
+    ui.chart(figures.problems_by_stage(stages, title=f"{when} 点题→破题→解题→验题 各环节问题"), key="p_stages")
 
 st.subheader(f"化解率低于{target}的单位", anchor=False)
 below = metrics.units_below_target(ds, scope)

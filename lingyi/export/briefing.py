@@ -163,7 +163,7 @@ def _problems_cumulative(ds, scope):
 @_chart("problems_stages", "problems", "点题→破题→解题→验题 各环节问题", default=True)
 def _problems_stages(ds, scope):
     frame = metrics.problems_by(ds, scope, "stage")
-    fig = figures.stage_funnel(frame, title=f"{scope.as_of_label} 点题→破题→解题→验题 各环节问题")
+    fig = figures.problems_by_stage(frame, title=f"{scope.as_of_label} 点题→破题→解题→验题 各环节问题")
     return fig, narrative.closure_by_group(frame, "stage")
 
 

@@ -8,7 +8,6 @@ and into briefings.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -46,6 +45,7 @@ from lingyi.figures.theme import (
     NOT_REPORTED,
     PRIMARY,
     RATES,
+    STAND_IN,
     TEMPLATE,
     change_text,
     count_text,
@@ -90,11 +90,26 @@ def category_this_and_last_year(frame: pd.DataFrame, *, value: str, previous: st
     colors = category_colors(frame["category"])
     has_previous = frame["has_previous"] if "has_previous" in frame else pd.Series(True, index=frame.index)
     fig = new_figure(title=title, barmode="group", legend=True)
+    # The bars take their category's colour, so the legend shows a grey stand-in for each year (pale and solid, as
+    # the bars are), drawn nowhere: a swatch in 党政综合's red would say nothing of the other five.
+    for name, color in (("上年同期", lighter(STAND_IN)), ("本年", STAND_IN)):
+        fig.add_bar(
+            x=[categories[0] if categories else CATEGORIES[0]],
+            y=[None],
+            name=name,
+            offsetgroup=name,
+            legendgroup=name,
+            marker_color=color,
+            hoverinfo="skip",
+        )
     fig.add_bar(
         x=categories,
         y=[v if known else None for v, known in zip(plot_values(frame[previous]), has_previous)],
         marker_color=[lighter(c) for c in colors],
         name="上年同期",
+        offsetgroup="上年同期",
+        legendgroup="上年同期",
+        showlegend=False,
         customdata=categories,
         hovertemplate=f"%{{x}} 上年同期<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
@@ -103,6 +118,9 @@ def category_this_and_last_year(frame: pd.DataFrame, *, value: str, previous: st
         y=unless_not_reported(plot_values(frame[value]), reported(frame)),
         marker_color=colors,
         name="本年",
+        offsetgroup="本年",
+        legendgroup="本年",
+        showlegend=False,
         customdata=categories,
         hovertemplate=f"%{{x}} 本年<br>{MEASURES[value].name}：{hover_value(value)}<extra></extra>",
     )
@@ -430,7 +448,7 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
     names = [MEASURES[r].name for r in RATES]
     now = [totals.get(r) for r in RATES]
     before = [totals.get(f"{r}_prev") for r in RATES]
-    fig = new_figure(title=title, barmode="group")
+    fig = new_figure(title=title, barmode="group", legend=True, height=420)
     fig.add_bar(
         x=names,
         y=[None if missing(v) else v for v in before],
@@ -451,17 +469,19 @@ def rates_this_and_last_year(totals: Mapping[str, object], *, title: str) -> go.
         cliponaxis=False,
         hovertemplate="%{x} 本年：%{y:.2%}<extra></extra>",
     )
+    # The change stands under each pair's name, not over the plot: above it, it would fight the title and legend.
+    said = []
     for name, rate in zip(names, RATES):
         change = totals.get(f"{rate}_change")
         previous = totals.get(f"{rate}_prev")
         relative = None if missing(change) or missing(previous) or not previous else change / previous
-        label = points_text(change) if not missing(change) else "无上年数据"
+        label = f"{name}<br><b>{points_text(change)}</b>" if not missing(change) else f"{name}<br>无上年数据"
         if relative is not None:
             label += f"<br><span style='font-size:11px'>相对变化 {change_text(relative)}</span>"
-        fig.add_annotation(x=name, y=1.0, yref="paper", yanchor="bottom", text=label, showarrow=False)
-    low = min((v for v in [*now, *before] if not missing(v)), default=0.0)
-    fig.update_yaxes(tickformat=".0%", range=[max(0.0, math.floor(low * 10) / 10 - 0.1), 1.04])
-    fig.update_layout(margin={"t": 110}, legend={"y": 1.22})
+        said.append(label)
+    fig.update_xaxes(tickvals=names, ticktext=said)
+    # From zero: a bar's length is its rate, so 88% against 85% looks as close as it is.
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.08])
     return fig
 
 
@@ -519,30 +539,34 @@ def breakdown(frame: pd.DataFrame, *, by: str, value: str, title: str) -> go.Fig
     return fig
 
 
-def stage_funnel(frame: pd.DataFrame, *, title: str) -> go.Figure:
-    """Problems at each step of 点题→破题→解题→验题 (``metrics.problems_by(..., "stage")``): resolved and still open.
+def problems_by_stage(frame: pd.DataFrame, *, title: str) -> go.Figure:
+    """Problems at each step of 点题→破题→解题→验题 (``metrics.problems_by(..., "stage")``), 点题 on top: resolved
+    and still open, stacked, so a bar's length is the problems at that step.
 
-    The two parts are stacked, so the width of a step is the problems at that step.
+    Bars, not a funnel: a problem is counted at the one step it has reached, so the steps need not narrow, and a
+    funnel that widens says something false.
     """
     order = {stage: i for i, stage in enumerate(PROBLEM_STAGES.values)}
     frame = frame.assign(_order=frame["stage"].map(order)).sort_values("_order")
     stages = list(frame["stage"].astype(str))
     still_open = frame["found"] - frame["resolved"]
     totals = [f"共 {int(f):,} 个" for f in frame["found"]]
-    fig = new_figure(title=title, legend=True)
-    for values, name, color in (
-        (frame["resolved"], "已化解", PRIMARY),
-        (still_open, "未化解", lighter(PRIMARY, 0.45)),
-    ):
-        fig.add_funnel(
-            y=stages,
+    fig = new_figure(title=title, barmode="stack", height=max(300, 150 + 44 * len(frame)), legend=True)
+    for values, name, color in ((frame["resolved"], "已化解", PRIMARY), (still_open, "未化解", lighter(PRIMARY, 0.45))):
+        fig.add_bar(
             x=plot_values(values),
+            y=stages,
+            orientation="h",
             name=name,
-            marker={"color": color},
-            textinfo="value",
+            marker_color=color,
+            text=[f"{int(v):,}" if v else "" for v in values],
+            textposition="inside",
             customdata=totals,
             hovertemplate=f"%{{y}}（%{{customdata}}）<br>{name}：%{{x:,}} 个<extra></extra>",
         )
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")  # 点题 first, on top
+    fig.update_layout(legend={"traceorder": "normal"})  # 已化解 first, as the bars are stacked
+    fig.update_xaxes(title_text="问题数", tickformat=",d", rangemode="tozero")
     return fig
 
 
@@ -562,7 +586,7 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
             y=[None],
             name=indicator_type,
             offsetgroup=indicator_type,
-            marker={**marker, "color": "#7F8C8D"},
+            marker={**marker, "color": STAND_IN},
             hoverinfo="skip",
         )
         if rows.empty:
@@ -615,7 +639,7 @@ def indicator_met(frame: pd.DataFrame, *, title: str) -> go.Figure:
             customdata=[percent_text(v) for v in ranked["mean_completion"]],
             hovertemplate=f"%{{y}}<br>{name}：%{{x:,}} 个单位<br>平均完成度：%{{customdata}}<extra></extra>",
         )
-    fig.update_yaxes(gridcolor="rgba(0,0,0,0)")
+    fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")  # the lowest rate first, on top
     # whole units: a few of them would otherwise be ticked 0, 0.2 … and every tick shown rounded, as 0 0 0 1 1 1
     few = int(ranked["indicators"].max()) <= 10
     fig.update_xaxes(title_text="单位数", tickformat=",d", **({"dtick": 1} if few else {}))

@@ -32,6 +32,7 @@ BAD = "#C0392B"
 TARGET_COLOR = "#7B241C"
 GRID = "#EAECEE"
 TEXT = "#1C2833"
+STAND_IN = "#7F8C8D"  # the legend swatch of bars that take their category's colour
 NO_DATA = "无数据"
 NOT_REPORTED = "尚无报送"  # a category, unit or month that sent nothing: never drawn as 0, never the least
 

@@ -313,10 +313,11 @@ def test_rates_this_and_last_year_label_the_change_in_points_and_the_relative_ch
     assert list(this_year.x) == ["一次性办好率", "问题解决率", "群众满意率"]
     assert list(this_year.y) == [0.8815, 0.9, 0.95]
     assert list(last_year.y) == [0.8525, None, 0.95]
-    labels = [a.text for a in fig.layout.annotations]
-    assert labels[0].startswith("+2.90 个百分点") and "相对变化 +3.40%" in labels[0]
-    assert labels[1] == "无上年数据"
-    assert labels[2].startswith("0.00 个百分点")
+    labels = list(fig.layout.xaxis.ticktext)  # under each pair's name, clear of the title and the legend
+    assert labels[0].startswith("一次性办好率<br><b>+2.90 个百分点</b>") and "相对变化 +3.40%" in labels[0]
+    assert labels[1] == "问题解决率<br>无上年数据"
+    assert labels[2].startswith("群众满意率<br><b>0.00 个百分点</b>")
+    assert not fig.layout.annotations
 
 
 def test_cumulative_problems_has_found_resolved_and_the_rate_on_a_second_axis():
@@ -327,14 +328,33 @@ def test_cumulative_problems_has_found_resolved_and_the_rate_on_a_second_axis():
     assert fig.data[2].yaxis == "y2"
 
 
-def test_stage_funnel_stacks_resolved_and_open_in_stage_order():
+def test_problems_by_stage_stack_resolved_and_open_in_stage_order_as_bars_from_zero():
     frame = pd.DataFrame(
-        {"stage": ["验题", "点题", "破题", "解题"], "found": [5, 20, 10, 8], "resolved": [5, 15, 9, 6]}
+        {"stage": ["验题", "点题", "破题", "解题"], "found": [5, 20, 10, 30], "resolved": [5, 15, 9, 6]}
     )
-    fig = figures.stage_funnel(frame, title="t")
+    fig = figures.problems_by_stage(frame, title="t")
+    assert [t.type for t in fig.data] == ["bar", "bar"]  # not a funnel: 解题 holds more than 破题, and says so
+    assert fig.layout.barmode == "stack" and fig.data[0].orientation == "h"
     assert list(fig.data[0].y) == list(PROBLEM_STAGES.values)
+    assert fig.layout.yaxis.autorange == "reversed"  # 点题 on top
     assert list(fig.data[0].x) == [15, 9, 6, 5]
-    assert list(fig.data[1].x) == [5, 1, 2, 0]
+    assert list(fig.data[1].x) == [5, 1, 24, 0]
+
+
+def test_rates_this_and_last_year_are_bars_from_zero():
+    totals = {f"{rate}{suffix}": 0.9 for rate in figures.RATES for suffix in ("", "_prev")}
+    assert figures.rates_this_and_last_year(totals, title="t").layout.yaxis.range[0] == 0
+
+
+def test_this_year_beside_last_by_category_shows_grey_years_in_its_legend_not_one_categorys_colour():
+    hotline = category_frame(appeals=[5] * 6, appeals_prev=[4] * 6, has_previous=[True] * 6)
+    fig = figures.category_this_and_last_year(hotline, value="appeals", previous="appeals_prev", title="t")
+    in_legend = [t for t in fig.data if t.showlegend is not False]
+    assert [t.name for t in in_legend] == ["上年同期", "本年"]
+    assert all(t.y == (None,) for t in in_legend)  # stand-ins, drawn nowhere
+    assert {t.marker.color for t in in_legend} == {figures.STAND_IN, "rgba(127,140,141,0.35)"}
+    drawn = [t for t in fig.data if t.showlegend is False]
+    assert [len(set(t.marker.color)) for t in drawn] == [6, 6]  # each bar its category's colour
 
 
 # -- units --------------------------------------------------------------------------------------------------------------
@@ -446,6 +466,7 @@ def test_indicator_met_stacks_met_and_missed_units_lowest_rate_first():
     )
     fig = figures.indicator_met(frame, title="t")
     assert list(fig.data[0].y) == ["乙", "甲"]
+    assert fig.layout.yaxis.autorange == "reversed"  # the lowest rate on top, as the title says
     assert list(fig.data[0].x) == [4, 9]
     assert list(fig.data[1].x) == [6, 1]
 
