@@ -259,7 +259,8 @@ def _native_chart(slide, native: pictures.NativeChart, box: tuple[float, float, 
             if native.stacked:
                 labels.position = XL_LABEL_POSITION.CENTER
             elif series.labels_inside:
-                labels.position = XL_LABEL_POSITION.INSIDE_END
+                # At the foot of the bar where a target line crosses the bars' tops (as on the page), else at the top.
+                labels.position = XL_LABEL_POSITION.INSIDE_BASE if target_line else XL_LABEL_POSITION.INSIDE_END
                 labels.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
             else:
                 labels.position = XL_LABEL_POSITION.OUTSIDE_END

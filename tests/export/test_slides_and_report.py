@@ -113,6 +113,8 @@ def test_a_target_is_a_dashed_line_series_kept_in_the_charts_workbook(deck, made
     assert line.find(".//{*}tx//{*}v").text == "目标 90%"
     assert [float(v.text) for v in line.findall(".//{*}val//{*}v")] == [0.9] * 6
     assert line.find(".//{*}val/{*}numRef/{*}f") is not None  # a reference into the workbook, editable
+    # The bars' labels sit at their foot, where the dashed line at 90% never crosses them.
+    assert {e.get("val") for e in space.find(".//{*}barChart").iter("{*}dLblPos")} == {"inBase"}
 
 
 def test_every_run_on_every_slide_names_an_east_asian_font(made):
