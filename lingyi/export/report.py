@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+import plotly.graph_objects as go
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -34,6 +35,7 @@ BODY_FONT, HEADING_FONT, TITLE_FONT, TABLE_FONT = "仿宋", "黑体", "宋体", 
 LATIN_FONT = "Times New Roman"
 
 
+KEPT_WHOLE_ROWS = 25  # an appendix table of a category or problem type per row fits a page
 NUMERALS = "一二三四五六七八九十"
 
 
@@ -116,6 +118,7 @@ def _report_styles(document) -> None:
     _style(document, "Title", font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=36, after=6)
     _style(document, "Subtitle", font=BODY_FONT, size=16, align=WD_ALIGN_PARAGRAPH.CENTER, line=28)
     _style(document, "Heading 1", font=HEADING_FONT, size=16, indent=True, line=28, before=6)
+    document.styles["Heading 1"].paragraph_format.keep_with_next = True  # never a heading alone at a page's foot
     _style(document, "Caption", font=TABLE_FONT, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=20, after=6)
     names = {style.name for style in document.styles}
     for linked, font in (("Title Char", TITLE_FONT), ("Subtitle Char", BODY_FONT), ("Heading 1 Char", HEADING_FONT)):
@@ -198,13 +201,14 @@ def docx_bytes(briefing: Briefing, *, picture: pictures.PictureMaker | None = pi
             figure_number += 1
             image = document.add_paragraph(style="表格文字")
             image.paragraph_format.keep_with_next = True
-            image.add_run().add_picture(io.BytesIO(picture(chart.figure, pictures.DOCUMENT)), width=Emu(text_width))
+            drawn = picture(untitled(chart.figure), pictures.DOCUMENT)  # the caption under it names it
+            image.add_run().add_picture(io.BytesIO(drawn), width=Emu(text_width))
             _caption(document, "图", figure_number, chart.title)
     document.add_paragraph("附表", style="Heading 1")
     for number, table in enumerate(briefing.tables, start=1):
         caption = _caption(document, "附表", number, table.title)
         caption.paragraph_format.keep_with_next = True
-        _table(document, table.frame)
+        _table(document, table.frame, noted=bool(table.note))
         if table.note:
             note = document.add_paragraph(f"注：{table.note}", style="表格文字")
             note.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -213,7 +217,7 @@ def docx_bytes(briefing: Briefing, *, picture: pictures.PictureMaker | None = pi
     return out.getvalue()
 
 
-def _table(document, frame: pd.DataFrame) -> None:
+def _table(document, frame: pd.DataFrame, *, noted: bool = False) -> None:
     table = document.add_table(rows=1, cols=len(frame.columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -222,12 +226,28 @@ def _table(document, frame: pd.DataFrame) -> None:
         run = cell.paragraphs[0].add_run(str(heading))
         run.bold = True
         cell.paragraphs[0].style = document.styles["表格文字"]
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")
-    header.append(repeat)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeated on every page
     for _, row in frame.iterrows():
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
             cell.text = ""
             cell.paragraphs[0].add_run("" if pd.isna(value) else str(value))
             cell.paragraphs[0].style = document.styles["表格文字"]
+    for row in table.rows:  # a row is never cut across two pages: 「(+2.49)」 stays beside its category
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    # A table short enough for one page is kept whole (each row with the next), and the last row takes the note
+    # under the table along: never a page that holds a table's last rows alone, or only a note.
+    whole = len(table.rows) <= KEPT_WHOLE_ROWS
+    for index, row in enumerate(table.rows):
+        last = index == len(table.rows) - 1
+        if (whole and not last) or (last and noted):
+            for cell in row.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
+
+
+def untitled(fig: go.Figure) -> go.Figure:
+    """The figure without its own title, for a document whose caption says it: the title is never said twice."""
+    drawn = go.Figure(fig)
+    top = drawn.layout.margin.t if drawn.layout.margin.t is not None else 64
+    drawn.update_layout(title={"text": ""}, margin={"t": max(24, top - 40)})
+    return drawn

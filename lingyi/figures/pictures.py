@@ -60,8 +60,9 @@ class PictureSize:
 
 # 16:9, 1920×1080 pixels. On a slide 10 inches wide the template's 14 px text is about 12.5 pt.
 SLIDE = PictureSize(800, 450, 2.4)
-# A4's text width (15.5 cm): the template's 14 px text is about 10 pt, as in a printed report.
-DOCUMENT = PictureSize(640, 400, 2.5)
+# A4's text width (15.5 cm): the template's 14 px text is about 10 pt, as in a printed report; the picture is drawn
+# without its title, which its caption says.
+DOCUMENT = PictureSize(640, 360, 2.5)  # 8.7 cm tall: two figures and their captions fit a page
 
 PictureMaker = Callable[[go.Figure, PictureSize], bytes]  # ``png``, or a stand-in in tests
 

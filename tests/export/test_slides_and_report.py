@@ -164,6 +164,45 @@ def test_the_report_has_title_date_narrative_and_numbered_figures(made, report_b
     assert len(report.inline_shapes) == len(made.charts)
 
 
+def test_no_table_row_splits_across_pages_and_each_header_row_repeats(report_bytes):
+    report = Document(io.BytesIO(report_bytes))
+    assert report.tables
+    for table in report.tables:
+        rows = table._tbl.findall(f"{W}tr")
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+
+
+def test_headings_and_captions_keep_with_what_follows_and_a_note_keeps_with_its_table(made, report_bytes):
+    report = Document(io.BytesIO(report_bytes))
+    assert report.styles["Heading 1"].paragraph_format.keep_with_next
+    body = list(report.element.body.iterchildren())
+    for index, element in enumerate(body):
+        if element.tag != f"{W}tbl":
+            continue
+        caption = body[index - 1]
+        assert caption.find(f"{W}pPr/{W}keepNext") is not None  # 附表N stays with its table
+        rows = element.findall(f"{W}tr")
+        assert all(p.find(f"{W}pPr/{W}keepNext") is not None for row in rows[:-1] for p in row.iter(f"{W}p"))
+        following = body[index + 1]
+        if "".join(following.itertext()).startswith("注："):
+            last_row = element.findall(f"{W}tr")[-1]
+            assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in last_row.iter(f"{W}p"))
+    assert any(t.note for t in made.tables)  # the sample's appendix has a note to keep
+
+
+def test_the_reports_pictures_are_drawn_without_their_own_title(made):
+    titles = []
+
+    def remembering(fig, size):
+        titles.append(fig.layout.title.text)
+        return stand_in(fig, size)
+
+    report.docx_bytes(made, picture=remembering)
+    assert titles == [""] * len(made.charts)  # the caption 「图N  …」 says it once
+    assert all(chart.figure.layout.title.text for chart in made.charts)  # the briefing's own figures keep theirs
+
+
 def test_captions_are_word_sequence_fields(report_bytes):
     body = part_xml(report_bytes, "word/document.xml")
     codes = [t.text.strip() for t in body.iter(f"{W}instrText")]
