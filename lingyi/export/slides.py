@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import io
+import math
 
 from lxml import etree
 from pptx import Presentation
@@ -85,15 +86,31 @@ def _text(
     frame.vertical_anchor = anchor
     frame.margin_left = frame.margin_right = Inches(0.05)
     for index, line in enumerate(text.split("\n")):
-        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-        paragraph.alignment = align
-        run = paragraph.add_run()
-        run.text = line
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.color.rgb = color
-        _east_asian_run(run._r.get_or_add_rPr(), SLIDE_FONT)
+        _line(frame, line, size=size, color=color, bold=bold, align=align, first=index == 0)
     return shape
+
+
+def _line(
+    frame, text: str, *, size: float, color: RGBColor = DARK, bold: bool = False, align=PP_ALIGN.LEFT, first=False
+):
+    """One paragraph of a text box: a longer one above it pushes it down instead of running into it."""
+    paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+    paragraph.alignment = align
+    run = paragraph.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = color
+    _east_asian_run(run._r.get_or_add_rPr(), SLIDE_FONT)
+    return paragraph
+
+
+def one_line_size(text: str, width: float, size: float, smallest: float = 8) -> float:
+    """The largest font size up to ``size`` (pt) at which ``text`` fits ``width`` inches on one line, counting an
+    ASCII character as 0.6 em and any other (Chinese, ·, 「」) as 1 em: a little more than 微软雅黑 needs."""
+    ems = sum(0.6 if c.isascii() else 1.0 for c in text)
+    fitting = (width - 0.1) * 72 / ems if ems else size  # less the text box's own margins
+    return max(smallest, min(size, math.floor(fitting * 2) / 2))
 
 
 def _rectangle(slide, box: tuple[float, float, float, float], color: RGBColor):
@@ -140,8 +157,9 @@ def _title_slide(slide, briefing: Briefing) -> None:
     _rectangle(slide, (0, 0, 13.333, 0.28), RED)
     _rectangle(slide, (0.9, 3.72, 1.4, 0.06), RED)
     _text(slide, briefing.title, (0.9, 2.0, 11.5, 1.5), size=40, bold=True, anchor=MSO_ANCHOR.BOTTOM)
-    _text(slide, briefing.scope_text, (0.9, 4.0, 11.5, 0.6), size=20, color=GREY)
-    _text(slide, chinese_date(briefing.date), (0.9, 4.6, 11.5, 0.6), size=18, color=GREY)
+    # The scope and the date in one box: a scope long enough to wrap pushes the date down, never into it.
+    scope = _text(slide, briefing.scope_text, (0.9, 4.0, 11.5, 2.5), size=20, color=GREY)
+    _line(scope.text_frame, chinese_date(briefing.date), size=18, color=GREY).space_before = Pt(6)
     _text(slide, SOURCE, (0.9, 6.7, 11.5, 0.4), size=12, color=GREY)
 
 
@@ -151,7 +169,8 @@ def _slide_heading(slide, text: str, *, size: float = 24) -> None:
 
 
 def _footer(slide, briefing: Briefing, number: int) -> None:
-    _text(slide, f"{SOURCE} · {briefing.scope_text}", (0.55, 7.0, 11.0, 0.35), size=11, color=GREY)
+    footer = f"{SOURCE} · {briefing.scope_text}"
+    _text(slide, footer, (0.55, 7.0, 11.0, 0.35), size=one_line_size(footer, 11.0, 11), color=GREY)  # one line
     _text(slide, str(number), (12.1, 7.0, 0.7, 0.35), size=11, color=GREY, align=PP_ALIGN.RIGHT)
 
 
@@ -320,8 +339,11 @@ def _colour_series(drawn, series: pictures.Series, kind: str) -> None:
         drawn.format.line.width = Pt(2.5)
         drawn.smooth = False
         return
-    _fill(drawn.format.fill, colors[0], series.hatched)
-    if len(set(colors)) > 1:
+    # The series' own fill is its legend swatch: where the bars take their category's colour, the figure's grey
+    # stand-in, not the first category's colour.
+    varied = len(set(colors)) > 1
+    _fill(drawn.format.fill, series.legend_color if varied and series.legend_color else colors[0], series.hatched)
+    if varied:
         for index, color in enumerate(series.colors):
             if color:
                 _fill(drawn.points[index].format.fill, color, series.hatched)

@@ -316,6 +316,7 @@ class Series:
     labels: bool  # values written on the bars
     hatched: bool = False  # the figure draws it with a pattern (个性指标 beside 共性指标)
     labels_inside: bool = False  # the values written inside the bars' ends, not beyond them
+    legend_color: str | None = None  # the swatch of a series whose bars take their category's colour
 
 
 @dataclass(frozen=True)
@@ -354,6 +355,12 @@ def native_chart(fig: go.Figure) -> NativeChart | None:
     categories: list[str] = []
     for trace in drawn:
         categories.extend(str(c) for c in trace.get(category_key) or () if str(c) not in categories)
+    # A legend stand-in (a bar drawn nowhere, 「上年同期」 in grey) gives the swatch of the bars of its name.
+    swatches = {
+        str(t.get("name")): hex_color((t.get("marker") or {}).get("color"))
+        for t in traces
+        if t not in drawn and t["type"] == "bar" and isinstance((t.get("marker") or {}).get("color"), str)
+    }
     series = []
     for trace in drawn:
         values = dict(zip((str(c) for c in trace.get(category_key) or ()), trace.get(value_key) or ()))
@@ -365,6 +372,7 @@ def native_chart(fig: go.Figure) -> NativeChart | None:
                 labels=any(str(t).strip() for t in _as_list(trace.get("text"))),
                 hatched=bool(((trace.get("marker") or {}).get("pattern") or {}).get("shape")),
                 labels_inside=trace.get("textposition") == "inside",
+                legend_color=swatches.get(str(trace.get("name"))),
             )
         )
     value_axis = layout.get("xaxis" if horizontal else "yaxis") or {}

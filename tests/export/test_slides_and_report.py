@@ -5,6 +5,7 @@ Pictures come from a stand-in here (a plain PNG of the asked size); the browser'
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -20,7 +21,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 from sample_store import sample_database_copy
 
-from lingyi import metrics
+from lingyi import figures, metrics
 from lingyi.export import briefing, content, report, slides
 from lingyi.figures import pictures
 from lingyi.store import Store
@@ -74,6 +75,22 @@ def test_the_slides_are_16_9_a_title_the_key_figures_and_one_chart_each(made, de
     assert "主要数据" in texts(key) and made.paragraphs[0].text in texts(key)
     for figure in made.key_figures:
         assert figure.value in texts(key) and figure.note in texts(key)
+
+
+def test_a_long_scope_pushes_the_date_down_and_every_footer_stays_on_one_line(made):
+    long = dataclasses.replace(
+        made, scope_text="会议版「2025年10月全市学习型机关建设推进会」 · " + " · ".join(["执法监督"] * 6)
+    )
+    shown = Presentation(io.BytesIO(slides.pptx_bytes(long, picture=stand_in)))
+    title = shown.slides[0]
+    holding = [s for s in title.shapes if s.has_text_frame and long.scope_text in s.text_frame.text]
+    assert len(holding) == 1 and "2025年11月20日" in holding[0].text_frame.text  # one box: the date flows below
+    for slide in list(shown.slides)[1:]:
+        footer = next(s for s in slide.shapes if s.has_text_frame and s.text_frame.text.startswith(content.SOURCE))
+        run = footer.text_frame.paragraphs[0].runs[0]
+        ems = sum(0.6 if c.isascii() else 1.0 for c in run.text)  # 微软雅黑 needs less: 0.5 em and under 1 em
+        assert ems * run.font.size.pt <= footer.width / 914400 * 72  # so it cannot wrap to a second line
+        assert run.font.size.pt < 11  # this one had to be set smaller
 
 
 def test_each_chart_slide_leads_with_its_takeaway(made, deck):
@@ -267,7 +284,7 @@ def test_a_report_without_pictures_is_refused_plainly(made):
 def with_hotline(tmp_path_factory) -> content.Briefing:
     store = Store(sample_database_copy(tmp_path_factory.mktemp("office-hotline")))
     try:
-        charts = ("learning_by_category", "hotline_by_month")
+        charts = ("learning_by_category", "hotline_by_month", "hotline_by_category")
         return briefing.build(metrics.load(store), metrics.Scope(2025, 10), charts=charts, date=dt.date(2025, 11, 20))
     finally:
         store.close()
@@ -285,3 +302,13 @@ def test_a_slide_comparing_with_last_year_notes_the_month_not_in_and_keeps_the_c
         s for s in hotline_slide.shapes if getattr(s, "has_chart", False) or s.shape_type == MSO_SHAPE_TYPE.PICTURE
     ]
     assert drawn and all(shape.top + shape.height <= box.top for shape in drawn)
+
+
+def test_bars_in_their_categorys_colour_have_grey_legend_swatches_on_the_slide(with_hotline):
+    deck = Presentation(io.BytesIO(slides.pptx_bytes(with_hotline, picture=stand_in)))
+    chart = next(s.chart for s in deck.slides[4].shapes if getattr(s, "has_chart", False))
+    last_year, this_year = chart.plots[0].series
+    # The series' own fill is what the legend shows; each bar still carries its category's colour.
+    assert str(this_year.format.fill.fore_color.rgb) == figures.STAND_IN.lstrip("#")
+    assert str(last_year.format.fill.fore_color.rgb) == pictures.hex_color("rgba(127,140,141,0.35)").lstrip("#")
+    assert len({str(this_year.points[i].format.fill.fore_color.rgb) for i in range(6)}) == 6

@@ -136,6 +136,7 @@ def test_this_year_beside_last_is_two_series_last_year_paler(sample):
     assert (last.name, this.name) == ("上年同期", "本年")
     assert this.colors[0] == figures.CATEGORY_COLORS["党政综合"]
     assert last.colors[0] == pictures.hex_color("rgba(169,50,38,0.35)")
+    assert (last.legend_color, this.legend_color) == (pictures.hex_color("rgba(127,140,141,0.35)"), figures.STAND_IN)
 
 
 def test_problems_by_stage_are_stacked_bars_an_office_program_draws_点题_on_top(sample):
