@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from lingyi.contract import CLOSURE_TARGET
+from lingyi.figures.theme import count_text
 from lingyi.values import missing
 
 FLAT_PERCENT = 0.5  # a count that changed by less than ±0.5% on last year is 持平
@@ -24,25 +25,9 @@ def known(value: object) -> bool:
     return not missing(value)
 
 
-def _trim(number: float) -> str:
-    """Two decimals without trailing zeros: 4.57, 31.6, 10."""
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
 def amount(value: float | None, unit: str = "") -> str:
-    """1,234场次; from 1万 on 4.57万人次; from 1亿 on 1.2亿件."""
-    if not known(value):
-        return NO_DATA
-    number = float(value)
-    if abs(number) >= 1e8:
-        text = f"{_trim(number / 1e8)}亿"
-    elif abs(number) >= 1e4:
-        text = f"{_trim(number / 1e4)}万"
-    elif number.is_integer():
-        text = f"{int(number):,}"
-    else:
-        text = f"{number:,.2f}"
-    return text + unit
+    """1,234场次; from 1万 on 4.57万人次; from 1亿 on 1.2亿件: the one rule of ``figures.count_text``."""
+    return count_text(value, unit)
 
 
 def pct(fraction: float | None) -> float | None:

@@ -114,19 +114,26 @@ GROUP_NAMES = {
 
 
 def count_text(value: float | None, unit: str = "") -> str:
-    """12,345 with thousands separators; from 10万 on, 12.35万 (and 1.23亿); 无数据 for a missing figure."""
+    """The one way a count is written, on pages, charts, slides, the report and in the narrative: 3,018 with
+    thousands separators; from 1万 on in 万 and from 1亿 on in 亿, with up to two decimals (31.6万, 11.17万, 1.2亿);
+    无数据 for a missing figure."""
     if missing(value):
         return NO_DATA
     number = float(value)
     if abs(number) >= 1e8:
-        text = f"{number / 1e8:,.2f}亿"
-    elif abs(number) >= 1e5:
-        text = f"{number / 1e4:,.2f}万"
+        text = f"{_two_decimals(number / 1e8)}亿"
+    elif abs(number) >= 1e4:
+        text = f"{_two_decimals(number / 1e4)}万"
     elif number == int(number):
         text = f"{int(number):,}"
     else:
         text = f"{number:,.2f}"
     return f"{text}{unit}" if unit else text
+
+
+def _two_decimals(number: float) -> str:
+    """Two decimals without trailing zeros: 4.57, 31.6, 10."""
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def percent_text(fraction: float | None) -> str:

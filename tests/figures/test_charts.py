@@ -42,9 +42,11 @@ def bar_colors(fig, trace: int = 0) -> list[str]:
     [
         (0, "", "0"),
         (7, " 项", "7 项"),
-        (12345, "", "12,345"),
-        (99999, "", "99,999"),
-        (100000, "", "10.00万"),
+        (9999, "", "9,999"),
+        (10000, "", "1万"),
+        (12345, "", "1.23万"),
+        (283000, "", "28.3万"),  # one rule everywhere: never 28.30万 beside 28.3万
+        (100000, "", "10万"),
         (123738, " 件", "12.37万 件"),
         (303600, "", "30.36万"),
         (123456789, "", "1.23亿"),
@@ -54,7 +56,7 @@ def bar_colors(fig, trace: int = 0) -> list[str]:
         (pd.NA, "", "无数据"),
     ],
 )
-def test_count_text_uses_thousands_separators_and_wan_from_one_hundred_thousand(value, unit, expected):
+def test_count_text_uses_thousands_separators_and_wan_from_ten_thousand(value, unit, expected):
     assert figures.count_text(value, unit) == expected
 
 
@@ -90,7 +92,7 @@ def test_change_text_signs_a_relative_change(fraction, expected):
 @pytest.mark.parametrize(
     ("value", "measure", "expected"),
     [
-        (43932, "person_times", "43,932 人次"),
+        (43932, "person_times", "4.39万 人次"),
         (0.9478, "satisfaction_rate", "94.78%"),
         (0.027, "satisfaction_rate_change", "+2.70 个百分点"),
         (22.349, "per_head", "22.35 人次/人"),
