@@ -16,7 +16,11 @@ st.set_page_config(page_title="学习型机关建设数据看板", page_icon=ui.
 FIRST_PAGE = "overview"
 PAGES = {
     "看板": [
-        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path=FIRST_PAGE, default=True),
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="home", default=True),
+        # /overview, the overview's name in links (a fresh server's first run knows it by that): the same page, unlisted.
+        st.Page(
+            "pages/overview.py", title="总览", icon=":material/dashboard:", url_path=FIRST_PAGE, visibility="hidden"
+        ),
         st.Page("pages/learning.py", title="学习活动", icon=":material/menu_book:", url_path="learning"),
         st.Page("pages/hotline.py", title="热线指标", icon=":material/support_agent:", url_path="hotline"),
         st.Page("pages/problems.py", title="问题化解", icon=":material/task_alt:", url_path="problems"),
@@ -55,16 +59,10 @@ user = ui.signed_in_user()
 if user is None:
     # The sign-in form answers at every page's address, and Streamlit knows a page by its address: once signed in,
     # a link to 热线指标 (with its filters) opens 热线指标, not the first page.
+    addresses = dict.fromkeys(page.url_path or FIRST_PAGE for pages in PAGES.values() for page in pages)
     sign_in_pages = [
-        st.Page(
-            ui.sign_in_page,
-            title="登录",
-            icon=":material/login:",
-            url_path=page.url_path or FIRST_PAGE,
-            default=page.url_path == "",
-        )
-        for pages in PAGES.values()
-        for page in pages
+        st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path=address, default=address == FIRST_PAGE)
+        for address in addresses
     ]
     st.navigation(sign_in_pages, position="hidden").run()
     st.stop()

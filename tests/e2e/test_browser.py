@@ -11,7 +11,7 @@ import json
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from conftest import ERRORS, settle
+from conftest import ERRORS, VIEWPORT, settle
 
 import lingyi.__main__ as cli
 from lingyi import figures
@@ -149,3 +149,14 @@ def test_clicking_a_unit_opens_its_profile(page, server):
     assert short_name in shown_units
     assert f"{full_name} · " in page.locator('[data-testid="stMain"]').inner_text()
     wait_for_charts(page, 4)
+
+
+def test_a_link_to_overview_by_its_name_opens_the_overview_for_every_visitor(browser, server):
+    # The overview is served at the root; /overview is its name in links and in a fresh server's first run.
+    for _ in range(2):  # the second visitor meets a warm server, whose pages are known by their addresses
+        context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        visitor = context.new_page()
+        open_page(visitor, server, "overview?year=2024", "总览")
+        assert visitor.get_by_text("没有这个页面").count() == 0
+        assert shown_scope(visitor).startswith("2024年1—12月")
+        context.close()

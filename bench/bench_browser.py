@@ -1,0 +1,178 @@
+"""Pages as a leader waits for them (issue 22): headless Chromium on the five-year store, timed until every chart is
+drawn and the script is idle.
+
+    .venv/bin/python -m bench.bench_browser [--runs 5] [--pages overview,hotline]
+
+For each dashboard page, median of ``--runs``:
+
+- fresh server: a server started for this run alone, the page opened at once (the dataset is read for the first
+  time, the first session starts): from ``page.goto`` to drawn;
+- new visitor: a new browser context (no cookie, no cache) on a server that has served the page before;
+- filter change: 截至月份 set to the month before, on an open page: from the click to drawn again.
+
+"Drawn": Streamlit's running indicator gone for 0.4 s, and every ``.js-plotly-plot`` on the page holding its
+drawn SVG. The server runs in demo mode (signed in without a password) on ``bench/out/five_years.db``.
+Results go to bench/results/browser.json; ``python -m bench.report`` writes them into bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from bench.five_year_store import build
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = ROOT / "bench" / "out" / "five_years.db"
+RESULTS = ROOT / "bench" / "results" / "browser.json"
+PAGES = {
+    "overview": "总览",
+    "learning": "学习活动",
+    "hotline": "12345热线指标",
+    "problems": "问题化解",
+    "indicators": "指标完成",
+    "unit": "单位画像",
+}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+TIMEOUT_S = 120
+
+DRAWN = """() => {
+  const running = document.querySelector('[data-testid="stStatusWidget"]');
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const heading = document.querySelector('h1');
+  return { running: !!running, plots: plots.length, drawn: plots.filter(p => p.querySelector('.main-svg')).length,
+           heading: heading ? heading.textContent : '' };
+}"""
+
+
+def _store_url() -> str:
+    if not STORE.exists():
+        STORE.parent.mkdir(exist_ok=True)
+        build(f"sqlite:///{STORE}")
+    return f"sqlite:///{STORE}"
+
+
+class Server:
+    def __init__(self, url: str):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        environment = {**os.environ, "LINGYI_DATABASE_URL": url, "LINGYI_DEMO": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "serve.py", f"--server.port={self.port}"]
+            + ["--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false"]
+            + ["--server.fileWatcherType=none"],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("the server did not start")
+
+    def page_url(self, page: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{page}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def wait_drawn(page, title: str, start: float) -> float:
+    """Seconds from ``start`` until the page shows ``title``, is idle and every chart on it is drawn."""
+    deadline = start + TIMEOUT_S
+    idle_since = None
+    while time.monotonic() < deadline:
+        state = page.evaluate(DRAWN)
+        ready = state["heading"] == title and not state["running"] and state["plots"] == state["drawn"]
+        now = time.monotonic()
+        if ready and state["plots"]:
+            if idle_since is None:
+                idle_since = now
+            elif now - idle_since >= 0.4:
+                return idle_since - start
+        else:
+            idle_since = None
+        page.wait_for_timeout(50)
+    raise TimeoutError(f"{title}: not drawn in {TIMEOUT_S} s")
+
+
+def change_month(page, title: str) -> float:
+    sidebar = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="截至月份")
+    sidebar.click()
+    options = page.get_by_role("option")
+    options.nth(2).wait_for()  # 最新, then the months from the latest down: the month before the latest
+    start = time.monotonic()
+    options.nth(2).click()
+    page.wait_for_timeout(100)  # the rerun starts
+    return wait_drawn(page, title, start)
+
+
+def measure(runs: int, pages: list[str]) -> dict:
+    url = _store_url()
+    results: dict[str, dict] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name in pages:
+            title = PAGES[name]
+            fresh, visitor, change = [], [], []
+            for _ in range(runs):
+                server = Server(url)
+                try:
+                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                    page = context.new_page()
+                    start = time.monotonic()
+                    page.goto(server.page_url(name))
+                    fresh.append(wait_drawn(page, title, start))
+                    context.close()
+                    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                    page = context.new_page()
+                    start = time.monotonic()
+                    page.goto(server.page_url(name))
+                    visitor.append(wait_drawn(page, title, start))
+                    change.append(change_month(page, title))
+                    context.close()
+                finally:
+                    server.stop()
+            results[name] = {
+                "fresh_server_s": round(statistics.median(fresh), 3),
+                "new_visitor_s": round(statistics.median(visitor), 3),
+                "filter_change_s": round(statistics.median(change), 3),
+                "runs": runs,
+            }
+            print(name, results[name], flush=True)
+        browser.close()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pages", default=",".join(PAGES))
+    args = parser.parse_args()
+    results = measure(args.runs, args.pages.split(","))
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
