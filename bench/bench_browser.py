@@ -71,9 +71,18 @@ class Server:
             self.port = probe.getsockname()[1]
         environment = {**os.environ, "LINGYI_DATABASE_URL": url, "LINGYI_DEMO": "1"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "serve.py", f"--server.port={self.port}"]
-            + ["--server.address=127.0.0.1", "--server.headless=true", "--browser.gatherUsageStats=false"]
-            + ["--server.fileWatcherType=none"],
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "serve.py",
+                f"--server.port={self.port}",
+                "--server.address=127.0.0.1",
+                "--server.headless=true",
+                "--browser.gatherUsageStats=false",
+                "--server.fileWatcherType=none",
+            ],
             cwd=ROOT,
             env=environment,
             stdout=subprocess.DEVNULL,

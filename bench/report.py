@@ -76,6 +76,24 @@ def pages_table(results: dict) -> list[str]:
     return lines
 
 
+def browser_table(results: dict) -> list[str]:
+    """Pages in the browser, beside the AppTest figures of the same page (the script run alone)."""
+    script = _load("pages")
+    lines = [
+        "| page | fresh server (target ≤ 3 s) | new visitor (target ≤ 1.5 s) | filter change (target ≤ 0.5 s) "
+        "| the script alone (AppTest): cold, warm |",
+        "|---|---|---|---|---|",
+    ]
+    for page, r in results.items():
+        alone = script.get(page)
+        apptest = f"{alone['cold_s']:.2f} s, {alone['warm_s']:.3f} s" if alone else "—"
+        lines.append(
+            f"| {page} | {r['fresh_server_s']:.2f} s | {r['new_visitor_s']:.2f} s | {r['filter_change_s']:.2f} s "
+            f"| {apptest} |"
+        )
+    return lines
+
+
 def briefing_table(results: dict) -> list[str]:
     if not results:
         return []
@@ -84,6 +102,9 @@ def briefing_table(results: dict) -> list[str]:
 
 def main() -> None:
     parts = ["### Ingest", "", *ingest_table(_load("ingest")), "", "### Pages", "", *pages_table(_load("pages"))]
+    browser = browser_table(_load("browser")) if _load("browser") else []
+    if browser:
+        parts += ["", "### Pages in the browser", "", *browser]
     tickets = tickets_table(_load("tickets"))
     if tickets:
         parts += ["", "### 12345 ticket export", "", *tickets]

@@ -459,7 +459,7 @@ def rate_card(label: str, totals: dict, rate: str) -> None:
         label,
         figures.percent_text(totals[rate]),
         delta=figures.points_text(totals[f"{rate}_change"]),
-        note="较上年同期",
+        note="同比",  # 「较上年同期」 was cut to 「较上年…」 beside the delta on a 1,400 px screen
         help=f"上年同期 {figures.percent_text(totals[f'{rate}_prev'])}；按诉求量加权。",
     )
 

@@ -93,14 +93,16 @@ def routes(base_url_path: str = "", store: Store | None = None) -> list[Route]:
 
 
 CHROME_SCRIPT = (Path(__file__).with_name("chrome_zh.js")).read_text(encoding="utf-8")
+SMALL_SCREENS = (Path(__file__).with_name("small_screens.css")).read_text(encoding="utf-8")
 
 
 def chinese_page(html: bytes) -> bytes:
-    """Streamlit's index.html marked Chinese, with the script that puts Streamlit's own words in Chinese."""
+    """Streamlit's index.html marked Chinese, with the script that puts Streamlit's own words in Chinese and the
+    layout for a phone (lingyi/small_screens.css)."""
     page = html.decode("utf-8")
     page = page.replace('<html lang="en">', '<html lang="zh-CN">', 1)
     page = page.replace("<title>Streamlit</title>", "<title>学习型机关建设数据看板</title>", 1)
-    page = page.replace("</head>", f"<script>{CHROME_SCRIPT}</script>\n</head>", 1)
+    page = page.replace("</head>", f"<script>{CHROME_SCRIPT}</script>\n<style>{SMALL_SCREENS}</style>\n</head>", 1)
     return page.encode("utf-8")
 
 

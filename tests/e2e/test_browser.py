@@ -160,3 +160,18 @@ def test_a_link_to_overview_by_its_name_opens_the_overview_for_every_visitor(bro
         assert visitor.get_by_text("没有这个页面").count() == 0
         assert shown_scope(visitor).startswith("2024年1—12月")
         context.close()
+
+
+def test_on_a_phone_the_overview_has_two_cards_a_row_and_charts_full_width(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    phone = context.new_page()
+    open_page(phone, server, "", "总览")
+    cards = [box for box in (m.bounding_box() for m in phone.locator('[data-testid="stMetric"]').all()) if box]
+    assert len(cards) >= 8
+    first, second, third = cards[:3]
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 2  # side by side
+    assert third["y"] > first["y"] + first["height"] - 2  # the third starts the next row
+    charts = [box for box in (c.bounding_box() for c in phone.locator(".js-plotly-plot").all()) if box]
+    assert charts and all(box["width"] > 390 * 0.8 for box in charts)
+    assert phone.locator('[data-testid="stElementToolbar"]').first.is_hidden()  # never over a chart's title
+    context.close()
