@@ -54,6 +54,10 @@ VISIBLE_TEXTS = r"""() => {
   for (const button of document.querySelectorAll("[data-title]")) {  // a chart toolbar's tooltips
     if (button.checkVisibility({ checkOpacity: true })) texts.push(button.dataset.title);
   }
+  for (const element of document.querySelectorAll("[aria-label], [aria-valuetext]")) {  // what a screen reader says
+    if (!element.checkVisibility()) continue;
+    for (const name of ["aria-label", "aria-valuetext"]) if (element.hasAttribute(name)) texts.push(element.getAttribute(name));
+  }
   return texts;
 }"""
 FILE_NAME = re.compile(r"[\w./-]*\.(xlsx|xlsm|xls|ods|csv|pptx|docx|png|zip|db)\b", re.IGNORECASE)
@@ -101,6 +105,27 @@ def test_no_page_shows_english_not_even_streamlits_own(page, admin_server, tmp_p
             page.locator(".js-plotly-plot").first.hover()
             page.locator(".modebar-btn").first.wait_for(state="visible", timeout=30_000)
             found["图表工具栏"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.goto(admin_server.url)  # a unit typed that the list does not have
+    settled(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.click()
+    page.keyboard.type("没有这个单位")
+    page.get_by_text("没有匹配项").first.wait_for(timeout=30_000)
+    found["单位筛选（无匹配）"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.keyboard.press("Escape")
+    page.goto(f"{admin_server.url}/manage")  # a data table's column menu
+    settled(page)
+    table = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.move(table["x"] + 200, table["y"] + 18)
+    page.mouse.click(table["x"] + 212, table["y"] + 18)
+    page.get_by_text("升序排列").wait_for(timeout=30_000)
+    found["表格的列菜单"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.keyboard.press("Escape")
+    page.goto(f"{admin_server.url}/completeness")  # a date picker, opened
+    settled(page)
+    page.locator('[data-testid="stDateInput"] button').first.click()
+    page.locator('[role="dialog"] [role="grid"]').first.wait_for(timeout=30_000)
+    found["日期选择"] = english_words(page.evaluate(VISIBLE_TEXTS))
+    page.keyboard.press("Escape")
     page.goto(f"{admin_server.url}/upload")  # with files chosen: their list, verdicts, findings and previews
     settled(page)
     good = f.write_xlsx(
