@@ -10,8 +10,8 @@ For each dashboard page, median of ``--runs``:
 - new visitor: a new browser context (no cookie, no cache) on a server that has served the page before;
 - filter change: 截至月份 set to the month before, on an open page: from the click to drawn again.
 
-"Drawn": Streamlit's running indicator gone for 0.4 s, and every ``.js-plotly-plot`` on the page holding its
-drawn SVG. The server runs in demo mode (signed in without a password) on ``bench/out/five_years.db``.
+"Drawn": Streamlit's running indicator gone for 0.4 s, and every visible ``.js-plotly-plot`` on the page holding
+its drawn SVG. The server runs in demo mode (signed in without a password) on ``bench/out/five_years.db``.
 Results go to bench/results/browser.json; ``python -m bench.report`` writes them into bench/README.md.
 """
 
@@ -50,7 +50,7 @@ TIMEOUT_S = 120
 
 DRAWN = """() => {
   const running = document.querySelector('[data-testid="stStatusWidget"]');
-  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p => p.checkVisibility());
   const heading = document.querySelector('h1');
   return { running: !!running, plots: plots.length, drawn: plots.filter(p => p.querySelector('.main-svg')).length,
            heading: heading ? heading.textContent : '' };
