@@ -3,13 +3,14 @@
 Run with ``streamlit run serve.py``: this app on Streamlit's server, with the session cookie that keeps a sign-in
 across reloads, and Streamlit's own words in Chinese. The store is LINGYI_DATABASE_URL, or data/lingyi.db by
 default. Whoever is not signed in sees the sign-in page only; the menu holds the pages the user's role allows
-(lingyi/auth.py).
+(lingyi/access/auth.py).
 A page is added with one line in ``PAGES``; a section without pages is not shown.
 """
 
 import streamlit as st
 
-from lingyi import auth, ui
+from lingyi import ui
+from lingyi.access import auth
 
 st.set_page_config(page_title="学习型机关建设数据看板", page_icon=ui.FAVICON, layout="wide")
 

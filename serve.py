@@ -8,6 +8,6 @@ a reload or a second tab stays signed in, and a script in every page that puts S
 
 import streamlit as st
 
-from lingyi import web
+from lingyi.access import web
 
 app = st.App("app.py", routes=web.routes(st.get_option("server.baseUrlPath")), middleware=web.middleware())

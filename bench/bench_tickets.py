@@ -4,7 +4,7 @@
 
 For each of an .xlsx and a GBK .csv export of the same tickets, runs alternate: the bare read of the file
 (python-calamine's ``to_python`` of the sheet; ``pandas.read_csv`` of the CSV, every column as text), then the
-whole of ``lingyi.ingest.ingest_file`` into a fresh SQLite store (reading, placing, figures, the checks against
+whole of ``lingyi.intake.ingest.ingest_file`` into a fresh SQLite store (reading, placing, figures, the checks against
 the store, storing file and rows). The machine is shared, so the target is judged on the ratio of each pair run
 back to back (bare–ingest, then ingest–bare), and the median over runs is reported; beside the wall-clock
 ratio, the ratio of the CPU time each step took (``time.process_time``), which other processes' load disturbs
@@ -34,7 +34,7 @@ import python_calamine
 import xlsxwriter
 
 from lingyi.contract import TICKET_COLUMNS
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.registry import default_registry
 from lingyi.store import Store
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lingyi.ingest import problem_key
+from lingyi.intake.ingest import problem_key
 from lingyi.store import NewSubmission, Store
 from lingyi.values import Period
 from sample_data.truth import generate_records

@@ -105,6 +105,15 @@ def main() -> None:
     browser = browser_table(_load("browser")) if _load("browser") else []
     if browser:
         parts += ["", "### Pages in the browser", "", *browser]
+    load = _load("load")
+    if load:
+        parts += [
+            "",
+            f"Twenty leaders at once: {load['sessions']} browser sessions open the overview together "
+            f"({load['rounds']} rounds): p50 **{load['p50_s']:.2f} s**, p95 **{load['p95_s']:.2f} s** (target ≤ 3 s), "
+            f"slowest {load['max_s']:.2f} s; the server's resident memory **{load['server_resident_mb']:,} MB** "
+            "(target ≤ 1,536 MB).",
+        ]
     tickets = tickets_table(_load("tickets"))
     if tickets:
         parts += ["", "### 12345 ticket export", "", *tickets]

@@ -18,9 +18,9 @@ from pathlib import Path
 from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, UnknownName
 from lingyi.export import content, formats
-from lingyi.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
 from lingyi.intake import ticket_files
 from lingyi.intake.files import ACCEPTED_SUFFIXES
+from lingyi.intake.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
 from lingyi.registry import categories_or_error
 from lingyi.store import AUDIT_HEADINGS, Store
 from lingyi.values import BadValue, parse_date, parse_month, parse_period
@@ -357,7 +357,7 @@ def run_hotline_source(args: argparse.Namespace) -> int:
 
 def _unit_of_filler(store: Store, name: str) -> str | None:
     """A 单位填报员 named by --user writes their own unit's rows only, here as on the upload page."""
-    from lingyi import auth
+    from lingyi.access import auth
 
     found = auth.users(store)
     found = found[(found["name"] == name) & (found["role"] == auth.Role.UNIT.value)]
@@ -375,7 +375,7 @@ def _read_password(prompt: str) -> str:
 
 
 def run_user(args: argparse.Namespace) -> int:
-    from lingyi import auth
+    from lingyi.access import auth
 
     store = _store(args)
     if args.action == "list":
@@ -613,7 +613,7 @@ def _first_of(listed: str, counted: str, shown: int = 3) -> str:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from lingyi.backup import write_backup
+    from lingyi.store.backup import write_backup
 
     manifest = write_backup(_store(args), Path(args.file))
     print(f"已备份到 {args.file}：{_backup_counts(manifest)}（数据库结构版本 {manifest['schema_version']}）。")
@@ -621,7 +621,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore_backup(args: argparse.Namespace) -> int:
-    from lingyi.backup import read_manifest, restore_backup
+    from lingyi.store.backup import read_manifest, restore_backup
 
     path = Path(args.file)
     if not path.is_file():

@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from lingyi import auth, ui
+from lingyi import ui
+from lingyi.access import auth
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 SINCE = "admin_since"

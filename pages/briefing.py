@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from lingyi import auth, metrics, ui
+from lingyi import metrics, ui
+from lingyi.access import auth
 from lingyi.export import briefing, content, formats, narrative
 from lingyi.figures import pictures
 

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from lingyi import auth, desk, ui
+from lingyi import ui
+from lingyi.access import auth
 from lingyi.contract import SHEET_KIND_BY_KEY
+from lingyi.intake import desk
 from lingyi.metrics import completeness
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 

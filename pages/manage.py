@@ -4,7 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from lingyi import auth, desk, ui
+from lingyi import ui
+from lingyi.access import auth
+from lingyi.intake import desk
 from lingyi.workbooks import XLSX_MIME
 
 HISTORY = "manage_history"

@@ -3,7 +3,9 @@ good ones in one click."""
 
 import streamlit as st
 
-from lingyi import auth, desk, ui
+from lingyi import ui
+from lingyi.access import auth
+from lingyi.intake import desk
 from lingyi.values import BadValue, parse_period
 
 FILES = "upload_files"

@@ -16,7 +16,7 @@ import hypothesis
 import pytest
 import sqlalchemy as sa
 
-from lingyi.ingest import IngestResult, ingest_file
+from lingyi.intake.ingest import IngestResult, ingest_file
 from lingyi.registry import Registry, default_registry
 from lingyi.store import DATABASE_URL_VARIABLE, Store, metadata
 

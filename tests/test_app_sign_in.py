@@ -8,8 +8,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import auth
-from lingyi.auth import Role
+from lingyi.access import auth
+from lingyi.access.auth import Role
 from lingyi.store import DATABASE_URL_VARIABLE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,8 @@ def test_each_role_is_given_only_its_pages(app, store, role, unit, page, refused
 def _page_asking_for_manage():
     import streamlit as st
 
-    from lingyi import auth, ui
+    from lingyi import ui
+    from lingyi.access import auth
 
     ui.require(auth.Permission.MANAGE)
     st.write("管理内容")

@@ -10,11 +10,12 @@ import pytest
 import sqlalchemy as sa
 from factories import OTHER_UNIT, UNIT, drop, learning_rows, write_csv, write_xlsx
 
-from lingyi import auth, ingest
 from lingyi.__main__ import main
-from lingyi.auth import Permission, Role, SignInError
+from lingyi.access import auth
+from lingyi.access.auth import Permission, Role, SignInError
 from lingyi.errors import LingyiError, UnknownName
-from lingyi.ingest import Outcome, Upload, ingest_file, ingest_files
+from lingyi.intake import ingest
+from lingyi.intake.ingest import Outcome, Upload, ingest_file, ingest_files
 from lingyi.store import sessions_table, sign_ins_table, users_table
 
 PASSWORD = "临沂市直机关学习型机关建设数据看板管理员的长密码二〇二五"  # 27 characters, 81 bytes in UTF-8

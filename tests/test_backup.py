@@ -1,4 +1,4 @@
-"""lingyi/backup.py: the whole store, originals included, in one file, and back into an empty store."""
+"""lingyi/store/backup.py: the whole store, originals included, in one file, and back into an empty store."""
 
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ from factories import (
 
 from lingyi import metrics
 from lingyi.__main__ import main
-from lingyi.backup import read_manifest, restore_backup, write_backup
 from lingyi.errors import StoreError
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.store import SCHEMA_VERSION, Store, metadata
+from lingyi.store.backup import read_manifest, restore_backup, write_backup
 
 HR = "临沂市人力资源和社会保障局"
 

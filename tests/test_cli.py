@@ -181,7 +181,9 @@ def test_ingest_takes_folders_and_reads_the_return_files_inside_in_natural_order
 def test_ingest_of_a_folder_stores_the_good_files_around_a_bad_one_and_reports_each_in_order(
     cli, store, tmp_path, monkeypatch, batch_files
 ):
-    monkeypatch.setattr("lingyi.ingest.BATCH_FILES", batch_files)  # a batch ends before, at or after the bad file
+    monkeypatch.setattr(
+        "lingyi.intake.ingest.BATCH_FILES", batch_files
+    )  # a batch ends before, at or after the bad file
     inbox = tmp_path / "inbox"
     first = good_file(inbox, "1民政局.xlsx")
     bad_file(inbox, "2财政局.csv")
@@ -240,7 +242,7 @@ def test_a_fault_of_ours_with_one_file_refuses_that_file_by_name_and_the_folder_
             raise KeyError("学习活动")
         return validate(read, *args, **kwargs)
 
-    monkeypatch.setattr("lingyi.ingest.validate", failing_for_the_second)  # the workers are forked after this
+    monkeypatch.setattr("lingyi.intake.ingest.validate", failing_for_the_second)  # the workers are forked after this
     code, out, err = cli("ingest", inbox)
     assert (code, err) == (1, "")
     assert [line.split()[:2] for line in lines(out)][:3] == [

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from hostile.make_corpus import FILES as HOSTILE_FILES
 
-from lingyi import desk
-from lingyi.desk import Verdict
 from lingyi.errors import RegistryError
-from lingyi.ingest import Outcome
+from lingyi.intake import desk
+from lingyi.intake.desk import Verdict
+from lingyi.intake.ingest import Outcome
 from lingyi.registry import Registry, Unit
 from lingyi.values import Period
 

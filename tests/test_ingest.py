@@ -1,4 +1,4 @@
-"""lingyi/ingest.py: one file in, stored whole or not at all; replacement, history, unchanged files (spec §4)."""
+"""lingyi/intake/ingest.py: one file in, stored whole or not at all; replacement, history, unchanged files (spec §4)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from factories import (
     write_xlsx,
 )
 
-from lingyi.ingest import Outcome, Upload, check_file, ingest_files
+from lingyi.intake.ingest import Outcome, Upload, check_file, ingest_files
 from lingyi.store import sha256
 from lingyi.values import Period
 
@@ -378,7 +378,7 @@ def test_a_file_is_checked_against_the_files_before_it_in_the_same_batch(store, 
 
 @pytest.mark.parametrize("batch_files", [1, 2, 200])
 def test_batches_of_any_size_end_as_files_stored_one_at_a_time(store, registry, tmp_path, monkeypatch, batch_files):
-    monkeypatch.setattr("lingyi.ingest.BATCH_FILES", batch_files)
+    monkeypatch.setattr("lingyi.intake.ingest.BATCH_FILES", batch_files)
     paths = [
         learning_file(tmp_path, "v1.xlsx", [10, 20]),
         learning_file(tmp_path, "sep.xlsx", [7], period="2025年9月", month=202509),
@@ -469,7 +469,7 @@ def test_dry_run_of_several_files_checks_each_and_stores_nothing(store, registry
 def test_files_checked_by_worker_processes_are_stored_and_reported_in_order_as_one_by_one(
     store, registry, tmp_path, monkeypatch, workers
 ):
-    monkeypatch.setattr("lingyi.ingest.BATCH_FILES", 2)  # batches end between files checked ahead
+    monkeypatch.setattr("lingyi.intake.ingest.BATCH_FILES", 2)  # batches end between files checked ahead
     earlier = write_csv(tmp_path / "2024.csv", [HOTLINE_HEADER, [UNIT, "2024-10", 100, "90%", "88%", "95%"]])
     later = write_csv(
         tmp_path / "热线指标.csv", [PRIOR_HEADER, [UNIT, "2025-10", 120, "95%", "92%", "96%", 110, "90%", "88%", "95%"]]
@@ -497,7 +497,7 @@ def test_files_checked_by_worker_processes_are_stored_and_reported_in_order_as_o
 def test_a_folder_skips_reading_the_files_stored_before_it_and_reads_a_withdrawn_one_again(
     store, registry, tmp_path, monkeypatch
 ):
-    from lingyi import ingest as ingest_module
+    from lingyi.intake import ingest as ingest_module
 
     kept, withdrawn = (
         learning_file(tmp_path, "kept.xlsx", [10]),
@@ -529,8 +529,8 @@ def test_a_folder_skips_reading_the_files_stored_before_it_and_reads_a_withdrawn
 def test_files_checked_a_few_to_a_worker_task_come_back_each_in_its_turn(
     store, registry, tmp_path, monkeypatch, chunk_files, ahead_bytes
 ):
-    monkeypatch.setattr("lingyi.ingest.POOL_CHUNK_FILES", chunk_files)
-    monkeypatch.setattr("lingyi.ingest.POOL_AHEAD_BYTES", ahead_bytes)  # 1: a file ahead at most
+    monkeypatch.setattr("lingyi.intake.ingest.POOL_CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("lingyi.intake.ingest.POOL_AHEAD_BYTES", ahead_bytes)  # 1: a file ahead at most
     paths = [
         learning_file(tmp_path, f"{n}.xlsx", [n], unit=OTHER_UNIT, month=202500 + n, period=f"2025年{n}月")
         for n in range(1, 8)
@@ -564,7 +564,7 @@ def test_a_file_is_checked_against_a_withdrawn_file_brought_back_earlier_in_the_
 def test_a_fault_while_checking_a_file_rejects_that_file_with_its_name_and_the_others_go_on(
     store, registry, tmp_path, monkeypatch, workers
 ):
-    from lingyi import ingest as ingest_module
+    from lingyi.intake import ingest as ingest_module
 
     check_alone = ingest_module._check_alone
 
@@ -598,8 +598,8 @@ def test_a_fault_while_checking_a_file_rejects_that_file_with_its_name_and_the_o
 # to be found, and still at work, when the command is killed.
 HANGING_INGEST = """
 import sys, time
-import lingyi.__main__, lingyi.ingest
-lingyi.ingest._check_alone = lambda *args, **kwargs: time.sleep(3600)
+import lingyi.__main__, lingyi.intake.ingest
+lingyi.intake.ingest._check_alone = lambda *args, **kwargs: time.sleep(3600)
 lingyi.__main__.folder_workers = lambda: 2
 sys.exit(lingyi.__main__.main(sys.argv[1:]))
 """

@@ -1,4 +1,4 @@
-"""lingyi/store.py: submissions, what is current, history, restore and the kept originals (spec §4)."""
+"""lingyi/store/: submissions, what is current, history, restore and the kept originals (spec §4)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from factories import ON_POSTGRES, OTHER_UNIT, UNIT, write_csv
 from lingyi import metrics
 from lingyi import store as store_module
 from lingyi.errors import RegistryError, StoreError
-from lingyi.ingest import Outcome
+from lingyi.intake.ingest import Outcome
 from lingyi.metrics import snapshots
 from lingyi.store import SCHEMA_VERSION, NewSubmission, Store, meta_table
 from lingyi.values import Period

@@ -1,4 +1,4 @@
-"""Writers at the same moment on one store (lingyi/store.py ``Store.writing``), on SQLite and on PostgreSQL.
+"""Writers at the same moment on one store (lingyi/store/ ``Store.writing``), on SQLite and on PostgreSQL.
 
 Several uploads for the same unit and period at once end with exactly one current version and every
 submission in the history, each with its own seq: on SQLite because a writer takes the write lock at
@@ -21,7 +21,7 @@ import pytest
 from factories import UNIT, column, learning_rows, titled, write_xlsx
 
 from lingyi.__main__ import main
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.store import Store, sha256
 
 WRITERS = 4

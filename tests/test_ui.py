@@ -1,4 +1,4 @@
-"""lingyi/ui.py: unit names typed any way, what a page says it shows, clicks, cards and tables."""
+"""lingyi/ui/: unit names typed any way, what a page says it shows, clicks, cards and tables."""
 
 from __future__ import annotations
 

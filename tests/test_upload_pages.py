@@ -15,8 +15,8 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import auth
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.access import auth
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import completeness
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 

@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 from starlette.applications import Starlette
 
-from lingyi import auth, web
-from lingyi.auth import Role
+from lingyi.access import auth, web
+from lingyi.access.auth import Role
 
 PASSWORD = "学习型机关2025年密码"
 

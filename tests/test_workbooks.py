@@ -19,9 +19,9 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from lingyi import auth
+from lingyi.access import auth
 from lingyi.contract import SHEET_KINDS
-from lingyi.ingest import ingest_file
+from lingyi.intake.ingest import ingest_file
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 from lingyi.workbooks import (
     display_width,
@@ -122,15 +122,15 @@ def test_put_returns_the_cell_for_styling():
 # workbook the app writes: the original file is the unit's own bytes, kept for tracing; the briefing is
 # PPTX/DOCX/pictures.
 DOWNLOAD_SITES = {
-    ("lingyi/ui.py", "'下载 Excel'"): "pages/learning.py",
-    ("lingyi/ui.py", "'四表合一'"): "pages/upload.py",
-    ("lingyi/ui.py", "kind.name"): "pages/upload.py",
-    ("lingyi/ui.py", "'下载错误清单'"): "pages/upload.py",
-    ("lingyi/ui.py", "'下载标注了错误的原文件'"): "pages/upload.py",
+    ("lingyi/ui/__init__.py", "'下载 Excel'"): "pages/learning.py",
+    ("lingyi/ui/__init__.py", "'四表合一'"): "pages/upload.py",
+    ("lingyi/ui/__init__.py", "kind.name"): "pages/upload.py",
+    ("lingyi/ui/__init__.py", "'下载错误清单'"): "pages/upload.py",
+    ("lingyi/ui/__init__.py", "'下载标注了错误的原文件'"): "pages/upload.py",
     ("pages/completeness.py", "f'下载催报名单（{len(missing)} 家）'"): "pages/completeness.py",
     ("pages/manage.py", "'导出全部数据（每张报表一个工作表）'"): "pages/manage.py",
     ("pages/admin.py", "'导出操作日志（Excel）'"): "pages/admin.py",
-    ("lingyi/ui.py", "'下载原始文件'"): None,
+    ("lingyi/ui/__init__.py", "'下载原始文件'"): None,
     ("pages/briefing.py", "f'下载{fmt.label}'"): None,
 }
 HOSTILE = ['=HYPERLINK("http://x","点我")', "@SUM(1)", "+cmd|' /C calc'!A0", "-2+3"]
@@ -140,7 +140,7 @@ PASSWORD = "学习型机关2025年密码"
 
 def download_sites() -> set[tuple[str, str]]:
     sites = set()
-    for path in [ROOT / "lingyi" / "ui.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [*sorted((ROOT / "lingyi" / "ui").glob("*.py")), *sorted((ROOT / "pages").glob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
                 sites.add((path.relative_to(ROOT).as_posix(), ast.unparse(node.args[0])))

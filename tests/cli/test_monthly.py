@@ -15,7 +15,7 @@ from factories import UNIT, csv_bytes, hotline_rows, learning_rows
 
 from lingyi.cli import monthly
 from lingyi.figures import pictures
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import snapshots
 
 

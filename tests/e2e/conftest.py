@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sample_store import sample_database_copy
 
-from lingyi.auth import COOKIE_NAME
+from lingyi.access.auth import COOKIE_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

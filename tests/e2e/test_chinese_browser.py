@@ -1,4 +1,4 @@
-"""Nothing in English on screen: every visible text of every page, Streamlit's own words included (lingyi/web.py).
+"""Nothing in English on screen: every visible text of every page, Streamlit's own words included (lingyi/access/web.py).
 
 Chart toolbars speak Chinese through Plotly's own ``locales`` (ui.PLOTLY_WORDS). Allowed are what is English by
 nature: file names and file kinds (.xlsx, Excel, PNG …), units (MB, KB), key names
@@ -16,8 +16,8 @@ from conftest import PASSWORD, Server, settle, sign_in
 from playwright.sync_api import expect
 from sample_store import sample_database_copy
 
-from lingyi import auth
-from lingyi.auth import Role
+from lingyi.access import auth
+from lingyi.access.auth import Role
 from lingyi.store import Store
 
 pytestmark = pytest.mark.browser

@@ -9,8 +9,8 @@ from conftest import PASSWORD, VIEWPORT, Server, sign_in
 from playwright.sync_api import expect
 from sample_store import sample_database_copy
 
-from lingyi import auth
-from lingyi.auth import Role
+from lingyi.access import auth
+from lingyi.access.auth import Role
 from lingyi.store import Store
 
 pytestmark = pytest.mark.browser

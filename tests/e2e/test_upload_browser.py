@@ -111,7 +111,7 @@ def test_a_ticket_export_dropped_in_the_browser_is_compared_with_a_return_then_s
         tmp_path / "民政局热线.xlsx", {"热线指标": [f.HOTLINE_HEADER, [MINZHENG, "2025-10", 9, "60%", "75%", "75%"]]}
     )
     with_return = Store(url)
-    from lingyi.ingest import ingest_file
+    from lingyi.intake.ingest import ingest_file
 
     ingest_file(with_return, typed.read_bytes(), typed.name)
     exported = f.write_xlsx(tmp_path / "12345工单_2025年9-10月.xlsx", {"工单明细": f.HAND_TICKETS})

@@ -24,7 +24,7 @@ from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
 from lingyi.export import briefing, content, formats, narrative, wording
 from lingyi.figures import pictures
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 

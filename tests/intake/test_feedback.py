@@ -12,7 +12,6 @@ import pytest
 from openpyxl.comments import Comment
 
 from lingyi.errors import Finding, Level
-from lingyi.ingest import check_file
 from lingyi.intake.feedback import (
     ERROR_SHEET,
     FILLS,
@@ -22,6 +21,7 @@ from lingyi.intake.feedback import (
     findings_frame,
     marked_file,
 )
+from lingyi.intake.ingest import check_file
 from lingyi.workbooks import XLSX_MIME
 
 RED = FILLS[Level.ERROR].fgColor.rgb

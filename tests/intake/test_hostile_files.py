@@ -23,7 +23,7 @@ from factories import (
 )
 
 from lingyi.__main__ import main
-from lingyi.ingest import Outcome
+from lingyi.intake.ingest import Outcome
 
 
 def negative_counts(folder: Path) -> Path:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from lingyi.errors import Level
-from lingyi.ingest import Outcome, check_file
+from lingyi.intake.ingest import Outcome, check_file
 from lingyi.intake.outliers import APPEALS_FACTOR, appeals_outliers, attendance_outliers
 
 UNIT = "临沂市民政局"

@@ -6,8 +6,8 @@ import pytest
 from factories import LEARNING_HEADER, OTHER_UNIT, learning_rows, write_csv, write_xlsx
 
 from lingyi import metrics
-from lingyi.ingest import Outcome, Upload, build_submissions, check_file, ingest_files
 from lingyi.intake import replacements
+from lingyi.intake.ingest import Outcome, Upload, build_submissions, check_file, ingest_files
 from lingyi.metrics import Scope
 from lingyi.values import Period
 

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from lingyi.contract import INFO_KEYS, INFO_SHEET, SHEET_KIND_BY_KEY, SHEET_KINDS, ValueKind
-from lingyi.ingest import check_file
+from lingyi.intake.ingest import check_file
 from lingyi.intake.instructions import GENERAL_RULES, column_rows
 from lingyi.intake.templates import (
     COMBINED_NAME,

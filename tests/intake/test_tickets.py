@@ -7,8 +7,8 @@ import pytest
 
 from lingyi.contract import TICKET_COLUMNS, TICKET_RULES
 from lingyi.errors import Level
-from lingyi.ingest import Outcome, ingest_file
 from lingyi.intake import ticket_checks, ticket_files
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.intake.tickets import TicketFile, check_export, match_unit, month_of
 from tests.factories import (
     HAND_RETURN,
@@ -389,8 +389,8 @@ def test_a_return_after_the_tickets_is_compared_with_them(tmp_path, store, regis
 
 
 def test_tickets_and_the_setting_survive_a_backup(tmp_path, store, registry):
-    from lingyi.backup import restore_backup, write_backup
     from lingyi.store import Store
+    from lingyi.store.backup import restore_backup, write_backup
 
     store_return_then_tickets(tmp_path, store, registry, "returns")
     write_backup(store, tmp_path / "备份.zip")
@@ -413,7 +413,7 @@ def test_a_table_that_starts_below_and_right_of_a1_is_located_by_its_own_letters
 
 
 def test_a_rejected_ticket_export_offers_its_error_list_but_no_marked_copy(tmp_path, registry, store):
-    from lingyi.desk import check_upload
+    from lingyi.intake.desk import check_upload
 
     rows = [*HAND_TICKETS, ["T11", "2025-10-12", "", "临沂市民证局", "投诉", "是", "是", "满意", "否", ""]]
     path = write_xlsx(tmp_path / "工单.xlsx", {"工单明细": rows})

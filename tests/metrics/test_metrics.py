@@ -21,7 +21,7 @@ from factories import (
 
 from lingyi import metrics
 from lingyi.contract import CATEGORIES
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import Scope
 from lingyi.metrics import dataset as dataset_module
 from lingyi.store import Store

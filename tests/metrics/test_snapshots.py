@@ -19,11 +19,11 @@ from factories import (
 )
 
 from lingyi import metrics
-from lingyi.backup import restore_backup, write_backup
 from lingyi.errors import StoreError
-from lingyi.ingest import Outcome, ingest_file
+from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import snapshots
 from lingyi.store import Store
+from lingyi.store.backup import restore_backup, write_backup
 
 SCOPE = metrics.Scope(2025, 10)
 

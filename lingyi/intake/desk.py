@@ -2,7 +2,7 @@
 store's history, its exports and the registry as people read them.
 
 The pages 数据上传 and 数据管理 call these; nothing here imports streamlit. A file is checked
-with ``lingyi.ingest.check_file`` and stored with ``lingyi.ingest.ingest_files``, so the page
+with ``lingyi.intake.ingest.check_file`` and stored with ``lingyi.intake.ingest.ingest_files``, so the page
 says exactly what the command line would.
 """
 
@@ -20,7 +20,10 @@ import python_calamine
 
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, SHEET_KINDS, SheetKind, ValueKind
 from lingyi.errors import FileRejected, Finding, Level, RegistryError
-from lingyi.ingest import (
+from lingyi.intake import replacements, ticket_checks, tickets
+from lingyi.intake.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
+from lingyi.intake.files import ACCEPTED_SUFFIXES
+from lingyi.intake.ingest import (
     IngestResult,
     Outcome,
     Upload,
@@ -29,9 +32,6 @@ from lingyi.ingest import (
     check_file,
     ingest_files,
 )
-from lingyi.intake import replacements, ticket_checks, tickets
-from lingyi.intake.feedback import MarkedFile, error_list_name, error_list_xlsx, findings_frame, marked_file
-from lingyi.intake.files import ACCEPTED_SUFFIXES
 from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
 from lingyi.intake.valid import ValidatedFile, ValidTable

@@ -38,7 +38,7 @@ from lingyi.intake.reading import read_file
 from lingyi.registry import Registry, default_registry, parse_registry
 from lingyi.values import Period, missing, months_between
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_DIR / "data"
 DATABASE_URL_VARIABLE = "LINGYI_DATABASE_URL"
 WRITE_LOCK_KEY = 20251031

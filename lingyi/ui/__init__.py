@@ -26,19 +26,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lingyi import auth, desk, figures, metrics
+from lingyi import figures, metrics
+from lingyi.access import auth
+from lingyi.access.web import session_url
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
-from lingyi.intake import templates, ticket_files, tickets
+from lingyi.intake import desk, templates, ticket_files, tickets
 from lingyi.metrics import completeness, snapshots
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
 from lingyi.values import month_label
-from lingyi.web import session_url
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 LOG = logging.getLogger(__name__)
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # -- session-state keys (the bound ones are also query parameters) ---------------------------------------------
 
@@ -1240,7 +1241,7 @@ def chart_config(fig: go.Figure) -> dict:
 # its own (data/demo.db), so the quick start never touches the real store.
 DEMO_VARIABLE = "LINGYI_DEMO"
 _SESSION = "_lingyi_session"  # the number of this browser's session in the store (auth.start_session)
-_TICKET = "_lingyi_ticket"  # until the browser has taken its cookie with it (lingyi/web.py)
+_TICKET = "_lingyi_ticket"  # until the browser has taken its cookie with it (lingyi/access/web.py)
 _FORGET_COOKIE = "_lingyi_forget_cookie"  # signed out: the browser drops its cookie on the sign-in page
 _ENDED = "_lingyi_session_ended"  # the session ended elsewhere (time, an administrator): say so on the sign-in page
 _SIGN_IN_FORM = "sign_in"

@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from lingyi import auth
+from lingyi.access import auth
 from lingyi.store import Store, default_url
 
 SESSION_PATH = "lingyi/session"
