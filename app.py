@@ -56,20 +56,24 @@ PERMISSIONS = {
     "系统管理": auth.Permission.ADMIN,
 }
 
-user = ui.signed_in_user()
-if user is None:
-    # The sign-in form answers at every page's address, and Streamlit knows a page by its address: once signed in,
-    # a link to 热线指标 (with its filters) opens 热线指标, not the first page.
-    addresses = dict.fromkeys(page.url_path or FIRST_PAGE for pages in PAGES.values() for page in pages)
-    sign_in_pages = [
-        st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path=address, default=address == FIRST_PAGE)
-        for address in addresses
-    ]
-    st.navigation(sign_in_pages, position="hidden").run()
-    st.stop()
+# Any fault below, the database lost while signing in included, is a short Chinese message (ui.friendly_errors).
+with ui.friendly_errors():
+    user = ui.signed_in_user()
+    if user is None:
+        # The sign-in form answers at every page's address, and Streamlit knows a page by its address: once signed in,
+        # a link to 热线指标 (with its filters) opens 热线指标, not the first page.
+        addresses = dict.fromkeys(page.url_path or FIRST_PAGE for pages in PAGES.values() for page in pages)
+        sign_in_pages = [
+            st.Page(
+                ui.sign_in_page, title="登录", icon=":material/login:", url_path=address, default=address == FIRST_PAGE
+            )
+            for address in addresses
+        ]
+        st.navigation(sign_in_pages, position="hidden").run()
+        st.stop()
 
-allowed = {section: [p for p in pages if user.may(PERMISSIONS[p.title])] for section, pages in PAGES.items()}
-page = st.navigation({section: pages for section, pages in allowed.items() if pages})
-ui.account_box(user)
-with ui.friendly_errors(), ui.shared_filters(ui.dataset()):
-    page.run()
+    allowed = {section: [p for p in pages if user.may(PERMISSIONS[p.title])] for section, pages in PAGES.items()}
+    page = st.navigation({section: pages for section, pages in allowed.items() if pages})
+    ui.account_box(user)
+    with ui.shared_filters(ui.dataset()):
+        page.run()

@@ -16,16 +16,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
-from lingyi.errors import Level, LingyiError, UnknownName
+from lingyi.errors import Level, LingyiError, StoreUnavailable, UnknownName
 from lingyi.export import content, formats
 from lingyi.intake import ticket_files
 from lingyi.intake.files import ACCEPTED_SUFFIXES
 from lingyi.intake.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
 from lingyi.registry import categories_or_error
-from lingyi.store import AUDIT_HEADINGS, Store
+from lingyi.store import AUDIT_HEADINGS, Store, default_url
+from lingyi.store.faults import unavailable
 from lingyi.values import BadValue, parse_date, parse_month, parse_period
 
 SAMPLE_RETURNS = Path(__file__).resolve().parent.parent / "sample_data" / "returns"
+STORE_UNAVAILABLE = 3  # the exit code of a command the database stopped: run it again once the database is back
 
 
 class ArgumentProblem(Exception):
@@ -131,10 +133,20 @@ def main(argv: list[str] | None = None) -> int:
     except (ArgumentProblem, UnknownName) as exc:
         print(f"参数错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `… | head` has read all it wanted: nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except StoreUnavailable as exc:
+        print(f"错误：{exc.reason}。请在数据库恢复后重新运行同一命令。", file=sys.stderr)
+        return STORE_UNAVAILABLE
     except LingyiError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a bug of ours: say so plainly instead of a traceback
+        fault = unavailable(exc, getattr(args, "db", None) or default_url())
+        if fault is not None:
+            print(f"错误：{fault.reason}。请在数据库恢复后重新运行同一命令。", file=sys.stderr)
+            return STORE_UNAVAILABLE
         if os.environ.get("LINGYI_DEBUG"):
             raise
         print(f"程序内部错误（{type(exc).__name__}: {exc}）。设置 LINGYI_DEBUG=1 可查看详细信息。", file=sys.stderr)
@@ -301,14 +313,30 @@ def run_ingest(args: argparse.Namespace) -> int:
     results = []
     # Stored in batches (a transaction for many files, each file whole or not at all); a line per file once stored.
     # A big 12345 ticket export says how far its reading has got, on standard error.
-    with ticket_files.reporting(_progress_printer()):
-        for _ in _ingest_lines(store, files, registry, period, only_unit, args, results):
-            pass
+    fault = None
+    try:
+        with ticket_files.reporting(_progress_printer()):
+            for _ in _ingest_lines(store, files, registry, period, only_unit, args, results):
+                pass
+    except Exception as exc:
+        fault = unavailable(exc, store.url)
+        if fault is None:
+            raise
     _print_findings(results, verbose=args.verbose)
     accepted = sum(r.outcome in (Outcome.ACCEPTED, Outcome.CHECKED) for r in results)
     unchanged = sum(r.outcome is Outcome.UNCHANGED for r in results)
     rejected = sum(r.outcome is Outcome.REJECTED for r in results)
     stored = f"可入库 {accepted}（试运行，未入库）" if args.dry_run else f"入库 {accepted}"
+    if fault is not None:  # what was committed before the fault stays; the rest waits for the same command again
+        first = files[len(results)].name
+        print(
+            f"{fault.reason}：前 {len(results)} 个文件已处理（{stored}），第 {len(results) + 1} 个「{first}」起未入库。"
+            "请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）。",
+            file=sys.stderr,
+        )
+        left = len(files) - len(results)
+        print(f"共 {len(files)} 个文件：{stored}，无变化 {unchanged}，拒收 {rejected}，未入库 {left}。")
+        return STORE_UNAVAILABLE
     print(f"共 {len(results)} 个文件：{stored}，无变化 {unchanged}，拒收 {rejected}。")
     return 1 if rejected else 0
 

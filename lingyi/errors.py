@@ -100,3 +100,13 @@ class StoreError(LingyiError):
 
 class RenderingUnavailable(LingyiError):
     """No picture can be made here: no browser, no CJK font, or the browser stopped answering."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or written: down, restarted, the connection cut, the sign-in refused, the
+    file unreadable or read-only, the disk full. Nothing of the work under way was stored; what was committed
+    before stays. ``reason`` says it in Chinese (「数据库连接中断（服务器 db:5432）」, 「磁盘空间不足」)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

@@ -3,6 +3,9 @@
 # Usage: scripts/postgres.sh start DIR [PORT] | scripts/postgres.sh stop DIR
 # Installs Debian's postgresql when it is missing and we are root. initdb refuses to run as root,
 # so the cluster belongs to the 'postgres' system user.
+# FOR TESTS ONLY: the cluster runs with fsync, synchronous_commit and full_page_writes off, which is fast and loses
+# committed work in a crash or a restart. Never serve real data from it; a test of faults that restarts the server
+# sets LINGYI_PG_DURABLE=1 to start a cluster that keeps every commit.
 set -euo pipefail
 action=${1:?start or stop}
 dir=${2:?cluster directory}
@@ -39,6 +42,11 @@ else
   run() { sh -c "$*"; }
 fi
 run "$bin/initdb -D '$dir' -U lingyi --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-run "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200\" -w start" >/dev/null
+if [ "${LINGYI_PG_DURABLE:-}" = 1 ]; then
+  speed=""
+else
+  speed="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+run "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 $speed -c max_connections=200\" -w start" >/dev/null
 run "$bin/createdb -h 127.0.0.1 -p $port -U lingyi lingyi_test"
 echo "postgresql+psycopg://lingyi@127.0.0.1:$port/lingyi_test"

@@ -504,6 +504,29 @@ def test_a_store_that_cannot_be_opened_is_said_in_chinese(open_app):
     assert at.error[0].value.startswith("无法完成：数据库地址无法识别")
 
 
+def test_a_lost_database_says_it_is_retrying_in_chinese_and_the_page_comes_back(open_app, sample_url, monkeypatch):
+    import psycopg
+    import sqlalchemy as sa
+
+    real = metrics.learning_totals
+    away = {"now": True}
+
+    def while_away(*args, **kwargs):
+        if away["now"]:
+            raise sa.exc.OperationalError("SELECT …", {}, psycopg.OperationalError("server closed the connection"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(metrics, "learning_totals", while_away)
+    at = open_app(sample_url)
+    assert not at.exception and not at.error
+    (said,) = [w.value for w in at.warning if "重试" in w.value]
+    assert said.startswith("数据库连接中断") and said.endswith("数据库暂时无法连接，正在重试……")
+    away["now"] = False  # the database is back: the next look finds it
+    at.run()
+    assert not at.exception and not [w for w in at.warning if "重试" in w.value]
+    assert at.metric  # the overview's cards again
+
+
 # -- 会议版: a snapshot on every page, frozen from 简报导出, compared with today -----------------------------------------
 
 MEETING = "十月例会"

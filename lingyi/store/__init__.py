@@ -36,6 +36,7 @@ from lingyi.contract import DEFAULT_HOTLINE_SOURCE, HOTLINE_SOURCES, SHEET_KIND_
 from lingyi.errors import FileRejected, StoreError
 from lingyi.intake.reading import read_file
 from lingyi.registry import Registry, default_registry, parse_registry
+from lingyi.store.faults import unavailable
 from lingyi.values import Period, missing, months_between
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -448,8 +449,8 @@ class Store:
                 raise
         except sa.exc.ArgumentError as exc:
             raise StoreError(f"数据库地址无法识别：{_shown(self.url)}（{exc}）") from None
-        except sa.exc.OperationalError as exc:
-            raise StoreError(f"无法打开数据库 {_shown(self.url)}：{exc.orig}") from None
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise unavailable(exc, self.url) or StoreError(f"无法打开数据库 {_shown(self.url)}") from None
 
     def close(self) -> None:
         """Release the database connections; a process that opens many stores closes each it is done with."""

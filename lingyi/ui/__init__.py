@@ -35,6 +35,7 @@ from lingyi.intake import desk, templates, ticket_files, tickets
 from lingyi.metrics import completeness, snapshots
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
+from lingyi.store.faults import unavailable, where
 from lingyi.values import month_label
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
@@ -319,9 +320,16 @@ def friendly_errors() -> Iterator[None]:
     """An unexpected error shows a short Chinese message instead of a stack trace (set LINGYI_DEBUG=1 to see it)."""
     try:
         yield
-    except LingyiError as exc:
-        st.error(f"无法完成：{exc}", icon=":material/error:")
     except Exception as exc:
+        fault = unavailable(exc, default_url())
+        if fault is not None:  # the page comes back by itself once the database answers again
+            st.warning(f"{fault.reason}：数据库暂时无法连接，正在重试……", icon=":material/cloud_off:")
+            st.session_state[_RETRY_ARMED] = False
+            _retry_when_the_store_answers()
+            return
+        if isinstance(exc, LingyiError):
+            st.error(f"无法完成：{exc}", icon=":material/error:")
+            return
         if os.environ.get(DEBUG_VARIABLE):
             raise
         LOG.exception("page failed")
@@ -329,6 +337,25 @@ def friendly_errors() -> Iterator[None]:
             f"页面出现意外错误（{type(exc).__name__}），已记录在服务器日志中。请刷新页面重试，或联系系统管理员。",
             icon=":material/error:",
         )
+
+
+RETRY_SECONDS = 5
+_RETRY_ARMED = "_lingyi_retry_armed"
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def _retry_when_the_store_answers() -> None:
+    """Every few seconds, one look at the database; the whole page runs again as soon as it answers. Not in the
+    run that has just failed: the look would succeed where the page's own query has not, and run it again at once."""
+    if not st.session_state.get(_RETRY_ARMED):
+        st.session_state[_RETRY_ARMED] = True
+        return
+    try:
+        with store().engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception:  # noqa: BLE001 - still away: the next look is in RETRY_SECONDS
+        return
+    st.rerun(scope="app")
 
 
 def empty_store() -> None:
@@ -1416,7 +1443,7 @@ def account_box(user: auth.User) -> None:
     """Who is signed in, in the sidebar, with a way out; in 演示模式 a banner that says what this is."""
     if demo_mode():
         st.markdown(
-            ":orange-background[:material/science: **演示模式**] 这里是示例数据（演示库 data/demo.db），"
+            f":orange-background[:material/science: **演示模式**] 这里是示例数据（演示库：{where(store().url)}），"
             "可随意浏览和上传，不会改动正式数据库。"
         )
     with st.sidebar:

@@ -1,0 +1,171 @@
+"""lingyi/store/faults.py and those who ask it: a lost, refused or full database said in Chinese, what was committed
+kept, the closing line printed, exit code 3, and the same command run again finishing the work."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from factories import ON_POSTGRES, OTHER_UNIT, UNIT, csv_bytes, learning_rows
+
+from lingyi.__main__ import STORE_UNAVAILABLE, main
+from lingyi.intake import ingest as ingest_module
+from lingyi.store.faults import unavailable, where
+
+
+def operational(message: str, driver=psycopg.OperationalError) -> sa.exc.OperationalError:
+    return sa.exc.OperationalError("INSERT …", {}, driver(message))
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        (operational("the connection is lost"), "数据库连接中断（服务器 db.example:5433）"),
+        (operational("server closed the connection unexpectedly"), "数据库连接中断（服务器 db.example:5433）"),
+        (operational('connection to server at "db.example", port 5433 failed: Connection refused'), "数据库连接中断"),
+        (
+            operational('connection to server failed: FATAL:  password authentication failed for user "lingyi"'),
+            "数据库拒绝登录（用户名或密码不对）",
+        ),
+        (sa.exc.PendingRollbackError("Can't reconnect until invalid transaction is rolled back"), "数据库连接中断"),
+        (operational("database or disk is full", sqlite3.OperationalError), "磁盘空间不足"),
+        (operational("attempt to write a readonly database", sqlite3.OperationalError), "数据库只读，无法写入"),
+        (operational("unable to open database file", sqlite3.OperationalError), "数据库文件无法读取"),
+    ],
+)
+def test_a_fault_of_the_database_is_said_in_chinese_with_where(fault, said):
+    found = unavailable(fault, "postgresql+psycopg://lingyi:secret@db.example:5433/lingyi")
+    assert found is not None and found.reason.startswith(said)
+    assert "secret" not in found.reason
+
+
+def test_anything_else_is_no_fault_of_the_database():
+    assert unavailable(ValueError("bad")) is None
+    assert unavailable(sa.exc.IntegrityError("INSERT", {}, Exception("duplicate key"))) is None
+
+
+def test_a_store_is_named_without_its_password():
+    assert where("postgresql+psycopg://u:pw@h:6543/d") == "服务器 h:6543"
+    assert where("sqlite:////srv/lingyi/lingyi.db") == "文件 /srv/lingyi/lingyi.db"
+
+
+# -- ingest stopped by the database ----------------------------------------------------------------------------------
+
+
+def returns(folder, count: int):
+    """``count`` learning returns, one a month, each a file of its own."""
+    paths = []
+    for month in range(1, count + 1):
+        path = folder / f"民政局_2025年{month}月_学习活动.csv"
+        path.write_bytes(csv_bytes(learning_rows(2, unit=UNIT if month % 2 else OTHER_UNIT, month=202500 + month)))
+        paths.append(path)
+    return paths
+
+
+def stored_files(store) -> int:
+    return len(store.history()["file_id"].unique()) if not store.history().empty else 0
+
+
+def fail_at(monkeypatch, call: int, fault) -> None:
+    """The database goes away while the ``call``-th file is being stored: ``fault`` is run then (it raises, or it
+    cuts the connection so that the store's next statement meets a dead one)."""
+    real = ingest_module._finish
+    calls = {"n": 0}
+
+    def finishing(view, item, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == call:
+            fault()
+        return real(view, item, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "_finish", finishing)
+    monkeypatch.setattr(ingest_module, "BATCH_FILES", 2)  # files 1–2 committed, 3–4 one batch, …
+
+
+def lost():
+    raise operational("the connection is lost")
+
+
+def test_a_lost_connection_mid_batch_says_what_was_stored_and_exits_3(store, tmp_path, monkeypatch, capsys):
+    paths = returns(tmp_path, 6)
+    fail_at(monkeypatch, 4, lost)
+    code = main(["ingest", *map(str, paths), "--db", store.url])
+    out, err = capsys.readouterr()
+    assert code == STORE_UNAVAILABLE
+    # The files before the fault are committed, and said; the one the fault met and those after it are not.
+    assert "数据库连接中断" in err and "第 4 个「民政局_2025年4月_学习活动.csv」起未入库" in err
+    assert (
+        "前 3 个文件已处理（入库 3）" in err and "请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）" in err
+    )
+    assert out.strip().splitlines()[-1] == "共 6 个文件：入库 3，无变化 0，拒收 0，未入库 3。"
+    assert out.count("已入库") == 3 and "程序内部错误" not in err
+    assert stored_files(store) == 3
+
+    monkeypatch.undo()
+    code = main(["ingest", *map(str, paths), "--db", store.url])
+    out, _ = capsys.readouterr()
+    assert code == 0 and out.strip().splitlines()[-1] == "共 6 个文件：入库 3，无变化 3，拒收 0。"
+    assert stored_files(store) == 6
+
+
+def test_a_full_disk_is_said_as_such(store, tmp_path, monkeypatch, capsys):
+    paths = returns(tmp_path, 3)
+
+    def full():
+        raise operational("database or disk is full", sqlite3.OperationalError)
+
+    fail_at(monkeypatch, 1, full)
+    code = main(["ingest", *map(str, paths), "--db", store.url])
+    _, err = capsys.readouterr()
+    assert code == STORE_UNAVAILABLE and err.startswith("磁盘空间不足")
+    assert stored_files(store) == 0
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="a PostgreSQL backend to kill")
+def test_the_ingests_backend_killed_mid_batch_on_postgresql(store, tmp_path, monkeypatch, capsys):
+    paths = returns(tmp_path, 6)
+
+    def kill_the_other_backends():  # the batch's own connection among them: its next statement meets a dead one
+        engine = sa.create_engine(store.url, poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        engine.dispose()
+
+    fail_at(monkeypatch, 4, kill_the_other_backends)
+    code = main(["ingest", *map(str, paths), "--db", store.url])
+    out, err = capsys.readouterr()
+    assert code == STORE_UNAVAILABLE, err
+    assert err.startswith("数据库连接中断（服务器") and "第 3 个" in err
+    assert out.strip().splitlines()[-1].endswith("未入库 4。")
+    assert stored_files(store) == 2  # file 3, stored on the killed connection, went with it: the line said so
+    monkeypatch.undo()
+    assert main(["ingest", *map(str, paths), "--db", store.url]) == 0
+    out, _ = capsys.readouterr()
+    assert out.strip().splitlines()[-1] == "共 6 个文件：入库 4，无变化 2，拒收 0。"
+
+
+def test_a_store_that_cannot_be_opened_exits_3(tmp_path, capsys):
+    code = main(["summary", "--db", f"sqlite:///{tmp_path}"])  # a folder where the file should be
+    _, err = capsys.readouterr()
+    assert code == STORE_UNAVAILABLE and err.startswith("错误：数据库文件无法读取（文件 ")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(store, tmp_path):
+    import subprocess
+    import sys
+
+    paths = returns(tmp_path, 2)
+    assert main(["ingest", *map(str, paths), "--db", store.url]) == 0
+    shown = subprocess.run(
+        f"{sys.executable} -m lingyi history --db '{store.url}' | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.stderr == "" and len(shown.stdout.splitlines()) == 1
