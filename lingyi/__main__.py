@@ -6,6 +6,7 @@ Exit codes: 0 when all went well, 1 when a file was rejected, 2 on bad arguments
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import json
 import logging
@@ -260,11 +261,26 @@ def _parser() -> argparse.ArgumentParser:
     briefing.add_argument("--through", help="截至月份 YYYY-MM；默认为该年有数据的最近一月")
     briefing.add_argument("--category", action="append", default=[], help="单位类别，可多次给出")
     briefing.add_argument("--unit", action="append", default=[], help="单位（全称、简称或别名），可多次给出")
-    briefing.add_argument("-o", "--out", required=True, help="输出文件，按扩展名：.pptx、.docx、.zip")
+    briefing.add_argument("-o", "--out", help="输出文件，按扩展名：.pptx、.docx、.zip")
     briefing.add_argument("--chart", action="append", help="要包含的图表（可多次给出）；默认一组常用的十张")
     briefing.add_argument("--title", help="标题，默认「学习型机关建设情况汇报」")
     briefing.add_argument("--snapshot", metavar="名称", help="按某个会议版冻结时的数据生成（范围即会议版的范围）")
+    briefing.add_argument(
+        "--monthly", action="store_true", help="月报：最近一个已报齐（或已过截止日）的月份，冻结为会议版并写出三种文件"
+    )
+    _schedule_arguments(briefing)
+    briefing.add_argument(
+        "--cutoff-day",
+        type=int,
+        default=10,
+        metavar="日",
+        help="月报：次月这一天起，未报齐的月份也按已报数据生成（默认 10）",
+    )
     briefing.set_defaults(run=run_briefing)
+    chase = with_db(commands.add_parser("chase", help="催报：本月应报上月报表而尚未报送的单位，可直接粘贴的文字"))
+    _schedule_arguments(chase)
+    chase.add_argument("--due-day", type=int, default=5, metavar="日", help="每月截止日（次月几号，默认 5）")
+    chase.set_defaults(run=run_chase)
     _snapshot_commands(commands, with_db)
     return parser
 
@@ -669,10 +685,75 @@ def _backup_counts(manifest: dict) -> str:
     )
 
 
+def _schedule_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--out-dir", default="简报", metavar="文件夹", help="写入的文件夹（默认 简报/）")
+    sub.add_argument("--mail-to", action="append", default=[], metavar="邮箱", help="同时发送到此邮箱，可多次给出")
+    sub.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（默认今天；补做某月时用）")
+
+
+def _today(args: argparse.Namespace) -> dt.date:
+    return _parsed(parse_date, "--today", args.today) if args.today else dt.date.today()
+
+
+def _mail_settings(args: argparse.Namespace):
+    """The office's mail server when ``--mail-to`` asks for one: said before anything is made, not after."""
+    from lingyi.cli import monthly
+
+    if not args.mail_to:
+        return None
+    settings = monthly.MailSettings.from_environment()
+    if settings is None:
+        raise ArgumentProblem(
+            "--mail-to 需要邮件服务器：请设置 LINGYI_SMTP_HOST，或在 .streamlit/secrets.toml 的 [smtp] 中填写 host"
+        )
+    return settings
+
+
+def _mail(args: argparse.Namespace, settings, subject: str, body: str, files=()) -> None:
+    from lingyi.cli import monthly
+
+    if settings is None:
+        return
+    monthly.send_mail(settings, args.mail_to, subject, body, tuple(files))
+    print(f"已发送至 {'、'.join(args.mail_to)}")
+
+
+def run_monthly(args: argparse.Namespace) -> int:
+    from lingyi.cli import monthly
+
+    settings = _mail_settings(args)
+    made = monthly.make_monthly(_store(args), Path(args.out_dir), today=_today(args), cutoff_day=args.cutoff_day)
+    if made is None:
+        print("还没有可生成月报的月份（没有学习活动或热线指标的报送）。")
+        return 0
+    print("\n".join(made.lines))
+    if made.created:
+        _mail(args, settings, made.name, "\n".join(made.lines), made.files)
+    return 0
+
+
+def run_chase(args: argparse.Namespace) -> int:
+    from lingyi.cli import monthly
+
+    settings = _mail_settings(args)
+    month, text = monthly.chase_text(_store(args), _today(args), args.due_day)
+    out = Path(args.out_dir) / f"催报_{month}.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"（已写入 {out}）")
+    _mail(args, settings, f"{month}报表催报", text)
+    return 0
+
+
 def run_briefing(args: argparse.Namespace) -> int:
     from lingyi.export import briefing
     from lingyi.figures import pictures
 
+    if args.monthly:
+        return run_monthly(args)
+    if not args.out:
+        raise ArgumentProblem("请用 -o 给出输出文件（.pptx、.docx、.zip），或用 --monthly 生成月报")
     out = Path(args.out)
     found = formats.FORMATS.get(out.suffix.lower())
     if found is None:

@@ -294,7 +294,6 @@ def test_unusable_command_lines_exit_2(argv, capsys):
     ("argv", "message"),
     [
         ([], "python -m lingyi：错误：缺少必需的参数：命令"),
-        (["briefing"], "python -m lingyi briefing：错误：缺少必需的参数：-o/--out"),
         (["ingest"], "python -m lingyi ingest：错误：缺少必需的参数：文件"),
         (["summary", "--year", "twenty"], "python -m lingyi summary：错误：参数 --year：'twenty' 不是整数"),
         (["restore", "abc"], "python -m lingyi restore：错误：参数 编号：'abc' 不是整数"),
@@ -308,6 +307,11 @@ def test_argparse_speaks_chinese_when_the_arguments_are_wrong(argv, message, cap
         main(argv)
     assert raised.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_a_briefing_needs_a_file_or_the_monthly_folder(capsys):
+    assert main(["briefing"]) == 2
+    assert "请用 -o 给出输出文件（.pptx、.docx、.zip），或用 --monthly 生成月报" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["briefing", "-h"], ["user", "--help"]])

@@ -195,3 +195,56 @@ def test_mail_settings_come_from_the_environment_or_the_secrets_file(tmp_path, m
     assert (found.host, found.port, found.starttls, found.sender) == ("mail.example.org", 587, True, "看板 <a@b.c>")
     monkeypatch.setenv("LINGYI_SMTP_HOST", "smtp.office")
     assert monthly.MailSettings.from_environment(secrets).host == "smtp.office"
+
+
+# -- the command line ----------------------------------------------------------------------------------------------
+
+
+def test_briefing_monthly_on_the_command_line_makes_the_month_once_and_mails_it(
+    store, tmp_path, stand_in_pictures, smtp_server, monkeypatch, capsys
+):
+    from lingyi.__main__ import main
+
+    inbox, port = smtp_server
+    monkeypatch.setenv("LINGYI_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LINGYI_SMTP_PORT", str(port))
+    one_unit_store(store)
+    send(store, 202510, "learning", "hotline")
+    folder = tmp_path / "简报"
+    argv = ["briefing", "--monthly", "--out-dir", str(folder), "--today", "2025-11-05", "--db", store.url]
+    assert main([*argv, "--mail-to", "office@example.org"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("已生成月报 2025年10月") and "已发送至 office@example.org" in out
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "月报_2025年10月.docx",
+        "月报_2025年10月.pptx",
+        "月报_2025年10月.zip",
+    ]
+    assert len(inbox.messages) == 1
+    assert main([*argv, "--mail-to", "office@example.org"]) == 0  # the timer fires again: nothing new, no mail
+    assert "本次没有新内容" in capsys.readouterr().out and len(inbox.messages) == 1
+
+
+def test_chase_on_the_command_line_prints_and_writes_the_text(store, tmp_path, capsys):
+    from lingyi.__main__ import main
+
+    one_unit_store(store)
+    send(store, 202510, "learning")
+    assert main(["chase", "--out-dir", str(tmp_path), "--today", "2025-11-03", "--db", store.url]) == 0
+    out = capsys.readouterr().out
+    written = (tmp_path / "催报_2025年10月.txt").read_text(encoding="utf-8")
+    assert "热线指标报表" in out and "市民政局" in written
+
+
+def test_mail_without_a_mail_server_is_said_before_anything_is_made(store, tmp_path, monkeypatch, capsys):
+    from lingyi.__main__ import main
+
+    monkeypatch.delenv("LINGYI_SMTP_HOST", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+    one_unit_store(store)
+    send(store, 202510, "learning")
+    code = main(["chase", "--mail-to", "a@example.org", "--today", "2025-11-03", "--db", store.url])
+    assert code == 2 and "LINGYI_SMTP_HOST" in capsys.readouterr().err
+    assert not (tmp_path / "简报").exists()
+    argv = ["briefing", "--monthly", "--mail-to", "a@example.org", "--today", "2025-11-05", "--db", store.url]
+    assert main(argv) == 2 and snapshots.listed(store) == []  # nothing frozen for a mail that cannot go
