@@ -106,13 +106,14 @@ def main() -> None:
     if browser:
         parts += ["", "### Pages in the browser", "", *browser]
     load = _load("load")
-    if load:
+    if load and "p50_s" in load:
         parts += [
             "",
             f"Twenty leaders at once: {load['sessions']} browser sessions open the overview together "
             f"({load['rounds']} rounds): p50 **{load['p50_s']:.2f} s**, p95 **{load['p95_s']:.2f} s** (target ≤ 3 s), "
             f"slowest {load['max_s']:.2f} s; the server's resident memory **{load['server_resident_mb']:,} MB** "
-            "(target ≤ 1,536 MB).",
+            f"(target ≤ 1,536 MB); {load['not_drawn']} of {load['sessions'] * load['rounds']} sessions not drawn within "
+            f"{load['timeout_s']} s.",
         ]
     tickets = tickets_table(_load("tickets"))
     if tickets:
