@@ -1369,6 +1369,11 @@ def bound_unit() -> str | None:
     return user.unit if user is not None and user.role is auth.Role.UNIT else None
 
 
+def client_address() -> str | None:
+    """The address this browser's sign-in comes from, as ``auth.client_address`` decides it from Streamlit's view."""
+    return auth.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
+
+
 def sign_in_page() -> None:
     """The page shown to whoever is not signed in."""
     st.title("学习型机关建设数据看板", anchor=False)
@@ -1401,7 +1406,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
-            user = auth.sign_in(opened, name, password)
+            user = auth.sign_in(opened, name, password, address=client_address())
         except auth.SignInError as exc:
             st.error(str(exc), icon=":material/error:")
             return
