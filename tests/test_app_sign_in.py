@@ -82,6 +82,13 @@ def test_each_role_is_given_only_its_pages(app, store, role, unit, page, refused
     assert REFUSED not in texts(app)
 
 
+def test_a_unit_filler_starts_on_the_upload_page_at_the_root(app, store):
+    auth.add_user(store, "民政填报员", PASSWORD, Role.UNIT, unit="市民政局")
+    sign_in(app, store, "民政填报员", PASSWORD)
+    assert not app.exception
+    assert app.title[0].value == "数据上传"
+
+
 def _page_asking_for_manage():
     import streamlit as st
 
