@@ -61,19 +61,21 @@ with ui.friendly_errors():
     user = ui.signed_in_user()
     if user is None:
         # The sign-in form answers at every page's address, and Streamlit knows a page by its address: once signed in,
-        # a link to 热线指标 (with its filters) opens 热线指标, not the first page.
+        # a link to 热线指标 (with its filters) opens 热线指标, not the first page. The root is a page of its own: it
+        # opens the first page of the role that signs in there (a 单位填报员's is 数据上传).
         addresses = dict.fromkeys(page.url_path or FIRST_PAGE for pages in PAGES.values() for page in pages)
         sign_in_pages = [
-            st.Page(
-                ui.sign_in_page, title="登录", icon=":material/login:", url_path=address, default=address == FIRST_PAGE
-            )
-            for address in addresses
+            st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path=ui.START_PAGE, default=True),
+            *(
+                st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path=address)
+                for address in addresses
+            ),
         ]
         st.navigation(sign_in_pages, position="hidden").run()
         st.stop()
 
-    allowed = {section: [p for p in pages if user.may(PERMISSIONS[p.title])] for section, pages in PAGES.items()}
-    page = st.navigation({section: pages for section, pages in allowed.items() if pages})
+    # The menu holds the pages the role allows; any other page's address answers 「无权访问」 with links to those.
+    page = st.navigation(ui.role_navigation(user, PAGES, PERMISSIONS, first=FIRST_PAGE))
     ui.account_box(user)
     with ui.shared_filters(ui.dataset()):
         page.run()

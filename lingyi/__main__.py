@@ -242,6 +242,7 @@ def _parser() -> argparse.ArgumentParser:
     audit = with_db(commands.add_parser("audit", help="列出或导出操作日志（谁在何时做了什么）"))
     audit.add_argument("--since", help="只看此日期（含）以后的操作，如 2025-10-01")
     audit.add_argument("--csv", help="导出为 CSV 文件（Excel 可直接打开）")
+    audit.add_argument("--sign-ins", action="store_true", help="列出登录尝试（时间、用户名、地址、结果），而非操作日志")
     audit.set_defaults(run=run_audit)
 
     backup = with_db(commands.add_parser("backup", help="把整个数据库（含原始文件）备份到一个文件"))
@@ -633,6 +634,8 @@ def run_audit(args: argparse.Namespace) -> int:
     from lingyi.workbooks import escape_frame
 
     since = _parsed(parse_date, "--since", args.since)
+    if args.sign_ins:
+        return _print_sign_ins(_store(args), since, args.csv)
     log = _store(args).audit_log(since)
     if args.csv:
         table = escape_frame(log[list(AUDIT_HEADINGS)].rename(columns=AUDIT_HEADINGS))
@@ -647,6 +650,24 @@ def run_audit(args: argparse.Namespace) -> int:
         what = [row.file, _first_of(row.units, "个单位"), row.kinds, row.periods, _first_of(row.submissions, "次报送")]
         shown = "  ".join(str(part) for part in (*what, row.note) if part)
         print(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.user}  {row.action_name}  {shown}")
+    return 0
+
+
+def _print_sign_ins(store, since, csv_path: str | None) -> int:
+    from lingyi.access import auth
+    from lingyi.workbooks import escape_frame
+
+    attempts = auth.sign_ins(store, since=since, limit=100_000)
+    if csv_path:
+        table = escape_frame(attempts.rename(columns=auth.SIGN_IN_HEADINGS))
+        table["时间"] = [f"{t:%Y-%m-%d %H:%M:%S}" for t in attempts["at"]]
+        Path(csv_path).write_bytes(table.to_csv(index=False).encode("utf-8-sig"))
+        print(f"登录记录 {len(attempts)} 条已导出到 {csv_path}")
+        return 0
+    if attempts.empty:
+        print("没有登录记录。")
+    for row in attempts.itertuples():
+        print(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.name}  {row.address}  {row.result}")
     return 0
 
 

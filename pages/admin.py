@@ -12,7 +12,7 @@ SINCE = "admin_since"
 
 user = ui.desk_page("系统管理", auth.Permission.ADMIN)
 store = ui.store()
-users_tab, exempt_tab, audit_tab = st.tabs(["用户", "不涉及的报表", "操作日志"])
+users_tab, exempt_tab, audit_tab, sign_ins_tab = st.tabs(["用户", "不涉及的报表", "操作日志", "登录记录"])
 
 with users_tab:
     ui.show_desk_message()
@@ -55,3 +55,12 @@ with audit_tab:
         on_click="ignore",
         disabled=log.empty,
     )
+
+with sign_ins_tab:
+    attempts = auth.sign_ins(store).rename(columns=auth.SIGN_IN_HEADINGS)
+    st.caption(
+        f"最近 {len(attempts):,} 次登录尝试（最多 500 次），含锁定期间被拒的尝试。"
+        f"同一账号从同一地址连续失败 {auth.FREE_FAILURES} 次后，该地址须等待，其他地址不受影响；"
+        f"一天内从各处累计失败 {auth.GLOBAL_FREE_FAILURES} 次后，新地址也须等待。"
+    )
+    ui.data_table(attempts, hide_index=True, width="stretch")

@@ -82,6 +82,13 @@ def test_each_role_is_given_only_its_pages(app, store, role, unit, page, refused
     assert REFUSED not in texts(app)
 
 
+def test_a_unit_filler_starts_on_the_upload_page_at_the_root(app, store):
+    auth.add_user(store, "民政填报员", PASSWORD, Role.UNIT, unit="市民政局")
+    sign_in(app, store, "民政填报员", PASSWORD)
+    assert not app.exception
+    assert app.title[0].value == "数据上传"
+
+
 def _page_asking_for_manage():
     import streamlit as st
 
@@ -119,9 +126,23 @@ def test_the_admin_page_lists_users_and_shows_the_audit_log(app, store):
     assert list(users["用户名"]) == ["管理员甲", "分析员乙"]
     assert list(users["角色"]) == ["管理员", "分析员"]
     assert [t.label for t in app.text_input] == ["用户名", "初始密码（至少 8 个字符）"]  # the add-user form
-    log = app.dataframe[-1].value
+    log = app.dataframe[-2].value
     assert list(log["操作"]) == ["用户管理", "用户管理"]
     assert list(log["操作人"]) == ["管理员甲", "cli"]
+
+
+def test_the_admin_page_lists_sign_ins_with_address_and_result(app, store):
+    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN)
+    with pytest.raises(auth.SignInError):
+        auth.sign_in(store, "管理员甲", "wrong-password", address="203.0.113.9")
+    sign_in(app, store, "管理员甲", PASSWORD)
+    app.switch_page("pages/admin.py").run()
+    assert not app.exception
+    attempts = app.dataframe[-1].value
+    assert attempts[["用户名", "地址", "结果"]].values.tolist() == [
+        ["管理员甲", "未知", "成功"],
+        ["管理员甲", "203.0.113.9", "用户名或密码不正确"],
+    ]
 
 
 def test_the_sign_in_password_is_offered_as_the_current_password_not_a_new_one(app, store):

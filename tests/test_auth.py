@@ -61,8 +61,90 @@ def test_repeated_failures_are_slowed_down_and_every_attempt_is_recorded(store):
     later = auth.now() + dt.timedelta(minutes=3)
     assert auth.wait_before_next_attempt(store, "张三", at=later) == dt.timedelta(0)
     with store.engine.connect() as conn:
-        outcomes = conn.execute(sa.select(sign_ins_table.c.succeeded).order_by(sign_ins_table.c.id)).scalars().all()
-    assert outcomes == [False] * auth.FREE_FAILURES
+        outcomes = conn.execute(sa.select(sign_ins_table.c.outcome).order_by(sign_ins_table.c.id)).scalars().all()
+    assert outcomes == ["wrong"] * auth.FREE_FAILURES + ["locked"]  # the attempt while locked is recorded too
+
+
+T0 = dt.datetime(2025, 11, 3, 9, 0)
+
+
+def _fail(store, name: str, address: str, times: int, start: dt.datetime = T0) -> dt.datetime:
+    """``times`` wrong passwords for ``name`` from ``address``, a second apart from ``start``; the time after them."""
+    for second in range(times):
+        with pytest.raises(SignInError, match="用户名或密码不正确"):
+            auth.sign_in(store, name, "wrong-password", address=address, at=start + dt.timedelta(seconds=second))
+    return start + dt.timedelta(seconds=times)
+
+
+def test_five_wrong_passwords_lock_the_account_from_that_address_only(store):
+    auth.add_user(store, "admin", PASSWORD, Role.ADMIN)
+    after = _fail(store, "admin", "203.0.113.9", auth.FREE_FAILURES)
+    with pytest.raises(SignInError, match=r"连续登录失败次数过多，请 2 分钟后再试。"):
+        auth.sign_in(store, "admin", PASSWORD, address="203.0.113.9", at=after)
+    assert auth.sign_in(store, "admin", PASSWORD, address="10.1.2.3", at=after) == auth.User("admin", Role.ADMIN)
+    # Attempts refused while locked do not lengthen the lock: two minutes after the last wrong password, it is over.
+    with pytest.raises(SignInError, match="连续登录失败次数过多"):
+        auth.sign_in(store, "admin", PASSWORD, address="203.0.113.9", at=after + dt.timedelta(minutes=1))
+    free = after + dt.timedelta(minutes=2)
+    assert auth.sign_in(store, "admin", PASSWORD, address="203.0.113.9", at=free).name == "admin"
+
+
+def test_failures_from_many_addresses_slow_the_account_down_except_where_it_signed_in_lately(store):
+    auth.add_user(store, "admin", PASSWORD, Role.ADMIN)
+    auth.sign_in(store, "admin", PASSWORD, address="10.1.2.3", at=T0 - dt.timedelta(days=3))  # the admin's desk
+    at = T0
+    for n in range(auth.GLOBAL_FREE_FAILURES):  # one wrong password from each of many addresses: none locked alone
+        at = _fail(store, "admin", f"198.51.100.{n}", 1, at)
+    with pytest.raises(SignInError, match=r"连续登录失败次数过多，请 1 分钟后再试。"):
+        auth.sign_in(store, "admin", PASSWORD, address="192.0.2.77", at=at)  # a new address waits
+    assert auth.sign_in(store, "admin", PASSWORD, address="10.1.2.3", at=at).name == "admin"  # a known one does not
+    assert auth.wait_before_next_attempt(store, "admin", at, "192.0.2.77") == dt.timedelta(0)  # a success forgives
+
+
+def test_the_account_wide_back_off_doubles_every_five_failures_up_to_a_ceiling(store):
+    auth.add_user(store, "admin", PASSWORD, Role.ADMIN)
+    at, waits = T0, []
+    for n in range(auth.GLOBAL_FREE_FAILURES + 35):  # each from an address of its own, each after the wait is over
+        at = _fail(store, "admin", f"198.51.100.{n}", 1, at + auth.wait_before_next_attempt(store, "admin", at, "-"))
+        waits.append(auth.wait_before_next_attempt(store, "admin", at - dt.timedelta(seconds=1), "192.0.2.77"))
+    minutes = [w.total_seconds() / 60 for w in waits]
+    assert (
+        minutes == [0] * (auth.GLOBAL_FREE_FAILURES - 1) + [1] * 5 + [2] * 5 + [4] * 5 + [8] * 5 + [16] * 5 + [30] * 11
+    )
+    assert waits[-1] == auth.GLOBAL_MAX_WAIT
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "address"),
+    [
+        ("203.0.113.9", None, "203.0.113.9"),
+        ("203.0.113.9", "10.0.0.1", "203.0.113.9"),  # a browser's own X-Forwarded-For is not believed
+        ("127.0.0.1", "1.2.3.4, 198.51.100.7", "198.51.100.7"),  # the proxy on this machine appended the last one
+        ("::1", "198.51.100.7", "198.51.100.7"),
+        ("127.0.0.1", None, "127.0.0.1"),
+        (None, None, None),
+    ],
+)
+def test_the_address_of_a_sign_in_is_the_peer_or_what_a_local_proxy_says(peer, forwarded, address):
+    assert auth.client_address(peer, forwarded) == address
+
+
+def test_sign_ins_lists_every_attempt_newest_first_with_address_and_result(store):
+    auth.add_user(store, "admin", PASSWORD, Role.ADMIN)
+    after = _fail(store, "admin", "203.0.113.9", auth.FREE_FAILURES)
+    with pytest.raises(SignInError):
+        auth.sign_in(store, "admin", PASSWORD, address="203.0.113.9", at=after)
+    auth.sign_in(store, "admin", PASSWORD, address="10.1.2.3", at=after + dt.timedelta(seconds=1))
+    auth.sign_in(store, "admin", PASSWORD, at=after + dt.timedelta(seconds=2))  # the command line: no address
+    attempts = auth.sign_ins(store)
+    assert attempts[["name", "address", "result"]].values.tolist()[:4] == [
+        ["admin", "未知", "成功"],
+        ["admin", "10.1.2.3", "成功"],
+        ["admin", "203.0.113.9", "已锁定，未校验密码"],
+        ["admin", "203.0.113.9", "用户名或密码不正确"],
+    ]
+    assert len(attempts) == auth.FREE_FAILURES + 3
+    assert list(attempts["at"]) == sorted(attempts["at"], reverse=True)
 
 
 def test_a_success_forgives_earlier_failures(store):

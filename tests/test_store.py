@@ -11,6 +11,7 @@ from factories import ON_POSTGRES, OTHER_UNIT, UNIT, write_csv
 
 from lingyi import metrics
 from lingyi import store as store_module
+from lingyi.access import auth
 from lingyi.errors import RegistryError, StoreError
 from lingyi.intake.ingest import Outcome
 from lingyi.metrics import snapshots
@@ -456,6 +457,28 @@ def test_store_made_at_schema_version_1_is_migrated_and_keeps_its_data(store):
         assert migrated.audit_log().empty
         migrated.delete(sid, user="张三")
         assert list(migrated.audit_log()["user"]) == ["张三"]
+    finally:
+        migrated.close()
+
+
+def test_store_made_before_sign_in_addresses_gains_them_and_keeps_its_attempts(store):
+    """Schema version 7: sign-in attempts without address and outcome; they are listed as before, address unknown."""
+    auth.add_user(store, "张三", "a-long-password", auth.Role.ADMIN)
+    auth.sign_in(store, "张三", "a-long-password", address="10.1.2.3", at=dt.datetime(2025, 11, 3, 9))
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX ix_sign_ins_address")
+        conn.exec_driver_sql("ALTER TABLE sign_ins DROP COLUMN address")
+        conn.exec_driver_sql("ALTER TABLE sign_ins DROP COLUMN outcome")
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="7"))
+    store.close()
+
+    migrated = Store(store.url)
+    try:
+        indexes = {i["name"] for i in sa.inspect(migrated.engine).get_indexes("sign_ins")}
+        assert "ix_sign_ins_address" in indexes
+        assert auth.sign_ins(migrated)[["name", "address", "result"]].values.tolist() == [["张三", "未知", "成功"]]
+        auth.sign_in(migrated, "张三", "a-long-password", address="10.1.2.3", at=dt.datetime(2025, 11, 3, 10))
+        assert auth.sign_ins(migrated)["address"].tolist() == ["10.1.2.3", "未知"]
     finally:
         migrated.close()
 

@@ -6,8 +6,10 @@
     管理员    everything, plus users and the registry
 
 There is no default password: the first administrator is made on the server with
-``python -m lingyi user add NAME --role admin``. Repeated failed sign-ins for a name are
-slowed down (a growing wait) and every attempt is recorded.
+``python -m lingyi user add NAME --role admin``. Repeated failed sign-ins are slowed down per account and
+address (FREE_FAILURES, then a growing wait), so someone guessing an account's password from one computer does
+not lock its owner out of theirs; a slower back-off per account (GLOBAL_FREE_FAILURES from any addresses) spares
+the addresses the account signed in from lately. Every attempt is recorded, a locked one too (``sign_ins``).
 
 A sign-in starts a session in the store that lasts SESSION_HOURS. The browser that signed in takes a one-time
 ticket to lingyi/web.py and gets back a signed, HttpOnly cookie holding the session's random token, so a reload
@@ -67,6 +69,13 @@ TICKET_LIFETIME = dt.timedelta(minutes=2)  # from signing in to the browser taki
 # After this many failures in the window, each further attempt waits longer (2, 4, 8 … minutes).
 FREE_FAILURES = 5
 FAILURE_WINDOW = dt.timedelta(minutes=30)
+# From any addresses: after this many failures in GLOBAL_WINDOW, a wait of a minute, doubled every 5 failures more,
+# at most GLOBAL_MAX_WAIT; an address the account signed in from within KNOWN_ADDRESS_AGE is not held by it.
+GLOBAL_FREE_FAILURES = 25
+GLOBAL_WINDOW = dt.timedelta(hours=24)
+GLOBAL_MAX_WAIT = dt.timedelta(minutes=30)
+KNOWN_ADDRESS_AGE = dt.timedelta(days=30)
+OUTCOME_NAMES = {"ok": "成功", "wrong": "用户名或密码不正确", "locked": "已锁定，未校验密码"}
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
@@ -176,29 +185,75 @@ def has_users(store: Store) -> bool:
         return conn.execute(sa.select(sa.func.count()).select_from(users_table)).scalar() > 0
 
 
-def wait_before_next_attempt(store: Store, name: str, at: dt.datetime | None = None) -> dt.timedelta:
-    """How long ``name`` must wait before trying again: nothing until FREE_FAILURES recent failures, then doubling."""
+def wait_before_next_attempt(
+    store: Store, name: str, at: dt.datetime | None = None, address: str | None = None
+) -> dt.timedelta:
+    """How long ``name`` must wait before trying again from ``address``: nothing until FREE_FAILURES failures from
+    there since its last success there, then 2, 4, 8 … minutes; and the slower back-off of the account from every
+    address, unless ``address`` is one it signed in from lately. Attempts refused while locked count for neither."""
     at = at or now()
     with store.engine.connect() as conn:
         attempts = conn.execute(
-            sa.select(sign_ins_table.c.at, sign_ins_table.c.succeeded)
-            .where(sign_ins_table.c.name == name, sign_ins_table.c.at >= at - FAILURE_WINDOW)
-            .order_by(sign_ins_table.c.at)
+            sa.select(
+                sign_ins_table.c.at, sign_ins_table.c.succeeded, sign_ins_table.c.address, sign_ins_table.c.outcome
+            )
+            .where(sign_ins_table.c.name == name, sign_ins_table.c.at >= at - max(FAILURE_WINDOW, GLOBAL_WINDOW))
+            .order_by(sign_ins_table.c.at, sign_ins_table.c.id)
         ).all()
-    failures = []
+        known = (
+            address is not None
+            and conn.execute(
+                sa.select(sign_ins_table.c.id).where(
+                    sign_ins_table.c.name == name,
+                    sign_ins_table.c.address == address,
+                    sign_ins_table.c.succeeded.is_(True),
+                    sign_ins_table.c.at >= at - KNOWN_ADDRESS_AGE,
+                )
+            ).first()
+            is not None
+        )
+    here = _failures_since_success([a for a in attempts if a.address == address and a.at >= at - FAILURE_WINDOW])
+    wait = dt.timedelta(0)
+    if len(here) >= FREE_FAILURES:
+        wait = here[-1] + dt.timedelta(minutes=2 ** (len(here) - FREE_FAILURES + 1)) - at
+    everywhere = _failures_since_success(attempts)
+    if not known and len(everywhere) >= GLOBAL_FREE_FAILURES:
+        doublings = (len(everywhere) - GLOBAL_FREE_FAILURES) // 5
+        held = min(GLOBAL_MAX_WAIT, dt.timedelta(minutes=2 ** min(doublings, 10)))
+        wait = max(wait, everywhere[-1] + held - at)
+    return max(dt.timedelta(0), wait)
+
+
+def _failures_since_success(attempts: list) -> list[dt.datetime]:
+    failures: list[dt.datetime] = []
     for attempt in attempts:
-        failures = [] if attempt.succeeded else [*failures, attempt.at]
-    if len(failures) < FREE_FAILURES:
-        return dt.timedelta(0)
-    penalty = dt.timedelta(minutes=2 ** (len(failures) - FREE_FAILURES + 1))
-    return max(dt.timedelta(0), failures[-1] + penalty - at)
+        if attempt.succeeded:
+            failures = []
+        elif attempt.outcome != "locked":
+            failures.append(attempt.at)
+    return failures
 
 
-def sign_in(store: Store, name: str, password: str) -> User:
-    """The user, if the name and password are right; every attempt is recorded, failures slow further attempts."""
+def client_address(peer: str | None, forwarded_for: str | None = None) -> str | None:
+    """The address a sign-in comes from: the peer Streamlit sees (``st.context.ip_address``), or, where that is this
+    machine (a reverse proxy in front of Streamlit), the address that proxy appended last to X-Forwarded-For. The
+    entries before it are the browser's say and are not believed."""
+    if peer in (None, "", "127.0.0.1", "::1", "localhost") and forwarded_for:
+        last = forwarded_for.split(",")[-1].strip()
+        return last[:64] or peer
+    return peer[:64] if peer else None
+
+
+def sign_in(
+    store: Store, name: str, password: str, *, address: str | None = None, at: dt.datetime | None = None
+) -> User:
+    """The user, if the name and password are right; every attempt is recorded with its address, one refused
+    because the account is locked for that address too, and failures slow further attempts (``wait_before_next_attempt``)."""
     name = name.strip()
-    wait = wait_before_next_attempt(store, name)
+    at = at or now()
+    wait = wait_before_next_attempt(store, name, at, address)
     if wait > dt.timedelta(0):
+        _record(store, at, name, address, "locked")
         minutes = max(1, round(wait.total_seconds() / 60))
         raise SignInError(f"连续登录失败次数过多，请 {minutes} 分钟后再试。")
     with store.engine.connect() as conn:
@@ -209,11 +264,46 @@ def sign_in(store: Store, name: str, password: str) -> User:
             ok = _hasher.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             ok = False
-    with store.engine.begin() as conn:
-        conn.execute(sign_ins_table.insert().values(at=now(), name=name[:64], succeeded=ok))
+    _record(store, at, name, address, "ok" if ok else "wrong")
     if not ok:
         raise SignInError("用户名或密码不正确，或该用户已停用。")
     return User(row.name, Role(row.role), row.unit)
+
+
+def _record(store: Store, at: dt.datetime, name: str, address: str | None, outcome: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            sign_ins_table.insert().values(
+                at=at, name=name[:64], succeeded=outcome == "ok", address=address, outcome=outcome
+            )
+        )
+
+
+SIGN_IN_HEADINGS = {"at": "时间", "name": "用户名", "address": "地址", "result": "结果"}
+
+
+def sign_ins(store: Store, *, since: dt.date | None = None, limit: int = 500) -> pd.DataFrame:
+    """The latest sign-in attempts, newest first: at, name, address (「未知」 where not known) and result in words."""
+    query = sa.select(
+        sign_ins_table.c.at,
+        sign_ins_table.c.name,
+        sign_ins_table.c.address,
+        sign_ins_table.c.succeeded,
+        sign_ins_table.c.outcome,
+    )
+    if since is not None:
+        query = query.where(sign_ins_table.c.at >= dt.datetime.combine(since, dt.time()))
+    with store.engine.connect() as conn:
+        rows = conn.execute(query.order_by(sign_ins_table.c.at.desc(), sign_ins_table.c.id.desc()).limit(limit)).all()
+    return pd.DataFrame(
+        {
+            "at": [r.at for r in rows],
+            "name": [r.name for r in rows],
+            "address": [r.address or "未知" for r in rows],
+            "result": [OUTCOME_NAMES[r.outcome or ("ok" if r.succeeded else "wrong")] for r in rows],
+        },
+        columns=list(SIGN_IN_HEADINGS),
+    )
 
 
 def active_user(store: Store, name: str) -> User | None:

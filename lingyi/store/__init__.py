@@ -208,6 +208,10 @@ sign_ins_table = sa.Table(
     sa.Column("at", sa.DateTime, nullable=False, index=True),
     sa.Column("name", sa.String(64), nullable=False, index=True),
     sa.Column("succeeded", sa.Boolean, nullable=False),
+    # Where from (the browser's address, as the server sees it) and what came of it: ok, wrong or locked (not
+    # checked: the account was locked for that address). Rows of before migration 8 have neither.
+    sa.Column("address", sa.String(64), nullable=True, index=True),
+    sa.Column("outcome", sa.String(16), nullable=True),
 )
 
 
@@ -346,6 +350,17 @@ def _migrate_sessions(conn: Connection) -> None:
         conn.execute(meta_table.insert().values(key=SESSION_KEY, value=secrets.token_hex(32)))
 
 
+def _migrate_sign_in_addresses(conn: Connection) -> None:
+    """Each sign-in attempt with the address it came from and its outcome: lock-out per account and address."""
+    present = {c["name"] for c in sa.inspect(conn).get_columns("sign_ins")}
+    if "address" not in present:
+        conn.exec_driver_sql("ALTER TABLE sign_ins ADD COLUMN address VARCHAR(64)")
+    if "outcome" not in present:
+        conn.exec_driver_sql("ALTER TABLE sign_ins ADD COLUMN outcome VARCHAR(16)")
+    for index in sign_ins_table.indexes:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS = (
     _migrate_1,
     _migrate_2,
@@ -354,6 +369,7 @@ MIGRATIONS = (
     _migrate_ticket_sources,
     _migrate_sessions,
     _migrate_problem_keys,
+    _migrate_sign_in_addresses,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1397,6 +1397,11 @@ def bound_unit() -> str | None:
     return user.unit if user is not None and user.role is auth.Role.UNIT else None
 
 
+def client_address() -> str | None:
+    """The address this browser's sign-in comes from, as ``auth.client_address`` decides it from Streamlit's view."""
+    return auth.client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"))
+
+
 def sign_in_page() -> None:
     """The page shown to whoever is not signed in."""
     st.title("学习型机关建设数据看板", anchor=False)
@@ -1429,7 +1434,7 @@ def sign_in_page() -> None:
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
         try:
-            user = auth.sign_in(opened, name, password)
+            user = auth.sign_in(opened, name, password, address=client_address())
         except auth.SignInError as exc:
             st.error(str(exc), icon=":material/error:")
             return
@@ -1437,6 +1442,47 @@ def sign_in_page() -> None:
         st.session_state.pop(_FORGET_COOKIE, None)
         st.session_state.pop(_ENDED, None)
         st.rerun()
+
+
+START_PAGE = "start"  # the root's own page: signing in there opens the role's first page
+
+
+def role_navigation(
+    user: auth.User, pages: dict[str, list], permissions: dict[str, auth.Permission], *, first: str
+) -> dict[str, list]:
+    """The navigation for ``user``: the sections of ``pages`` with the pages their role allows, in the menu; and,
+    hidden from it, every other page at its own address, answering 「无权访问」 with links to the user's own pages
+    (not Streamlit's 「没有这个页面」). Where the role lacks ``first`` (the default page, whose address is the root),
+    the root goes on to the role's first page, so that page keeps its own address and a link to it opens it:
+    Streamlit serves its default page at the root only.
+    """
+    menu = {section: [p for p in listed if user.may(permissions[p.title])] for section, listed in pages.items()}
+    own = [p for listed in menu.values() for p in listed]
+    refused = {  # by address: the overview answers at the root and by its name, /overview
+        p.url_path or first: p.title for listed in pages.values() for p in listed if not user.may(permissions[p.title])
+    }
+    hidden = [_refused_page(user, title, address, own) for address, title in refused.items()]
+    if not any(p.url_path == "" for p in own):
+        hidden.append(_start_page(own[0]))
+    return {"": hidden, **{section: listed for section, listed in menu.items() if listed}}
+
+
+def _refused_page(user: auth.User, title: str, url_path: str, own: list) -> st.Page:
+    def refused() -> None:
+        st.title(title, anchor=False)
+        st.error(f"无权访问：您的角色（{auth.ROLE_NAMES[user.role]}）不能使用「{title}」。", icon=":material/block:")
+        st.markdown("您可以使用：")
+        for page in own:
+            st.page_link(page)
+
+    return st.Page(refused, title=title, url_path=url_path, visibility="hidden")
+
+
+def _start_page(page: st.Page) -> st.Page:
+    def start() -> None:
+        st.switch_page(page)
+
+    return st.Page(start, title=page.title, url_path=START_PAGE, default=True, visibility="hidden")
 
 
 def account_box(user: auth.User) -> None:

@@ -18,11 +18,12 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def signed_out_server(tmp_path, chromium_path):
-    """A server on a copy of the sample store with an administrator and a leader, nobody signed in."""
+    """A server on a copy of the sample store with an administrator, a leader and a unit filler, nobody signed in."""
     url = sample_database_copy(tmp_path)
     store = Store(url)
     auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN, by="cli")
     auth.add_user(store, "领导乙", PASSWORD, Role.LEADER, by="cli")
+    auth.add_user(store, "民政填报员", PASSWORD, Role.UNIT, unit="市民政局", by="cli")
     store.close()
     running = Server(url, tmp_path / "streamlit.log", demo=False)
     yield running
@@ -130,3 +131,23 @@ def test_a_leader_disabled_from_another_session_is_signed_out_on_the_next_click(
     page.get_by_role("link", name="学习活动").click()
     assert asks_for_sign_in(page)
     expect(page.get_by_text("登录已结束")).to_have_count(1, timeout=60_000)  # once, not again while the page reruns
+
+
+def test_a_unit_filler_is_refused_another_roles_page_by_its_address_and_led_to_their_own(page, signed_out_server):
+    page.goto(signed_out_server.url)
+    sign_in(page, "民政填报员")
+    page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)  # the root goes on to their first page
+    assert page.url.split("?")[0].endswith("/upload")
+
+    page.goto(f"{signed_out_server.url}/upload")  # a shared link to their own page, signed in by the cookie
+    page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
+    assert page.get_by_text("没有这个页面").count() == 0
+
+    page.goto(f"{signed_out_server.url}/manage")
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_text("无权访问：您的角色（单位填报员）不能使用「数据管理」。").wait_for(timeout=60_000)
+    assert page.get_by_text("没有这个页面").count() == 0
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="数据管理").count() == 0
+    main.get_by_role("link", name="数据上传").click()
+    page.get_by_role("heading", name="数据上传").wait_for(timeout=60_000)
+    assert page.url.split("?")[0].endswith("/upload")
