@@ -169,3 +169,60 @@ def test_a_closed_pipe_ends_the_command_quietly(store, tmp_path):
         check=False,
     )
     assert shown.stderr == "" and len(shown.stdout.splitlines()) == 1
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MB tmpfs of its own (root only): a disk that really fills up."""
+    import os
+    import subprocess
+
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"no tmpfs here: {mounted.stderr.decode(errors='replace').strip()}")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_really_full_disk_stops_ingest_with_what_was_stored_and_the_rerun_finishes(
+    small_disk, tmp_path, monkeypatch, capsys
+):
+    from lingyi.store import Store
+
+    monkeypatch.setattr(ingest_module, "BATCH_FILES", 2)  # committed two by two: some before the disk fills
+
+    url = f"sqlite:///{small_disk / 'lingyi.db'}"
+    Store(url).close()
+    filler = small_disk / "filler"
+    free = __import__("shutil").disk_usage(small_disk).free
+    filler.write_bytes(b"\0" * (free - 600_000))  # some 600 KB left: a few files fit, not all
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    paths = []
+    for month in range(1, 13):
+        for unit in (UNIT, OTHER_UNIT):
+            path = folder / f"{unit}_2025年{month}月_学习活动.csv"
+            path.write_bytes(csv_bytes(learning_rows(300, unit=unit, month=202500 + month, seed=month)))
+            paths.append(path)
+    code = main(["ingest", *map(str, paths), "--db", url])
+    out, err = capsys.readouterr()
+    assert code == STORE_UNAVAILABLE, err
+    assert err.startswith("磁盘空间不足（文件 ") and "起未入库" in err
+    said_stored = out.count("已入库")
+    assert 0 < said_stored < len(paths)
+    filler.unlink()  # the disk has room again
+    store = Store(url)
+    try:
+        assert stored_files(store) == said_stored  # every file said stored is stored, and no other
+    finally:
+        store.close()
+    assert main(["ingest", *map(str, paths), "--db", url]) == 0
+    out, _ = capsys.readouterr()
+    assert (
+        out.strip().splitlines()[-1]
+        == f"共 {len(paths)} 个文件：入库 {len(paths) - said_stored}，无变化 {said_stored}，拒收 0。"
+    )
