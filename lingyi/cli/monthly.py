@@ -51,9 +51,8 @@ def _previous(year: int, month: int) -> tuple[int, int]:
     return (year - 1, 12) if month == 1 else (year, month - 1)
 
 
-def _missing(store: Store, year: int, month: int, today: dt.date) -> dict[str, tuple[str, ...]]:
+def _missing(registry, submissions, year: int, month: int, today: dt.date) -> dict[str, tuple[str, ...]]:
     """Per monthly kind, the expected units (不涉及 left out) that have not sent ``month``."""
-    registry, submissions = store.registry(), store.submissions()
     said = {}
     for kind in MONTHLY_KINDS:
         report = completeness.completeness(submissions, registry.frame, year=year, kind=kind, as_of=today)
@@ -72,14 +71,15 @@ class MonthChoice:
 def month_to_brief(store: Store, today: dt.date, cutoff_day: int = DEFAULT_CUTOFF_DAY) -> MonthChoice | None:
     """The latest finished month that is in (every expected unit reported, or ``cutoff_day`` of the following
     month passed), looking back a year; None when no month has data."""
+    registry, submissions = store.registry(), store.submissions()  # read once for every month looked at
     months_with_data = set()
-    for _, row in store.submissions().iterrows():
-        if row["kind"] in MONTHLY_KINDS:
-            months_with_data.update(months_between(int(row["period_start"]), int(row["period_end"])))
+    monthly_rows = submissions[submissions["kind"].isin(MONTHLY_KINDS)]
+    for first, last in zip(monthly_rows["period_start"], monthly_rows["period_end"]):
+        months_with_data.update(months_between(int(first), int(last)))
     year, month = _previous(today.year, today.month)
     for _ in range(LOOK_BACK_MONTHS):
         if year * 100 + month in months_with_data:
-            missing = _missing(store, year, month, today)
+            missing = _missing(registry, submissions, year, month, today)
             complete = not any(missing.values())
             following = dt.date(year + (month == 12), month % 12 + 1, 1)
             if complete or today >= following.replace(day=cutoff_day):
