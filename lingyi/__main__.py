@@ -19,15 +19,13 @@ from pathlib import Path
 from lingyi.contract import CATEGORIES, HOTLINE_SOURCES
 from lingyi.errors import Level, LingyiError, StoreUnavailable, UnknownName
 from lingyi.export import content, formats
-from lingyi.intake import ticket_files
-from lingyi.intake.files import ACCEPTED_SUFFIXES
+from lingyi.intake import samples, ticket_files
 from lingyi.intake.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
 from lingyi.registry import categories_or_error
 from lingyi.store import AUDIT_HEADINGS, Store, default_url
 from lingyi.store.faults import unavailable
 from lingyi.values import BadValue, parse_date, parse_month, parse_period
 
-SAMPLE_RETURNS = Path(__file__).resolve().parent.parent / "sample_data" / "returns"
 STORE_UNAVAILABLE = 3  # the exit code of a command the database stopped: run it again once the database is back
 
 
@@ -286,22 +284,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def natural_key(path: Path) -> list[object]:
-    """「截至2025年6月」 before 「截至2025年10月」: numbers in names compare as numbers, so later returns load later."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", str(path))]
-
-
 def expand(paths: Iterable[str]) -> list[Path]:
     """Files as given, and the return files inside each folder, in name order."""
     found: list[Path] = []
     for text in paths:
         path = Path(text)
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"), key=natural_key)
-                if p.is_file() and p.suffix.lower() in ACCEPTED_SUFFIXES and not p.name.startswith(("~$", "."))
-            )
+            found.extend(samples.return_files(path))
         elif path.is_file():
             found.append(path)
         else:
@@ -577,28 +566,16 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"数据库已就绪：{store.url}")
     if not args.sample:
         return 0
-    if not SAMPLE_RETURNS.is_dir():
-        raise ArgumentProblem(f"找不到示例数据文件夹 {SAMPLE_RETURNS}；请先运行 python -m sample_data.generate")
-    from sample_data.receipt import received_at
-
-    registry = store.registry()
-    # Stamped with when each return would have arrived, so 报送情况 shows on-time and late months as in a real year.
-    uploads = (Upload(path.read_bytes(), path.name, received_at(path)) for path in expand([str(SAMPLE_RETURNS)]))
-    results = list(ingest_files(store, uploads, registry=registry, user="sample"))
-    rejected = [r for r in results if r.outcome is Outcome.REJECTED]
-    for result in rejected:
+    if not samples.SAMPLE_RETURNS.is_dir():
+        raise ArgumentProblem(f"找不到示例数据文件夹 {samples.SAMPLE_RETURNS}；请先运行 python -m sample_data.generate")
+    load = samples.load_samples(store)
+    for result in load.rejected:
         print(_result_line(result))
-    _print_findings(rejected, verbose=False)
-    accepted = sum(r.outcome is Outcome.ACCEPTED for r in results)
-    # The sample's offices that deal with no 12345 appeals: as an admin would mark them, so they are not chased.
-    sending = set(store.submissions().query("kind == 'hotline'")["unit"])
-    quiet = [unit.name for unit in registry.units if unit.name not in sending]
-    if quiet and not rejected:
-        store.set_exempt(quiet, "hotline", True, user="sample")
+    _print_findings(load.rejected, verbose=False)
     print(
-        f"示例数据：{len(results)} 个文件，入库 {accepted}，无变化 {len(results) - accepted - len(rejected)}，拒收 {len(rejected)}。"
+        f"示例数据：{len(load.results)} 个文件，入库 {load.accepted}，无变化 {load.unchanged}，拒收 {len(load.rejected)}。"
     )
-    return 1 if rejected else 0
+    return 1 if load.rejected else 0
 
 
 def run_history(args: argparse.Namespace) -> int:

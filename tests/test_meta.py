@@ -47,7 +47,6 @@ EXCEPTIONS = {
         "lingyi/store/__init__.py",
         "lingyi.intake.reading",
     ): "migration 7 reads the stored original files again to re-key them",
-    ("lingyi/ui/__init__.py", "lingyi.__main__"): "the demo's 「载入示例数据」 runs init --sample",
 }
 
 

@@ -28,6 +28,7 @@ from streamlit.testing.v1 import AppTest
 
 import lingyi.__main__ as cli
 from lingyi import figures, metrics, ui
+from lingyi.intake import samples
 from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 
@@ -233,7 +234,7 @@ def test_the_sample_data_button_loads_what_init_sample_loads(open_app, empty_url
                 "指标完成": indicator_rows(unit=unit, period="2025年1-3月"),
             },
         )
-    monkeypatch.setattr(cli, "SAMPLE_RETURNS", returns)
+    monkeypatch.setattr(samples, "SAMPLE_RETURNS", returns)
     at = open_app(empty_url)
     at.button[0].click().run()
     assert_ran_cleanly(at)

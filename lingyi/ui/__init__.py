@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
-import io
 import logging
 import os
 import secrets
@@ -31,7 +30,7 @@ from lingyi.access import auth
 from lingyi.access.web import session_url
 from lingyi.contract import CATEGORIES, CLOSURE_TARGET, SHEET_KIND_BY_KEY, SHEET_KINDS
 from lingyi.errors import LingyiError
-from lingyi.intake import desk, templates, ticket_files, tickets
+from lingyi.intake import desk, samples, templates, ticket_files, tickets
 from lingyi.metrics import completeness, snapshots
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store, default_url, kind_name
@@ -365,30 +364,20 @@ def empty_store() -> None:
         "或先载入示例数据看看效果。",
         icon=":material/upload_file:",
     )
-    from lingyi.__main__ import SAMPLE_RETURNS
-
-    if not SAMPLE_RETURNS.is_dir():
-        st.caption(f"示例数据尚未生成（{SAMPLE_RETURNS}）；可运行 python -m sample_data.generate。")
+    if not samples.SAMPLE_RETURNS.is_dir():
+        st.caption(f"示例数据尚未生成（{samples.SAMPLE_RETURNS}）；可运行 python -m sample_data.generate。")
         return
     if st.button("载入示例数据", icon=":material/dataset:", type="primary"):
         with st.spinner("正在载入示例数据，可能需要几分钟…"):
-            exit_code = load_sample_data()
+            load = samples.load_samples(store())
         data_changed()
-        if exit_code != 0:
+        LOG.info(
+            "load sample data: %d files, %d stored, %d refused", len(load.results), load.accepted, len(load.rejected)
+        )
+        if load.rejected:
             st.error("部分示例文件未能入库，详见服务器日志。", icon=":material/error:")
         else:
             st.rerun()
-
-
-def load_sample_data() -> int:
-    """The same code as ``python -m lingyi init --sample``, into this app's store; returns its exit code."""
-    from lingyi.__main__ import main
-
-    output = io.StringIO()
-    with contextlib.redirect_stdout(output):
-        exit_code = main(["init", "--sample", "--db", store().url])
-    LOG.info("load sample data: %s", output.getvalue())
-    return exit_code
 
 
 def nothing_in_scope(scope: metrics.Scope, what: str) -> None:
