@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -23,6 +24,21 @@ from playwright.async_api import async_playwright
 from bench.bench_browser import CHROMIUM, CHROMIUM_ARGS, DRAWN, TIMEOUT_S, VIEWPORT, Server, _store_url
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """CPU time the whole machine has spent busy, and in all, so far (every core)."""
+    ticks = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS, sum(ticks) / CLOCK_TICKS
 
 
 def resident_mb(pid: int) -> float:
@@ -72,12 +88,20 @@ async def measure(sessions: int, rounds: int) -> dict:
     url = server.page_url("overview")
     times: list[float | None] = []
     memory: list[float] = []
+    server_cpu = machine_busy = machine_all = 0.0
     try:
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             await one_visit(browser, url)  # the server has served the page once: its dataset is loaded
             for _ in range(rounds):
+                server_before, (busy_before, all_before) = cpu_seconds(server.process.pid), machine_cpu_seconds()
                 times += await asyncio.gather(*(one_visit(browser, url) for _ in range(sessions)))
+                busy_after, all_after = machine_cpu_seconds()
+                server_cpu += cpu_seconds(server.process.pid) - server_before
+                machine_busy, machine_all = (
+                    machine_busy + busy_after - busy_before,
+                    machine_all + all_after - all_before,
+                )
                 memory.append(resident_mb(server.process.pid))
             await browser.close()
     finally:
@@ -92,6 +116,10 @@ async def measure(sessions: int, rounds: int) -> dict:
         "p95_s": round(ordered[max(0, round(0.95 * len(ordered)) - 1)], 2),
         "max_s": round(ordered[-1], 2),
         "server_resident_mb": round(max(memory)),
+        # Where the CPU went: the server's share per visit, and how busy the machine's cores were meanwhile (the
+        # browsers run on the same cores here; at the city they run on the leaders' own PCs).
+        "server_cpu_s_per_visit": round(server_cpu / len(times), 2),
+        "machine_busy_pct": round(100 * machine_busy / machine_all) if machine_all else None,
         "not_drawn": sum(t is None for t in times),  # sessions not drawn within TIMEOUT_S
         "timeout_s": TIMEOUT_S,
     }

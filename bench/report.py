@@ -113,7 +113,13 @@ def main() -> None:
             f"({load['rounds']} rounds): p50 **{load['p50_s']:.2f} s**, p95 **{load['p95_s']:.2f} s** (target ≤ 3 s), "
             f"slowest {load['max_s']:.2f} s; the server's resident memory **{load['server_resident_mb']:,} MB** "
             f"(target ≤ 1,536 MB); {load['not_drawn']} of {load['sessions'] * load['rounds']} sessions not drawn within "
-            f"{load['timeout_s']} s.",
+            f"{load['timeout_s']} s."
+            + (
+                f" The server used **{load['server_cpu_s_per_visit']:.2f} CPU-s per visit**; the machine's cores were "
+                f"{load['machine_busy_pct']} % busy meanwhile (the browsers draw on the same two cores)."
+                if "server_cpu_s_per_visit" in load
+                else ""
+            ),
         ]
     tickets = tickets_table(_load("tickets"))
     if tickets:
