@@ -80,7 +80,7 @@ def problem_ledger(rows: int) -> Path:
 
 
 def sample_files() -> list[Path]:
-    from lingyi.__main__ import expand
+    from lingyi.cli.returns import expand
 
     return expand([str(SAMPLE)])
 

@@ -598,10 +598,10 @@ def test_a_fault_while_checking_a_file_rejects_that_file_with_its_name_and_the_o
 # to be found, and still at work, when the command is killed.
 HANGING_INGEST = """
 import sys, time
-import lingyi.__main__, lingyi.intake.ingest
+import lingyi.cli.main, lingyi.cli.returns, lingyi.intake.ingest
 lingyi.intake.ingest._check_alone = lambda *args, **kwargs: time.sleep(3600)
-lingyi.__main__.folder_workers = lambda: 2
-sys.exit(lingyi.__main__.main(sys.argv[1:]))
+lingyi.cli.returns.folder_workers = lambda: 2
+sys.exit(lingyi.cli.main.main(sys.argv[1:]))
 """
 
 

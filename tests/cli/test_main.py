@@ -1,4 +1,4 @@
-"""lingyi/__main__.py: ``python -m lingyi ingest|summary|history|restore|delete`` (spec §6)."""
+"""lingyi/cli/ and lingyi/__main__.py: ``python -m lingyi ingest|summary|history|restore|delete`` (spec §6)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from lingyi.contract import CATEGORIES
 from lingyi.registry import default_registry
 from lingyi.store import Store
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
