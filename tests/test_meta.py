@@ -147,11 +147,6 @@ def test_every_choice_alias_of_the_contract_is_exercised():
 TESTED_WITH = {
     "lingyi/__main__.py": "tests/cli/test_main.py",
     "lingyi/cli/shared.py": "tests/cli/test_main.py",
-    "lingyi/cli/args.py": "tests/cli/test_main.py",
-    "lingyi/cli/returns.py": "tests/cli/test_main.py",
-    "lingyi/cli/admin.py": "tests/cli/test_main.py",
-    "lingyi/cli/summary.py": "tests/cli/test_main.py",
-    "lingyi/cli/meeting.py": "tests/cli/test_main.py",
     "lingyi/access/web.py": "tests/test_web.py",
     "lingyi/access/auth.py": "tests/test_auth.py",
     "lingyi/store/backup.py": "tests/test_backup.py",
