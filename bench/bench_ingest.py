@@ -37,7 +37,8 @@ import sqlalchemy as sa
 os.environ.setdefault("LINGYI_MAX_UPLOAD_MB", "500")
 os.environ.setdefault("LINGYI_MAX_ROWS", "2000000")
 
-from lingyi.intake.ingest import Outcome, Upload, folder_workers, ingest_files
+from lingyi.intake.ingest import Outcome, Upload, ingest_files
+from lingyi.intake.workers import folder_workers
 from lingyi.registry import default_registry
 from lingyi.store import Store
 

@@ -13,7 +13,8 @@ from lingyi.cli.shared import STORE_UNAVAILABLE, ArgumentProblem, parsed, store_
 from lingyi.contract import HOTLINE_SOURCES
 from lingyi.errors import Level
 from lingyi.intake import samples, ticket_files
-from lingyi.intake.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, folder_workers, ingest_files
+from lingyi.intake.ingest import OUTCOME_LABELS, IngestResult, Outcome, Upload, ingest_files
+from lingyi.intake.workers import folder_workers
 from lingyi.store import Store
 from lingyi.store.faults import unavailable
 from lingyi.values import parse_period

@@ -7,21 +7,14 @@ reading and validating outside any lock and storing many files per transaction.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import gc
 import itertools
 import logging
-import multiprocessing
 import operator
-import os
-import signal
-import sys
-import threading
-import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
@@ -37,6 +30,7 @@ from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
 from lingyi.intake.valid import ValidatedFile, ValidTable
 from lingyi.intake.validation import validate
+from lingyi.intake.workers import Checks, Share
 from lingyi.registry import Registry
 from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
 from lingyi.values import Period, add_months, missing, month_label
@@ -98,6 +92,8 @@ class Upload:
 # Files go to the store in batches of one transaction each: at most this many files, and a batch ends with the
 # file that brings its files to this many bytes (a big ledger is a batch of its own).
 BATCH_FILES = 200
+
+
 BATCH_BYTES = 4 * 1024 * 1024
 
 
@@ -227,7 +223,7 @@ def ingest_files(
     prepared: list[_Prepared] = []
     size = 0
     same = _SameRun()
-    with _Checks(registry, options, workers) as checks:
+    with Checks(_check_alone, registry, options, workers) as checks:
         remaining = _prepared_in_order(store, uploads, checks)
         if checks.workers > 1:
             yield from _stored_as_they_come(store, remaining, dry_run=dry_run, user=user, same=same)
@@ -248,170 +244,32 @@ def ingest_files(
         yield from _store_batch(store, prepared, dry_run=dry_run, user=user, same=same)
 
 
-def folder_workers() -> int:
-    """How many processes read a folder for the command line: one per core this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-# A file this big is checked in the process that stores it: its frames would cost more to send back than the
-# reading of it gains from another core, and its memory stays where it is measured.
-POOL_MAX_BYTES = 2 * 1024 * 1024
 # Files checked ahead of the one being stored, per worker, and their bytes in all: enough to keep the workers busy
 # while this process stores in bursts (a commit, a batch's results handed on), few enough in memory.
 POOL_AHEAD = 64
+
+
 POOL_AHEAD_BYTES = 64 * 1024 * 1024
-# Files sent to a worker as one task: a task's own cost (pickling, the pipes, waking the threads on either side)
-# is paid per few small returns instead of per return.
-POOL_CHUNK_FILES = 8
-POOL_CHUNK_BYTES = 512 * 1024
 
 
-class _Checks:
-    """``_check_alone`` for each file, in this process or in a pool of forked ones (a few files a task)."""
-
-    def __init__(self, registry: Registry, options: dict, workers: int):
-        self.registry, self.options, self.workers = registry, options, workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.chunk: _Chunk | None = None  # files waiting to be sent to a worker together
-
-    def __enter__(self) -> _Checks:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-    def submit(self, upload: Upload) -> Future | _Share:
-        options = {**self.options, "default_unit": upload.default_unit or self.options["default_unit"]}
-        if self.workers <= 1 or len(upload.data) > POOL_MAX_BYTES:
-            self.send()  # the workers go on with the files before this one while it is checked here
-            done: Future = Future()
-            try:
-                done.set_result(_check_alone(upload.data, upload.name, self.registry, **options))
-            except Exception as exc:  # noqa: BLE001 - raised where the result is taken, in the file's turn
-                done.set_exception(exc)
-            return done
-        if self.chunk is None:
-            self.chunk = _Chunk(self)
-        share = self.chunk.add(upload.data, upload.name, options)
-        if len(self.chunk.files) >= POOL_CHUNK_FILES or self.chunk.size >= POOL_CHUNK_BYTES:
-            self.send()
-        return share
-
-    def send(self) -> None:
-        """The waiting files to a worker, as one task."""
-        chunk, self.chunk = self.chunk, None
-        if chunk is None:
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_start,
-                initargs=(self.registry, os.getpid()),
-            )
-        chunk.future = self.pool.submit(_worker_check, chunk.files)
-
-
-class _Chunk:
-    """Files checked by one worker task, their results in the files' order."""
-
-    def __init__(self, checks: _Checks):
-        self.checks = checks
-        self.files: list[tuple[bytes, str, dict]] = []
-        self.size = 0
-        self.future: Future | None = None
-
-    def add(self, data: bytes, name: str, options: dict) -> _Share:
-        self.files.append((data, name, options))
-        self.size += len(data)
-        return _Share(self, len(self.files) - 1)
-
-
-@dataclass
-class _Share:
-    """One file's place in a chunk: its result, taken as a ``Future``'s is (a fault of the check raised here)."""
-
-    chunk: _Chunk
-    index: int
-
-    def result(self) -> ValidatedFile:
-        if self.chunk.future is None:  # still waiting for more files: wanted now, so sent now
-            self.chunk.checks.send()
-        outcome = self.chunk.future.result()[self.index]
-        if isinstance(outcome, _Failed):
-            raise outcome.error
-        return outcome
-
-
-@dataclass
-class _Failed:
-    """A fault of ours in checking one file of a chunk, sent back in its place so the files beside it stand."""
-
-    error: Exception
-
-
-_WORKER_REGISTRY: list[Registry] = []
-
-
-def _worker_start(registry: Registry, parent: int) -> None:
-    _die_with(parent)
-    _WORKER_REGISTRY[:] = [registry]
-
-
-# prctl(2): the signal a process gets when the thread that forked it ends (<linux/prctl.h>).
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int) -> None:
-    """End this worker when the process that started it ends, however it ends (``kill -9`` too), instead of
-    reading on for no one, re-parented to PID 1. On Linux the kernel sends SIGKILL (the pool is started by the
-    thread that runs the ingest, which lives as long as the pool); elsewhere a thread watches the parent's pid.
-    The parent may have ended already, before the signal was asked for: then this worker ends now."""
-    asked = False
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            asked = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            asked = False
-    if os.getppid() != parent:
-        os._exit(1)
-    if not asked:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="lingyi-parent-watch").start()
-
-
-def _watch_parent(parent: int, interval: float = 1.0) -> None:
-    while os.getppid() == parent:
-        time.sleep(interval)
-    os._exit(1)
-
-
-def _worker_check(files: list[tuple[bytes, str, dict]]) -> list[ValidatedFile | _Failed]:
-    outcomes: list[ValidatedFile | _Failed] = []
-    for data, name, options in files:
-        try:
-            outcomes.append(_check_alone(data, name, _WORKER_REGISTRY[0], **options))
-        except Exception as exc:  # noqa: BLE001 - raised again in the storing process, in the file's turn
-            outcomes.append(_Failed(exc))
-    return outcomes
-
-
-def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks) -> Iterator[_Prepared]:
+def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: Checks) -> Iterator[_Prepared]:
     """Each upload's checks that need no lock, in the uploads' order: byte-identical to a stored file, or else read
     and validated (up to ``POOL_AHEAD`` files a worker, and ``POOL_AHEAD_BYTES`` in all, ahead of the one handed
     on)."""
-    ahead: deque[tuple[Upload, str, Future | _Share | IngestResult]] = deque()
+    ahead: deque[tuple[Upload, str, Future | Share | IngestResult]] = deque()
     window = checks.workers * POOL_AHEAD if checks.workers > 1 else 1
     size = 0  # the bytes of the files ahead
     stored = _StoredFiles(store, checks.options["only_unit"])
     for upload in uploads:
         digest = sha256(upload.data)
         unchanged = stored.unchanged(upload.name, digest)
-        ahead.append((upload, digest, unchanged if unchanged is not None else checks.submit(upload)))
+        ahead.append(
+            (
+                upload,
+                digest,
+                unchanged if unchanged is not None else checks.submit(upload.data, upload.name, upload.default_unit),
+            )
+        )
         size += len(upload.data)
         while len(ahead) >= window or (len(ahead) > 1 and size > POOL_AHEAD_BYTES):
             size -= len(ahead[0][0].data)
@@ -443,7 +301,7 @@ class _StoredFiles:
 
 
 def _taken(
-    upload: Upload, digest: str, check: Future | _Share | IngestResult, only_unit: str | None = None
+    upload: Upload, digest: str, check: Future | Share | IngestResult, only_unit: str | None = None
 ) -> _Prepared:
     if isinstance(check, IngestResult):
         return _Prepared(upload, digest, result=check, only_unit=only_unit)
