@@ -151,6 +151,8 @@ TESTED_WITH = {
     "lingyi/access/auth.py": "tests/test_auth.py",
     "lingyi/store/backup.py": "tests/test_backup.py",
     "lingyi/intake/workers.py": "tests/intake/test_ingest.py",
+    "lingyi/intake/prior_year.py": "tests/intake/test_ingest.py",
+    "lingyi/intake/submissions.py": "tests/intake/test_replacements.py",
     "lingyi/intake/files.py": "tests/intake/test_reading.py",
     "lingyi/intake/headers.py": "tests/intake/test_reading.py",
     "lingyi/intake/info.py": "tests/intake/test_reading.py",

@@ -9,9 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import itertools
 import logging
-import operator
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -26,14 +24,16 @@ from lingyi.errors import FileRejected, Finding, Level, StoreError
 from lingyi.intake import replacements, ticket_checks, tickets
 from lingyi.intake.files import WorkbookZip
 from lingyi.intake.outliers import outlier_findings
+from lingyi.intake.prior_year import prior_year_conflicts
 from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
-from lingyi.intake.valid import ValidatedFile, ValidTable
+from lingyi.intake.submissions import build_submissions
+from lingyi.intake.valid import ValidatedFile
 from lingyi.intake.validation import validate
 from lingyi.intake.workers import Checks, Share
 from lingyi.registry import Registry
-from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
-from lingyi.values import Period, add_months, missing, month_label
+from lingyi.store import Batch, Store, sha256
+from lingyi.values import Period
 
 LOG = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ def _check_against(validated: ValidatedFile, store: Store | Batch | None) -> Non
     hotline_units = sorted({u for t in validated.tables if t.kind.key == "hotline" for u in t.values["unit"] if u})
     stored = store.current_hotline(hotline_units) if store is not None and hotline_units else {}
     if store is not None and validated.ok:
-        validated.findings.extend(_prior_year_conflicts(validated, stored))
+        validated.findings.extend(prior_year_conflicts(validated, stored))
     learning = any(t.kind.key == "learning" for t in validated.tables)
     headcounts = store.headcounts() if store is not None and learning else {}
     appeals = {key: record["appeals"] for key, record in stored.items()}
@@ -508,56 +508,6 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     return result
 
 
-def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
-    """One submission per unit and sheet kind, over the file's period for that kind."""
-    by_kind: dict[str, list[ValidTable]] = defaultdict(list)
-    for table in tables:
-        by_kind[table.kind.key].append(table)
-    submissions = []
-    for kind, kind_tables in by_kind.items():
-        period = Period(min(t.period.start for t in kind_tables), max(t.period.end for t in kind_tables))
-        declared = all(t.declared for t in kind_tables)
-        keys = list(kind_tables[0].values)
-        columns = _store_columns(
-            kind, {k: list(itertools.chain.from_iterable(t.values[k] for t in kind_tables)) for k in keys}
-        )
-        units = list(dict.fromkeys(columns["unit"]))
-        if len(units) == 1:  # the common case: its rows are all the rows
-            groups = [(units[0], columns)]
-        else:
-            at: dict[str, list[int]] = defaultdict(list)
-            for index, unit in enumerate(columns["unit"]):
-                if unit is not None:
-                    at[unit].append(index)
-            # itemgetter takes a unit's cells out of a column in one C call, not one call a cell.
-            takers = [
-                (u, operator.itemgetter(*indexes) if len(indexes) > 1 else None, indexes) for u, indexes in at.items()
-            ]
-            groups = [
-                (u, {k: list(take(c)) if take else [c[indexes[0]]] for k, c in columns.items()})
-                for u, take, indexes in takers
-            ]
-        for unit, rows in groups:
-            sheets = tuple(dict.fromkeys(rows["sheet"]))
-            submissions.append(NewSubmission(str(unit), kind, period, declared, sheets, rows))
-    return submissions
-
-
-def _store_columns(kind: str, columns: dict[str, list]) -> dict[str, list]:
-    """The validated columns as the store's row table has them."""
-    if kind == "learning":
-        columns["month"] = [d.year * 100 + d.month for d in columns["date"]]
-    elif kind == "problems":
-        columns["key"] = [
-            problem_key(n, d, f) for n, d, f in zip(columns["number"], columns["description"], columns["found_date"])
-        ]
-    elif kind == "indicators":
-        periods = columns.pop("period")
-        columns["period_start"] = [p.start for p in periods]
-        columns["period_end"] = [p.end for p in periods]
-    return columns
-
-
 def _rows_of_other_units(validated: ValidatedFile, only_unit: str) -> list[Finding]:
     findings = []
     for table in validated.tables:
@@ -581,71 +531,3 @@ def _rows_of_other_units(validated: ValidatedFile, only_unit: str) -> list[Findi
                 )
             )
     return findings
-
-
-_PRIOR_FIELDS = (
-    ("appeals", "appeals_prev", "诉求量"),
-    ("first_time_rate", "first_time_rate_prev", "一次性办好率"),
-    ("resolution_rate", "resolution_rate_prev", "问题解决率"),
-    ("satisfaction_rate", "satisfaction_rate_prev", "群众满意率"),
-)
-
-
-def _prior_year_conflicts(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
-    """上年同期 values that disagree with the unit's own rows of a year earlier (spec §3): the own row wins.
-
-    Either way round (see ``_CONFLICTS``): the file's 上年同期 against the stored rows a year earlier, and the
-    file's own months against the 上年同期 that stored rows a year later gave. ``stored`` is the store's current
-    热线指标 rows by (unit, month), at least of the file's units.
-    """
-    findings = []
-    for table in (t for t in validated.tables if t.kind.key == "hotline"):
-        columns = ["unit", "month", "row", *(field for this, prev, _ in _PRIOR_FIELDS for field in (this, prev))]
-        for values in zip(*(table.values[c] for c in columns)):
-            record = dict(zip(columns, values))
-            if record["month"] is None:
-                continue
-            for shift, in_file, in_store, message in _CONFLICTS:
-                other = add_months(record["month"], shift)
-                row = stored.get((record["unit"], other))
-                if row is None:
-                    continue
-                for this, prev, label in _PRIOR_FIELDS:
-                    fields = {"this": this, "prev": prev}
-                    given, kept = record[fields[in_file]], row[fields[in_store]]
-                    if missing(given) or missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
-                        continue
-                    default_header = label if in_file == "this" else f"上年同期{label}"
-                    letter, header = table.headers.get(fields[in_file], (None, default_header))
-                    text = message.format(
-                        label=label, given=_shown(this, given), kept=_shown(this, kept), month=month_label(other)
-                    )
-                    findings.append(
-                        Finding(
-                            Level.WARNING,
-                            validated.name,
-                            text,
-                            sheet=table.sheet,
-                            row=int(record["row"]),
-                            column=letter,
-                            column_name=header,
-                            value=_shown(this, given),
-                        )
-                    )
-    return findings
-
-
-# (months to the other row, the file's field, the stored row's field, what the warning says)
-_CONFLICTS = (
-    (
-        -12,
-        "prev",
-        "this",
-        "上年同期{label}填报为 {given}，但系统中 {month} 的数据为 {kept}；同比按系统中的数据计算。",
-    ),
-    (12, "this", "prev", "{label}为 {given}，但系统中 {month} 的报表填报的上年同期为 {kept}；同比按本表的数据计算。"),
-)
-
-
-def _shown(field: str, value: float) -> str:
-    return f"{value:,.0f}" if field == "appeals" else f"{value * 100:.2f}%"
