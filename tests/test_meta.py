@@ -163,6 +163,7 @@ TESTED_WITH = {
     "lingyi/intake/ticket_checks.py": "tests/intake/test_tickets.py",
     "lingyi/figures/theme.py": "tests/figures/test_charts.py",
     "lingyi/figures/blocks.py": "tests/figures/test_charts.py",
+    "lingyi/figures/by_month.py": "tests/figures/test_charts.py",
     "lingyi/export/content.py": "tests/export/test_briefing.py",
     "lingyi/export/formats.py": "tests/export/test_briefing.py",
     "lingyi/export/wording.py": "tests/export/test_narrative.py",
