@@ -1,5 +1,6 @@
 """Charts: the look they share (``theme``), the parts they are built of (``blocks``), one function per chart
-(``charts``), and pictures of them for slides and documents (``pictures``, imported on its own: it starts a browser).
+(``charts``; those over the months of a year in ``by_month``), and pictures of them for slides and documents
+(``pictures``, imported on its own: it starts a browser).
 
 Rule: a chart is data in, figure out. Nothing here reads the store or knows Streamlit.
 """
