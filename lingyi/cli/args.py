@@ -242,7 +242,7 @@ def _schedule_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("--today", metavar="YYYY-MM-DD", help="按这一天计算（默认今天；补做某月时用）")
 
 
-# -- 会议版: python -m lingyi snapshot create|list|show|compare|delete (lingyi/snapshots.py) ------------------------
+# -- 会议版: python -m lingyi snapshot create|list|show|compare|delete (lingyi/metrics/snapshots.py)-----------------
 
 
 def _snapshot_commands(commands, with_db) -> None:

@@ -22,7 +22,7 @@ def test_a_briefing_needs_a_file_or_the_monthly_folder(capsys):
     assert "请用 -o 给出输出文件（.pptx、.docx、.zip），或用 --monthly 生成月报" in capsys.readouterr().err
 
 
-# -- 会议版: snapshot create|list|show|compare|delete, summary --snapshot (lingyi/snapshots.py) ----------------------
+# -- 会议版: snapshot create|list|show|compare|delete, summary --snapshot (lingyi/metrics/snapshots.py)---------------
 
 
 def hotline_file(folder: Path, name: str, appeals: tuple[int, int]) -> Path:
