@@ -37,7 +37,8 @@ import sqlalchemy as sa
 os.environ.setdefault("LINGYI_MAX_UPLOAD_MB", "500")
 os.environ.setdefault("LINGYI_MAX_ROWS", "2000000")
 
-from lingyi.intake.ingest import Outcome, Upload, folder_workers, ingest_files
+from lingyi.intake.ingest import Outcome, Upload, ingest_files
+from lingyi.intake.workers import folder_workers
 from lingyi.registry import default_registry
 from lingyi.store import Store
 
@@ -80,7 +81,7 @@ def problem_ledger(rows: int) -> Path:
 
 
 def sample_files() -> list[Path]:
-    from lingyi.__main__ import expand
+    from lingyi.cli.returns import expand
 
     return expand([str(SAMPLE)])
 

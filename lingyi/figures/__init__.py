@@ -1,5 +1,6 @@
 """Charts: the look they share (``theme``), the parts they are built of (``blocks``), one function per chart
-(``charts``), and pictures of them for slides and documents (``pictures``, imported on its own: it starts a browser).
+(``charts``; those over the months of a year in ``by_month``), and pictures of them for slides and documents
+(``pictures``, imported on its own: it starts a browser).
 
 Rule: a chart is data in, figure out. Nothing here reads the store or knows Streamlit.
 """
@@ -9,8 +10,14 @@ from lingyi.figures.blocks import (
     nothing_to_draw,
     reported,
 )
-from lingyi.figures.charts import (
+from lingyi.figures.by_month import (
     FLAT_LABELS_UP_TO,
+    cumulative_problems,
+    monthly,
+    this_year_and_last_by_month,
+    year_on_year_by_month,
+)
+from lingyi.figures.charts import (
     PANEL_GAP,
     PANEL_LABEL,
     PANEL_SPACING,
@@ -22,17 +29,13 @@ from lingyi.figures.charts import (
     category_this_and_last_year,
     closure_rates,
     completion_by_category,
-    cumulative_problems,
     found_and_resolved,
     indicator_met,
-    monthly,
     problems_by_stage,
     rate_changes_by_category,
     rates_this_and_last_year,
-    this_year_and_last_by_month,
     unit_against_category,
     unit_ranking,
-    year_on_year_by_month,
 )
 from lingyi.figures.theme import (
     BAD,

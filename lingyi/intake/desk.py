@@ -28,12 +28,12 @@ from lingyi.intake.ingest import (
     Outcome,
     Upload,
     another_units_file,
-    build_submissions,
     check_file,
     ingest_files,
 )
 from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
+from lingyi.intake.submissions import build_submissions
 from lingyi.intake.valid import ValidatedFile, ValidTable
 from lingyi.registry import REGISTRY_COLUMNS, Registry, parse_registry
 from lingyi.store import Store, sha256

@@ -7,21 +7,12 @@ reading and validating outside any lock and storing many files per transaction.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import gc
-import itertools
 import logging
-import multiprocessing
-import operator
-import os
-import signal
-import sys
-import threading
-import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import PurePath
@@ -33,13 +24,16 @@ from lingyi.errors import FileRejected, Finding, Level, StoreError
 from lingyi.intake import replacements, ticket_checks, tickets
 from lingyi.intake.files import WorkbookZip
 from lingyi.intake.outliers import outlier_findings
+from lingyi.intake.prior_year import prior_year_conflicts
 from lingyi.intake.reading import read_file
 from lingyi.intake.replacements import Replacement
-from lingyi.intake.valid import ValidatedFile, ValidTable
+from lingyi.intake.submissions import build_submissions
+from lingyi.intake.valid import ValidatedFile
 from lingyi.intake.validation import validate
+from lingyi.intake.workers import Checks, Share
 from lingyi.registry import Registry
-from lingyi.store import Batch, NewSubmission, Store, problem_key, sha256
-from lingyi.values import Period, add_months, missing, month_label
+from lingyi.store import Batch, Store, sha256
+from lingyi.values import Period
 
 LOG = logging.getLogger(__name__)
 
@@ -98,6 +92,8 @@ class Upload:
 # Files go to the store in batches of one transaction each: at most this many files, and a batch ends with the
 # file that brings its files to this many bytes (a big ledger is a batch of its own).
 BATCH_FILES = 200
+
+
 BATCH_BYTES = 4 * 1024 * 1024
 
 
@@ -162,7 +158,7 @@ def _check_against(validated: ValidatedFile, store: Store | Batch | None) -> Non
     hotline_units = sorted({u for t in validated.tables if t.kind.key == "hotline" for u in t.values["unit"] if u})
     stored = store.current_hotline(hotline_units) if store is not None and hotline_units else {}
     if store is not None and validated.ok:
-        validated.findings.extend(_prior_year_conflicts(validated, stored))
+        validated.findings.extend(prior_year_conflicts(validated, stored))
     learning = any(t.kind.key == "learning" for t in validated.tables)
     headcounts = store.headcounts() if store is not None and learning else {}
     appeals = {key: record["appeals"] for key, record in stored.items()}
@@ -227,7 +223,7 @@ def ingest_files(
     prepared: list[_Prepared] = []
     size = 0
     same = _SameRun()
-    with _Checks(registry, options, workers) as checks:
+    with Checks(_check_alone, registry, options, workers) as checks:
         remaining = _prepared_in_order(store, uploads, checks)
         if checks.workers > 1:
             yield from _stored_as_they_come(store, remaining, dry_run=dry_run, user=user, same=same)
@@ -248,170 +244,32 @@ def ingest_files(
         yield from _store_batch(store, prepared, dry_run=dry_run, user=user, same=same)
 
 
-def folder_workers() -> int:
-    """How many processes read a folder for the command line: one per core this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-# A file this big is checked in the process that stores it: its frames would cost more to send back than the
-# reading of it gains from another core, and its memory stays where it is measured.
-POOL_MAX_BYTES = 2 * 1024 * 1024
 # Files checked ahead of the one being stored, per worker, and their bytes in all: enough to keep the workers busy
 # while this process stores in bursts (a commit, a batch's results handed on), few enough in memory.
 POOL_AHEAD = 64
+
+
 POOL_AHEAD_BYTES = 64 * 1024 * 1024
-# Files sent to a worker as one task: a task's own cost (pickling, the pipes, waking the threads on either side)
-# is paid per few small returns instead of per return.
-POOL_CHUNK_FILES = 8
-POOL_CHUNK_BYTES = 512 * 1024
 
 
-class _Checks:
-    """``_check_alone`` for each file, in this process or in a pool of forked ones (a few files a task)."""
-
-    def __init__(self, registry: Registry, options: dict, workers: int):
-        self.registry, self.options, self.workers = registry, options, workers
-        self.pool: ProcessPoolExecutor | None = None
-        self.chunk: _Chunk | None = None  # files waiting to be sent to a worker together
-
-    def __enter__(self) -> _Checks:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-
-    def submit(self, upload: Upload) -> Future | _Share:
-        options = {**self.options, "default_unit": upload.default_unit or self.options["default_unit"]}
-        if self.workers <= 1 or len(upload.data) > POOL_MAX_BYTES:
-            self.send()  # the workers go on with the files before this one while it is checked here
-            done: Future = Future()
-            try:
-                done.set_result(_check_alone(upload.data, upload.name, self.registry, **options))
-            except Exception as exc:  # noqa: BLE001 - raised where the result is taken, in the file's turn
-                done.set_exception(exc)
-            return done
-        if self.chunk is None:
-            self.chunk = _Chunk(self)
-        share = self.chunk.add(upload.data, upload.name, options)
-        if len(self.chunk.files) >= POOL_CHUNK_FILES or self.chunk.size >= POOL_CHUNK_BYTES:
-            self.send()
-        return share
-
-    def send(self) -> None:
-        """The waiting files to a worker, as one task."""
-        chunk, self.chunk = self.chunk, None
-        if chunk is None:
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_start,
-                initargs=(self.registry, os.getpid()),
-            )
-        chunk.future = self.pool.submit(_worker_check, chunk.files)
-
-
-class _Chunk:
-    """Files checked by one worker task, their results in the files' order."""
-
-    def __init__(self, checks: _Checks):
-        self.checks = checks
-        self.files: list[tuple[bytes, str, dict]] = []
-        self.size = 0
-        self.future: Future | None = None
-
-    def add(self, data: bytes, name: str, options: dict) -> _Share:
-        self.files.append((data, name, options))
-        self.size += len(data)
-        return _Share(self, len(self.files) - 1)
-
-
-@dataclass
-class _Share:
-    """One file's place in a chunk: its result, taken as a ``Future``'s is (a fault of the check raised here)."""
-
-    chunk: _Chunk
-    index: int
-
-    def result(self) -> ValidatedFile:
-        if self.chunk.future is None:  # still waiting for more files: wanted now, so sent now
-            self.chunk.checks.send()
-        outcome = self.chunk.future.result()[self.index]
-        if isinstance(outcome, _Failed):
-            raise outcome.error
-        return outcome
-
-
-@dataclass
-class _Failed:
-    """A fault of ours in checking one file of a chunk, sent back in its place so the files beside it stand."""
-
-    error: Exception
-
-
-_WORKER_REGISTRY: list[Registry] = []
-
-
-def _worker_start(registry: Registry, parent: int) -> None:
-    _die_with(parent)
-    _WORKER_REGISTRY[:] = [registry]
-
-
-# prctl(2): the signal a process gets when the thread that forked it ends (<linux/prctl.h>).
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int) -> None:
-    """End this worker when the process that started it ends, however it ends (``kill -9`` too), instead of
-    reading on for no one, re-parented to PID 1. On Linux the kernel sends SIGKILL (the pool is started by the
-    thread that runs the ingest, which lives as long as the pool); elsewhere a thread watches the parent's pid.
-    The parent may have ended already, before the signal was asked for: then this worker ends now."""
-    asked = False
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            asked = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
-        except (OSError, AttributeError):
-            asked = False
-    if os.getppid() != parent:
-        os._exit(1)
-    if not asked:
-        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="lingyi-parent-watch").start()
-
-
-def _watch_parent(parent: int, interval: float = 1.0) -> None:
-    while os.getppid() == parent:
-        time.sleep(interval)
-    os._exit(1)
-
-
-def _worker_check(files: list[tuple[bytes, str, dict]]) -> list[ValidatedFile | _Failed]:
-    outcomes: list[ValidatedFile | _Failed] = []
-    for data, name, options in files:
-        try:
-            outcomes.append(_check_alone(data, name, _WORKER_REGISTRY[0], **options))
-        except Exception as exc:  # noqa: BLE001 - raised again in the storing process, in the file's turn
-            outcomes.append(_Failed(exc))
-    return outcomes
-
-
-def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: _Checks) -> Iterator[_Prepared]:
+def _prepared_in_order(store: Store, uploads: Iterable[Upload], checks: Checks) -> Iterator[_Prepared]:
     """Each upload's checks that need no lock, in the uploads' order: byte-identical to a stored file, or else read
     and validated (up to ``POOL_AHEAD`` files a worker, and ``POOL_AHEAD_BYTES`` in all, ahead of the one handed
     on)."""
-    ahead: deque[tuple[Upload, str, Future | _Share | IngestResult]] = deque()
+    ahead: deque[tuple[Upload, str, Future | Share | IngestResult]] = deque()
     window = checks.workers * POOL_AHEAD if checks.workers > 1 else 1
     size = 0  # the bytes of the files ahead
     stored = _StoredFiles(store, checks.options["only_unit"])
     for upload in uploads:
         digest = sha256(upload.data)
         unchanged = stored.unchanged(upload.name, digest)
-        ahead.append((upload, digest, unchanged if unchanged is not None else checks.submit(upload)))
+        ahead.append(
+            (
+                upload,
+                digest,
+                unchanged if unchanged is not None else checks.submit(upload.data, upload.name, upload.default_unit),
+            )
+        )
         size += len(upload.data)
         while len(ahead) >= window or (len(ahead) > 1 and size > POOL_AHEAD_BYTES):
             size -= len(ahead[0][0].data)
@@ -443,7 +301,7 @@ class _StoredFiles:
 
 
 def _taken(
-    upload: Upload, digest: str, check: Future | _Share | IngestResult, only_unit: str | None = None
+    upload: Upload, digest: str, check: Future | Share | IngestResult, only_unit: str | None = None
 ) -> _Prepared:
     if isinstance(check, IngestResult):
         return _Prepared(upload, digest, result=check, only_unit=only_unit)
@@ -650,56 +508,6 @@ def _finish(view: Store | Batch, item: _Prepared, *, dry_run: bool, user: str) -
     return result
 
 
-def build_submissions(tables: list[ValidTable]) -> list[NewSubmission]:
-    """One submission per unit and sheet kind, over the file's period for that kind."""
-    by_kind: dict[str, list[ValidTable]] = defaultdict(list)
-    for table in tables:
-        by_kind[table.kind.key].append(table)
-    submissions = []
-    for kind, kind_tables in by_kind.items():
-        period = Period(min(t.period.start for t in kind_tables), max(t.period.end for t in kind_tables))
-        declared = all(t.declared for t in kind_tables)
-        keys = list(kind_tables[0].values)
-        columns = _store_columns(
-            kind, {k: list(itertools.chain.from_iterable(t.values[k] for t in kind_tables)) for k in keys}
-        )
-        units = list(dict.fromkeys(columns["unit"]))
-        if len(units) == 1:  # the common case: its rows are all the rows
-            groups = [(units[0], columns)]
-        else:
-            at: dict[str, list[int]] = defaultdict(list)
-            for index, unit in enumerate(columns["unit"]):
-                if unit is not None:
-                    at[unit].append(index)
-            # itemgetter takes a unit's cells out of a column in one C call, not one call a cell.
-            takers = [
-                (u, operator.itemgetter(*indexes) if len(indexes) > 1 else None, indexes) for u, indexes in at.items()
-            ]
-            groups = [
-                (u, {k: list(take(c)) if take else [c[indexes[0]]] for k, c in columns.items()})
-                for u, take, indexes in takers
-            ]
-        for unit, rows in groups:
-            sheets = tuple(dict.fromkeys(rows["sheet"]))
-            submissions.append(NewSubmission(str(unit), kind, period, declared, sheets, rows))
-    return submissions
-
-
-def _store_columns(kind: str, columns: dict[str, list]) -> dict[str, list]:
-    """The validated columns as the store's row table has them."""
-    if kind == "learning":
-        columns["month"] = [d.year * 100 + d.month for d in columns["date"]]
-    elif kind == "problems":
-        columns["key"] = [
-            problem_key(n, d, f) for n, d, f in zip(columns["number"], columns["description"], columns["found_date"])
-        ]
-    elif kind == "indicators":
-        periods = columns.pop("period")
-        columns["period_start"] = [p.start for p in periods]
-        columns["period_end"] = [p.end for p in periods]
-    return columns
-
-
 def _rows_of_other_units(validated: ValidatedFile, only_unit: str) -> list[Finding]:
     findings = []
     for table in validated.tables:
@@ -723,71 +531,3 @@ def _rows_of_other_units(validated: ValidatedFile, only_unit: str) -> list[Findi
                 )
             )
     return findings
-
-
-_PRIOR_FIELDS = (
-    ("appeals", "appeals_prev", "诉求量"),
-    ("first_time_rate", "first_time_rate_prev", "一次性办好率"),
-    ("resolution_rate", "resolution_rate_prev", "问题解决率"),
-    ("satisfaction_rate", "satisfaction_rate_prev", "群众满意率"),
-)
-
-
-def _prior_year_conflicts(validated: ValidatedFile, stored: dict[tuple[str, int], dict]) -> list[Finding]:
-    """上年同期 values that disagree with the unit's own rows of a year earlier (spec §3): the own row wins.
-
-    Either way round (see ``_CONFLICTS``): the file's 上年同期 against the stored rows a year earlier, and the
-    file's own months against the 上年同期 that stored rows a year later gave. ``stored`` is the store's current
-    热线指标 rows by (unit, month), at least of the file's units.
-    """
-    findings = []
-    for table in (t for t in validated.tables if t.kind.key == "hotline"):
-        columns = ["unit", "month", "row", *(field for this, prev, _ in _PRIOR_FIELDS for field in (this, prev))]
-        for values in zip(*(table.values[c] for c in columns)):
-            record = dict(zip(columns, values))
-            if record["month"] is None:
-                continue
-            for shift, in_file, in_store, message in _CONFLICTS:
-                other = add_months(record["month"], shift)
-                row = stored.get((record["unit"], other))
-                if row is None:
-                    continue
-                for this, prev, label in _PRIOR_FIELDS:
-                    fields = {"this": this, "prev": prev}
-                    given, kept = record[fields[in_file]], row[fields[in_store]]
-                    if missing(given) or missing(kept) or abs(float(given) - float(kept)) <= 1e-9:
-                        continue
-                    default_header = label if in_file == "this" else f"上年同期{label}"
-                    letter, header = table.headers.get(fields[in_file], (None, default_header))
-                    text = message.format(
-                        label=label, given=_shown(this, given), kept=_shown(this, kept), month=month_label(other)
-                    )
-                    findings.append(
-                        Finding(
-                            Level.WARNING,
-                            validated.name,
-                            text,
-                            sheet=table.sheet,
-                            row=int(record["row"]),
-                            column=letter,
-                            column_name=header,
-                            value=_shown(this, given),
-                        )
-                    )
-    return findings
-
-
-# (months to the other row, the file's field, the stored row's field, what the warning says)
-_CONFLICTS = (
-    (
-        -12,
-        "prev",
-        "this",
-        "上年同期{label}填报为 {given}，但系统中 {month} 的数据为 {kept}；同比按系统中的数据计算。",
-    ),
-    (12, "this", "prev", "{label}为 {given}，但系统中 {month} 的报表填报的上年同期为 {kept}；同比按本表的数据计算。"),
-)
-
-
-def _shown(field: str, value: float) -> str:
-    return f"{value:,.0f}" if field == "appeals" else f"{value * 100:.2f}%"

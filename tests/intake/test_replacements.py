@@ -7,7 +7,8 @@ from factories import LEARNING_HEADER, OTHER_UNIT, learning_rows, write_csv, wri
 
 from lingyi import metrics
 from lingyi.intake import replacements
-from lingyi.intake.ingest import Outcome, Upload, build_submissions, check_file, ingest_files
+from lingyi.intake.ingest import Outcome, Upload, check_file, ingest_files
+from lingyi.intake.submissions import build_submissions
 from lingyi.metrics import Scope
 from lingyi.values import Period
 

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from factories import ON_POSTGRES, OTHER_UNIT, UNIT, csv_bytes, learning_rows
 
-from lingyi.__main__ import STORE_UNAVAILABLE, main
+from lingyi.__main__ import main
+from lingyi.cli.shared import STORE_UNAVAILABLE
 from lingyi.intake import ingest as ingest_module
 from lingyi.store.faults import unavailable, where
 

@@ -31,7 +31,7 @@ from lingyi.intake.ingest import Outcome, Upload, check_file, ingest_files
 from lingyi.store import sha256
 from lingyi.values import Period
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PRIOR_HEADER = [*HOTLINE_HEADER, "上年同期诉求量", "上年同期一次性办好率", "上年同期问题解决率", "上年同期群众满意率"]
 
@@ -529,7 +529,7 @@ def test_a_folder_skips_reading_the_files_stored_before_it_and_reads_a_withdrawn
 def test_files_checked_a_few_to_a_worker_task_come_back_each_in_its_turn(
     store, registry, tmp_path, monkeypatch, chunk_files, ahead_bytes
 ):
-    monkeypatch.setattr("lingyi.intake.ingest.POOL_CHUNK_FILES", chunk_files)
+    monkeypatch.setattr("lingyi.intake.workers.POOL_CHUNK_FILES", chunk_files)
     monkeypatch.setattr("lingyi.intake.ingest.POOL_AHEAD_BYTES", ahead_bytes)  # 1: a file ahead at most
     paths = [
         learning_file(tmp_path, f"{n}.xlsx", [n], unit=OTHER_UNIT, month=202500 + n, period=f"2025年{n}月")
@@ -598,10 +598,10 @@ def test_a_fault_while_checking_a_file_rejects_that_file_with_its_name_and_the_o
 # to be found, and still at work, when the command is killed.
 HANGING_INGEST = """
 import sys, time
-import lingyi.__main__, lingyi.intake.ingest
+import lingyi.cli.main, lingyi.cli.returns, lingyi.intake.ingest
 lingyi.intake.ingest._check_alone = lambda *args, **kwargs: time.sleep(3600)
-lingyi.__main__.folder_workers = lambda: 2
-sys.exit(lingyi.__main__.main(sys.argv[1:]))
+lingyi.cli.returns.folder_workers = lambda: 2
+sys.exit(lingyi.cli.main.main(sys.argv[1:]))
 """
 
 
