@@ -147,8 +147,6 @@ def test_every_choice_alias_of_the_contract_is_exercised():
 TESTED_WITH = {
     "lingyi/__main__.py": "tests/cli/test_main.py",
     "lingyi/cli/shared.py": "tests/cli/test_main.py",
-    "lingyi/access/web.py": "tests/test_web.py",
-    "lingyi/access/auth.py": "tests/test_auth.py",
     "lingyi/store/backup.py": "tests/test_backup.py",
     "lingyi/intake/workers.py": "tests/intake/test_ingest.py",
     "lingyi/intake/prior_year.py": "tests/intake/test_ingest.py",
