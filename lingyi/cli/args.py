@@ -161,18 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--unit", help="只看某单位")
     history.set_defaults(run=run_history)
 
-    restore = with_db(commands.add_parser("restore", help="把某次报送恢复为当前版本"))
-    restore.add_argument("submission", type=int, help="报送编号（见 history）")
-    restore.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
-    restore.set_defaults(run=run_restore)
+    for name, words, run in (
+        ("restore", "把某次报送恢复为当前版本", run_restore),
+        ("delete", "撤销某次报送（文件和记录保留在历史中）", run_delete),
+    ):
+        on_submission = with_db(commands.add_parser(name, help=words))
+        on_submission.add_argument("submission", type=int, help="报送编号（见 history）")
+        on_submission.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
+        on_submission.set_defaults(run=run)
 
     docs = commands.add_parser("docs", help="按报表规范重写 docs/填报说明.md 的生成部分")
     docs.set_defaults(run=run_docs)
-
-    delete = with_db(commands.add_parser("delete", help="撤销某次报送（文件和记录保留在历史中）"))
-    delete.add_argument("submission", type=int, help="报送编号（见 history）")
-    delete.add_argument("--user", default="cli", help="记录在操作日志中的操作人")
-    delete.set_defaults(run=run_delete)
 
     user = with_db(
         commands.add_parser("user", help="用户管理：add 新增、list 列出、passwd 改密码、disable/enable 停用/启用")

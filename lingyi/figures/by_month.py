@@ -139,22 +139,15 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     fig.update_layout(
         template=TEMPLATE, title={"text": title}, height=380, hovermode="x unified", margin={"t": LEGEND_MARGIN + 20}
     )
-    fig.add_scatter(
-        x=months,
-        y=plot_values(frame["found"]),
-        name="累计发现",
-        mode="lines+markers",
-        line={"color": MUTED, "width": 3},
-        hovertemplate="%{y:,} 个",
-    )
-    fig.add_scatter(
-        x=months,
-        y=plot_values(frame["resolved"]),
-        name="累计化解",
-        mode="lines+markers",
-        line={"color": PRIMARY, "width": 3},
-        hovertemplate="%{y:,} 个",
-    )
+    for column, name, colour in (("found", "累计发现", MUTED), ("resolved", "累计化解", PRIMARY)):
+        fig.add_scatter(
+            x=months,
+            y=plot_values(frame[column]),
+            name=name,
+            mode="lines+markers",
+            line={"color": colour, "width": 3},
+            hovertemplate="%{y:,} 个",
+        )
     fig.add_scatter(
         x=months,
         y=plot_values(frame["closure_rate"]),
