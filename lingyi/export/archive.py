@@ -2,8 +2,8 @@
 
 ``python -m lingyi briefing --monthly`` freezes a month and writes its files with ``write``; the 简报导出 page lists
 the same 月报 with ``listed`` (their frozen figures as ``key_figures`` words them) and offers ``file_bytes``. Both
-build a 月报's slides, report and pictures with ``monthly_briefing`` from the 会议版's own dataset and dated the
-day it was frozen, so a file made again a year later says what the one sent that month said.
+build a 月报's slides, report and pictures with ``monthly_briefing`` from the 会议版's own dataset, dated the day
+it was frozen, so a file made again a year later says what the one sent that month said.
 
 The store is read only through ``lingyi.metrics.snapshots``: what a 月报 shows is what was frozen, never today's
 returns. ``store`` below is a ``lingyi.store.Store``.
@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from lingyi import metrics
 from lingyi.export import briefing, formats
 from lingyi.export.content import Briefing
 from lingyi.figures import pictures
@@ -95,11 +96,12 @@ def key_figures(monthly: Monthly) -> dict[str, str]:
     }
 
 
-def monthly_briefing(store, snapshot: snapshots.Snapshot) -> Briefing:
-    """A 月报's briefing from its 会议版's dataset, titled with its month and dated the day it was frozen."""
+def monthly_briefing(snapshot: snapshots.Snapshot, frozen: metrics.Dataset) -> Briefing:
+    """A 月报's briefing from its 会议版's dataset ``frozen`` (``snapshots.dataset``), titled with its month and
+    dated the day it was frozen."""
     year, month = snapshot.scope.year, snapshot.scope.through
     return briefing.build(
-        snapshots.dataset(store, snapshot),
+        frozen,
         snapshot.scope,
         title=f"{TITLE}（{year}年{month}月）",
         date=snapshot.created_at.date(),
@@ -114,6 +116,6 @@ def file_bytes(made: Briefing, suffix: str, *, picture: pictures.PictureMaker | 
 
 def write(store, snapshot: snapshots.Snapshot, paths: tuple[Path, ...]) -> None:
     """Write a 月报's files (each as its suffix says) from the frozen figures, with ``pictures.png``'s pictures."""
-    made = monthly_briefing(store, snapshot)
+    made = monthly_briefing(snapshot, snapshots.dataset(store, snapshot))
     for path in paths:
         formats.write(made, path, picture=pictures.png)

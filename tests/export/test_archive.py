@@ -89,7 +89,7 @@ def test_the_archive_lists_the_monthly_briefings_latest_month_first_with_their_f
 def test_a_monthly_briefings_files_are_the_ones_the_command_wrote_and_open(two_months):
     store, folder, _ = two_months
     october = archive.listed(store)[0]
-    made = archive.monthly_briefing(store, october.snapshot)
+    made = archive.monthly_briefing(october.snapshot, snapshots.dataset(store, october.snapshot))
     assert made.title == "学习型机关建设情况月报（2025年10月）"
     assert made.date == october.frozen_at.date()
 
@@ -109,7 +109,8 @@ def test_a_monthly_briefings_files_are_the_ones_the_command_wrote_and_open(two_m
 
 def test_without_pictures_the_slides_keep_their_native_charts(two_months):
     store, _, _ = two_months
-    made = archive.monthly_briefing(store, archive.listed(store)[0].snapshot)
+    october = archive.listed(store)[0].snapshot
+    made = archive.monthly_briefing(october, snapshots.dataset(store, october))
     slides = Presentation(io.BytesIO(archive.file_bytes(made, ".pptx", picture=None)))
     native = [chart for chart in made.charts if chart.native is not None]
     assert 0 < len(native) < len(made.charts)  # the cumulative chart, on two value axes, is a picture
