@@ -722,11 +722,10 @@ def test_the_briefing_page_lists_each_monthly_briefing_with_its_frozen_figures_a
     assert "往期简报" in [header.value for header in at.subheader]
     table = archive_table(at)
     assert table["名称"].tolist() == ["月报 2025年10月", "月报 2025年9月"]
-    assert table["月份"].tolist() == ["2025年10月", "2025年9月"]
+    assert table["统计范围"].tolist() == ["2025年1—10月", "2025年1—9月"]
     assert table["冻结于"].tolist() == [f"{s.created_at:%Y-%m-%d %H:%M}" for s in (october, september)]
     for row, made in zip(table.to_dict("records"), (october, september), strict=True):
         hotline = made.figures["hotline"]
-        assert row["统计范围"] == made.scope.span_label
         assert row["报送单位"] == f"{made.figures['units']['reporting']}/{made.figures['units']['registered']}"
         assert row["诉求量（件）"] == figures.count_text(hotline["appeals"])
         assert [row[name] for name in metrics.RATE_NAMES.values()] == [

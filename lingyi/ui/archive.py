@@ -33,10 +33,8 @@ def monthly_file(snapshot: snapshots.Snapshot, suffix: str, *, with_pictures: bo
 
 
 def _table(listed: list[archive.Monthly]) -> pd.DataFrame:
-    rows = [
-        {"名称": m.name, "月份": m.month, "冻结于": f"{m.frozen_at:%Y-%m-%d %H:%M}", **archive.key_figures(m)}
-        for m in listed
-    ]
+    """One row per 月报; its name says its month, 统计范围 the months its figures count (1—10月)."""
+    rows = [{"名称": m.name, "冻结于": f"{m.frozen_at:%Y-%m-%d %H:%M}", **archive.key_figures(m)} for m in listed]
     return pd.DataFrame(rows)
 
 
