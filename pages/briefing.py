@@ -1,4 +1,5 @@
-"""简报导出: the current view's period and filters, the charts to include → PPT, Word 汇报材料, a ZIP of pictures."""
+"""简报导出: the current view's period and filters, the charts to include → PPT, Word 汇报材料, a ZIP of pictures;
+the 会议版 of this view; the 往期简报 (every 月报 frozen by ``briefing --monthly``) with their files."""
 
 import streamlit as st
 
@@ -6,6 +7,7 @@ from lingyi import metrics, ui
 from lingyi.access import auth
 from lingyi.export import briefing, content, formats, narrative
 from lingyi.figures import pictures
+from lingyi.ui import archive
 
 TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
 
@@ -62,3 +64,5 @@ if shown is None:
 else:
     ui.snapshot_comparison(shown)
     ui.snapshot_deletion(shown)
+
+archive.monthly_archive(with_pictures=available.ok)  # 往期简报: the 月报 of ``briefing --monthly``

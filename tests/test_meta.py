@@ -159,6 +159,7 @@ TESTED_WITH = {
     "lingyi/intake/valid.py": "tests/intake/test_validation.py",
     "lingyi/intake/ticket_files.py": "tests/intake/test_tickets.py",
     "lingyi/intake/ticket_checks.py": "tests/intake/test_tickets.py",
+    "lingyi/ui/archive.py": "tests/test_pages.py",
     "lingyi/figures/theme.py": "tests/figures/test_charts.py",
     "lingyi/figures/blocks.py": "tests/figures/test_charts.py",
     "lingyi/figures/by_month.py": "tests/figures/test_charts.py",

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from docx import Document
 from factories import (
     hotline_rows,
     indicator_periods,
@@ -22,15 +23,19 @@ from factories import (
     write_csv,
     write_workbook,
 )
+from pptx import Presentation
 from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import lingyi.__main__ as cli
 from lingyi import figures, metrics, ui
+from lingyi.export import archive
+from lingyi.figures import pictures
 from lingyi.intake import samples
 from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
+from lingyi.ui import archive as ui_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = {
@@ -672,6 +677,86 @@ def test_deleting_a_snapshot_on_the_briefing_page_returns_to_the_live_store(open
         assert opened.audit_log().iloc[0][["user", "action_name"]].tolist() == ["演示分析员", "删除会议版"]
     finally:
         opened.close()
+
+
+# -- 往期简报: the 月报 frozen by ``briefing --monthly``, on the 简报导出 page ---------------------------------------------
+
+
+@pytest.fixture
+def with_pictures(monkeypatch):
+    """A browser said to be there, and a plain PNG for every picture: the page's downloads are all offered."""
+    from PIL import Image
+
+    def png(fig, size=pictures.SLIDE) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
+        return out.getvalue()
+
+    monkeypatch.setattr(pictures, "png", png)
+    monkeypatch.setattr(pictures, "availability", lambda: pictures.Availability("/usr/bin/chromium", ("Noto",)))
+    monkeypatch.setattr(pictures, "start_in_background", lambda: None)
+
+
+def freeze_month(url: str, month: int) -> snapshots.Snapshot:
+    """A 月报 of 2025's ``month`` as ``briefing --monthly`` names and freezes it."""
+    opened = Store(url)
+    try:
+        return snapshots.create(opened, archive.monthly_name(2025, month), metrics.Scope(2025, month), user="monthly")
+    finally:
+        opened.close()
+
+
+def archive_table(at: AppTest):
+    (table,) = [frame.value for frame in at.dataframe if "冻结于" in frame.value.columns]
+    return table
+
+
+def test_the_briefing_page_lists_each_monthly_briefing_with_its_frozen_figures_and_files(
+    open_app, meeting_url, tmp_path, with_pictures
+):
+    september, october = freeze_month(meeting_url, 9), freeze_month(meeting_url, 10)
+    freeze(meeting_url)  # a 会议版 of another name is not a 月报
+    correct(meeting_url, tmp_path)  # after the freeze: the live figures move, the 月报 do not
+    at = open_app(meeting_url, "pages/briefing.py")
+    assert_ran_cleanly(at)
+    assert "往期简报" in [header.value for header in at.subheader]
+    table = archive_table(at)
+    assert table["名称"].tolist() == ["月报 2025年10月", "月报 2025年9月"]
+    assert table["统计范围"].tolist() == ["2025年1—10月", "2025年1—9月"]
+    assert table["冻结于"].tolist() == [f"{s.created_at:%Y-%m-%d %H:%M}" for s in (october, september)]
+    for row, made in zip(table.to_dict("records"), (october, september), strict=True):
+        hotline = made.figures["hotline"]
+        assert row["报送单位"] == f"{made.figures['units']['reporting']}/{made.figures['units']['registered']}"
+        assert row["诉求量（件）"] == figures.count_text(hotline["appeals"])
+        assert [row[name] for name in metrics.RATE_NAMES.values()] == [
+            percent(hotline[f"{rate}_pct"]) for rate in metrics.RATE_NAMES
+        ]
+        assert row["化解率"] == "无数据"  # no problem ledger was sent
+    live = summary(meeting_url, "--year", "2025", "--through", "2025-10")["hotline"]["appeals"]
+    assert table["诉求量（件）"][0] != figures.count_text(live)
+    assert at.selectbox(key=ui_archive.PICK).value == "月报 2025年10月"
+    buttons = {b.proto.label: b.proto.disabled for b in at.get("download_button") if "archive_" in b.proto.id}
+    assert buttons == {"下载PPT 演示文稿": False, "下载Word 汇报材料": False, "下载图表图片包（PNG）": False}
+
+    # What a button hands the browser when clicked (AppTest runs no server to click it on): built from the 会议版.
+    slides = Presentation(io.BytesIO(ui_archive.monthly_file(october, ".pptx", with_pictures=True)))
+    title = " ".join(shape.text_frame.text for shape in slides.slides[0].shapes if shape.has_text_frame)
+    assert "学习型机关建设情况月报（2025年10月）" in title
+    at.selectbox(key=ui_archive.PICK).select("月报 2025年9月").run()
+    assert_ran_cleanly(at)
+    assert [b.proto.disabled for b in at.get("download_button") if "archive_" in b.proto.id] == [False] * 3
+    report = Document(io.BytesIO(ui_archive.monthly_file(september, ".docx", with_pictures=True)))
+    assert report.paragraphs[0].text == "学习型机关建设情况月报（2025年9月）"
+
+
+def test_the_briefing_page_without_monthly_briefings_says_how_they_are_made(open_app, meeting_url):
+    freeze(meeting_url)  # a 会议版, not a 月报
+    at = open_app(meeting_url, "pages/briefing.py")
+    assert_ran_cleanly(at)
+    assert "往期简报" in [header.value for header in at.subheader]
+    assert ui_archive.EMPTY in [info.value for info in at.info]
+    assert not [b for b in at.get("download_button") if "archive_" in b.proto.id]
+    assert not [frame for frame in at.dataframe if "冻结于" in frame.value.columns]
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/hotline.py"])

@@ -2,10 +2,11 @@
 
 ``make_monthly`` picks the latest month that is in — every expected unit has sent its 学习活动 and 热线指标 for it,
 or the cut-off day of the following month has passed — freezes it as the 会议版 「月报 2025年10月」 and writes its
-slides, report and pictures into a folder. The 会议版 is the record: a second run for the same month finds it and
-makes nothing new, and files lost from the folder are written again from the frozen figures, never from today's.
-``chase_text`` is the list of units still missing the month now due, ready to paste. Either can be mailed through
-the office's SMTP server (``MailSettings``: environment variables or ``.streamlit/secrets.toml``).
+slides, report and pictures into a folder (``lingyi.export.archive``, which the 简报导出 page's 往期简报 uses too).
+The 会议版 is the record: a second run for the same month finds it and makes nothing new, and files lost from the
+folder are written again from the frozen figures, never from today's. ``chase_text`` is the list of units still
+missing the month now due, ready to paste. Either can be mailed through the office's SMTP server
+(``MailSettings``: environment variables or ``.streamlit/secrets.toml``).
 """
 
 from __future__ import annotations
@@ -20,31 +21,20 @@ from pathlib import Path
 
 from lingyi import metrics
 from lingyi.errors import LingyiError
-from lingyi.export import briefing, formats
+from lingyi.export import archive
 from lingyi.figures import pictures
 from lingyi.metrics import completeness, snapshots
 from lingyi.store import Store
 from lingyi.values import months_between
 
-MONTHLY_PREFIX = "月报"
-MONTHLY_TITLE = "学习型机关建设情况月报"
 MONTHLY_KINDS = ("learning", "hotline")  # the returns sent every month: a month is in when these are
 DEFAULT_CUTOFF_DAY = 10  # of the following month: past it, a month is briefed with whoever has sent it
 LOOK_BACK_MONTHS = 12
-FILE_SUFFIXES = (".pptx", ".docx", ".zip")
 SECRETS = Path(".streamlit") / "secrets.toml"
 
 
 class MailProblem(LingyiError):
     """The mail could not be sent: the files are written all the same."""
-
-
-def monthly_name(year: int, month: int) -> str:
-    return f"{MONTHLY_PREFIX} {year}年{month}月"
-
-
-def is_monthly(snapshot: snapshots.Snapshot) -> bool:
-    return snapshot.name.startswith(f"{MONTHLY_PREFIX} ")
 
 
 def _previous(year: int, month: int) -> tuple[int, int]:
@@ -116,18 +106,6 @@ class MonthlyOutcome:
         return [f"{self.name}已生成过（会议版「{self.name}」），本次没有新内容。"]
 
 
-def _files(out_dir: Path, name: str) -> tuple[Path, ...]:
-    stem = name.replace(" ", "_")
-    return tuple(out_dir / f"{stem}{suffix}" for suffix in FILE_SUFFIXES)
-
-
-def _write(store: Store, frozen: snapshots.Snapshot, paths: tuple[Path, ...]) -> None:
-    year, month = frozen.scope.year, frozen.scope.through
-    made = briefing.build(snapshots.dataset(store, frozen), frozen.scope, title=f"{MONTHLY_TITLE}（{year}年{month}月）")
-    for path in paths:
-        formats.write(made, path, picture=pictures.png)
-
-
 def make_monthly(
     store: Store,
     out_dir: Path,
@@ -140,8 +118,8 @@ def make_monthly(
     choice = month_to_brief(store, today, cutoff_day)
     if choice is None:
         return None
-    name = monthly_name(choice.year, choice.month)
-    paths = _files(out_dir, name)
+    name = archive.monthly_name(choice.year, choice.month)
+    paths = archive.file_paths(out_dir, name)
     known = {s.name: s for s in snapshots.listed(store)}
     available = pictures.availability()
     if name in known:
@@ -150,14 +128,14 @@ def make_monthly(
             if not available.ok:
                 raise pictures.RenderingUnavailable(available.message)
             out_dir.mkdir(parents=True, exist_ok=True)
-            _write(store, known[name], lost)
+            archive.write(store, known[name], lost)
         return MonthlyOutcome(name, False, paths, lost, choice)
     if not available.ok:  # said before anything is frozen: a month is never frozen without its files
         raise pictures.RenderingUnavailable(available.message)
     out_dir.mkdir(parents=True, exist_ok=True)
     frozen = snapshots.create(store, name, metrics.Scope(choice.year, choice.month), user=user)
     try:
-        _write(store, frozen, paths)
+        archive.write(store, frozen, paths)
     except BaseException:
         snapshots.delete(store, name, user=user)  # no 月报 on record whose files were never written
         for path in paths:

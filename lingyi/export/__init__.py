@@ -2,7 +2,8 @@
 files it is written to (``formats``: slides, report, the pictures' ZIP).
 
 Rule: a briefing is made from the figures of ``lingyi.metrics`` and the charts of ``lingyi.figures`` alone; it
-never reads returns or the store itself, so what a mayor is handed is what the pages show.
+never reads returns or the store itself, so what a mayor is handed is what the pages show. The archive of 月报
+(``archive``) reads its 会议版 through ``lingyi.metrics.snapshots`` only: the figures as they were frozen.
 """
 
 from lingyi.export.briefing import CATALOGUE, DEFAULT_CHARTS, build

@@ -5,6 +5,13 @@ takeaway. A chart is a native PowerPoint chart where ``pictures.native_chart`` c
 an embedded workbook, editable in PowerPoint and WPS — and a picture otherwise; without pictures
 (``picture=None``) the slides keep their native charts and leave the others out.
 
+Of the default charts only 累计发现与化解问题 stays a picture: its counts (累计发现, 累计化解) and its 化解率 stand on
+two value axes, and python-pptx builds every chart on one pair of axes — a secondary value axis, like a combo
+chart, is not in its API (python-pptx issues #141 and #338); it would take a second value and category axis
+written into the chart's XML by hand, checked in PowerPoint, WPS and LibreOffice alike. A bar chart's target line
+stands on the bars' own axes, so ``_series_to_line`` moves it into a line chart natively; 点题→破题→解题→验题 is
+drawn as bars, not a funnel (``figures.problems_by_stage``), and is native too.
+
 Report (公文 conventions, GB/T 9704): A4, title 宋体 二号, headings 黑体 三号 (一、二、…), body 仿宋 三号 on
 28 pt lines with a two-character indent, figures numbered 图1 … and tables 附表1 … by Word SEQ fields, page
 numbers 「— 1 —」 in the footer.
