@@ -1,0 +1,560 @@
+"""The store: SQLAlchemy tables of files, submissions and rows, with history (spec §4).
+
+A submission is what one file says for one unit and one sheet kind over one period.
+Nothing is overwritten: a later submission for the same unit, kind and months takes
+precedence (its ``seq`` is higher), the earlier one stays and can be restored (which
+gives it a new, higher ``seq``). Which rows are current is worked out on reading:
+
+- 学习活动, 热线指标: each (unit, month) belongs to the newest submission whose period covers it;
+- 问题清单: each problem (unit, key) is as its newest submission states it;
+- 指标完成: each (unit, 统计期间) belongs to the newest submission that reports it.
+
+Every accepted file is kept byte for byte, so each row traces to file, sheet and row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import EllipsisType
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, TICKETS_SOURCE
+from lingyi.errors import StoreError
+from lingyi.registry import Registry, default_registry, parse_registry
+from lingyi.store.audit import AUDIT_ACTIONS, AUDIT_COLUMNS, _audit, _bump_data_version, _described
+from lingyi.store.faults import unavailable
+from lingyi.store.hotline import (
+    _current_hotline,
+    _has_hotline_of,
+    _hotline_by_source,
+    _hotline_source,
+    _ranked,
+    _source_rank,
+)
+from lingyi.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from lingyi.store.schema import (
+    MONTHLY_KINDS,
+    ROW_TABLES,
+    audit_table,
+    files_table,
+    kind_name,
+    meta_table,
+    registries_table,
+    set_meta,
+    settings_table,
+    submissions_table,
+)
+from lingyi.store.sql import _driver_sql, _engine, _read_rows, _savepoint, _shown, default_url, now, sha256
+from lingyi.store.submissions import (
+    _LIVE_FILES,
+    NewSubmission,
+    _file_by_hash,
+    _file_is_live,
+    _file_units,
+    _headcounts,
+    _live_submissions_of,
+    _month_owners,
+    _next_seq,
+    _replaced_by,
+    _save_file,
+    _submission_rows,
+)
+
+WRITE_LOCK_KEY = 20251031
+
+
+class Store:
+    """One database: open it with a SQLAlchemy URL; the schema is created or migrated on opening."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        try:
+            self.engine: Engine = _engine(self.url)
+            try:
+                self._migrate()
+            except BaseException:
+                self.engine.dispose()  # a store that failed to open keeps no connection
+                raise
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"数据库地址无法识别：{_shown(self.url)}（{exc}）") from None
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
+            raise unavailable(exc, self.url) or StoreError(f"无法打开数据库 {_shown(self.url)}") from None
+
+    def close(self) -> None:
+        """Release the database connections; a process that opens many stores closes each it is done with."""
+        self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn:
+            meta_table.create(conn, checkfirst=True)
+            version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+            current = int(version or 0)
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"数据库的结构版本 {current} 比本程序（{SCHEMA_VERSION}）新，请升级程序。")
+            for step in MIGRATIONS[current:]:
+                step(conn)
+            if current < SCHEMA_VERSION:
+                set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+            if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar() is None:
+                set_meta(conn, "data_version", "0")
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One transaction that either stores all it was given or nothing; bumps the data version."""
+        with self._locked() as conn:
+            yield conn
+            _bump_data_version(conn, 1)
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """One transaction for several files, each stored whole or not at all (see ``Batch``).
+
+        The data version goes up by one for each file stored, as if each had been a ``save_file`` of its own.
+        """
+        with self._locked() as conn:
+            batch = Batch(conn)
+            yield batch
+            if batch.stored:
+                _bump_data_version(conn, batch.stored)
+
+    @contextmanager
+    def _locked(self) -> Iterator[Connection]:
+        # On SQLite a writer takes the write lock at BEGIN, so two writers queue instead of deadlocking.
+        with self.engine.execution_options(immediate=True).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Writers queue on one lock, so the next seq and the replaced versions are decided one at a time.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+            yield conn
+
+    def data_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar())
+
+    # -- files and submissions ------------------------------------------------------------------------------
+
+    def file_by_hash(self, digest: str) -> dict | None:
+        """The stored file of these bytes, if any: ``id``, ``name`` and ``live`` (as ``file_is_live`` says)."""
+        with self.engine.connect() as conn:
+            return _file_by_hash(conn, digest)
+
+    def live_files(self) -> dict[str, str]:
+        """The name of each live stored file by the SHA-256 of its bytes: ``file_by_hash`` for every file at once."""
+        with self.engine.connect() as conn:
+            return dict(_driver_sql(conn, _LIVE_FILES))
+
+    def file_units(self, file_id: int) -> list[str]:
+        """The units of the file's live submissions: whose data it is on record as."""
+        with self.engine.connect() as conn:
+            return _file_units(conn, file_id)
+
+    def file_is_live(self, file_id: int) -> bool:
+        """True while some submission of the file stands (not withdrawn).
+
+        Byte-identical bytes again change nothing (spec §4), even where a later file has since
+        replaced this one: bringing an old version back is what ``restore`` is for. Only a file
+        whose every submission was withdrawn is taken in again when it is uploaded again.
+        """
+        with self.engine.connect() as conn:
+            return _file_is_live(conn, file_id)
+
+    def live_submissions_of(self, units: list[str], kinds: list[str]) -> list[dict]:
+        """The live submissions of ``units`` of ``kinds``, each with its file's name: what an upload may replace."""
+        with self.engine.connect() as conn:
+            return _live_submissions_of(conn, units, kinds)
+
+    def submission_rows(self, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
+        """The stored rows of these submissions, each as the values of ``ROW_VALUES[kind]``, by submission."""
+        with self.engine.connect() as conn:
+            return _submission_rows(conn, kind, submission_ids)
+
+    def save_file(
+        self,
+        data: bytes,
+        name: str,
+        submissions: list[NewSubmission],
+        headcounts: dict[str, int],
+        user: str = "cli",
+        received_at: dt.datetime | None = None,
+        digest: str | None = None,
+    ) -> list[int]:
+        """Store a file and everything it says, in one transaction; returns the new submission ids.
+
+        ``digest`` is the file's SHA-256 where the caller has it already (a year's 12345 export is 100 MB)."""
+        with self.writing() as conn:
+            return _save_file(conn, data, name, submissions, headcounts, user, received_at, digest=digest)[0]
+
+    def restore(self, submission_id: int, user: str = "cli") -> None:
+        """Make an earlier submission current again (it takes precedence over every later one)."""
+        with self.writing() as conn:
+            found = conn.execute(
+                sa.select(submissions_table.c.id).where(submissions_table.c.id == submission_id)
+            ).scalar()
+            if found is None:
+                raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+            conn.execute(
+                submissions_table.update()
+                .where(submissions_table.c.id == submission_id)
+                .values(seq=_next_seq(conn), deleted=False)
+            )
+            self._audit_submission(conn, user, "restore", submission_id)
+
+    def delete(self, submission_id: int, user: str = "cli") -> None:
+        """Withdraw a submission: its rows stop counting; the file and the record stay in the history."""
+        with self.writing() as conn:
+            result = conn.execute(
+                submissions_table.update().where(submissions_table.c.id == submission_id).values(deleted=True)
+            )
+            if result.rowcount == 0:
+                raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+            self._audit_submission(conn, user, "delete", submission_id)
+
+    # -- audit log ------------------------------------------------------------------------------------------
+
+    def audit(
+        self, conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None = None
+    ) -> None:
+        """Record one write in the audit log on the write's own connection, so both are committed or neither.
+
+        Every write of the store calls it; a later kind of write (user accounts …) calls it inside its own
+        ``writing()`` block: ``store.audit(conn, "admin", "user", {"note": "新增用户 张三"})``.
+        """
+        _audit(conn, user, action, detail, sha256)
+
+    def _audit_submission(self, conn: Connection, user: str, action: str, submission_id: int) -> None:
+        (described,) = _described(conn, [submission_id])
+        file = conn.execute(
+            sa.select(files_table.c.name, files_table.c.sha256)
+            .join(submissions_table, submissions_table.c.file_id == files_table.c.id)
+            .where(submissions_table.c.id == submission_id)
+        ).first()
+        self.audit(conn, user, action, {"file": file.name, "submissions": [described]}, sha256=file.sha256)
+
+    def audit_log(self, since: dt.date | None = None) -> pd.DataFrame:
+        """Every recorded write, newest first: who, when, what (file, units, kinds, periods, submissions)."""
+        query = sa.select(audit_table).order_by(audit_table.c.id.desc())
+        if since is not None:
+            query = query.where(audit_table.c.at >= dt.datetime.combine(since, dt.time()))
+        with self.engine.connect() as conn:
+            records = [dict(row) for row in conn.execute(query).mappings()]
+        rows = []
+        for record in records:
+            detail = json.loads(record["detail"])
+            subs = detail.get("submissions", [])
+            rows.append(
+                {
+                    "id": record["id"],
+                    "at": record["at"],
+                    "user": record["user"],
+                    "action": record["action"],
+                    "action_name": AUDIT_ACTIONS.get(record["action"], record["action"]),
+                    "file": detail.get("file") or "",  # a write of no file (a user, a 会议版) has none
+                    "units": "、".join(dict.fromkeys(str(s["unit"]) for s in subs)),
+                    "kinds": "、".join(dict.fromkeys(kind_name(s["kind"]) for s in subs)),
+                    "periods": "、".join(dict.fromkeys(str(s["period"]) for s in subs)),
+                    "submissions": "、".join(f"#{s['id']}" for s in subs),
+                    "note": detail.get("note", ""),
+                    "sha256": record["sha256"],
+                    "detail": detail,
+                }
+            )
+        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+
+    def history(self) -> pd.DataFrame:
+        """Every submission with its file, newest first, and which later submission replaced it."""
+        query = (
+            sa.select(
+                submissions_table.c.id,
+                submissions_table.c.unit,
+                submissions_table.c.kind,
+                submissions_table.c.period_start,
+                submissions_table.c.period_end,
+                submissions_table.c.rows,
+                submissions_table.c.seq,
+                submissions_table.c.deleted,
+                submissions_table.c.source,
+                submissions_table.c.sheets,
+                submissions_table.c.created_at,
+                submissions_table.c.created_by,
+                files_table.c.id.label("file_id"),
+                files_table.c.name.label("file"),
+                files_table.c.sha256,
+            )
+            .join(files_table, files_table.c.id == submissions_table.c.file_id)
+            .order_by(submissions_table.c.seq.desc())
+        )
+        with self.engine.connect() as conn:
+            frame = pd.DataFrame(conn.execute(query).mappings().all())
+        if frame.empty:
+            return pd.DataFrame(
+                columns=[
+                    "id",
+                    "unit",
+                    "kind",
+                    "period_start",
+                    "period_end",
+                    "rows",
+                    "seq",
+                    "deleted",
+                    "file",
+                    "replaced_by",
+                ]
+            )
+        # An id or None: a float column would print as 「#2.0」 and its NaN reads as true.
+        # Which hotline return replaced which goes by the same (source rank, seq) as which one counts.
+        rank = _source_rank(self.hotline_source())
+        order = [
+            (rank(source) if kind == "hotline" else 0, seq)
+            for kind, source, seq in zip(frame["kind"], frame["source"], frame["seq"])
+        ]
+        ranked = frame.assign(seq=pd.Series(order, index=frame.index, dtype=object))
+        frame["replaced_by"] = pd.Series(_replaced_by(ranked), index=frame.index, dtype=object)
+        return frame
+
+    def original(self, file_id: int) -> tuple[str, bytes]:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(files_table.c.name, files_table.c.content).where(files_table.c.id == file_id)
+            ).first()
+        if row is None:
+            raise StoreError(f"没有编号为 {file_id} 的文件。")
+        return row.name, bytes(row.content)
+
+    # -- current rows ---------------------------------------------------------------------------------------
+
+    def submissions(self) -> pd.DataFrame:
+        """The live submissions."""
+        subs = submissions_table.c
+        query = sa.select(
+            subs.id,
+            subs.seq,
+            subs.unit,
+            subs.kind,
+            subs.period_start,
+            subs.period_end,
+            subs.created_at,
+            subs.file_id,
+            subs.source,
+        ).where(subs.deleted.is_(False))
+        with self.engine.connect() as conn:
+            return pd.DataFrame(
+                conn.execute(query).all(),
+                columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"],
+            )
+
+    def current_rows(
+        self, kind: str, submissions: pd.DataFrame | None = None, *, hotline_source: str | None = None
+    ) -> pd.DataFrame:
+        """The rows of one sheet kind that count now, each with its submission's file for tracing.
+
+        ``submissions`` and ``hotline_source`` replace the live ones (a 会议版 counts as it counted when frozen)."""
+        table = ROW_TABLES[kind]
+        subs = self.submissions() if submissions is None else submissions
+        subs = subs[subs["kind"] == kind]
+        with self.engine.connect() as conn:
+            rows = _read_rows(conn, table)
+        rows = rows.merge(subs[["id", "seq", "file_id"]].rename(columns={"id": "submission_id"}), on="submission_id")
+        if rows.empty:
+            return rows.drop(columns=["seq"])
+        if kind in MONTHLY_KINDS:
+            if kind == "hotline":
+                subs = _ranked(subs, hotline_source or self.hotline_source())
+            owners = _month_owners(subs)
+            rows = rows.merge(owners, on=["unit", "month"], how="left")
+            rows = rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"])
+        elif kind == "problems":
+            newest = rows.groupby(["unit", "key"])["seq"].transform("max")
+            rows = rows[rows["seq"] == newest]
+        else:
+            newest = rows.groupby(["unit", "period_start", "period_end"])["seq"].transform("max")
+            rows = rows[rows["seq"] == newest]
+        return rows.drop(columns=["seq"]).reset_index(drop=True)
+
+    def hotline_source(self) -> str:
+        """Which figures count where a unit's 热线指标 return and its tickets give the same month (HOTLINE_SOURCES)."""
+        with self.engine.connect() as conn:
+            return _hotline_source(conn)
+
+    def set_hotline_source(self, source: str, user: str = "cli") -> None:
+        if source not in HOTLINE_SOURCES:
+            raise StoreError(f"热线数据来源须为：{'、'.join(HOTLINE_SOURCES.values())}。")
+        with self.writing() as conn:
+            updated = conn.execute(
+                settings_table.update().where(settings_table.c.key == "hotline_source").values(value=source)
+            ).rowcount
+            if not updated:
+                conn.execute(settings_table.insert().values(key="hotline_source", value=source))
+            self.audit(conn, user, "setting", {"note": f"热线数据：{HOTLINE_SOURCES[source]}"})
+
+    def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
+        """The newest live 热线指标 row of each (unit, month), separately for ticket exports and for returns:
+        what the two sources say, whichever counts (``{"tickets": {...}, "returns": {...}}``); ``side``: only
+        that one of the two."""
+        with self.engine.connect() as conn:
+            return _hotline_by_source(conn, units, side)
+
+    def headcounts(self) -> dict[str, int]:
+        """The latest 在职人数 each unit declared."""
+        with self.engine.connect() as conn:
+            return _headcounts(conn)
+
+    def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
+        """The current 热线指标 rows of ``units`` by (unit, month), as plain records: what an upload is checked
+        against (上年同期, outliers), without the frames ``current_rows`` builds for the pages."""
+        with self.engine.connect() as conn:
+            return _current_hotline(conn, units)
+
+    # -- registry -------------------------------------------------------------------------------------------
+
+    def registry(self) -> Registry:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(registries_table.c.content, registries_table.c.name)
+                .order_by(registries_table.c.id.desc())
+                .limit(1)
+            ).first()
+        if row is None:
+            return default_registry()
+        return parse_registry(bytes(row.content), row.name)
+
+    def replace_registry(self, data: bytes, name: str, user: str = "cli") -> Registry:
+        registry = parse_registry(data, name)  # raises RegistryError with every problem
+        with self.writing() as conn:
+            conn.execute(
+                registries_table.insert().values(
+                    content=registry.to_csv_bytes(), name=name, uploaded_at=now(), uploaded_by=user, units=len(registry)
+                )
+            )
+            self.audit(conn, user, "registry", {"file": name, "note": f"单位名录 {len(registry)} 个单位"}, sha256(data))
+        return registry
+
+    def set_exempt(self, units: list[str], kind: str, exempt: bool, user: str = "cli") -> Registry:
+        """Mark ``units`` 不涉及 ``kind`` (or expected again): one new version of the registry, audited."""
+        registry = self.registry()
+        found = [registry.resolve(unit) for unit in units]
+        for unit in found:
+            registry = registry.with_exempt(unit.name, kind, exempt)
+        data = registry.to_csv_bytes()
+        names = "、".join(unit.short_name for unit in found)
+        note = f"{names} {'标为不涉及' if exempt else '恢复应报'}{SHEET_KIND_BY_KEY[kind].name}"
+        with self.writing() as conn:
+            conn.execute(
+                registries_table.insert().values(
+                    content=data, name="units.csv", uploaded_at=now(), uploaded_by=user, units=len(registry)
+                )
+            )
+            self.audit(conn, user, "registry", {"note": note}, sha256(data))
+        return registry
+
+    def registry_history(self) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            return pd.DataFrame(
+                conn.execute(
+                    sa.select(
+                        registries_table.c.id,
+                        registries_table.c.name,
+                        registries_table.c.units,
+                        registries_table.c.uploaded_at,
+                        registries_table.c.uploaded_by,
+                    ).order_by(registries_table.c.id.desc())
+                ).all(),
+                columns=["id", "name", "units", "uploaded_at", "uploaded_by"],
+            )
+
+
+class Batch:
+    """Several files stored in one transaction (``Store.batch``), each whole or not at all.
+
+    Each ``save_file`` runs in a savepoint of its own: a file that fails half-way leaves nothing behind and
+    the files before it stay. What the checks of the next file read (``file_by_hash``, ``current_hotline``,
+    ``headcounts``) is read on the batch's own connection, so it includes the files already stored in it.
+    One commit for many files instead of one each: a folder of small returns is not held up by a disk sync
+    per file.
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+        self.stored = 0  # files stored so far
+        # Cached, as only this batch writes while it is open: the latest headcounts, the next seq, the 热线 source
+        # setting, and whether any 热线 row of each source stands.
+        self._headcounts: dict[str, int] | None = None
+        self._seq: int | None = None
+        self._hotline_source: str | None = None
+        self._has_side: dict[str, bool] = {}
+
+    def file_by_hash(self, digest: str) -> dict | None:
+        return _file_by_hash(self.conn, digest)
+
+    def file_is_live(self, file_id: int) -> bool:
+        return _file_is_live(self.conn, file_id)
+
+    def file_units(self, file_id: int) -> list[str]:
+        return _file_units(self.conn, file_id)
+
+    def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
+        return _current_hotline(self.conn, units, self.hotline_source())
+
+    def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
+        if side is not None and side not in self._has_side:
+            self._has_side[side] = _has_hotline_of(self.conn, side)
+        return _hotline_by_source(self.conn, units, side, known=self._has_side.get(side))
+
+    def hotline_source(self) -> str:
+        if self._hotline_source is None:
+            self._hotline_source = _hotline_source(self.conn)
+        return self._hotline_source
+
+    def live_submissions_of(self, units: list[str], kinds: list[str]) -> list[dict]:
+        return _live_submissions_of(self.conn, units, kinds)
+
+    def submission_rows(self, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
+        return _submission_rows(self.conn, kind, submission_ids)
+
+    def headcounts(self) -> dict[str, int]:
+        if self._headcounts is None:
+            self._headcounts = _headcounts(self.conn)
+        return dict(self._headcounts)
+
+    def save_file(
+        self,
+        data: bytes,
+        name: str,
+        submissions: list[NewSubmission],
+        headcounts: dict[str, int],
+        user: str = "cli",
+        received_at: dt.datetime | None = None,
+        digest: str | None = None,
+        stored_id: int | EllipsisType | None = ...,
+    ) -> list[int]:
+        """As ``Store.save_file``, inside the batch's transaction; ``stored_id``: the id of the stored file of these
+        bytes (None: there is none), where the caller looked it up in this batch already."""
+        if self._seq is None:
+            self._seq = _next_seq(self.conn)
+        with _savepoint(self.conn):
+            ids, revived = _save_file(
+                self.conn,
+                data,
+                name,
+                submissions,
+                headcounts,
+                user,
+                received_at,
+                self._seq,
+                digest=digest,
+                existing=stored_id,
+            )
+        self._seq += len(ids)
+        self.stored += 1
+        for submission in submissions:
+            if submission.kind == "hotline":
+                self._has_side.pop("tickets" if submission.source == TICKETS_SOURCE else "returns", None)
+        if self._headcounts is not None and not revived:
+            self._headcounts.update(headcounts)
+        return ids
