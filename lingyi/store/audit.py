@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from lingyi.store.schema import audit_table, meta_table, set_meta, submissions_table
-from lingyi.store.sql import _insert, now
+from lingyi.store.sql import insert_row, now
 from lingyi.values import Period
 
 AUDIT_ACTIONS = {
@@ -54,8 +54,8 @@ AUDIT_COLUMNS = [
 ]
 
 
-def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None) -> None:
-    _insert(
+def audit(conn: Connection, user: str, action: str, detail: dict[str, object], sha256: str | None) -> None:
+    insert_row(
         conn,
         audit_table,
         {
@@ -69,13 +69,13 @@ def _audit(conn: Connection, user: str, action: str, detail: dict[str, object], 
     )
 
 
-def _bump_data_version(conn: Connection, by: int) -> None:
+def bump_data_version(conn: Connection, by: int) -> None:
     # Read at the end: a write may itself set the version (a restored backup carries its own).
     version = int(conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar())
     set_meta(conn, "data_version", str(version + by))
 
 
-def _described(conn: Connection, submission_ids: list[int]) -> list[dict[str, object]]:
+def described_submissions(conn: Connection, submission_ids: list[int]) -> list[dict[str, object]]:
     """What the audit log says of each submission: id, unit, kind, period, rows."""
     rows = conn.execute(
         sa.select(

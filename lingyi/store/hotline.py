@@ -8,11 +8,11 @@ from sqlalchemy.engine import Connection
 
 from lingyi.contract import DEFAULT_HOTLINE_SOURCE, HOTLINE_SOURCES, TICKETS_SOURCE
 from lingyi.store.schema import ROW_TABLES, files_table, settings_table, submissions_table
-from lingyi.store.sql import _driver_sql
+from lingyi.store.sql import driver_sql
 from lingyi.store.submissions import month_owner_ids
 
 
-def _current_hotline(conn: Connection, units: list[str], setting: str | None = None) -> dict[tuple[str, int], dict]:
+def current_hotline(conn: Connection, units: list[str], setting: str | None = None) -> dict[tuple[str, int], dict]:
     """The current 热线指标 rows of some units as plain records by (unit, month), decided as ``current_rows``
     decides them: a month belongs to the newest live submission whose period covers it."""
     if not units:
@@ -28,10 +28,10 @@ def _current_hotline(conn: Connection, units: list[str], setting: str | None = N
         f"LEFT JOIN {quote(table.name)} r ON r.submission_id = s.id "
         f"WHERE NOT s.deleted AND s.kind = 'hotline' AND s.unit IN ({', '.join('?' for _ in units)})"
     )
-    found = _driver_sql(conn, query, tuple(units))
+    found = driver_sql(conn, query, tuple(units))
     if not found:
         return {}
-    rank = _source_rank(setting or _hotline_source(conn))
+    rank = source_rank(setting or hotline_setting(conn))
     live = {row[0]: row[:6] for row in found}
     owners = month_owner_ids(
         (sid, (rank(source), seq), unit, start, end) for sid, seq, unit, start, end, source in live.values()
@@ -48,12 +48,12 @@ def _current_hotline(conn: Connection, units: list[str], setting: str | None = N
     return current
 
 
-def _hotline_source(conn: Connection) -> str:
+def hotline_setting(conn: Connection) -> str:
     value = conn.execute(sa.select(settings_table.c.value).where(settings_table.c.key == "hotline_source")).scalar()
     return value if value in HOTLINE_SOURCES else DEFAULT_HOTLINE_SOURCE
 
 
-def _source_rank(setting: str | None):
+def source_rank(setting: str | None):
     """A submission's rank before its seq in deciding which 热线指标 row of a month counts: under 以工单数据为准 a
     ticket export outranks any return, under 以单位报表为准 the reverse, under 以最新入库的为准 only seq decides."""
     setting = setting or DEFAULT_HOTLINE_SOURCE
@@ -63,9 +63,9 @@ def _source_rank(setting: str | None):
     return lambda source: int((source == TICKETS_SOURCE) == preferred)
 
 
-def _ranked(subs: pd.DataFrame, setting: str | None) -> pd.DataFrame:
+def with_source_rank(subs: pd.DataFrame, setting: str | None) -> pd.DataFrame:
     """``subs`` with each seq made (rank, seq), so the newest of the preferred source owns a month."""
-    rank = _source_rank(setting)
+    rank = source_rank(setting)
     sources = subs["source"] if "source" in subs else [None] * len(subs)
     return subs.assign(seq=[(rank(s), q) for s, q in zip(sources, subs["seq"])])
 
@@ -77,12 +77,12 @@ _HOTLINE_OF_SOURCE = {
 }
 
 
-def _has_hotline_of(conn: Connection, side: str) -> bool:
+def has_hotline_of(conn: Connection, side: str) -> bool:
     """Whether any live 热线 row of ``side`` (``"tickets"`` or ``"returns"``) stands, in one driver statement."""
-    return bool(_driver_sql(conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)))
+    return bool(driver_sql(conn, _HOTLINE_OF_SOURCE[side], (TICKETS_SOURCE,)))
 
 
-def _hotline_by_source(
+def hotline_by_source(
     conn: Connection, units: list[str], side: str | None = None, *, known: bool | None = None
 ) -> dict[str, dict[tuple[str, int], dict]]:
     """``Store.hotline_by_source``; ``known``: whether ``side`` has rows at all, where the caller knows already."""
@@ -90,7 +90,7 @@ def _hotline_by_source(
     if not units:
         return found
     # Asked for every file stored: most stores have one source only, and a look for the other costs almost nothing.
-    if side is not None and not (_has_hotline_of(conn, side) if known is None else known):
+    if side is not None and not (has_hotline_of(conn, side) if known is None else known):
         return found
     subs, files = submissions_table.c, files_table.c
     table = ROW_TABLES["hotline"]

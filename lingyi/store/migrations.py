@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from lingyi.errors import FileRejected
 from lingyi.intake.reading import read_file
-from lingyi.store.audit import _audit, _bump_data_version
+from lingyi.store.audit import audit, bump_data_version
 from lingyi.store.schema import (
     ROW_TABLES,
     SESSION_KEY,
@@ -77,8 +77,8 @@ def _migrate_problem_keys(conn: Connection) -> None:
             files.append(file.name)
     if changed:
         note = f"问题清单按报表规范重新认定：{changed} 个问题原以序号作问题编号，改按问题描述加发现日期认定（{'、'.join(files)}）"
-        _audit(conn, "系统", "migration", {"note": note}, None)
-        _bump_data_version(conn, 1)
+        audit(conn, "系统", "migration", {"note": note}, None)
+        bump_data_version(conn, 1)
 
 
 # Each step brings the schema from version i to i + 1; a new step is appended, never edited.

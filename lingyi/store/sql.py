@@ -38,20 +38,20 @@ def now() -> dt.datetime:
 
 
 @contextmanager
-def _savepoint(conn: Connection) -> Iterator[None]:
+def savepoint(conn: Connection) -> Iterator[None]:
     """A savepoint written for the driver: what ``begin_nested`` does, without its cost for every file of a batch."""
-    _driver_sql(conn, "SAVEPOINT lingyi_file")
+    driver_sql(conn, "SAVEPOINT lingyi_file")
     try:
         yield
     except BaseException:
-        _driver_sql(conn, "ROLLBACK TO SAVEPOINT lingyi_file")
-        _driver_sql(conn, "RELEASE SAVEPOINT lingyi_file")
+        driver_sql(conn, "ROLLBACK TO SAVEPOINT lingyi_file")
+        driver_sql(conn, "RELEASE SAVEPOINT lingyi_file")
         raise
-    _driver_sql(conn, "RELEASE SAVEPOINT lingyi_file")
+    driver_sql(conn, "RELEASE SAVEPOINT lingyi_file")
 
 
 class _Rows(list):
-    """The rows a statement of ``_driver_sql`` gave, as tuples."""
+    """The rows a statement of ``driver_sql`` gave, as tuples."""
 
     def first(self) -> tuple | None:
         return self[0] if self else None
@@ -63,7 +63,7 @@ class _Rows(list):
         return list(self)
 
 
-def _driver_sql(conn: Connection, sql: str, params: tuple | list | Iterable = (), *, many: bool = False) -> _Rows:
+def driver_sql(conn: Connection, sql: str, params: tuple | list | Iterable = (), *, many: bool = False) -> _Rows:
     """A statement run for every file, written for the driver with ``?`` marks and run on the connection's own
     cursor: SQLAlchemy's building, compiling and running of a statement cost more than a monthly return's query
     itself. A driver's error is raised as SQLAlchemy raises it (IntegrityError …). ``many``: ``params`` are the
@@ -84,7 +84,7 @@ def _driver_sql(conn: Connection, sql: str, params: tuple | list | Iterable = ()
         cursor.close()
 
 
-def _shown(url: str) -> str:
+def shown(url: str) -> str:
     """A database address as a message may show it: the password hidden (postgresql://lingyi:***@host/lingyi)."""
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
@@ -92,7 +92,7 @@ def _shown(url: str) -> str:
         return url
 
 
-def _engine(url: str) -> Engine:
+def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
@@ -117,13 +117,13 @@ def _engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def _insert(conn: Connection, table: sa.Table, values: dict[str, object], *, returning: bool = True) -> int | None:
-    """Insert one row, written for the driver (see ``_driver_sql``), each value as SQLAlchemy's type for its column
+def insert_row(conn: Connection, table: sa.Table, values: dict[str, object], *, returning: bool = True) -> int | None:
+    """Insert one row, written for the driver (see ``driver_sql``), each value as SQLAlchemy's type for its column
     would bind it; the new row's id if ``returning``."""
     processors = _bind_processors(conn.dialect, table)
     params = tuple(v if (bind := processors[n]) is None or v is None else bind(v) for n, v in values.items())
     sql = _insert_sql(conn.dialect, table, tuple(values), returning)
-    result = _driver_sql(conn, sql, params)
+    result = driver_sql(conn, sql, params)
     return result.scalar() if returning else None
 
 
@@ -171,7 +171,7 @@ def row_values(table: sa.Table, rows: pd.DataFrame | Mapping[str, list], submiss
     return {**columns, "submission_id": [submission_id] * count}
 
 
-def _bulk_insert(conn: Connection, table: sa.Table, parts: list[Mapping[str, list]]) -> None:
+def bulk_insert(conn: Connection, table: sa.Table, parts: list[Mapping[str, list]]) -> None:
     """Insert rows given as the row table's columns (all but id), in parts with the same columns (a file's
     submissions), through the driver's bulk path: one ``executemany`` on SQLite, ``COPY`` on PostgreSQL. Each
     part's columns are zipped into rows as they are, not joined into one set of columns first."""
@@ -209,12 +209,12 @@ def _bulk_insert(conn: Connection, table: sa.Table, parts: list[Mapping[str, lis
             cursor.close()
     elif conn.dialect.name == "sqlite":
         marks = ", ".join("?" for _ in columns)
-        _driver_sql(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows, many=True)
+        driver_sql(conn, f"INSERT INTO {quote(table.name)} ({names}) VALUES ({marks})", rows, many=True)
     else:
         conn.execute(table.insert(), [dict(zip(columns, row)) for row in rows])
 
 
-def _read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:
+def read_rows(conn: Connection, table: sa.Table) -> pd.DataFrame:
     """A whole row table as a frame, read through the driver's own cursor (SQLAlchemy rows are slow to unpack)."""
     names = [c.name for c in table.columns]
     quote = conn.dialect.identifier_preparer.quote

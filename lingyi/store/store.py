@@ -27,15 +27,15 @@ from sqlalchemy.engine import Connection, Engine
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, TICKETS_SOURCE
 from lingyi.errors import StoreError
 from lingyi.registry import Registry, default_registry, parse_registry
-from lingyi.store.audit import AUDIT_ACTIONS, AUDIT_COLUMNS, _audit, _bump_data_version, _described
+from lingyi.store.audit import AUDIT_ACTIONS, AUDIT_COLUMNS, audit, bump_data_version, described_submissions
 from lingyi.store.faults import unavailable
 from lingyi.store.hotline import (
-    _current_hotline,
-    _has_hotline_of,
-    _hotline_by_source,
-    _hotline_source,
-    _ranked,
-    _source_rank,
+    current_hotline,
+    has_hotline_of,
+    hotline_by_source,
+    hotline_setting,
+    source_rank,
+    with_source_rank,
 )
 from lingyi.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from lingyi.store.schema import (
@@ -50,20 +50,20 @@ from lingyi.store.schema import (
     settings_table,
     submissions_table,
 )
-from lingyi.store.sql import _driver_sql, _engine, _read_rows, _savepoint, _shown, default_url, now, sha256
+from lingyi.store.sql import default_url, driver_sql, make_engine, now, read_rows, savepoint, sha256, shown
 from lingyi.store.submissions import (
-    _LIVE_FILES,
+    LIVE_FILES,
     NewSubmission,
-    _file_by_hash,
-    _file_is_live,
-    _file_units,
-    _headcounts,
-    _live_submissions_of,
-    _month_owners,
-    _next_seq,
-    _replaced_by,
-    _save_file,
-    _submission_rows,
+    file_by_hash,
+    file_is_live,
+    file_units,
+    latest_headcounts,
+    live_submissions_of,
+    month_owners,
+    next_seq,
+    replaced_by,
+    save_file,
+    submission_rows,
 )
 
 WRITE_LOCK_KEY = 20251031
@@ -75,16 +75,16 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
         try:
-            self.engine: Engine = _engine(self.url)
+            self.engine: Engine = make_engine(self.url)
             try:
                 self._migrate()
             except BaseException:
                 self.engine.dispose()  # a store that failed to open keeps no connection
                 raise
         except sa.exc.ArgumentError as exc:
-            raise StoreError(f"数据库地址无法识别：{_shown(self.url)}（{exc}）") from None
+            raise StoreError(f"数据库地址无法识别：{shown(self.url)}（{exc}）") from None
         except (sa.exc.OperationalError, sa.exc.InterfaceError) as exc:
-            raise unavailable(exc, self.url) or StoreError(f"无法打开数据库 {_shown(self.url)}") from None
+            raise unavailable(exc, self.url) or StoreError(f"无法打开数据库 {shown(self.url)}") from None
 
     def close(self) -> None:
         """Release the database connections; a process that opens many stores closes each it is done with."""
@@ -111,7 +111,7 @@ class Store:
         """One transaction that either stores all it was given or nothing; bumps the data version."""
         with self._locked() as conn:
             yield conn
-            _bump_data_version(conn, 1)
+            bump_data_version(conn, 1)
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -123,7 +123,7 @@ class Store:
             batch = Batch(conn)
             yield batch
             if batch.stored:
-                _bump_data_version(conn, batch.stored)
+                bump_data_version(conn, batch.stored)
 
     @contextmanager
     def _locked(self) -> Iterator[Connection]:
@@ -143,17 +143,17 @@ class Store:
     def file_by_hash(self, digest: str) -> dict | None:
         """The stored file of these bytes, if any: ``id``, ``name`` and ``live`` (as ``file_is_live`` says)."""
         with self.engine.connect() as conn:
-            return _file_by_hash(conn, digest)
+            return file_by_hash(conn, digest)
 
     def live_files(self) -> dict[str, str]:
         """The name of each live stored file by the SHA-256 of its bytes: ``file_by_hash`` for every file at once."""
         with self.engine.connect() as conn:
-            return dict(_driver_sql(conn, _LIVE_FILES))
+            return dict(driver_sql(conn, LIVE_FILES))
 
     def file_units(self, file_id: int) -> list[str]:
         """The units of the file's live submissions: whose data it is on record as."""
         with self.engine.connect() as conn:
-            return _file_units(conn, file_id)
+            return file_units(conn, file_id)
 
     def file_is_live(self, file_id: int) -> bool:
         """True while some submission of the file stands (not withdrawn).
@@ -163,17 +163,17 @@ class Store:
         whose every submission was withdrawn is taken in again when it is uploaded again.
         """
         with self.engine.connect() as conn:
-            return _file_is_live(conn, file_id)
+            return file_is_live(conn, file_id)
 
     def live_submissions_of(self, units: list[str], kinds: list[str]) -> list[dict]:
         """The live submissions of ``units`` of ``kinds``, each with its file's name: what an upload may replace."""
         with self.engine.connect() as conn:
-            return _live_submissions_of(conn, units, kinds)
+            return live_submissions_of(conn, units, kinds)
 
     def submission_rows(self, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
         """The stored rows of these submissions, each as the values of ``ROW_VALUES[kind]``, by submission."""
         with self.engine.connect() as conn:
-            return _submission_rows(conn, kind, submission_ids)
+            return submission_rows(conn, kind, submission_ids)
 
     def save_file(
         self,
@@ -189,7 +189,7 @@ class Store:
 
         ``digest`` is the file's SHA-256 where the caller has it already (a year's 12345 export is 100 MB)."""
         with self.writing() as conn:
-            return _save_file(conn, data, name, submissions, headcounts, user, received_at, digest=digest)[0]
+            return save_file(conn, data, name, submissions, headcounts, user, received_at, digest=digest)[0]
 
     def restore(self, submission_id: int, user: str = "cli") -> None:
         """Make an earlier submission current again (it takes precedence over every later one)."""
@@ -202,7 +202,7 @@ class Store:
             conn.execute(
                 submissions_table.update()
                 .where(submissions_table.c.id == submission_id)
-                .values(seq=_next_seq(conn), deleted=False)
+                .values(seq=next_seq(conn), deleted=False)
             )
             self._audit_submission(conn, user, "restore", submission_id)
 
@@ -226,10 +226,10 @@ class Store:
         Every write of the store calls it; a later kind of write (user accounts …) calls it inside its own
         ``writing()`` block: ``store.audit(conn, "admin", "user", {"note": "新增用户 张三"})``.
         """
-        _audit(conn, user, action, detail, sha256)
+        audit(conn, user, action, detail, sha256)
 
     def _audit_submission(self, conn: Connection, user: str, action: str, submission_id: int) -> None:
-        (described,) = _described(conn, [submission_id])
+        (described,) = described_submissions(conn, [submission_id])
         file = conn.execute(
             sa.select(files_table.c.name, files_table.c.sha256)
             .join(submissions_table, submissions_table.c.file_id == files_table.c.id)
@@ -309,13 +309,13 @@ class Store:
             )
         # An id or None: a float column would print as 「#2.0」 and its NaN reads as true.
         # Which hotline return replaced which goes by the same (source rank, seq) as which one counts.
-        rank = _source_rank(self.hotline_source())
+        rank = source_rank(self.hotline_source())
         order = [
             (rank(source) if kind == "hotline" else 0, seq)
             for kind, source, seq in zip(frame["kind"], frame["source"], frame["seq"])
         ]
         ranked = frame.assign(seq=pd.Series(order, index=frame.index, dtype=object))
-        frame["replaced_by"] = pd.Series(_replaced_by(ranked), index=frame.index, dtype=object)
+        frame["replaced_by"] = pd.Series(replaced_by(ranked), index=frame.index, dtype=object)
         return frame
 
     def original(self, file_id: int) -> tuple[str, bytes]:
@@ -359,14 +359,14 @@ class Store:
         subs = self.submissions() if submissions is None else submissions
         subs = subs[subs["kind"] == kind]
         with self.engine.connect() as conn:
-            rows = _read_rows(conn, table)
+            rows = read_rows(conn, table)
         rows = rows.merge(subs[["id", "seq", "file_id"]].rename(columns={"id": "submission_id"}), on="submission_id")
         if rows.empty:
             return rows.drop(columns=["seq"])
         if kind in MONTHLY_KINDS:
             if kind == "hotline":
-                subs = _ranked(subs, hotline_source or self.hotline_source())
-            owners = _month_owners(subs)
+                subs = with_source_rank(subs, hotline_source or self.hotline_source())
+            owners = month_owners(subs)
             rows = rows.merge(owners, on=["unit", "month"], how="left")
             rows = rows[rows["owner"] == rows["submission_id"]].drop(columns=["owner"])
         elif kind == "problems":
@@ -380,7 +380,7 @@ class Store:
     def hotline_source(self) -> str:
         """Which figures count where a unit's 热线指标 return and its tickets give the same month (HOTLINE_SOURCES)."""
         with self.engine.connect() as conn:
-            return _hotline_source(conn)
+            return hotline_setting(conn)
 
     def set_hotline_source(self, source: str, user: str = "cli") -> None:
         if source not in HOTLINE_SOURCES:
@@ -398,18 +398,18 @@ class Store:
         what the two sources say, whichever counts (``{"tickets": {...}, "returns": {...}}``); ``side``: only
         that one of the two."""
         with self.engine.connect() as conn:
-            return _hotline_by_source(conn, units, side)
+            return hotline_by_source(conn, units, side)
 
     def headcounts(self) -> dict[str, int]:
         """The latest 在职人数 each unit declared."""
         with self.engine.connect() as conn:
-            return _headcounts(conn)
+            return latest_headcounts(conn)
 
     def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
         """The current 热线指标 rows of ``units`` by (unit, month), as plain records: what an upload is checked
         against (上年同期, outliers), without the frames ``current_rows`` builds for the pages."""
         with self.engine.connect() as conn:
-            return _current_hotline(conn, units)
+            return current_hotline(conn, units)
 
     # -- registry -------------------------------------------------------------------------------------------
 
@@ -490,36 +490,36 @@ class Batch:
         self._has_side: dict[str, bool] = {}
 
     def file_by_hash(self, digest: str) -> dict | None:
-        return _file_by_hash(self.conn, digest)
+        return file_by_hash(self.conn, digest)
 
     def file_is_live(self, file_id: int) -> bool:
-        return _file_is_live(self.conn, file_id)
+        return file_is_live(self.conn, file_id)
 
     def file_units(self, file_id: int) -> list[str]:
-        return _file_units(self.conn, file_id)
+        return file_units(self.conn, file_id)
 
     def current_hotline(self, units: list[str]) -> dict[tuple[str, int], dict]:
-        return _current_hotline(self.conn, units, self.hotline_source())
+        return current_hotline(self.conn, units, self.hotline_source())
 
     def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
         if side is not None and side not in self._has_side:
-            self._has_side[side] = _has_hotline_of(self.conn, side)
-        return _hotline_by_source(self.conn, units, side, known=self._has_side.get(side))
+            self._has_side[side] = has_hotline_of(self.conn, side)
+        return hotline_by_source(self.conn, units, side, known=self._has_side.get(side))
 
     def hotline_source(self) -> str:
         if self._hotline_source is None:
-            self._hotline_source = _hotline_source(self.conn)
+            self._hotline_source = hotline_setting(self.conn)
         return self._hotline_source
 
     def live_submissions_of(self, units: list[str], kinds: list[str]) -> list[dict]:
-        return _live_submissions_of(self.conn, units, kinds)
+        return live_submissions_of(self.conn, units, kinds)
 
     def submission_rows(self, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
-        return _submission_rows(self.conn, kind, submission_ids)
+        return submission_rows(self.conn, kind, submission_ids)
 
     def headcounts(self) -> dict[str, int]:
         if self._headcounts is None:
-            self._headcounts = _headcounts(self.conn)
+            self._headcounts = latest_headcounts(self.conn)
         return dict(self._headcounts)
 
     def save_file(
@@ -536,9 +536,9 @@ class Batch:
         """As ``Store.save_file``, inside the batch's transaction; ``stored_id``: the id of the stored file of these
         bytes (None: there is none), where the caller looked it up in this batch already."""
         if self._seq is None:
-            self._seq = _next_seq(self.conn)
-        with _savepoint(self.conn):
-            ids, revived = _save_file(
+            self._seq = next_seq(self.conn)
+        with savepoint(self.conn):
+            ids, revived = save_file(
                 self.conn,
                 data,
                 name,

@@ -13,9 +13,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from lingyi.store.audit import _audit, _described
+from lingyi.store.audit import audit, described_submissions
 from lingyi.store.schema import ROW_TABLES, ROW_VALUES, files_table, headcounts_table, submissions_table
-from lingyi.store.sql import _bulk_insert, _driver_sql, _insert, now, row_values, sha256
+from lingyi.store.sql import bulk_insert, driver_sql, insert_row, now, row_values, sha256
 from lingyi.values import Period, months_between
 
 
@@ -43,7 +43,7 @@ _FILE_BY_HASH = (
 )
 
 
-_LIVE_FILES = (
+LIVE_FILES = (
     "SELECT f.sha256, f.name FROM files f "
     "WHERE EXISTS (SELECT 1 FROM submissions s WHERE s.file_id = f.id AND NOT s.deleted)"
 )
@@ -52,7 +52,7 @@ _LIVE_FILES = (
 _LIVE_OF_COLUMNS = ("id", "seq", "unit", "kind", "period_start", "period_end", "rows", "source", "name")
 
 
-def _live_submissions_of(conn: Connection, units: list[str], kinds: list[str]) -> list[dict]:
+def live_submissions_of(conn: Connection, units: list[str], kinds: list[str]) -> list[dict]:
     # Written for the driver, as it runs for every file stored: SQLAlchemy's building of it cost more than its answer.
     if not units or not kinds:
         return []
@@ -62,10 +62,10 @@ def _live_submissions_of(conn: Connection, units: list[str], kinds: list[str]) -
         f"WHERE NOT s.deleted AND s.unit IN ({', '.join('?' * len(units))}) "
         f"AND s.kind IN ({', '.join('?' * len(kinds))}) ORDER BY s.seq"
     )
-    return [dict(zip(_LIVE_OF_COLUMNS, row)) for row in _driver_sql(conn, sql, (*units, *kinds))]
+    return [dict(zip(_LIVE_OF_COLUMNS, row)) for row in driver_sql(conn, sql, (*units, *kinds))]
 
 
-def _submission_rows(conn: Connection, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
+def submission_rows(conn: Connection, kind: str, submission_ids: list[int]) -> dict[int, list[tuple]]:
     table = ROW_TABLES[kind]
     query = sa.select(table.c.submission_id, *(table.c[name] for name in ROW_VALUES[kind])).where(
         table.c.submission_id.in_(submission_ids)
@@ -76,30 +76,30 @@ def _submission_rows(conn: Connection, kind: str, submission_ids: list[int]) -> 
     return dict(found)
 
 
-def _file_by_hash(conn: Connection, digest: str) -> dict | None:
+def file_by_hash(conn: Connection, digest: str) -> dict | None:
     """The stored file of these bytes: its id, name and whether it is live (``file_is_live``)."""
-    row = _driver_sql(conn, _FILE_BY_HASH, (digest,)).first()
+    row = driver_sql(conn, _FILE_BY_HASH, (digest,)).first()
     return {"id": row[0], "name": row[1], "live": bool(row[2])} if row else None
 
 
-def _file_units(conn: Connection, file_id: int) -> list[str]:
+def file_units(conn: Connection, file_id: int) -> list[str]:
     sql = "SELECT DISTINCT unit FROM submissions WHERE file_id = ? AND NOT deleted ORDER BY unit"
-    return [unit for (unit,) in _driver_sql(conn, sql, (file_id,)).all()]
+    return [unit for (unit,) in driver_sql(conn, sql, (file_id,)).all()]
 
 
-def _file_is_live(conn: Connection, file_id: int) -> bool:
+def file_is_live(conn: Connection, file_id: int) -> bool:
     sql = "SELECT EXISTS (SELECT 1 FROM submissions WHERE file_id = ? AND NOT deleted)"
-    return bool(_driver_sql(conn, sql, (file_id,)).scalar())
+    return bool(driver_sql(conn, sql, (file_id,)).scalar())
 
 
-def _headcounts(conn: Connection) -> dict[str, int]:
+def latest_headcounts(conn: Connection) -> dict[str, int]:
     rows = conn.execute(
         sa.select(headcounts_table.c.unit, headcounts_table.c.headcount).order_by(headcounts_table.c.id)
     ).all()
     return {unit: count for unit, count in rows}
 
 
-def _save_file(
+def save_file(
     conn: Connection,
     data: bytes,
     name: str,
@@ -119,9 +119,9 @@ def _save_file(
     ids: list[int] = []
     described: list[dict[str, object]] = []
     if existing is ...:
-        existing = _driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
+        existing = driver_sql(conn, "SELECT id FROM files WHERE sha256 = ?", (digest,)).scalar()
     if existing is None:
-        file_id = _insert(
+        file_id = insert_row(
             conn,
             files_table,
             {
@@ -135,7 +135,7 @@ def _save_file(
         )
     else:
         file_id = existing
-    seq = _next_seq(conn) if seq is None else seq
+    seq = next_seq(conn) if seq is None else seq
     if existing is not None:
         # The same bytes again after their submissions were deleted or overtaken: bring them back on top.
         old_ids = list(
@@ -150,12 +150,16 @@ def _save_file(
                 submissions_table.update().where(submissions_table.c.id == sid).values(seq=seq + offset, deleted=False)
             )
         if old_ids:
-            detail = {"file": name, "submissions": _described(conn, old_ids), "note": "此前撤销的同一文件重新入库"}
-            _audit(conn, user, "ingest", detail, sha256=digest)
+            detail = {
+                "file": name,
+                "submissions": described_submissions(conn, old_ids),
+                "note": "此前撤销的同一文件重新入库",
+            }
+            audit(conn, user, "ingest", detail, sha256=digest)
             return old_ids, True
     batches: dict[str, list[dict[str, list]]] = {}
     for offset, sub in enumerate(submissions):
-        sid = _insert(
+        sid = insert_row(
             conn,
             submissions_table,
             {
@@ -181,19 +185,19 @@ def _save_file(
         if sub.row_count:
             batches.setdefault(sub.kind, []).append(row_values(ROW_TABLES[sub.kind], sub.rows, sid))
     for kind, parts in batches.items():
-        _bulk_insert(conn, ROW_TABLES[kind], parts)
+        bulk_insert(conn, ROW_TABLES[kind], parts)
     if headcounts:
         for unit, count in headcounts.items():
-            _insert(conn, headcounts_table, {"file_id": file_id, "unit": unit, "headcount": count}, returning=False)
-    _audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
+            insert_row(conn, headcounts_table, {"file_id": file_id, "unit": unit, "headcount": count}, returning=False)
+    audit(conn, user, "ingest", {"file": name, "submissions": described}, sha256=digest)
     return ids, False
 
 
-def _next_seq(conn: Connection) -> int:
+def next_seq(conn: Connection) -> int:
     return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(submissions_table.c.seq), 0))).scalar()) + 1
 
 
-def _month_owners(subs: pd.DataFrame) -> pd.DataFrame:
+def month_owners(subs: pd.DataFrame) -> pd.DataFrame:
     """For each (unit, month) the newest live submission whose period covers it, as a frame (unit, month, owner)."""
     owners = month_owner_ids(zip(subs["id"], subs["seq"], subs["unit"], subs["period_start"], subs["period_end"]))
     return pd.DataFrame(
@@ -211,7 +215,7 @@ def month_owner_ids(subs: Iterable[tuple]) -> dict[tuple[str, int], int]:
     return owners
 
 
-def _replaced_by(history: pd.DataFrame) -> list[object]:
+def replaced_by(history: pd.DataFrame) -> list[object]:
     """The id of the next live submission for the same unit and kind whose period overlaps, if any."""
     rows = list(
         zip(
