@@ -150,6 +150,7 @@ TESTED_WITH = {
     "lingyi/store/audit.py": "tests/store/test_store.py",
     "lingyi/store/hotline.py": "tests/store/test_store.py",
     "lingyi/store/migrations.py": "tests/store/test_store.py",
+    "lingyi/store/registries.py": "tests/store/test_store.py",
     "lingyi/store/schema.py": "tests/store/test_store.py",
     "lingyi/store/sql.py": "tests/store/test_store.py",
     "lingyi/store/submissions.py": "tests/store/test_store.py",

@@ -5,7 +5,7 @@ never the rooms that use it; the one exception is migration 7, which reads store
 
 The handle is ``Store`` (``store``); below it the tables (``schema``) and their ``migrations``, the engine and the
 driver's SQL (``sql``), the ``audit`` log, ``submissions`` and their files, 热线指标 by source (``hotline``),
-and ``backup`` and ``faults``. What other rooms use is imported from here.
+the versions of the 单位名录 (``registries``), and ``backup`` and ``faults``. What other rooms use is imported from here.
 """
 
 from lingyi.store.audit import AUDIT_HEADINGS

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from lingyi.store.schema import audit_table, meta_table, set_meta, submissions_table
+from lingyi.store.schema import audit_table, files_table, kind_name, meta_table, set_meta, submissions_table
 from lingyi.store.sql import insert_row, now
 from lingyi.values import Period
 
@@ -99,3 +101,44 @@ def described_submissions(conn: Connection, submission_ids: list[int]) -> list[d
         }
         for r in rows
     ]
+
+
+def audit_submission(conn: Connection, user: str, action: str, submission_id: int) -> None:
+    """Record a write of one submission (restored, withdrawn) with its file."""
+    (described,) = described_submissions(conn, [submission_id])
+    file = conn.execute(
+        sa.select(files_table.c.name, files_table.c.sha256)
+        .join(submissions_table, submissions_table.c.file_id == files_table.c.id)
+        .where(submissions_table.c.id == submission_id)
+    ).first()
+    audit(conn, user, action, {"file": file.name, "submissions": [described]}, sha256=file.sha256)
+
+
+def audit_log(conn: Connection, since: dt.date | None = None) -> pd.DataFrame:
+    """Every recorded write, newest first: who, when, what (file, units, kinds, periods, submissions)."""
+    query = sa.select(audit_table).order_by(audit_table.c.id.desc())
+    if since is not None:
+        query = query.where(audit_table.c.at >= dt.datetime.combine(since, dt.time()))
+    records = [dict(row) for row in conn.execute(query).mappings()]
+    rows = []
+    for record in records:
+        detail = json.loads(record["detail"])
+        subs = detail.get("submissions", [])
+        rows.append(
+            {
+                "id": record["id"],
+                "at": record["at"],
+                "user": record["user"],
+                "action": record["action"],
+                "action_name": AUDIT_ACTIONS.get(record["action"], record["action"]),
+                "file": detail.get("file") or "",  # a write of no file (a user, a 会议版) has none
+                "units": "、".join(dict.fromkeys(str(s["unit"]) for s in subs)),
+                "kinds": "、".join(dict.fromkeys(kind_name(s["kind"]) for s in subs)),
+                "periods": "、".join(dict.fromkeys(str(s["period"]) for s in subs)),
+                "submissions": "、".join(f"#{s['id']}" for s in subs),
+                "note": detail.get("note", ""),
+                "sha256": record["sha256"],
+                "detail": detail,
+            }
+        )
+    return pd.DataFrame(rows, columns=AUDIT_COLUMNS)

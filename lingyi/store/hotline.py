@@ -53,6 +53,15 @@ def hotline_setting(conn: Connection) -> str:
     return value if value in HOTLINE_SOURCES else DEFAULT_HOTLINE_SOURCE
 
 
+def set_hotline_setting(conn: Connection, source: str) -> None:
+    """Which 热线 source counts from now on (``Store.set_hotline_source``, which checks and audits it)."""
+    updated = conn.execute(
+        settings_table.update().where(settings_table.c.key == "hotline_source").values(value=source)
+    ).rowcount
+    if not updated:
+        conn.execute(settings_table.insert().values(key="hotline_source", value=source))
+
+
 def source_rank(setting: str | None):
     """A submission's rank before its seq in deciding which 热线指标 row of a month counts: under 以工单数据为准 a
     ticket export outranks any return, under 以单位报表为准 the reverse, under 以最新入库的为准 only seq decides."""

@@ -8,7 +8,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from lingyi.errors import FileRejected
+from lingyi.errors import FileRejected, StoreError
 from lingyi.intake.reading import read_file
 from lingyi.store.audit import audit, bump_data_version
 from lingyi.store.schema import (
@@ -19,6 +19,7 @@ from lingyi.store.schema import (
     meta_table,
     metadata,
     sessions_table,
+    set_meta,
     settings_table,
     sign_ins_table,
     snapshot_submissions_table,
@@ -129,3 +130,18 @@ MIGRATIONS = (
     _migrate_sign_in_addresses,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: Connection) -> None:
+    """Bring the database's schema up to ``SCHEMA_VERSION`` (creating it where there is none); one newer is refused."""
+    meta_table.create(conn, checkfirst=True)
+    version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+    current = int(version or 0)
+    if current > SCHEMA_VERSION:
+        raise StoreError(f"数据库的结构版本 {current} 比本程序（{SCHEMA_VERSION}）新，请升级程序。")
+    for step in MIGRATIONS[current:]:
+        step(conn)
+    if current < SCHEMA_VERSION:
+        set_meta(conn, "schema_version", str(SCHEMA_VERSION))
+    if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar() is None:
+        set_meta(conn, "data_version", "0")

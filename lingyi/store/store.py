@@ -15,7 +15,6 @@ Every accepted file is kept byte for byte, so each row traces to file, sheet and
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import EllipsisType
@@ -26,44 +25,40 @@ from sqlalchemy.engine import Connection, Engine
 
 from lingyi.contract import HOTLINE_SOURCES, SHEET_KIND_BY_KEY, TICKETS_SOURCE
 from lingyi.errors import StoreError
-from lingyi.registry import Registry, default_registry, parse_registry
-from lingyi.store.audit import AUDIT_ACTIONS, AUDIT_COLUMNS, audit, bump_data_version, described_submissions
+from lingyi.registry import Registry, parse_registry
+from lingyi.store.audit import audit, audit_log, bump_data_version
 from lingyi.store.faults import unavailable
 from lingyi.store.hotline import (
     current_hotline,
     has_hotline_of,
     hotline_by_source,
     hotline_setting,
+    set_hotline_setting,
     source_rank,
     with_source_rank,
 )
-from lingyi.store.migrations import MIGRATIONS, SCHEMA_VERSION
-from lingyi.store.schema import (
-    MONTHLY_KINDS,
-    ROW_TABLES,
-    audit_table,
-    files_table,
-    kind_name,
-    meta_table,
-    registries_table,
-    set_meta,
-    settings_table,
-    submissions_table,
-)
-from lingyi.store.sql import default_url, driver_sql, make_engine, now, read_rows, savepoint, sha256, shown
+from lingyi.store.migrations import migrate
+from lingyi.store.registries import add_registry, latest_registry, registry_history
+from lingyi.store.schema import MONTHLY_KINDS, ROW_TABLES, meta_table
+from lingyi.store.sql import default_url, make_engine, read_rows, savepoint, sha256, shown
 from lingyi.store.submissions import (
-    LIVE_FILES,
     NewSubmission,
     file_by_hash,
     file_is_live,
     file_units,
     latest_headcounts,
+    live_files,
+    live_submissions,
     live_submissions_of,
     month_owners,
     next_seq,
     replaced_by,
+    restore_submission,
     save_file,
+    stored_file,
+    submission_history,
     submission_rows,
+    withdraw_submission,
 )
 
 WRITE_LOCK_KEY = 20251031
@@ -94,17 +89,7 @@ class Store:
 
     def _migrate(self) -> None:
         with self.engine.begin() as conn:
-            meta_table.create(conn, checkfirst=True)
-            version = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
-            current = int(version or 0)
-            if current > SCHEMA_VERSION:
-                raise StoreError(f"数据库的结构版本 {current} 比本程序（{SCHEMA_VERSION}）新，请升级程序。")
-            for step in MIGRATIONS[current:]:
-                step(conn)
-            if current < SCHEMA_VERSION:
-                set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-            if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar() is None:
-                set_meta(conn, "data_version", "0")
+            migrate(conn)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
@@ -148,7 +133,7 @@ class Store:
     def live_files(self) -> dict[str, str]:
         """The name of each live stored file by the SHA-256 of its bytes: ``file_by_hash`` for every file at once."""
         with self.engine.connect() as conn:
-            return dict(driver_sql(conn, LIVE_FILES))
+            return live_files(conn)
 
     def file_units(self, file_id: int) -> list[str]:
         """The units of the file's live submissions: whose data it is on record as."""
@@ -194,27 +179,12 @@ class Store:
     def restore(self, submission_id: int, user: str = "cli") -> None:
         """Make an earlier submission current again (it takes precedence over every later one)."""
         with self.writing() as conn:
-            found = conn.execute(
-                sa.select(submissions_table.c.id).where(submissions_table.c.id == submission_id)
-            ).scalar()
-            if found is None:
-                raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
-            conn.execute(
-                submissions_table.update()
-                .where(submissions_table.c.id == submission_id)
-                .values(seq=next_seq(conn), deleted=False)
-            )
-            self._audit_submission(conn, user, "restore", submission_id)
+            restore_submission(conn, submission_id, user)
 
     def delete(self, submission_id: int, user: str = "cli") -> None:
         """Withdraw a submission: its rows stop counting; the file and the record stay in the history."""
         with self.writing() as conn:
-            result = conn.execute(
-                submissions_table.update().where(submissions_table.c.id == submission_id).values(deleted=True)
-            )
-            if result.rowcount == 0:
-                raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
-            self._audit_submission(conn, user, "delete", submission_id)
+            withdraw_submission(conn, submission_id, user)
 
     # -- audit log ------------------------------------------------------------------------------------------
 
@@ -228,85 +198,17 @@ class Store:
         """
         audit(conn, user, action, detail, sha256)
 
-    def _audit_submission(self, conn: Connection, user: str, action: str, submission_id: int) -> None:
-        (described,) = described_submissions(conn, [submission_id])
-        file = conn.execute(
-            sa.select(files_table.c.name, files_table.c.sha256)
-            .join(submissions_table, submissions_table.c.file_id == files_table.c.id)
-            .where(submissions_table.c.id == submission_id)
-        ).first()
-        self.audit(conn, user, action, {"file": file.name, "submissions": [described]}, sha256=file.sha256)
-
     def audit_log(self, since: dt.date | None = None) -> pd.DataFrame:
         """Every recorded write, newest first: who, when, what (file, units, kinds, periods, submissions)."""
-        query = sa.select(audit_table).order_by(audit_table.c.id.desc())
-        if since is not None:
-            query = query.where(audit_table.c.at >= dt.datetime.combine(since, dt.time()))
         with self.engine.connect() as conn:
-            records = [dict(row) for row in conn.execute(query).mappings()]
-        rows = []
-        for record in records:
-            detail = json.loads(record["detail"])
-            subs = detail.get("submissions", [])
-            rows.append(
-                {
-                    "id": record["id"],
-                    "at": record["at"],
-                    "user": record["user"],
-                    "action": record["action"],
-                    "action_name": AUDIT_ACTIONS.get(record["action"], record["action"]),
-                    "file": detail.get("file") or "",  # a write of no file (a user, a 会议版) has none
-                    "units": "、".join(dict.fromkeys(str(s["unit"]) for s in subs)),
-                    "kinds": "、".join(dict.fromkeys(kind_name(s["kind"]) for s in subs)),
-                    "periods": "、".join(dict.fromkeys(str(s["period"]) for s in subs)),
-                    "submissions": "、".join(f"#{s['id']}" for s in subs),
-                    "note": detail.get("note", ""),
-                    "sha256": record["sha256"],
-                    "detail": detail,
-                }
-            )
-        return pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+            return audit_log(conn, since)
 
     def history(self) -> pd.DataFrame:
         """Every submission with its file, newest first, and which later submission replaced it."""
-        query = (
-            sa.select(
-                submissions_table.c.id,
-                submissions_table.c.unit,
-                submissions_table.c.kind,
-                submissions_table.c.period_start,
-                submissions_table.c.period_end,
-                submissions_table.c.rows,
-                submissions_table.c.seq,
-                submissions_table.c.deleted,
-                submissions_table.c.source,
-                submissions_table.c.sheets,
-                submissions_table.c.created_at,
-                submissions_table.c.created_by,
-                files_table.c.id.label("file_id"),
-                files_table.c.name.label("file"),
-                files_table.c.sha256,
-            )
-            .join(files_table, files_table.c.id == submissions_table.c.file_id)
-            .order_by(submissions_table.c.seq.desc())
-        )
         with self.engine.connect() as conn:
-            frame = pd.DataFrame(conn.execute(query).mappings().all())
+            frame = submission_history(conn)
         if frame.empty:
-            return pd.DataFrame(
-                columns=[
-                    "id",
-                    "unit",
-                    "kind",
-                    "period_start",
-                    "period_end",
-                    "rows",
-                    "seq",
-                    "deleted",
-                    "file",
-                    "replaced_by",
-                ]
-            )
+            return frame
         # An id or None: a float column would print as 「#2.0」 and its NaN reads as true.
         # Which hotline return replaced which goes by the same (source rank, seq) as which one counts.
         rank = source_rank(self.hotline_source())
@@ -320,34 +222,14 @@ class Store:
 
     def original(self, file_id: int) -> tuple[str, bytes]:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(files_table.c.name, files_table.c.content).where(files_table.c.id == file_id)
-            ).first()
-        if row is None:
-            raise StoreError(f"没有编号为 {file_id} 的文件。")
-        return row.name, bytes(row.content)
+            return stored_file(conn, file_id)
 
     # -- current rows ---------------------------------------------------------------------------------------
 
     def submissions(self) -> pd.DataFrame:
         """The live submissions."""
-        subs = submissions_table.c
-        query = sa.select(
-            subs.id,
-            subs.seq,
-            subs.unit,
-            subs.kind,
-            subs.period_start,
-            subs.period_end,
-            subs.created_at,
-            subs.file_id,
-            subs.source,
-        ).where(subs.deleted.is_(False))
         with self.engine.connect() as conn:
-            return pd.DataFrame(
-                conn.execute(query).all(),
-                columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"],
-            )
+            return live_submissions(conn)
 
     def current_rows(
         self, kind: str, submissions: pd.DataFrame | None = None, *, hotline_source: str | None = None
@@ -386,11 +268,7 @@ class Store:
         if source not in HOTLINE_SOURCES:
             raise StoreError(f"热线数据来源须为：{'、'.join(HOTLINE_SOURCES.values())}。")
         with self.writing() as conn:
-            updated = conn.execute(
-                settings_table.update().where(settings_table.c.key == "hotline_source").values(value=source)
-            ).rowcount
-            if not updated:
-                conn.execute(settings_table.insert().values(key="hotline_source", value=source))
+            set_hotline_setting(conn, source)
             self.audit(conn, user, "setting", {"note": f"热线数据：{HOTLINE_SOURCES[source]}"})
 
     def hotline_by_source(self, units: list[str], side: str | None = None) -> dict[str, dict[tuple[str, int], dict]]:
@@ -415,23 +293,12 @@ class Store:
 
     def registry(self) -> Registry:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                sa.select(registries_table.c.content, registries_table.c.name)
-                .order_by(registries_table.c.id.desc())
-                .limit(1)
-            ).first()
-        if row is None:
-            return default_registry()
-        return parse_registry(bytes(row.content), row.name)
+            return latest_registry(conn)
 
     def replace_registry(self, data: bytes, name: str, user: str = "cli") -> Registry:
         registry = parse_registry(data, name)  # raises RegistryError with every problem
         with self.writing() as conn:
-            conn.execute(
-                registries_table.insert().values(
-                    content=registry.to_csv_bytes(), name=name, uploaded_at=now(), uploaded_by=user, units=len(registry)
-                )
-            )
+            add_registry(conn, registry.to_csv_bytes(), name, user, len(registry))
             self.audit(conn, user, "registry", {"file": name, "note": f"单位名录 {len(registry)} 个单位"}, sha256(data))
         return registry
 
@@ -445,28 +312,13 @@ class Store:
         names = "、".join(unit.short_name for unit in found)
         note = f"{names} {'标为不涉及' if exempt else '恢复应报'}{SHEET_KIND_BY_KEY[kind].name}"
         with self.writing() as conn:
-            conn.execute(
-                registries_table.insert().values(
-                    content=data, name="units.csv", uploaded_at=now(), uploaded_by=user, units=len(registry)
-                )
-            )
+            add_registry(conn, data, "units.csv", user, len(registry))
             self.audit(conn, user, "registry", {"note": note}, sha256(data))
         return registry
 
     def registry_history(self) -> pd.DataFrame:
         with self.engine.connect() as conn:
-            return pd.DataFrame(
-                conn.execute(
-                    sa.select(
-                        registries_table.c.id,
-                        registries_table.c.name,
-                        registries_table.c.units,
-                        registries_table.c.uploaded_at,
-                        registries_table.c.uploaded_by,
-                    ).order_by(registries_table.c.id.desc())
-                ).all(),
-                columns=["id", "name", "units", "uploaded_at", "uploaded_by"],
-            )
+            return registry_history(conn)
 
 
 class Batch:

@@ -13,7 +13,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from lingyi.store.audit import audit, described_submissions
+from lingyi.errors import StoreError
+from lingyi.store.audit import audit, audit_submission, described_submissions
 from lingyi.store.schema import ROW_TABLES, ROW_VALUES, files_table, headcounts_table, submissions_table
 from lingyi.store.sql import bulk_insert, driver_sql, insert_row, now, row_values, sha256
 from lingyi.values import Period, months_between
@@ -43,7 +44,7 @@ _FILE_BY_HASH = (
 )
 
 
-LIVE_FILES = (
+_LIVE_FILES = (
     "SELECT f.sha256, f.name FROM files f "
     "WHERE EXISTS (SELECT 1 FROM submissions s WHERE s.file_id = f.id AND NOT s.deleted)"
 )
@@ -242,3 +243,101 @@ def replaced_by(history: pd.DataFrame) -> list[object]:
         later = subs[bisect.bisect_right(subs, (seq, float("inf"))) :]
         found.append(next((int(sid) for _, s, e, sid in later if s <= end and e >= start), None))
     return found
+
+
+def restore_submission(conn: Connection, submission_id: int, user: str) -> None:
+    """``Store.restore``: the submission current again, above every later one; audited."""
+    found = conn.execute(sa.select(submissions_table.c.id).where(submissions_table.c.id == submission_id)).scalar()
+    if found is None:
+        raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+    conn.execute(
+        submissions_table.update()
+        .where(submissions_table.c.id == submission_id)
+        .values(seq=next_seq(conn), deleted=False)
+    )
+    audit_submission(conn, user, "restore", submission_id)
+
+
+def withdraw_submission(conn: Connection, submission_id: int, user: str) -> None:
+    """``Store.delete``: the submission withdrawn, its file and record kept; audited."""
+    result = conn.execute(
+        submissions_table.update().where(submissions_table.c.id == submission_id).values(deleted=True)
+    )
+    if result.rowcount == 0:
+        raise StoreError(f"没有编号为 {submission_id} 的报送记录。")
+    audit_submission(conn, user, "delete", submission_id)
+
+
+def submission_history(conn: Connection) -> pd.DataFrame:
+    """Every submission with its file, newest first (``Store.history`` adds which later one replaced it)."""
+    query = (
+        sa.select(
+            submissions_table.c.id,
+            submissions_table.c.unit,
+            submissions_table.c.kind,
+            submissions_table.c.period_start,
+            submissions_table.c.period_end,
+            submissions_table.c.rows,
+            submissions_table.c.seq,
+            submissions_table.c.deleted,
+            submissions_table.c.source,
+            submissions_table.c.sheets,
+            submissions_table.c.created_at,
+            submissions_table.c.created_by,
+            files_table.c.id.label("file_id"),
+            files_table.c.name.label("file"),
+            files_table.c.sha256,
+        )
+        .join(files_table, files_table.c.id == submissions_table.c.file_id)
+        .order_by(submissions_table.c.seq.desc())
+    )
+    frame = pd.DataFrame(conn.execute(query).mappings().all())
+    if frame.empty:
+        return pd.DataFrame(
+            columns=[
+                "id",
+                "unit",
+                "kind",
+                "period_start",
+                "period_end",
+                "rows",
+                "seq",
+                "deleted",
+                "file",
+                "replaced_by",
+            ]
+        )
+    return frame
+
+
+def stored_file(conn: Connection, file_id: int) -> tuple[str, bytes]:
+    """A stored file's name and bytes, as it was uploaded (``Store.original``)."""
+    row = conn.execute(sa.select(files_table.c.name, files_table.c.content).where(files_table.c.id == file_id)).first()
+    if row is None:
+        raise StoreError(f"没有编号为 {file_id} 的文件。")
+    return row.name, bytes(row.content)
+
+
+def live_submissions(conn: Connection) -> pd.DataFrame:
+    """The live submissions (``Store.submissions``)."""
+    subs = submissions_table.c
+    query = sa.select(
+        subs.id,
+        subs.seq,
+        subs.unit,
+        subs.kind,
+        subs.period_start,
+        subs.period_end,
+        subs.created_at,
+        subs.file_id,
+        subs.source,
+    ).where(subs.deleted.is_(False))
+    return pd.DataFrame(
+        conn.execute(query).all(),
+        columns=["id", "seq", "unit", "kind", "period_start", "period_end", "created_at", "file_id", "source"],
+    )
+
+
+def live_files(conn: Connection) -> dict[str, str]:
+    """The name of each live stored file by the SHA-256 of its bytes (``Store.live_files``)."""
+    return dict(driver_sql(conn, _LIVE_FILES))
