@@ -44,7 +44,7 @@ MAY_IMPORT = {
 # Each exception is one import, in one function, with its reason.
 EXCEPTIONS = {
     (
-        "lingyi/store/__init__.py",
+        "lingyi/store/migrations.py",
         "lingyi.intake.reading",
     ): "migration 7 reads the stored original files again to re-key them",
 }
@@ -147,7 +147,13 @@ def test_every_choice_alias_of_the_contract_is_exercised():
 TESTED_WITH = {
     "lingyi/__main__.py": "tests/cli/test_main.py",
     "lingyi/cli/shared.py": "tests/cli/test_main.py",
-    "lingyi/store/backup.py": "tests/test_backup.py",
+    "lingyi/store/audit.py": "tests/store/test_store.py",
+    "lingyi/store/hotline.py": "tests/store/test_store.py",
+    "lingyi/store/migrations.py": "tests/store/test_store.py",
+    "lingyi/store/registries.py": "tests/store/test_store.py",
+    "lingyi/store/schema.py": "tests/store/test_store.py",
+    "lingyi/store/sql.py": "tests/store/test_store.py",
+    "lingyi/store/submissions.py": "tests/store/test_store.py",
     "lingyi/intake/workers.py": "tests/intake/test_ingest.py",
     "lingyi/intake/prior_year.py": "tests/intake/test_ingest.py",
     "lingyi/intake/submissions.py": "tests/intake/test_replacements.py",

@@ -249,7 +249,7 @@ def submitted_store(tmp_path: Path, store: Store, monkeypatch) -> None:
     sent = ((MINZHENG, 202510, "2025-11-03"), (CAIZHENG, 202510, "2025-11-03"), (MINZHENG, 202509, "2025-10-20"))
     for unit, month, stamp in sent:
         with monkeypatch.context() as patch:
-            patch.setattr("lingyi.store.now", lambda stamp=stamp: dt.datetime.fromisoformat(stamp))
+            patch.setattr("lingyi.store.submissions.now", lambda stamp=stamp: dt.datetime.fromisoformat(stamp))
             data = good_file(tmp_path, unit, month).read_bytes()
             assert ingest_file(store, data, f"{unit}_{month}.xlsx").outcome.value == "accepted"
 

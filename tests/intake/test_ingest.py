@@ -397,10 +397,10 @@ def test_batches_of_any_size_end_as_files_stored_one_at_a_time(store, registry, 
 
 
 def failing_rows_of(unit: str, error: Exception):
-    """``_bulk_insert`` that writes a part's rows and then raises ``error`` where the rows are ``unit``'s."""
-    from lingyi import store as store_module
+    """``bulk_insert`` that writes a part's rows and then raises ``error`` where the rows are ``unit``'s."""
+    from lingyi.store import submissions as submissions_module
 
-    write_rows = store_module._bulk_insert
+    write_rows = submissions_module.bulk_insert
 
     def failing(conn, table, parts):
         write_rows(conn, table, parts)
@@ -414,11 +414,11 @@ def failing_rows_of(unit: str, error: Exception):
 def test_a_file_that_fails_while_being_stored_is_rejected_alone_leaving_nothing_of_itself(
     store, registry, tmp_path, monkeypatch, workers
 ):
-    from lingyi import store as store_module
+    from lingyi.store import submissions as submissions_module
 
     first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
     third = learning_file(tmp_path, "c.xlsx", [30], month=202509, period="2025年9月")
-    monkeypatch.setattr(store_module, "_bulk_insert", failing_rows_of(OTHER_UNIT, OverflowError("int too large")))
+    monkeypatch.setattr(submissions_module, "bulk_insert", failing_rows_of(OTHER_UNIT, OverflowError("int too large")))
     results = list(ingest_files(store, uploads(first, second, third), registry=registry, workers=workers))
     assert [(r.file, r.outcome) for r in results] == [
         ("a.xlsx", Outcome.ACCEPTED),
@@ -440,11 +440,11 @@ def test_a_file_that_fails_while_being_stored_is_rejected_alone_leaving_nothing_
 
 
 def test_a_fault_of_the_store_itself_stores_the_files_before_it_and_raises(store, registry, tmp_path, monkeypatch):
-    from lingyi import store as store_module
+    from lingyi.store import submissions as submissions_module
 
     first, second = learning_file(tmp_path, "a.xlsx", [10]), learning_file(tmp_path, "b.xlsx", [20], unit=OTHER_UNIT)
     full = sa.exc.OperationalError("INSERT", None, Exception("database or disk is full"))
-    monkeypatch.setattr(store_module, "_bulk_insert", failing_rows_of(OTHER_UNIT, full))
+    monkeypatch.setattr(submissions_module, "bulk_insert", failing_rows_of(OTHER_UNIT, full))
     results = ingest_files(store, uploads(first, second), registry=registry)
     assert next(results).outcome is Outcome.ACCEPTED  # reported once committed, before the failure is raised
     with pytest.raises(sa.exc.OperationalError, match="disk is full"):

@@ -191,14 +191,14 @@ def test_figures_on_a_store_match_counts_made_independently(tmp_path, store, reg
         path = f.write_xlsx(
             tmp_path / f"热线{number}.xlsx", {"热线": f.hotline_rows([YEAR * 100 + month], units=units, seed=number)}
         )
-        monkeypatch.setattr("lingyi.store.now", lambda stamp=stamp: dt.datetime.fromisoformat(stamp))
+        monkeypatch.setattr("lingyi.store.submissions.now", lambda stamp=stamp: dt.datetime.fromisoformat(stamp))
         assert submit(path).outcome.value == "accepted"
     # A quarter's return from one more unit covers January to March, sent on 2 April: on time for March only.
     quarter_unit = next(n for n in names if n not in plan[1] and n not in plan[2])
     path = f.write_xlsx(
         tmp_path / "季度.xlsx", {"热线": f.hotline_rows([202501, 202502, 202503], units=[quarter_unit])}
     )
-    monkeypatch.setattr("lingyi.store.now", lambda: dt.datetime(2025, 4, 2, 9))
+    monkeypatch.setattr("lingyi.store.submissions.now", lambda: dt.datetime(2025, 4, 2, 9))
     assert submit(path, period=Period(202501, 202503)).outcome.value == "accepted"
     plan[1][quarter_unit], plan[2][quarter_unit], plan[3][quarter_unit] = LATE, LATE, ON_TIME
     # Withdrawing a unit's January leaves it missing.

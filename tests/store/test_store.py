@@ -313,7 +313,7 @@ def test_database_url_comes_from_the_environment_or_the_data_folder(monkeypatch,
     monkeypatch.setenv("LINGYI_DATABASE_URL", "sqlite:///elsewhere.db")
     assert store_module.default_url() == "sqlite:///elsewhere.db"
     monkeypatch.delenv("LINGYI_DATABASE_URL")
-    monkeypatch.setattr(store_module, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setattr(store_module.sql, "DATA_DIR", tmp_path / "data")
     assert store_module.default_url() == f"sqlite:///{tmp_path / 'data' / 'lingyi.db'}"
     assert (tmp_path / "data").is_dir()
 

@@ -117,16 +117,16 @@ def test_processes_storing_the_same_unit_and_period_at_once_leave_one_current_ve
 
 def _ingest_and_stop_inside_the_transaction(url: str, path: str, inside: str) -> None:
     """Store a file, but after its rows are written and before the commit, say so and wait to be killed."""
-    from lingyi import store as store_module
+    from lingyi.store import submissions as submissions_module
 
-    write_rows = store_module._bulk_insert
+    write_rows = submissions_module.bulk_insert
 
     def write_and_wait(conn, table, frame):
         write_rows(conn, table, frame)
         Path(inside).write_text("rows written, not committed")
         time.sleep(60)
 
-    store_module._bulk_insert = write_and_wait
+    submissions_module.bulk_insert = write_and_wait
     main(["ingest", path, "--db", url])
 
 
