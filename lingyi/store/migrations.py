@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from lingyi.errors import FileRejected, StoreError
-from lingyi.intake.reading import read_file
 from lingyi.store.audit import audit, bump_data_version
 from lingyi.store.schema import (
     ROW_TABLES,
@@ -49,6 +48,8 @@ def _migrate_problem_keys(conn: Connection) -> None:
     """序号 was once read as 问题编号, so a July ledger numbered 1–30 overwrote June's problems 1–30. A 序号 restarts in
     every file and is never a key (spec §2): each stored ledger is read again from its original file, and the rows
     of a sheet without a real 问题编号 column are keyed by 问题描述 and 发现日期. The audit log says what was done."""
+    from lingyi.intake.reading import read_file  # the one step that reads returns; imported here, not with the store
+
     rows = ROW_TABLES["problems"].c
     subs = submissions_table.c
     numbered = conn.execute(
