@@ -13,7 +13,6 @@ from factories import (
     PROBLEM_HEADER,
     UNIT,
     column,
-    compound_file,
     csv_bytes,
     hotline_rows,
     learning_rows,
@@ -21,6 +20,7 @@ from factories import (
     write_csv,
     write_xlsx,
 )
+from hostile.make_corpus import encrypted_package, mixed_csv
 
 from lingyi.__main__ import main
 from lingyi.intake.ingest import Outcome
@@ -113,14 +113,8 @@ def encrypted_ole(folder: Path) -> Path:
 
 
 def _encrypted_package(folder: Path, name: str, *, directory_last: bool) -> Path:
-    """An encrypted workbook as a compound file: its EncryptionInfo and a 100 KB EncryptedPackage, the directory
-    naming them before the package or after it."""
-    streams = {
-        "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00".ljust(4096, b"\0"),
-        "EncryptedPackage": bytes(100_000),
-    }
     path = folder / name
-    path.write_bytes(compound_file(streams, directory_last=directory_last))
+    path.write_bytes(encrypted_package(directory_last=directory_last))
     return path
 
 
@@ -145,11 +139,8 @@ def binary_named_csv(folder: Path) -> Path:
 
 
 def _mixed_csv(folder: Path, name: str, majority: str, other: str, at: int, rows: int = 6) -> Path:
-    """A learning return in ``majority`` whose line ``at`` (1-based, under the header) was saved in ``other``."""
-    lines = csv_bytes(learning_rows(rows), majority).split(b"\r\n")
-    lines[at - 1] = lines[at - 1].decode(majority).encode(other)
     path = folder / name
-    path.write_bytes(b"\r\n".join(lines))
+    path.write_bytes(mixed_csv(majority, other, at, rows))
     return path
 
 
