@@ -341,12 +341,11 @@ def uncached_formula_in_notes_xlsx() -> bytes:
 # -- macros and tricks in text ---------------------------------------------------------------------------------
 
 _VBA = b"\xcc\x61" + b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\nShell "calc.exe"\r\nEnd Sub\r\n'
-VBA_MEMBER = "xl/vbaProject.bin"
 
 
-def _with_macros(data: bytes) -> bytes:
-    """The workbook ``data`` made into a macro workbook as Excel saves one: its macro project in xl/vbaProject.bin,
-    named by the workbook's relationships and the content types."""
+def with_macros(data: bytes, vba: bytes = _VBA) -> bytes:
+    """The workbook ``data`` made into a macro workbook as Excel saves one: its macro project ``vba`` in
+    xl/vbaProject.bin, named by the workbook's relationships and the content types."""
 
     def change(name: str, content: bytes) -> bytes:
         if name == "[Content_Types].xml":
@@ -365,11 +364,11 @@ def _with_macros(data: bytes) -> bytes:
             )
         return content
 
-    return _rezip(data, change, {VBA_MEMBER: _VBA})
+    return _rezip(data, change, {"xl/vbaProject.bin": vba})
 
 
 def macro_xlsm() -> bytes:
-    return _with_macros(_good_xlsx())
+    return with_macros(_good_xlsx())
 
 
 def macro_renamed_xlsx() -> bytes:
@@ -379,7 +378,7 @@ def macro_renamed_xlsx() -> bytes:
 def macro_xlsm_with_an_error() -> bytes:
     """A macro workbook with a negative count: rejected, and its marked copy must come back without the macros."""
     rows = column(learning_rows(3), "参与人次", [10, -5, 20])
-    return _with_macros(_xlsx({"学习活动": titled(rows, unit=UNIT, period="2025年10月")}))
+    return with_macros(_xlsx({"学习活动": titled(rows, unit=UNIT, period="2025年10月")}))
 
 
 def script_unit_name_csv() -> bytes:
