@@ -584,10 +584,18 @@ def over_size_cap_xlsx() -> bytes:
 LAST_ROW = 1_048_576  # Excel's last row
 
 
-def _rows_down_to_the_last(data: bytes, row: bytes, sheet: Callable[[bytes], tuple[bytes, bytes]]) -> bytes:
+def _around_the_rows(xml: bytes) -> tuple[bytes, bytes]:
+    head, _, tail = xml.partition(b"</sheetData>")
+    return head, b"</sheetData>" + tail
+
+
+def rows_down_to_the_last(
+    data: bytes, row: bytes, sheet: Callable[[bytes], tuple[bytes, bytes]] = _around_the_rows
+) -> bytes:
     """The workbook ``data`` with its first worksheet's rows followed by ``row`` (``%d`` for the row number) down to
     Excel's last row, written straight as XML in blocks into a compressed member (openpyxl would take minutes).
-    ``sheet`` gives the worksheet XML before those rows (ending with its last row) and after them."""
+    ``sheet`` gives the worksheet XML before those rows (ending with its last row) and after them: by default the
+    sheet's own, up to and from its </sheetData>."""
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(data)) as source,
@@ -617,7 +625,7 @@ def million_rows_xlsx() -> bytes:
         b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe5\x8d\x95\xe4\xbd\x8d\xe5\x90\x8d\xe7\xa7\xb0</t>'
         b"</is></c></row>"
     )
-    return _rows_down_to_the_last(
+    return rows_down_to_the_last(
         _good_xlsx(), b'<row r="%d"><c r="A%d"><v>%d</v></c></row>', lambda _: (head, b"</sheetData></worksheet>")
     )
 
@@ -625,12 +633,7 @@ def million_rows_xlsx() -> bytes:
 def styled_empty_rows_xlsx() -> bytes:
     """The good return with every row under it, down to the sheet's last, empty but styled: what formatting a whole
     column saves. Three activities, read in a second or two."""
-
-    def sheet(xml: bytes) -> tuple[bytes, bytes]:
-        head, _, tail = xml.partition(b"</sheetData>")
-        return head, b"</sheetData>" + tail
-
-    return _rows_down_to_the_last(_good_xlsx(), b'<row r="%d" s="1" customFormat="1"/>', sheet)
+    return rows_down_to_the_last(_good_xlsx(), b'<row r="%d" s="1" customFormat="1"/>')
 
 
 def million_rows_csv() -> bytes:
