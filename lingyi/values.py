@@ -147,6 +147,9 @@ def mixed_encoding(data: bytes) -> MixedEncoding | None:
     return MixedEncoding(lines[0], tuple(lines), encoding, found) if lines else None
 
 
+_EXACT_INTEGERS = 2**53  # whole numbers a float holds exactly
+
+
 def clean_text(value: object) -> str:
     """A cell as text: full-width folded to half-width, outer spaces trimmed."""
     if type(value) is str:
@@ -156,7 +159,7 @@ def clean_text(value: object) -> str:
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        if value.is_integer():
+        if value.is_integer() and abs(value) < _EXACT_INTEGERS:  # 1e308 stays 1e+308, not 309 digits no one typed
             return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")

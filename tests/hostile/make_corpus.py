@@ -1,16 +1,20 @@
 """Broken and hostile return files, each with its expected outcome in ``expected.csv`` beside this script.
 
 ``python tests/hostile/make_corpus.py`` writes the small ones to ``tests/hostile/files/`` (they are
-committed, so the corpus stays the same bytes whatever library versions make it next time). The big
-ones — zip bombs, a million rows, a file over the size cap — are made by ``make_big(folder)`` when
-the test runs. The encrypted workbook needs ``msoffcrypto-tool`` (``pip install msoffcrypto-tool``);
-without it the committed file is kept.
+committed, so the corpus stays the same bytes whatever library versions make it next time; every zip entry and
+workbook timestamp is pinned, so making them again changes nothing). The big ones — zip bombs, a million rows
+(numbered, or empty and styled), a file over the size cap — are made by ``make_big(folder)`` when the test runs.
+The encrypted workbook needs ``msoffcrypto-tool`` (``pip install msoffcrypto-tool``); without it the committed
+file is kept. ``expected.csv`` gives each file's outcome, a part of its message, and for a refused one whether
+the upload page offers a marked copy of it (``xlsx``) or its error list only (``none``).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -29,6 +33,7 @@ from factories import (  # noqa: E402
     LEARNING_HEADER,
     UNIT,
     column,
+    compound_file,
     csv_bytes,
     learning_rows,
     titled,
@@ -36,6 +41,8 @@ from factories import (  # noqa: E402
     write_xls,
     write_xlsx,
 )
+
+from sample_data.grids import SAVED_AT, pin_zip  # noqa: E402
 
 Builder = Callable[[], bytes]
 
@@ -56,6 +63,13 @@ def _good_xlsx() -> bytes:
     return _xlsx(_good_sheets())
 
 
+def _member(name: str, compress_type: int = zipfile.ZIP_STORED) -> zipfile.ZipInfo:
+    """A zip entry stamped with a fixed time, so that the corpus is the same bytes whenever it is made."""
+    info = zipfile.ZipInfo(name, date_time=SAVED_AT.timetuple()[:6])
+    info.compress_type = compress_type
+    return info
+
+
 def _rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
     """The zip ``data`` with each member passed through ``change`` (None drops it) and ``extra`` members added."""
     out = io.BytesIO()
@@ -63,9 +77,9 @@ def _rezip(data: bytes, change: Callable[[str, bytes], bytes | None], extra: dic
         for info in source.infolist():
             content = change(info.filename, source.read(info))
             if content is not None:
-                target.writestr(info.filename, content)
+                target.writestr(_member(info.filename, zipfile.ZIP_DEFLATED), content)
         for name, content in (extra or {}).items():
-            target.writestr(name, content)
+            target.writestr(_member(name, zipfile.ZIP_DEFLATED), content)
     return out.getvalue()
 
 
@@ -99,23 +113,23 @@ def exe_named_xls() -> bytes:
 def docx_named_xlsx() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document>学习活动</w:document>")
+        archive.writestr(_member("[Content_Types].xml"), "<Types/>")
+        archive.writestr(_member("word/document.xml"), "<w:document>学习活动</w:document>")
     return out.getvalue()
 
 
 def zip_of_csv_named_xlsx() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("学习活动.csv", csv_bytes(learning_rows(2)))
+        archive.writestr(_member("学习活动.csv", zipfile.ZIP_DEFLATED), csv_bytes(learning_rows(2)))
     return out.getvalue()
 
 
 def xlsb_named_xlsx() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.bin", b"\x83\x01\x00" * 10)
+        archive.writestr(_member("[Content_Types].xml"), "<Types/>")
+        archive.writestr(_member("xl/workbook.bin"), b"\x83\x01\x00" * 10)
     return out.getvalue()
 
 
@@ -242,17 +256,29 @@ def encrypted_xls() -> bytes:
 # -- too large, made small -------------------------------------------------------------------------------------
 
 
-def far_cell_xlsx() -> bytes:
-    """Five kilobytes whose one value in ZZ200000 would make the reader allocate 4.5 GB."""
+def _one_sheet(rows, cells: dict[str, object] | None = None, *, as_text: bool = False) -> bytes:
+    """A 学习活动 sheet of ``rows`` written by openpyxl, then ``cells`` ({"I5": "=G5+H5"}) written over it.
+
+    openpyxl saves text that starts with = as a formula without its result; with ``as_text`` every such cell is
+    saved as the plain string it is, as Excel saves what a unit typed after an apostrophe or pasted as text."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "学习活动"
-    for row in titled(learning_rows(2), unit=UNIT, period="2025年10月"):
+    for row in rows:
         sheet.append(row)
-    sheet["ZZ200000"] = "x"
+    for ref, value in (cells or {}).items():
+        sheet[ref] = value
+    if as_text:
+        for cell in (cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"):
+            cell.data_type = "s"
     out = io.BytesIO()
     workbook.save(out)
-    return out.getvalue()
+    return pin_zip(out.getvalue())
+
+
+def far_cell_xlsx() -> bytes:
+    """Five kilobytes whose one value in ZZ200000 would make the reader allocate 4.5 GB."""
+    return _one_sheet(titled(learning_rows(2), unit=UNIT, period="2025年10月"), {"ZZ200000": "x"})
 
 
 def far_cell_lying_dimension_xlsx() -> bytes:
@@ -284,8 +310,8 @@ def repeated_cells_ods() -> bytes:
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(_member("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(_member("content.xml", zipfile.ZIP_DEFLATED), content)
     return out.getvalue()
 
 
@@ -294,16 +320,7 @@ def repeated_cells_ods() -> bytes:
 
 def _with_formulas(cells: dict[str, str]) -> bytes:
     """The good return with formulas written into ``cells`` (openpyxl saves no computed results)."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "学习活动"
-    for row in _good_sheets()["学习活动"]:
-        sheet.append(row)
-    for ref, formula in cells.items():
-        sheet[ref] = formula
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return _one_sheet(_good_sheets()["学习活动"], cells)
 
 
 def uncached_formula_xlsx() -> bytes:
@@ -326,20 +343,42 @@ def uncached_formula_in_notes_xlsx() -> bytes:
 _VBA = b"\xcc\x61" + b'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\nShell "calc.exe"\r\nEnd Sub\r\n'
 
 
-def macro_xlsm() -> bytes:
+def with_macros(data: bytes, vba: bytes = _VBA) -> bytes:
+    """The workbook ``data`` made into a macro workbook as Excel saves one: its macro project ``vba`` in
+    xl/vbaProject.bin, named by the workbook's relationships and the content types."""
+
     def change(name: str, content: bytes) -> bytes:
         if name == "[Content_Types].xml":
             return content.replace(
                 b"</Types>",
                 b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
-            ).replace(b"sheet.main+xml", b"sheetMacroEnabled.main+xml")
+            ).replace(
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+            )
+        if name == "xl/_rels/workbook.xml.rels":
+            return content.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
+                b' Target="vbaProject.bin"/></Relationships>',
+            )
         return content
 
-    return _rezip(_good_xlsx(), change, {"xl/vbaProject.bin": _VBA})
+    return _rezip(data, change, {"xl/vbaProject.bin": vba})
+
+
+def macro_xlsm() -> bytes:
+    return with_macros(_good_xlsx())
 
 
 def macro_renamed_xlsx() -> bytes:
     return macro_xlsm()
+
+
+def macro_xlsm_with_an_error() -> bytes:
+    """A macro workbook with a negative count: rejected, and its marked copy must come back without the macros."""
+    rows = column(learning_rows(3), "参与人次", [10, -5, 20])
+    return with_macros(_xlsx({"学习活动": titled(rows, unit=UNIT, period="2025年10月")}))
 
 
 def script_unit_name_csv() -> bytes:
@@ -354,6 +393,32 @@ def formula_text_in_cells_csv() -> bytes:
     """Text a spreadsheet would run, in free-text cells: stored as the text it is."""
     names = ['=HYPERLINK("http://example.invalid","点此领奖")', "@SUM(1+1)*cmd|' /C calc'!A0"]
     return csv_bytes(column(learning_rows(2), "活动名称", names))
+
+
+# Each start a spreadsheet takes as a formula: = + - @, and a tab or carriage return before one.
+FORMULA_TEXTS = (
+    '=HYPERLINK("http://example.invalid","点此领奖")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+)
+
+
+def _formula_text_rows(counts: list[int] | None = None):
+    rows = column(learning_rows(len(FORMULA_TEXTS)), "活动名称", list(FORMULA_TEXTS))
+    return rows if counts is None else column(rows, "参与人次", counts)
+
+
+def formula_starts_xlsx() -> bytes:
+    """Activity names that start like formulas, saved as the text they are: accepted, and exported as text."""
+    return _one_sheet(titled(_formula_text_rows(), unit=UNIT, period="2025年10月"), as_text=True)
+
+
+def formula_starts_with_an_error_csv() -> bytes:
+    """The same names in a return with a negative count: rejected, and its marked copy holds them as text."""
+    return csv_bytes(_formula_text_rows([10, 20, -5, 30, 40, 50]))
 
 
 def long_unit_name_csv() -> bytes:
@@ -383,6 +448,35 @@ def billion_laughs_xlsx() -> bytes:
 
 def legacy_csv_gbk() -> bytes:
     return csv_bytes(learning_rows(2), "gbk")
+
+
+def mixed_csv(majority: str, other: str, at: int, rows: int = 6) -> bytes:
+    """A learning return in ``majority`` whose line ``at`` (1-based, under the header) was saved in ``other``."""
+    lines = csv_bytes(learning_rows(rows), majority).split(b"\r\n")
+    lines[at - 1] = lines[at - 1].decode(majority).encode(other)
+    return b"\r\n".join(lines)
+
+
+def encrypted_package(*, directory_last: bool) -> bytes:
+    """An encrypted workbook as a compound file: its EncryptionInfo and a 100 KB EncryptedPackage, the directory
+    naming them before the package or after it (as Excel writes a big one)."""
+    streams = {
+        "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00".ljust(4096, b"\0"),
+        "EncryptedPackage": bytes(100_000),
+    }
+    return compound_file(streams, directory_last=directory_last)
+
+
+# -- counts out of range ---------------------------------------------------------------------------------------
+
+
+def count_out_of_range(value: object, suffix: str) -> bytes:
+    """A learning return whose second activity counts ``value`` people: as a number in a workbook where it is one,
+    as text where it is text, as written in a CSV."""
+    rows = column(learning_rows(3), "参与人次", [10, value, 20])
+    if suffix == ".csv":
+        return csv_bytes(rows)
+    return _xlsx({"学习活动": titled(rows, unit=UNIT, period="2025年10月")})
 
 
 SMALL: dict[str, Builder] = {
@@ -428,6 +522,16 @@ SMALL: dict[str, Builder] = {
     "超长单位名.csv": long_unit_name_csv,
     "实体炸弹.xlsx": billion_laughs_xlsx,
     "GBK编码.csv": legacy_csv_gbk,
+    "公式开头文本.xlsx": formula_starts_xlsx,
+    "公式开头文本有错误.csv": formula_starts_with_an_error_csv,
+    "带宏有错误.xlsm": macro_xlsm_with_an_error,
+    "人次1e308.xlsx": functools.partial(count_out_of_range, 1e308, ".xlsx"),
+    "人次1e19.csv": functools.partial(count_out_of_range, "1e19", ".csv"),
+    "人次文本9223372036854775808.xlsx": functools.partial(count_out_of_range, "9223372036854775808", ".xlsx"),
+    "人次超过十亿.csv": functools.partial(count_out_of_range, 1_000_000_001, ".csv"),
+    "UTF8混入GBK行.csv": functools.partial(mixed_csv, "utf-8", "gbk", 4),
+    "UTF8第150行是GBK.csv": functools.partial(mixed_csv, "utf-8", "gbk", 150, rows=200),
+    "加密的大文件.xlsx": functools.partial(encrypted_package, directory_last=True),
 }
 
 
@@ -477,32 +581,59 @@ def over_size_cap_xlsx() -> bytes:
     return _good_xlsx() + os.urandom(51 * 1024 * 1024)
 
 
-def million_rows_xlsx() -> bytes:
-    """A worksheet of 1,048,576 rows, written straight as XML in blocks (openpyxl would take minutes)."""
+LAST_ROW = 1_048_576  # Excel's last row
+
+
+def _around_the_rows(xml: bytes) -> tuple[bytes, bytes]:
+    head, _, tail = xml.partition(b"</sheetData>")
+    return head, b"</sheetData>" + tail
+
+
+def rows_down_to_the_last(
+    data: bytes, row: bytes, sheet: Callable[[bytes], tuple[bytes, bytes]] = _around_the_rows
+) -> bytes:
+    """The workbook ``data`` with its first worksheet's rows followed by ``row`` (``%d`` for the row number) down to
+    Excel's last row, written straight as XML in blocks into a compressed member (openpyxl would take minutes).
+    ``sheet`` gives the worksheet XML before those rows (ending with its last row) and after them: by default the
+    sheet's own, up to and from its </sheetData>."""
     out = io.BytesIO()
     with (
-        zipfile.ZipFile(io.BytesIO(_good_xlsx())) as source,
+        zipfile.ZipFile(io.BytesIO(data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive,
     ):
         for info in source.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
                 archive.writestr(info.filename, source.read(info))
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            member.write(
-                b'<?xml version="1.0" encoding="UTF-8"?>'
-                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-                b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe5\x8d\x95\xe4\xbd\x8d\xe5\x90\x8d\xe7\xa7\xb0</t>'
-                b"</is></c></row>"
-            )
-            for start in range(2, 1_048_577, 16_384):
-                member.write(
-                    "".join(
-                        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>'
-                        for r in range(start, min(start + 16_384, 1_048_577))
-                    ).encode()
-                )
-            member.write(b"</sheetData></worksheet>")
+                continue
+            head, tail = sheet(source.read(info))
+            last = max(map(int, re.findall(rb'<row r="([0-9]+)"', head)))
+            with archive.open(info.filename, "w", force_zip64=True) as member:
+                member.write(head)
+                for start in range(last + 1, LAST_ROW + 1, 16_384):
+                    member.write(
+                        b"".join(row.replace(b"%d", b"%d" % r) for r in range(start, min(start + 16_384, LAST_ROW + 1)))
+                    )
+                member.write(tail)
     return out.getvalue()
+
+
+def million_rows_xlsx() -> bytes:
+    """A worksheet of 1,048,576 rows, each with a number in A."""
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>\xe5\x8d\x95\xe4\xbd\x8d\xe5\x90\x8d\xe7\xa7\xb0</t>'
+        b"</is></c></row>"
+    )
+    return rows_down_to_the_last(
+        _good_xlsx(), b'<row r="%d"><c r="A%d"><v>%d</v></c></row>', lambda _: (head, b"</sheetData></worksheet>")
+    )
+
+
+def styled_empty_rows_xlsx() -> bytes:
+    """The good return with every row under it, down to the sheet's last, empty but styled: what formatting a whole
+    column saves. Three activities, read in a second or two."""
+    return rows_down_to_the_last(_good_xlsx(), b'<row r="%d" s="1" customFormat="1"/>')
 
 
 def million_rows_csv() -> bytes:
@@ -516,6 +647,7 @@ BIG: dict[str, Builder] = {
     "条目过多.xlsx": many_members_xlsx,
     "超过大小上限.xlsx": over_size_cap_xlsx,
     "百万行.xlsx": million_rows_xlsx,
+    "百万空行带格式.xlsx": styled_empty_rows_xlsx,
     "百万行.csv": million_rows_csv,
     "超长字段.csv": huge_field_csv,
 }

@@ -9,6 +9,7 @@ from pathlib import Path
 import factories as f
 import openpyxl
 import pytest
+from hostile.make_corpus import with_macros
 from openpyxl.comments import Comment
 
 from lingyi.errors import Finding, Level
@@ -234,37 +235,10 @@ def test_gbk_csv_is_copied_with_its_chinese_intact(tmp_path, registry):
     assert sheet["B3"].comment is not None
 
 
-def _with_macros(xlsx: bytes, vba: bytes) -> bytes:
-    """An .xlsx turned into an .xlsm carrying ``vba`` as its macro project."""
-    source = zipfile.ZipFile(io.BytesIO(xlsx))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            content = source.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                content = content.replace(
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                ).replace(
-                    b"<Default ",
-                    b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/><Default ',
-                    1,
-                )
-            if item.filename == "xl/_rels/workbook.xml.rels":
-                content = content.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject"'
-                    b' Target="vbaProject.bin"/></Relationships>',
-                )
-            target.writestr(item, content)
-        target.writestr("xl/vbaProject.bin", vba)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("name", ["民政局.xlsm", "民政局.xlsx"])  # an .xlsx may carry macros too (renamed)
 def test_marked_copy_of_a_macro_workbook_is_an_xlsx_without_its_macros(name, tmp_path, registry):
     path = f.write_xlsx(tmp_path / "a.xlsx", {"学习活动": bad_learning_rows()})
-    data = _with_macros(path.read_bytes(), b"\xd0\xcf\x11\xe0 macro project bytes")
+    data = with_macros(path.read_bytes(), b"\xd0\xcf\x11\xe0 macro project bytes")
     validated = check_file(data, name, registry)
     assert validated.errors
     assert "系统导出的文件不含宏" in " ".join(n.message for n in validated.findings)

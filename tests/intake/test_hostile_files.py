@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -13,14 +12,13 @@ from factories import (
     PROBLEM_HEADER,
     UNIT,
     column,
-    compound_file,
-    csv_bytes,
     hotline_rows,
     learning_rows,
     titled,
     write_csv,
     write_xlsx,
 )
+from hostile import make_corpus as corpus
 
 from lingyi.__main__ import main
 from lingyi.intake.ingest import Outcome
@@ -48,10 +46,13 @@ def resolved_without_date(folder: Path) -> Path:
     return write_csv(folder / "问题清单.csv", rows)
 
 
-def text_named_xlsx(folder: Path) -> Path:
-    path = folder / "学习活动.xlsx"
-    path.write_bytes(csv_bytes(learning_rows(2)))
+def _written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
     return path
+
+
+def text_named_xlsx(folder: Path) -> Path:
+    return _written(folder / "学习活动.xlsx", corpus.text_named_xlsx())
 
 
 def html_named_xls(folder: Path) -> Path:
@@ -93,13 +94,7 @@ def truncated_xlsx(folder: Path) -> Path:
 
 
 def docx_named_xlsx(folder: Path) -> Path:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document>学习活动</w:document>")
-    path = folder / "工作总结.xlsx"
-    path.write_bytes(buffer.getvalue())
-    return path
+    return _written(folder / "工作总结.xlsx", corpus.docx_named_xlsx())
 
 
 def encrypted_ole(folder: Path) -> Path:
@@ -113,15 +108,7 @@ def encrypted_ole(folder: Path) -> Path:
 
 
 def _encrypted_package(folder: Path, name: str, *, directory_last: bool) -> Path:
-    """An encrypted workbook as a compound file: its EncryptionInfo and a 100 KB EncryptedPackage, the directory
-    naming them before the package or after it."""
-    streams = {
-        "EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00".ljust(4096, b"\0"),
-        "EncryptedPackage": bytes(100_000),
-    }
-    path = folder / name
-    path.write_bytes(compound_file(streams, directory_last=directory_last))
-    return path
+    return _written(folder / name, corpus.encrypted_package(directory_last=directory_last))
 
 
 def encrypted_package_directory_first(folder: Path) -> Path:
@@ -133,9 +120,7 @@ def encrypted_package_directory_after_it(folder: Path) -> Path:
 
 
 def garbled_ole(folder: Path) -> Path:
-    path = folder / "坏的.xls"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
-    return path
+    return _written(folder / "坏的.xls", corpus.garbled_ole_xls())
 
 
 def binary_named_csv(folder: Path) -> Path:
@@ -145,12 +130,7 @@ def binary_named_csv(folder: Path) -> Path:
 
 
 def _mixed_csv(folder: Path, name: str, majority: str, other: str, at: int, rows: int = 6) -> Path:
-    """A learning return in ``majority`` whose line ``at`` (1-based, under the header) was saved in ``other``."""
-    lines = csv_bytes(learning_rows(rows), majority).split(b"\r\n")
-    lines[at - 1] = lines[at - 1].decode(majority).encode(other)
-    path = folder / name
-    path.write_bytes(b"\r\n".join(lines))
-    return path
+    return _written(folder / name, corpus.mixed_csv(majority, other, at, rows))
 
 
 def utf8_csv_with_a_gbk_line(folder: Path) -> Path:

@@ -26,6 +26,7 @@ from factories import (
     write_xls,
     write_xlsx,
 )
+from hostile.make_corpus import rows_down_to_the_last
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -999,25 +1000,6 @@ def test_formatting_far_out_is_no_used_area(tmp_path):
     assert len(read_file(path.read_bytes(), path.name).tables[0].rows) == 3
 
 
-def _with_styled_rows_to_the_last(data: bytes, row: bytes) -> bytes:
-    """The workbook ``data`` with every row after its last, up to Excel's 1,048,576th, written as ``row``
-    (``%d`` for the row number): what a whole column formatted down to the bottom of the sheet saves."""
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, 1) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                head, _, tail = content.partition(b"</sheetData>")
-                last = max(map(int, re.findall(rb'<row r="([0-9]+)"', head)))
-                rows = b"".join(row.replace(b"%d", b"%d" % r) for r in range(last + 1, 1_048_577))
-                content = head + rows + b"</sheetData>" + tail
-            target.writestr(info.filename, content)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize(
     "row",
     [
@@ -1028,7 +1010,7 @@ def _with_styled_rows_to_the_last(data: bytes, row: bytes) -> bytes:
     ids=["empty", "empty-spaced", "one-styled-cell"],
 )
 def test_styled_empty_rows_down_to_the_last_row_of_the_sheet_are_no_data_and_no_threat(tmp_path, row):
-    data = _with_styled_rows_to_the_last(_learning_xlsx(tmp_path), row)
+    data = rows_down_to_the_last(_learning_xlsx(tmp_path), row)  # as formatting a whole column saves them
     assert len(data) > 1024**2  # a million rows, made small by compression
     read = read_file(data, "学习活动.xlsx")
     assert [(t.sheet, len(t.rows)) for t in read.tables] == [("学习活动", 3)]
