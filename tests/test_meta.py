@@ -148,6 +148,7 @@ TESTED_WITH = {
     "lingyi/__main__.py": "tests/cli/test_main.py",
     "lingyi/cli/shared.py": "tests/cli/test_main.py",
     "lingyi/store/backup.py": "tests/test_backup.py",
+    "lingyi/ui/busy.py": "tests/test_upload_pages.py",
     "lingyi/intake/workers.py": "tests/intake/test_ingest.py",
     "lingyi/intake/prior_year.py": "tests/intake/test_ingest.py",
     "lingyi/intake/submissions.py": "tests/intake/test_replacements.py",

@@ -185,6 +185,45 @@ def test_store_all_stores_the_good_files_each_whole_and_leaves_the_bad_ones(open
     assert at.button(key=STORE_ALL).disabled
 
 
+def test_store_all_says_while_it_waits_for_another_write(open_page, tmp_path, store, url, monkeypatch):
+    """Another process writing holds SQLite's lock: the page says 「数据库正忙，等待其他写入完成……」 while it waits
+    (the lock is let go only once it has), stores the file once the lock is free, and the notice is gone."""
+    import sqlite3
+    import threading
+
+    from lingyi.store import waiting
+    from lingyi.ui import busy
+
+    monkeypatch.setattr(waiting, "NOTICE_AFTER_SECONDS", 0.2)  # not to make the test wait; any value works alike
+    shown, notice = [], threading.Event()
+
+    def showing(spot, message):
+        busy_show(spot, message)
+        shown.append(message)
+        notice.set()
+
+    busy_show = busy.show
+    monkeypatch.setattr(busy, "show", showing)
+    at = upload(open_page("pages/upload.py"), good_file(tmp_path))
+    other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+
+    def let_go():  # the other write ends once the page has said it waits (or, failing that, after 120 s)
+        notice.wait(120)
+        other.execute("COMMIT")
+        other.close()
+
+    releasing = threading.Thread(target=let_go)
+    releasing.start()
+    at.button(key=STORE_ALL).click().run()
+    releasing.join()
+    ran_cleanly(at)
+    assert shown == ["数据库正忙，等待其他写入完成……"]
+    assert at.success[0].value.startswith("已入库 1 个文件")
+    assert not [i for i in at.info if "数据库正忙" in i.value]  # the wait is over
+    assert set(store.history()["file"]) == {f"{MINZHENG}_202510.xlsx"}
+
+
 def test_storing_clears_the_dashboards_cached_data(open_page, tmp_path):
     at = open_page("pages/overview.py")
     assert "还没有任何数据" in at.info[0].value

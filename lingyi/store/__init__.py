@@ -36,6 +36,7 @@ from lingyi.contract import DEFAULT_HOTLINE_SOURCE, HOTLINE_SOURCES, SHEET_KIND_
 from lingyi.errors import FileRejected, StoreError
 from lingyi.intake.reading import read_file
 from lingyi.registry import Registry, default_registry, parse_registry
+from lingyi.store import waiting
 from lingyi.store.faults import unavailable
 from lingyi.values import Period, missing, months_between
 
@@ -1291,13 +1292,16 @@ def _engine(url: str) -> Engine:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=60000")
+            cursor.execute(f"PRAGMA busy_timeout={waiting.BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
         def _begin(conn):  # pragma: no cover - exercised on every transaction
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("immediate") else "BEGIN")
+            if conn.get_execution_options().get("immediate"):
+                waiting.begin_immediate(conn)  # says 「数据库正忙…」 to whoever asked if the lock is long in coming
+            else:
+                conn.exec_driver_sql("BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
