@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import glob
 import os
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "postgres.sh"
+
+
+READY = "database system is ready to accept connections"
 
 
 def have_binaries() -> bool:
@@ -76,6 +81,30 @@ class Cluster:
 
     def resume(self) -> None:
         self._run("resume")
+
+    def crash_backends(self) -> None:
+        """``kill -9`` of every session's backend but the one asking: the server takes that as a crash, ends every
+        session, recovers from its write-ahead log and is back when this returns."""
+        ready = self._log().count(READY)
+        engine = sa.create_engine(self.url, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                pids = conn.exec_driver_sql(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).scalars()
+                pids = list(pids)
+        finally:
+            engine.dispose()
+        assert pids, "no session to kill"
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 120  # a bound, generous: recovery of a small cluster takes a moment
+        while self._log().count(READY) == ready:  # the server says when it is back, in its log
+            assert time.monotonic() < deadline, self._log()
+            time.sleep(0.1)
+
+    def _log(self) -> str:
+        return (self.dir / "server.log").read_text(errors="replace")
 
     def remove(self) -> None:
         self._run("stop")

@@ -170,19 +170,23 @@ def _setting(url: str, name: str) -> str:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(
-    ("call", "where_it_met"),
-    [(5, "as the next batch began"), (6, "with file 5 stored in the open batch")],
+    ("fault", "call"),
+    [
+        ("restart", 5),  # as the next batch began
+        ("restart", 6),  # with file 5 stored in the open batch
+        ("crash_backends", 6),  # kill -9 of the ingest's backend: the server recovers from its log
+    ],
 )
-def test_the_cluster_restarted_mid_batch(own_postgres, tmp_path, monkeypatch, capsys, call, where_it_met):
+def test_the_cluster_restarted_or_crashed_mid_batch(own_postgres, tmp_path, monkeypatch, capsys, fault, call):
     url = own_postgres.url
     assert _setting(url, "synchronous_commit") == "on" and _setting(url, "fsync") == "on"
     paths = returns(tmp_path, 8)
-    fail_at(monkeypatch, call, own_postgres.restart)  # batches of 2: files 1–4 are committed before the restart
+    fail_at(monkeypatch, call, getattr(own_postgres, fault))  # batches of 2: files 1–4 are committed before it
     code = main(["ingest", *map(str, paths), "--db", url])
     out, err = capsys.readouterr()
     assert code == STORE_UNAVAILABLE, err
     assert err.startswith("数据库连接中断（服务器 127.0.0.1:"), err
-    assert "：已入库 4 个文件，第 5 个「民政局_2025年5月_学习活动.csv」起未入库，" in err, where_it_met
+    assert "：已入库 4 个文件，第 5 个「民政局_2025年5月_学习活动.csv」起未入库，" in err
     assert err.rstrip().endswith("请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）。")
     assert "程序内部错误" not in err and "Error" not in err
     assert out.strip().splitlines()[-1] == "共 8 个文件：入库 4，无变化 0，拒收 0，未入库 4。"
