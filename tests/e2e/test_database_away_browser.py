@@ -28,7 +28,7 @@ def charts_drawn(page, at_least: int) -> None:
 
 
 def test_a_page_open_while_the_database_stops_says_it_is_retrying_and_recovers_by_itself(
-    own_postgres, chromium_path, page, tmp_path
+    own_postgres, chromium_path, page, tmp_path, artifacts
 ):
     url = own_postgres.url
     assert cli.main(["init", "--db", url]) == 0
@@ -50,6 +50,7 @@ def test_a_page_open_while_the_database_stops_says_it_is_retrying_and_recovers_b
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert page.locator(ERRORS).count() == 0
         assert not re.search(r"Error|Traceback|sqlalche|psycopg|connection", main, re.IGNORECASE), main
+        page.screenshot(path=artifacts / "database-away.png")
 
         own_postgres.resume()
         page.get_by_role("heading", name="总览", exact=True).wait_for(timeout=WAIT_MS)
