@@ -6,6 +6,7 @@ import streamlit as st
 
 from lingyi import ui
 from lingyi.access import auth
+from lingyi.ui import busy
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 SINCE = "admin_since"
@@ -30,16 +31,18 @@ with users_tab:
             hide_index=True,
             width="stretch",
         )
-    ui.user_form(store, store.registry(), by=user.name)
-    if not users.empty:
-        ui.user_status_form(store, users, by=user.name)
+    with busy.said_while_waiting():
+        ui.user_form(store, store.registry(), by=user.name)
+        if not users.empty:
+            ui.user_status_form(store, users, by=user.name)
     st.caption(
         "改密码请在服务器上运行 `python -m lingyi user passwd 用户名`；停用或改密码后，该用户各处的登录随即结束。"
     )
 
 with exempt_tab:
     st.caption("标为不涉及某种报表的单位，在报送情况与同比说明中既不算应报，也不催报；每次更改记入操作日志。")
-    ui.exempt_form(store, store.registry(), by=user.name)
+    with busy.said_while_waiting():
+        ui.exempt_form(store, store.registry(), by=user.name)
 
 with audit_tab:
     since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)

@@ -7,6 +7,7 @@ import streamlit as st
 from lingyi import ui
 from lingyi.access import auth
 from lingyi.intake import desk
+from lingyi.ui import busy
 from lingyi.workbooks import XLSX_MIME
 
 HISTORY = "manage_history"
@@ -34,7 +35,8 @@ with records_tab:
         st.caption(f"共 {len(shown):,} 条报送记录；点击一行可下载原始文件、恢复或撤销。")
         chosen = ui.history_picker(shown, key=HISTORY)
         if chosen is not None:
-            ui.submission_actions(store, chosen, keys=(RESTORE, WITHDRAW))
+            with busy.said_while_waiting():
+                ui.submission_actions(store, chosen, keys=(RESTORE, WITHDRAW))
     st.download_button(
         "导出全部数据（每张报表一个工作表）",
         data=lambda: desk.export_all(store, ui.submission_history()),
@@ -52,7 +54,10 @@ with registry_tab:
     )
     ui.data_table(desk.registry_table(registry), hide_index=True, width="stretch", height=320)
     if user.may(auth.Permission.ADMIN):
-        ui.registry_replacement(store, registry, file_key=REGISTRY_FILE, confirm_key=REPLACE_REGISTRY, user=user.name)
+        with busy.said_while_waiting():
+            ui.registry_replacement(
+                store, registry, file_key=REGISTRY_FILE, confirm_key=REPLACE_REGISTRY, user=user.name
+            )
     else:
         st.caption("更换单位名录须由管理员操作。")
     registry_history = store.registry_history()

@@ -6,6 +6,7 @@ import streamlit as st
 from lingyi import ui
 from lingyi.access import auth
 from lingyi.intake import desk
+from lingyi.ui import busy
 from lingyi.values import BadValue, parse_period
 
 FILES = "upload_files"
@@ -68,7 +69,7 @@ if st.button(
     disabled=not ready,
     key=STORE_ALL,
 ):
-    with st.spinner("正在入库…"), ui.ticket_progress("正在入库："):
+    with st.spinner("正在入库…"), ui.ticket_progress("正在入库："), busy.said_while_waiting():
         results = desk.ingest_ready(
             store, checked, registry=registry, period=period, user=user.name, only_unit=user.unit, confirmed=confirmed
         )

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to the whole test suite: set-up, format and lint checks, every test on
 # SQLite; then the same tests again on a throwaway PostgreSQL cluster (installed when missing, as root).
-# The PostgreSQL pass leaves out the browser tests and the whole-sample runs, which the SQLite pass covers.
+# The PostgreSQL pass leaves out the browser tests and the whole-sample runs, which the SQLite pass covers, but
+# runs the tests marked postgres (skipped in the SQLite pass): each starts a durable cluster of its own, which it
+# restarts or stops under the code, browser tests among them.
 # LINGYI_SKIP_POSTGRES=1 skips that pass on a machine that cannot run PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +20,4 @@ pg_dir="/tmp/lingyi-check-pg-$$"
 trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
 pg_url=$(scripts/postgres.sh start "$pg_dir" "${LINGYI_PG_PORT:-54329}")
 echo "PostgreSQL pass: $pg_url"
-LINGYI_DATABASE_URL="$pg_url" .venv/bin/python -m pytest -n 2 -m "not browser and not slow" "$@"
+LINGYI_DATABASE_URL="$pg_url" .venv/bin/python -m pytest -n 2 -m "(not browser and not slow) or postgres" "$@"

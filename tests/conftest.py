@@ -15,6 +15,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 import sqlalchemy as sa
+from pg_cluster import Cluster, have_binaries
 
 from lingyi.intake.ingest import IngestResult, ingest_file
 from lingyi.registry import Registry, default_registry
@@ -68,6 +69,23 @@ def _no_project_database(tmp_path_factory):
         os.environ.pop(DATABASE_URL_VARIABLE, None)
     else:
         os.environ[DATABASE_URL_VARIABLE] = before
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked ``postgres`` (a cluster of its own, restarted or stopped) runs once, in the PostgreSQL pass."""
+    for item in items:
+        if item.get_closest_marker("postgres") and not ON_POSTGRES:
+            item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (LINGYI_DATABASE_URL=postgresql…)"))
+
+
+@pytest.fixture
+def own_postgres():
+    """A durable PostgreSQL cluster of this test's own (tests/pg_cluster.py), removed afterwards."""
+    if not have_binaries():
+        pytest.skip("PostgreSQL is not installed")
+    cluster = Cluster()
+    yield cluster
+    cluster.remove()
 
 
 @pytest.fixture

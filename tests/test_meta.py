@@ -154,6 +154,7 @@ TESTED_WITH = {
     "lingyi/store/schema.py": "tests/store/test_store.py",
     "lingyi/store/sql.py": "tests/store/test_store.py",
     "lingyi/store/submissions.py": "tests/store/test_store.py",
+    "lingyi/ui/busy.py": "tests/test_upload_pages.py",
     "lingyi/intake/workers.py": "tests/intake/test_ingest.py",
     "lingyi/intake/prior_year.py": "tests/intake/test_ingest.py",
     "lingyi/intake/submissions.py": "tests/intake/test_replacements.py",

@@ -7,7 +7,10 @@ what the pages say is checked against the store and against counts made here, in
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
+import sqlite3
+import threading
 from pathlib import Path
 
 import factories as f
@@ -18,7 +21,8 @@ from streamlit.testing.v1 import AppTest
 from lingyi.access import auth
 from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import completeness
-from lingyi.store import DATABASE_URL_VARIABLE, Store
+from lingyi.store import DATABASE_URL_VARIABLE, Store, waiting
+from lingyi.ui import busy
 
 ROOT = Path(__file__).resolve().parent.parent
 DESK = {"pages/upload.py": "数据上传", "pages/completeness.py": "报送情况", "pages/manage.py": "数据管理"}
@@ -185,6 +189,50 @@ def test_store_all_stores_the_good_files_each_whole_and_leaves_the_bad_ones(open
     assert at.button(key=STORE_ALL).disabled
 
 
+@contextlib.contextmanager
+def another_write_under_way(url: str, monkeypatch):
+    """Another process writing holds SQLite's lock, and lets go only once the page has said it waits (or, failing
+    that, after 120 s): nothing depends on how long anything takes. Yields the notices the page showed."""
+    monkeypatch.setattr(waiting, "NOTICE_AFTER_SECONDS", 0.2)  # not to make the test wait; any value works alike
+    shown, notice = [], threading.Event()
+    drawing = busy.show
+
+    def showing(spot, message):
+        drawing(spot, message)
+        shown.append(message)
+        notice.set()
+
+    monkeypatch.setattr(busy, "show", showing)
+    other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+
+    def let_go():
+        notice.wait(120)
+        other.execute("COMMIT")
+        other.close()
+
+    releasing = threading.Thread(target=let_go)
+    releasing.start()
+    try:
+        yield shown
+    finally:
+        notice.set()
+        releasing.join()
+
+
+def test_store_all_says_while_it_waits_for_another_write(open_page, tmp_path, store, url, monkeypatch):
+    """The page says 「数据库正忙，等待其他写入完成……」 while it waits, stores the file once the lock is free, and the
+    notice is gone."""
+    at = upload(open_page("pages/upload.py"), good_file(tmp_path))
+    with another_write_under_way(url, monkeypatch) as shown:
+        at.button(key=STORE_ALL).click().run()
+    ran_cleanly(at)
+    assert shown == ["数据库正忙，等待其他写入完成……"]
+    assert at.success[0].value.startswith("已入库 1 个文件")
+    assert not [i for i in at.info if "数据库正忙" in i.value]  # the wait is over
+    assert set(store.history()["file"]) == {f"{MINZHENG}_202510.xlsx"}
+
+
 def test_storing_clears_the_dashboards_cached_data(open_page, tmp_path):
     at = open_page("pages/overview.py")
     assert "还没有任何数据" in at.info[0].value
@@ -349,6 +397,15 @@ def test_restoring_an_earlier_version_makes_it_current(manage_page, store):
     assert at.success[0].value.startswith("已把 #")
     states = store.history().set_index("file")["replaced_by"]
     assert states.isna()["十月.xlsx"] and not states.isna()["十月更正.xlsx"]
+
+
+def test_restoring_says_while_it_waits_for_another_write(manage_page, store, url, monkeypatch):
+    at = select_submission(manage_page, "十月.xlsx")
+    with another_write_under_way(url, monkeypatch) as shown:
+        at.button(key="manage_restore").click().run()
+    ran_cleanly(at)
+    assert shown == ["数据库正忙，等待其他写入完成……"] and at.success[0].value.startswith("已把 #")
+    assert not [i for i in at.info if "数据库正忙" in i.value]
 
 
 def test_withdrawing_asks_for_confirmation_then_stops_the_rows_counting(manage_page, store):

@@ -13,7 +13,7 @@ import sys
 from lingyi.cli.args import build_parser
 from lingyi.cli.shared import STORE_UNAVAILABLE, ArgumentProblem
 from lingyi.errors import LingyiError, StoreUnavailable, UnknownName
-from lingyi.store import default_url
+from lingyi.store import default_url, waiting
 from lingyi.store.faults import unavailable
 
 
@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _log_tracebacks_only_when_debugging()
     try:
-        return args.run(args)
+        with waiting.told(waiting.once(_to_standard_error)):  # a write long waiting for the lock says so, once
+            return args.run(args)
     except (ArgumentProblem, UnknownName) as exc:
         print(f"参数错误：{exc}", file=sys.stderr)
         return 2
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if getattr(args, "store", None) is not None:
             args.store.close()  # main() may run many times in one process (scripts, tests)
+
+
+def _to_standard_error(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _log_tracebacks_only_when_debugging() -> None:

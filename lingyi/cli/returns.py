@@ -60,9 +60,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     rejected = sum(r.outcome is Outcome.REJECTED for r in results)
     stored = f"可入库 {accepted}（试运行，未入库）" if args.dry_run else f"入库 {accepted}"
     if fault is not None:  # what was committed before the fault stays; the rest waits for the same command again
-        first = files[len(results)].name
+        first, done = files[len(results)].name, len(results)
+        if args.dry_run or accepted != done:
+            so_far = f"前 {done} 个文件已处理（{stored}，无变化 {unchanged}，拒收 {rejected}）"
+        else:
+            so_far = f"已入库 {done} 个文件"
         print(
-            f"{fault.reason}：前 {len(results)} 个文件已处理（{stored}），第 {len(results) + 1} 个「{first}」起未入库。"
+            f"{fault.reason}：{so_far}，第 {done + 1} 个「{first}」起未入库，"
             "请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）。",
             file=sys.stderr,
         )

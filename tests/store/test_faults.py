@@ -9,10 +9,12 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from factories import ON_POSTGRES, OTHER_UNIT, UNIT, csv_bytes, learning_rows
+from pg_cluster import synchronous
 
 from lingyi.__main__ import main
 from lingyi.cli.shared import STORE_UNAVAILABLE
 from lingyi.intake import ingest as ingest_module
+from lingyi.store import Store
 from lingyi.store.faults import unavailable, where
 
 
@@ -96,10 +98,10 @@ def test_a_lost_connection_mid_batch_says_what_was_stored_and_exits_3(store, tmp
     out, err = capsys.readouterr()
     assert code == STORE_UNAVAILABLE
     # The files before the fault are committed, and said; the one the fault met and those after it are not.
-    assert "数据库连接中断" in err and "第 4 个「民政局_2025年4月_学习活动.csv」起未入库" in err
     assert (
-        "前 3 个文件已处理（入库 3）" in err and "请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）" in err
+        err.startswith("数据库连接中断") and "已入库 3 个文件，第 4 个「民政局_2025年4月_学习活动.csv」起未入库" in err
     )
+    assert "请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）" in err
     assert out.strip().splitlines()[-1] == "共 6 个文件：入库 3，无变化 0，拒收 0，未入库 3。"
     assert out.count("已入库") == 3 and "程序内部错误" not in err
     assert stored_files(store) == 3
@@ -126,6 +128,10 @@ def test_a_full_disk_is_said_as_such(store, tmp_path, monkeypatch, capsys):
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="a PostgreSQL backend to kill")
 def test_the_ingests_backend_killed_mid_batch_on_postgresql(store, tmp_path, monkeypatch, capsys):
+    # The suite's cluster runs with synchronous_commit off (scripts/postgres.sh); the ingest's sessions turn it on,
+    # so that each commit it reports is answered only once the server has written it.
+    url = synchronous(store.url)
+    assert _setting(url, "synchronous_commit") == "on"
     paths = returns(tmp_path, 6)
 
     def kill_the_other_backends():  # the batch's own connection among them: its next statement meets a dead one
@@ -138,16 +144,99 @@ def test_the_ingests_backend_killed_mid_batch_on_postgresql(store, tmp_path, mon
         engine.dispose()
 
     fail_at(monkeypatch, 4, kill_the_other_backends)
-    code = main(["ingest", *map(str, paths), "--db", store.url])
+    code = main(["ingest", *map(str, paths), "--db", url])
     out, err = capsys.readouterr()
     assert code == STORE_UNAVAILABLE, err
-    assert err.startswith("数据库连接中断（服务器") and "第 3 个" in err
+    assert err.startswith("数据库连接中断（服务器") and "已入库 2 个文件，第 3 个「" in err
     assert out.strip().splitlines()[-1].endswith("未入库 4。")
     assert stored_files(store) == 2  # file 3, stored on the killed connection, went with it: the line said so
     monkeypatch.undo()
-    assert main(["ingest", *map(str, paths), "--db", store.url]) == 0
+    assert main(["ingest", *map(str, paths), "--db", url]) == 0
     out, _ = capsys.readouterr()
     assert out.strip().splitlines()[-1] == "共 6 个文件：入库 4，无变化 2，拒收 0。"
+
+
+def _setting(url: str, name: str) -> str:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql(f"SHOW {name}").scalar()
+    finally:
+        engine.dispose()
+
+
+# -- the server restarted or away, on a durable cluster of the test's own (tests/pg_cluster.py) ---------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("fault", "call"),
+    [
+        ("restart", 5),  # as the next batch began
+        ("restart", 6),  # with file 5 stored in the open batch
+        ("crash_backends", 6),  # kill -9 of the ingest's backend: the server recovers from its log
+    ],
+)
+def test_the_cluster_restarted_or_crashed_mid_batch(own_postgres, tmp_path, monkeypatch, capsys, fault, call):
+    url = own_postgres.url
+    assert _setting(url, "synchronous_commit") == "on" and _setting(url, "fsync") == "on"
+    paths = returns(tmp_path, 8)
+    fail_at(monkeypatch, call, getattr(own_postgres, fault))  # batches of 2: files 1–4 are committed before it
+    code = main(["ingest", *map(str, paths), "--db", url])
+    out, err = capsys.readouterr()
+    assert code == STORE_UNAVAILABLE, err
+    assert err.startswith("数据库连接中断（服务器 127.0.0.1:"), err
+    assert "：已入库 4 个文件，第 5 个「民政局_2025年5月_学习活动.csv」起未入库，" in err
+    assert err.rstrip().endswith("请在数据库恢复后重新运行同一命令（已入库的会显示「无变化」）。")
+    assert "程序内部错误" not in err and "Error" not in err
+    assert out.strip().splitlines()[-1] == "共 8 个文件：入库 4，无变化 0，拒收 0，未入库 4。"
+    said_stored = [line for line in out.splitlines() if "已入库" in line]
+    assert len(said_stored) == 4 and all(f"2025年{m}月" in said_stored[m - 1] for m in range(1, 5))
+
+    store = Store(url)
+    try:
+        assert stored_files(store) == 4  # exactly the files said stored
+    finally:
+        store.close()
+    monkeypatch.undo()
+    assert main(["ingest", *map(str, paths), "--db", url]) == 0
+    out, _ = capsys.readouterr()
+    lines = out.strip().splitlines()
+    assert lines[-1] == "共 8 个文件：入库 4，无变化 4，拒收 0。"
+    assert [("无变化" in line) for line in lines[:8]] == [True] * 4 + [False] * 4
+
+
+@pytest.mark.postgres
+def test_a_long_lived_store_works_again_after_a_restart_and_after_the_server_was_away(own_postgres, tmp_path):
+    """As a dashboard holds its store: the same engine, never rebuilt, through a restart and a stop."""
+    from lingyi.intake.ingest import Outcome, ingest_file
+
+    url = own_postgres.url
+    paths = returns(tmp_path, 3)
+    store = Store(url)
+    try:
+        assert ingest_file(store, paths[0].read_bytes(), paths[0].name).outcome is Outcome.ACCEPTED
+        version = store.data_version()
+        with store.engine.connect() as a, store.engine.connect() as b:  # more than one connection in the pool
+            a.exec_driver_sql("SELECT 1")
+            b.exec_driver_sql("SELECT 1")
+
+        own_postgres.restart()  # every pooled connection is dead now
+        assert store.data_version() == version
+        assert ingest_file(store, paths[1].read_bytes(), paths[1].name).outcome is Outcome.ACCEPTED
+
+        own_postgres.pause()
+        with pytest.raises(Exception) as away:
+            store.data_version()
+        fault = unavailable(away.value, url)
+        assert fault is not None and fault.reason.startswith("数据库连接中断（服务器 127.0.0.1:")
+
+        own_postgres.resume()
+        assert store.data_version() == version + 1
+        assert ingest_file(store, paths[2].read_bytes(), paths[2].name).outcome is Outcome.ACCEPTED
+        assert stored_files(store) == 3
+    finally:
+        store.close()
 
 
 def test_a_store_that_cannot_be_opened_exits_3(tmp_path, capsys):
@@ -192,8 +281,6 @@ def small_disk(tmp_path):
 def test_a_really_full_disk_stops_ingest_with_what_was_stored_and_the_rerun_finishes(
     small_disk, tmp_path, monkeypatch, capsys
 ):
-    from lingyi.store import Store
-
     monkeypatch.setattr(ingest_module, "BATCH_FILES", 2)  # committed two by two: some before the disk fills
 
     url = f"sqlite:///{small_disk / 'lingyi.db'}"
