@@ -92,10 +92,10 @@ def test_a_unit_filler_starts_on_the_upload_page_at_the_root(app, store):
 def _page_asking_for_manage():
     import streamlit as st
 
-    from lingyi import ui
     from lingyi.access import auth
+    from lingyi.ui import sign_in
 
-    ui.require(auth.Permission.MANAGE)
+    sign_in.require(auth.Permission.MANAGE)
     st.write("管理内容")
 
 

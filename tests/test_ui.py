@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lingyi import ui
 from lingyi.metrics import Scope
 from lingyi.registry import default_registry
+from lingyi.ui import charts, filters, state
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +28,11 @@ def registry():
     ],
 )
 def test_a_unit_can_be_named_by_full_name_short_name_or_any_alias(registry, typed, found, unknown):
-    assert ui._resolved_units(registry, typed) == (found, unknown)
+    assert filters._resolved_units(registry, typed) == (found, unknown)
 
 
 def test_a_unit_is_labelled_short_name_then_full_name(registry):
-    label = ui._unit_label(registry)
+    label = filters._unit_label(registry)
     assert label("临沂市民政局") == "市民政局（临沂市民政局）"
     assert label("typed text") == "typed text"
 
@@ -47,7 +47,7 @@ def test_a_unit_is_labelled_short_name_then_full_name(registry):
     ],
 )
 def test_scope_text_says_what_the_page_shows(scope, expected):
-    assert ui.scope_text(scope) == expected
+    assert filters.scope_text(scope) == expected
 
 
 @pytest.mark.parametrize(
@@ -61,11 +61,19 @@ def test_scope_text_says_what_the_page_shows(scope, expected):
     ],
 )
 def test_a_click_names_what_the_first_element_of_customdata_holds(points, expected):
-    assert ui._clicked(points) == expected
+    assert charts._clicked(points) == expected
 
 
 def test_every_session_state_key_is_declared_once():
-    keys = [ui.YEAR, ui.THROUGH, ui.CATEGORY, ui.UNIT, ui.PROFILE_UNIT, ui.LEARNING_MEASURE, ui.HOTLINE_RATE]
+    keys = [
+        state.YEAR,
+        state.THROUGH,
+        state.CATEGORY,
+        state.UNIT,
+        state.PROFILE_UNIT,
+        state.LEARNING_MEASURE,
+        state.HOTLINE_RATE,
+    ]
     assert len(set(keys)) == len(keys)
     assert all(key.isascii() and key.isidentifier() for key in keys)  # they are also query parameters
 
@@ -74,13 +82,13 @@ def test_every_session_state_key_is_declared_once():
 
 
 def cards_app():
-    from lingyi import ui
+    from lingyi.ui import cards
 
-    ui.card("一次性办好率", "88.15%", delta="+2.90 个百分点", note="较上年同期")
-    ui.card("群众满意率", "94.78%", delta="0.00 个百分点", note="较上年同期")
-    ui.card("诉求量", "12.37万 件", delta="-20.01%", lower_is_better=True, note="同比")
-    ui.card("问题解决率", "91.43%", delta="无数据", note="较上年同期")
-    ui.closure_card(0.8686)
+    cards.card("一次性办好率", "88.15%", delta="+2.90 个百分点", note="较上年同期")
+    cards.card("群众满意率", "94.78%", delta="0.00 个百分点", note="较上年同期")
+    cards.card("诉求量", "12.37万 件", delta="-20.01%", lower_is_better=True, note="同比")
+    cards.card("问题解决率", "91.43%", delta="无数据", note="较上年同期")
+    cards.closure_card(0.8686)
 
 
 def test_cards_show_the_delta_text_and_its_comparison():
@@ -99,7 +107,7 @@ def test_cards_show_the_delta_text_and_its_comparison():
 def table_app():
     import pandas as pd
 
-    from lingyi import ui
+    from lingyi.ui import tables
 
     frame = pd.DataFrame(
         {
@@ -109,7 +117,7 @@ def table_app():
             "closure_rate": [0.9, 0.5, None],
         }
     )
-    ui.table(frame, key="t", columns=("short_name", "category", "found", "closure_rate"), file_name="t.xlsx")
+    tables.table(frame, key="t", columns=("short_name", "category", "found", "closure_rate"), file_name="t.xlsx")
 
 
 def test_table_heads_columns_in_chinese_shows_rates_as_percentages_and_offers_a_download():
