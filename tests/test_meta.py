@@ -174,20 +174,9 @@ TESTED_WITH = {
     "lingyi/metrics/problems.py": "tests/metrics/test_metrics.py",
     "lingyi/metrics/indicators.py": "tests/metrics/test_metrics.py",
     "lingyi/metrics/summary.py": "tests/metrics/test_metrics.py",
-    "lingyi/ui/admin.py": "tests/test_upload_pages.py",
-    "lingyi/ui/cards.py": "tests/test_ui.py",
-    "lingyi/ui/charts.py": "tests/test_ui.py",
     "lingyi/ui/data.py": "tests/test_pages.py",
-    "lingyi/ui/filters.py": "tests/test_ui.py",
-    "lingyi/ui/frame.py": "tests/test_pages.py",
-    "lingyi/ui/manage.py": "tests/test_upload_pages.py",
-    "lingyi/ui/reporting.py": "tests/test_upload_pages.py",
-    "lingyi/ui/sign_in.py": "tests/test_app_sign_in.py",
     "lingyi/ui/snapshots.py": "tests/test_pages.py",
-    "lingyi/ui/state.py": "tests/test_ui.py",
-    "lingyi/ui/tables.py": "tests/test_ui.py",
-    "lingyi/ui/upload.py": "tests/test_upload_pages.py",
-    "lingyi/ui/writes.py": "tests/test_upload_pages.py",
+    "lingyi/ui/writes.py": "tests/ui/test_manage.py",
 }
 
 
