@@ -79,5 +79,5 @@ with frame.friendly_errors():
     # The menu holds the pages the role allows; any other page's address answers 「无权访问」 with links to those.
     page = st.navigation(sign_in.role_navigation(user, PAGES, PERMISSIONS, first=FIRST_PAGE))
     sign_in.account_box(user)
-    with filters.shared_filters(data.dataset()):
+    with filters.shared_filters(data.dataset(), page.title):  # those the page uses: filters.SIDEBAR
         page.run()

@@ -15,7 +15,7 @@ DUE_DAY = "completeness_due_day"
 GRID = "completeness_grid"
 MONTH = "completeness_month"
 
-frame.desk_page("报送情况", auth.Permission.VIEW, shows_snapshots=True)
+frame.desk_page("报送情况", auth.Permission.VIEW)
 registry, submissions, today = reporting.reporting_source()  # a 会议版: as it stood the day it was frozen
 years = completeness.report_years(submissions, today)
 year_column, kind_column, due_column = st.columns(3)

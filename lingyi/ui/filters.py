@@ -22,6 +22,7 @@ from lingyi.ui.state import (
     CATEGORY,
     LATEST,
     PROFILE_UNIT,
+    SNAPSHOT,
     THROUGH,
     UNIT,
     YEAR,
@@ -59,55 +60,93 @@ def _normalise_unit_choice(registry: Registry) -> None:
     st.session_state[_UNKNOWN_UNITS] = unknown
 
 
-def sidebar_filters(ds: metrics.Dataset) -> metrics.Scope:
-    """Year, through-month, categories and units in the sidebar, held in the URL; the Scope they make."""
+# The sidebar's parts each page uses, by the page's title in app.py: a page draws only these, so none that it ignores
+# is shown. 单位画像 follows the year and month (its unit may come from the 单位 filter of a link); 报送情况 has its own
+# year and report, and shows a 会议版 as it stood; the desk pages work on the live store alone.
+EVERY_FILTER = (SNAPSHOT, YEAR, THROUGH, CATEGORY, UNIT)
+SIDEBAR: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("总览", "学习活动", "热线指标", "问题化解", "指标完成", "简报导出"), EVERY_FILTER),
+    "单位画像": (SNAPSHOT, YEAR, THROUGH, UNIT),
+    "报送情况": (SNAPSHOT,),
+    **dict.fromkeys(("数据上传", "数据管理", "系统管理"), ()),
+}
+
+
+def _keep_hidden(shown: tuple[str, ...]) -> None:
+    """A filter left out of this page keeps its choice for the next page that shows it: Streamlit forgets the value
+    of a widget not drawn in a run, unless the value is set again in that run."""
+    for key in EVERY_FILTER:
+        if key not in shown and key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def sidebar_filters(ds: metrics.Dataset, shown: tuple[str, ...] = EVERY_FILTER) -> metrics.Scope:
+    """Those of year, through-month, categories and units that ``shown`` names, in the sidebar, held in the URL; the
+    Scope they make (a filter not shown leaves its default: the latest year and month, every category and unit)."""
     if ds.empty:  # nothing to filter yet: the page invites an upload
         return metrics.Scope(metrics.default_year(ds), 12)
     years = metrics.years_with_data(ds)
     registry = ds.registry
+    year, through, categories, units = years[-1], LATEST, [], []
     with st.sidebar:
-        st.markdown("#### 筛选")
-        year = st.selectbox("年份", years, index=len(years) - 1, key=YEAR, bind="query-params")
+        if {YEAR, THROUGH, CATEGORY, UNIT} & set(shown):
+            st.markdown("#### 筛选")
+        if YEAR in shown:
+            year = st.selectbox("年份", years, index=len(years) - 1, key=YEAR, bind="query-params")
         latest = metrics.latest_month(ds, year)
-        through = st.selectbox(
-            "截至月份",
-            [LATEST, *range(1, 13)],
-            format_func=lambda m: f"最新（{latest}月）" if m == LATEST else f"{m}月",
-            key=THROUGH,
-            bind="query-params",
-            help="统计从1月到所选月份；默认是该年有数据的最近一个月。",
-        )
-        categories = st.multiselect("单位类别", CATEGORIES, key=CATEGORY, bind="query-params", placeholder="全部类别")
-        _normalise_unit_choice(registry)
-        chosen = st.multiselect(
-            "单位",
-            [unit.name for unit in registry.units],
-            format_func=_unit_label(registry),
-            key=UNIT,
-            bind="query-params",
-            accept_new_options=True,
-            placeholder="全部单位（可输入简称、全称或别名）",
-            help="可输入单位的简称、全称或别名，回车即可选中。",
-        )
-        units, unknown = _resolved_units(registry, chosen)
-        unknown = unknown or st.session_state.pop(_UNKNOWN_UNITS, [])
-        if unknown:
-            st.warning(f"名录中没有这些单位：{'、'.join(unknown)}", icon=":material/search_off:")
-        if len(units) != len(chosen) or units != chosen:
-            st.rerun()  # a linked alias: draw the filter again with the unit's own label
+        if THROUGH in shown:
+            through = st.selectbox(
+                "截至月份",
+                [LATEST, *range(1, 13)],
+                format_func=lambda m: f"最新（{latest}月）" if m == LATEST else f"{m}月",
+                key=THROUGH,
+                bind="query-params",
+                help="统计从1月到所选月份；默认是该年有数据的最近一个月。",
+            )
+        if CATEGORY in shown:
+            categories = st.multiselect(
+                "单位类别", CATEGORIES, key=CATEGORY, bind="query-params", placeholder="全部类别"
+            )
+        if UNIT in shown:
+            units = _unit_filter(registry)
     return metrics.Scope(int(year), latest if through == LATEST else int(through), tuple(categories), tuple(units))
 
 
+def _unit_filter(registry: Registry) -> list[str]:
+    """The units chosen in the sidebar, by any of their names; a name that matches no unit is said so."""
+    _normalise_unit_choice(registry)
+    chosen = st.multiselect(
+        "单位",
+        [unit.name for unit in registry.units],
+        format_func=_unit_label(registry),
+        key=UNIT,
+        bind="query-params",
+        accept_new_options=True,
+        placeholder="全部单位（可输入简称、全称或别名）",
+        help="可输入单位的简称、全称或别名，回车即可选中。",
+    )
+    units, unknown = _resolved_units(registry, chosen)
+    unknown = unknown or st.session_state.pop(_UNKNOWN_UNITS, [])
+    if unknown:
+        st.warning(f"名录中没有这些单位：{'、'.join(unknown)}", icon=":material/search_off:")
+    if len(units) != len(chosen) or units != chosen:
+        st.rerun()  # a linked alias: draw the filter again with the unit's own label
+    return units
+
+
 @contextlib.contextmanager
-def shared_filters(ds: metrics.Dataset) -> Iterator[metrics.Scope]:
-    """The sidebar filters, and their scope for the page run inside this block (``page_context`` reads it).
+def shared_filters(ds: metrics.Dataset, page: str) -> Iterator[metrics.Scope]:
+    """The sidebar filters ``page`` uses (``SIDEBAR``), and their scope for the page run inside this block
+    (``page_context`` reads it).
 
     The scope lives only while app.py runs the page, so a page that Streamlit runs on its own (see
     ``_enter_through_app``) finds none rather than a stale one from an earlier run.
     """
-    shown = snapshot_picker()
+    uses = SIDEBAR.get(page, EVERY_FILTER)
+    _keep_hidden(uses)
+    shown = snapshot_picker() if SNAPSHOT in uses else None
     if shown is None:
-        scope = sidebar_filters(ds)
+        scope = sidebar_filters(ds, uses)
     else:  # a 会议版: its own frozen dataset, and the scope it was frozen for
         ds, scope = snapshot_dataset(shown), shown.scope
         st.sidebar.caption(f"会议版的统计范围：{snapshots.scope_words(scope)}（冻结时选定，不能更改）。")

@@ -73,23 +73,19 @@ def header(title: str, scope: metrics.Scope, *, months_only: bool = False) -> No
     st.caption(f"{scope.span_label} · 本页只按年份和截至月份筛选" if months_only else scope_text(scope))
 
 
-def desk_page(
-    title: str, permission: auth.Permission = auth.Permission.MANAGE, *, shows_snapshots: bool = False
-) -> auth.User:
+def desk_page(title: str, permission: auth.Permission = auth.Permission.MANAGE) -> auth.User:
     """The top of a desk page, which works on an empty store too; opened by a link, it goes through app.py first.
 
-    The signed-in user's role is checked here, on the server: a page left out of the menu is also refused.
-    ``shows_snapshots``: the page shows a 会议版 picked in the sidebar (see ``reporting_source``).
+    The signed-in user's role is checked here, on the server: a page left out of the menu is also refused. A page
+    whose sidebar offers the 会议版 (``filters.SIDEBAR``: 报送情况, see ``reporting_source``) says when it shows one.
     """
     if _PAGE_CONTEXT.get() is None:
         _enter_through_app()
     user = require(permission)
     st.title(title, anchor=False)
     shown = _SHOWN_SNAPSHOT.get()
-    if shown is not None and shows_snapshots:
+    if shown is not None:
         frozen_banner(shown)
-    elif shown is not None:
-        st.caption("本页显示和操作的是当前数据；左侧所选的会议版只用于看板各页、报送情况和简报导出。")
     return user
 
 

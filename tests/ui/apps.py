@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import factories as f
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lingyi.access import auth
@@ -72,3 +73,14 @@ def sign_in(app: AppTest, store, name: str, password: str) -> AppTest:
 
 def texts(app: AppTest) -> str:
     return " ".join(str(e.value) for e in [*app.error, *app.warning, *app.info, *app.markdown, *app.caption])
+
+
+def as_on_a_server(monkeypatch) -> None:
+    """Every AppTest run goes the way a running server's runs go (see ``open_app`` in tests/test_pages.py)."""
+    starting = PagesManager.__init__
+
+    def started(manager, *args, **kwargs):
+        starting(manager, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", started)
