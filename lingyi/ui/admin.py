@@ -11,7 +11,7 @@ from lingyi.errors import LingyiError
 from lingyi.registry import Registry
 from lingyi.store import AUDIT_HEADINGS, Store
 from lingyi.ui.tables import data_table
-from lingyi.ui.writes import _write, desk_message
+from lingyi.ui.writes import desk_message, write
 
 
 def audit_table(log: pd.DataFrame) -> pd.DataFrame:
@@ -59,7 +59,7 @@ def user_status_form(opened: Store, users: pd.DataFrame, *, by: str) -> None:
     if disable and name == by:
         st.error("不能停用自己的账号：请由另一位管理员操作。", icon=":material/error:")
         return
-    _write(lambda: auth.set_disabled(opened, name, disable, by=by), f"已{'停用' if disable else '启用'}用户 {name}。")
+    write(lambda: auth.set_disabled(opened, name, disable, by=by), f"已{'停用' if disable else '启用'}用户 {name}。")
 
 
 _EXEMPT_UNIT, _EXEMPT_KIND = "admin_exempt_unit", "admin_exempt_kind"
@@ -91,7 +91,7 @@ def exempt_form(opened: Store, registry: Registry, *, by: str) -> None:
     if not (exempt or expected) or unit is None:
         return
     verb = "标为不涉及" if exempt else "恢复应报"
-    _write(
+    write(
         lambda: opened.set_exempt([unit], kind, exempt, user=by),
         f"已将 {registry.by_name[unit].short_name} {verb}{SHEET_KIND_BY_KEY[kind].name}。",
     )

@@ -41,7 +41,7 @@ def data_changed() -> None:
     """Forget every cached read; call after writing to the store."""
     _load_dataset.clear()
     _history.clear()
-    _snapshot_list.clear()
+    snapshot_list.clear()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -72,7 +72,7 @@ def unit_history(unit: str) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _snapshot_list(url: str, data_version: int) -> list[snapshots.Snapshot]:
+def snapshot_list(url: str, data_version: int) -> list[snapshots.Snapshot]:
     return snapshots.listed(_open_store(url))
 
 
@@ -85,7 +85,7 @@ def _snapshot_dataset(url: str, snapshot_id: int, frozen_at: str) -> metrics.Dat
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在与当前数据对比…")
-def _comparison(url: str, snapshot_id: int, data_version: int) -> snapshots.Comparison:
+def cached_comparison(url: str, snapshot_id: int, data_version: int) -> snapshots.Comparison:
     opened = _open_store(url)
     (found,) = [s for s in snapshots.listed(opened) if s.id == snapshot_id]
     frozen = _snapshot_dataset(url, found.id, str(found.created_at))

@@ -15,21 +15,22 @@ from lingyi.registry import Registry
 from lingyi.ui.data import snapshot_dataset
 from lingyi.ui.snapshots import snapshot_picker
 from lingyi.ui.state import (
-    _ENTRY_REDIRECTS,
-    _PAGE_CONTEXT,
-    _SHOWN_SNAPSHOT,
-    _UNKNOWN_UNITS,
     CATEGORY,
+    ENTRY_REDIRECTS,
     LATEST,
+    PAGE_CONTEXT,
     PROFILE_UNIT,
+    SHOWN_SNAPSHOT,
     SNAPSHOT,
     THROUGH,
     UNIT,
     YEAR,
 )
 
+_UNKNOWN_UNITS = "_lingyi_unknown_units"  # linked names that match no unit, said once the filter is drawn again
 
-def _unit_label(registry: Registry) -> Callable[[str], str]:
+
+def unit_label(registry: Registry) -> Callable[[str], str]:
     def label(name: str) -> str:
         unit = registry.by_name.get(name)
         return unit.label if unit else name
@@ -118,7 +119,7 @@ def _unit_filter(registry: Registry) -> list[str]:
     chosen = st.multiselect(
         "单位",
         [unit.name for unit in registry.units],
-        format_func=_unit_label(registry),
+        format_func=unit_label(registry),
         key=UNIT,
         bind="query-params",
         accept_new_options=True,
@@ -140,7 +141,7 @@ def shared_filters(ds: metrics.Dataset, page: str) -> Iterator[metrics.Scope]:
     (``page_context`` reads it).
 
     The scope lives only while app.py runs the page, so a page that Streamlit runs on its own (see
-    ``_enter_through_app``) finds none rather than a stale one from an earlier run.
+    ``frame._enter_through_app``) finds none rather than a stale one from an earlier run.
     """
     uses = SIDEBAR.get(page, EVERY_FILTER)
     _keep_hidden(uses)
@@ -150,14 +151,14 @@ def shared_filters(ds: metrics.Dataset, page: str) -> Iterator[metrics.Scope]:
     else:  # a 会议版: its own frozen dataset, and the scope it was frozen for
         ds, scope = snapshot_dataset(shown), shown.scope
         st.sidebar.caption(f"会议版的统计范围：{snapshots.scope_words(scope)}（冻结时选定，不能更改）。")
-    st.session_state[_ENTRY_REDIRECTS] = 0
-    token = _PAGE_CONTEXT.set((ds, scope))
-    shown_token = _SHOWN_SNAPSHOT.set(shown)
+    st.session_state[ENTRY_REDIRECTS] = 0
+    token = PAGE_CONTEXT.set((ds, scope))
+    shown_token = SHOWN_SNAPSHOT.set(shown)
     try:
         yield scope
     finally:
-        _SHOWN_SNAPSHOT.reset(shown_token)
-        _PAGE_CONTEXT.reset(token)
+        SHOWN_SNAPSHOT.reset(shown_token)
+        PAGE_CONTEXT.reset(token)
 
 
 def scope_text(scope: metrics.Scope) -> str:
@@ -186,7 +187,7 @@ def unit_picker(ds: metrics.Dataset, scope: metrics.Scope | None = None) -> str 
         "单位",
         [unit.name for unit in registry.units],
         index=None,
-        format_func=_unit_label(registry),
+        format_func=unit_label(registry),
         key=PROFILE_UNIT,
         bind="query-params",
         accept_new_options=True,

@@ -21,7 +21,7 @@ from lingyi.ui.data import data_changed, store
 from lingyi.ui.filters import scope_text
 from lingyi.ui.sign_in import require
 from lingyi.ui.snapshots import frozen_banner
-from lingyi.ui.state import _ENTRY_REDIRECTS, _PAGE_CONTEXT, _SHOWN_SNAPSHOT, DEBUG_VARIABLE, PROJECT_DIR, THROUGH, YEAR
+from lingyi.ui.state import DEBUG_VARIABLE, ENTRY_REDIRECTS, PAGE_CONTEXT, PROJECT_DIR, SHOWN_SNAPSHOT, THROUGH, YEAR
 
 LOG = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ FAVICON = (
 
 def page_context() -> tuple[metrics.Dataset, metrics.Scope]:
     """The dataset and the scope app.py made for this run; stops the page with an invitation when there is no data."""
-    context = _PAGE_CONTEXT.get()
+    context = PAGE_CONTEXT.get()
     if context is None:
         _enter_through_app()
     require(auth.Permission.VIEW)
@@ -54,11 +54,11 @@ def _enter_through_app() -> None:
     A folder named ``pages/`` beside the entrypoint makes Streamlit start in its older multipage mode until
     ``st.navigation`` is called once; declaring the same pages and running again makes app.py run first.
     """
-    redirects = st.session_state.get(_ENTRY_REDIRECTS, 0)
+    redirects = st.session_state.get(ENTRY_REDIRECTS, 0)
     if redirects >= 2:
         st.error("页面未能正常载入，请从首页打开本看板。", icon=":material/error:")
         st.stop()
-    st.session_state[_ENTRY_REDIRECTS] = redirects + 1
+    st.session_state[ENTRY_REDIRECTS] = redirects + 1
     pages = sorted((PROJECT_DIR / "pages").glob("*.py"))
     st.navigation([st.Page(PROJECT_DIR / "app.py", default=True), *(st.Page(path) for path in pages)])
     st.rerun()
@@ -67,7 +67,7 @@ def _enter_through_app() -> None:
 def header(title: str, scope: metrics.Scope, *, months_only: bool = False) -> None:
     """The page title and what it shows; ``months_only`` for a page that follows only the year and month."""
     st.title(title, anchor=False)
-    shown = _SHOWN_SNAPSHOT.get()
+    shown = SHOWN_SNAPSHOT.get()
     if shown is not None:
         frozen_banner(shown)
     st.caption(f"{scope.span_label} · 本页只按年份和截至月份筛选" if months_only else scope_text(scope))
@@ -79,11 +79,11 @@ def desk_page(title: str, permission: auth.Permission = auth.Permission.MANAGE) 
     The signed-in user's role is checked here, on the server: a page left out of the menu is also refused. A page
     whose sidebar offers the 会议版 (``filters.SIDEBAR``: 报送情况, see ``reporting_source``) says when it shows one.
     """
-    if _PAGE_CONTEXT.get() is None:
+    if PAGE_CONTEXT.get() is None:
         _enter_through_app()
     user = require(permission)
     st.title(title, anchor=False)
-    shown = _SHOWN_SNAPSHOT.get()
+    shown = SHOWN_SNAPSHOT.get()
     if shown is not None:
         frozen_banner(shown)
     return user

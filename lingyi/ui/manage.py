@@ -8,10 +8,10 @@ import streamlit as st
 from lingyi.intake import desk
 from lingyi.registry import Registry
 from lingyi.store import Store
-from lingyi.ui.sign_in import _actor
+from lingyi.ui.sign_in import actor
 from lingyi.ui.tables import data_table, findings_table
 from lingyi.ui.upload import uploader_in_chinese
-from lingyi.ui.writes import _write
+from lingyi.ui.writes import write
 
 
 def history_picker(history: pd.DataFrame, *, key: str) -> pd.Series | None:
@@ -56,15 +56,15 @@ def submission_actions(opened: Store, chosen: pd.Series, *, keys: tuple[str, str
     if restore_column.button(
         "恢复为当前版本", key=restore_key, icon=":material/history:", disabled=is_current, width="stretch"
     ):
-        _write(
-            lambda: opened.restore(number, user=_actor()),
+        write(
+            lambda: opened.restore(number, user=actor()),
             f"已把 #{number}（{chosen['单位']} {chosen['期间']}）恢复为当前版本。",
         )
     with withdraw_column.popover("撤销此次报送", icon=":material/delete:", disabled=is_withdrawn, width="stretch"):
         st.warning(f"撤销后，#{number} 的 {chosen['行数']} 行数据不再计入看板；文件和记录仍保留，可随时恢复。")
         if st.button("确认撤销", key=withdraw_key, type="primary"):
-            _write(
-                lambda: opened.delete(number, user=_actor()), f"已撤销 #{number}（{chosen['单位']} {chosen['期间']}）。"
+            write(
+                lambda: opened.delete(number, user=actor()), f"已撤销 #{number}（{chosen['单位']} {chosen['期间']}）。"
             )
 
 
@@ -88,4 +88,4 @@ def registry_replacement(opened: Store, registry: Registry, *, file_key: str, co
         data_table(changes, hide_index=True, width="stretch")
     if st.button("确认替换名录", key=confirm_key, type="primary", icon=":material/published_with_changes:"):
         message = f"单位名录已替换为「{checked.name}」（{len(checked.registry)} 家单位）。"
-        _write(lambda: opened.replace_registry(checked.csv_bytes, checked.name, user=user), message)
+        write(lambda: opened.replace_registry(checked.csv_bytes, checked.name, user=user), message)

@@ -10,13 +10,13 @@ import streamlit as st
 from lingyi.metrics import completeness
 from lingyi.registry import Registry
 from lingyi.ui.data import snapshot_dataset, store
-from lingyi.ui.state import _SHOWN_SNAPSHOT
+from lingyi.ui.state import SHOWN_SNAPSHOT
 from lingyi.ui.tables import data_table
 
 
 def reporting_source() -> tuple[Registry, pd.DataFrame, dt.date]:
     """What 报送情况 reads: the registry, the live submissions and today; or a shown 会议版's, as of its freezing."""
-    shown = _SHOWN_SNAPSHOT.get()
+    shown = SHOWN_SNAPSHOT.get()
     if shown is None:
         opened = store()
         return opened.registry(), opened.submissions(), dt.date.today()

@@ -255,7 +255,7 @@ def account_box(user: auth.User) -> None:
             st.rerun()
 
 
-def _actor() -> str:
+def actor() -> str:
     """The name a write is recorded under: the signed-in user's."""
     user = signed_in_user()
     return user.name if user is not None else DEFAULT_ANALYST

@@ -9,11 +9,11 @@ from lingyi import metrics
 from lingyi.access import auth
 from lingyi.errors import LingyiError
 from lingyi.metrics import snapshots
-from lingyi.ui.data import _comparison, _snapshot_list, store
-from lingyi.ui.sign_in import _actor, signed_in_user
-from lingyi.ui.state import _SHOWN_SNAPSHOT, LIVE, SNAPSHOT
+from lingyi.ui.data import cached_comparison, snapshot_list, store
+from lingyi.ui.sign_in import actor, signed_in_user
+from lingyi.ui.state import LIVE, SHOWN_SNAPSHOT, SNAPSHOT
 from lingyi.ui.tables import data_table
-from lingyi.ui.writes import _write, desk_message, show_desk_message
+from lingyi.ui.writes import desk_message, show_desk_message, write
 
 _NEXT_SNAPSHOT = "_lingyi_next_snapshot"  # a 会议版 just frozen, shown from the next run on
 _FREEZE_NAME, _FREEZE_BUTTON, _DELETE_BUTTON = "freeze_name", "freeze", "delete_snapshot"
@@ -21,13 +21,13 @@ _FREEZE_NAME, _FREEZE_BUTTON, _DELETE_BUTTON = "freeze_name", "freeze", "delete_
 
 def shown_snapshot() -> snapshots.Snapshot | None:
     """The 会议版 this run shows instead of the live store, or None."""
-    return _SHOWN_SNAPSHOT.get()
+    return SHOWN_SNAPSHOT.get()
 
 
 def snapshot_picker() -> snapshots.Snapshot | None:
     """「数据」 at the top of the sidebar, held in the URL: the live store or one of the 会议版 (when there are any)."""
     opened = store()
-    listed = _snapshot_list(opened.url, opened.data_version())
+    listed = snapshot_list(opened.url, opened.data_version())
     names = [s.name for s in listed]
     following = st.session_state.pop(_NEXT_SNAPSHOT, None)
     if following == LIVE or following in names:
@@ -70,7 +70,7 @@ def freeze_form(scope: metrics.Scope) -> None:
     )
     if right.button("冻结为会议版", key=_FREEZE_BUTTON, icon=":material/lock_clock:", width="stretch"):
         try:
-            made = snapshots.create(store(), name, scope, user=_actor())
+            made = snapshots.create(store(), name, scope, user=actor())
         except LingyiError as problem:
             st.error(f"无法冻结：{problem}", icon=":material/error:")
             return
@@ -82,7 +82,7 @@ def snapshot_comparison(snapshot: snapshots.Snapshot) -> None:
     """What has moved since the 会议版 was frozen: the figures, by how much, and the submissions behind it."""
     show_desk_message()  # 「已冻结…」 after the rerun that shows the 会议版 just frozen
     opened = store()
-    comparison = _comparison(opened.url, snapshot.id, opened.data_version())
+    comparison = cached_comparison(opened.url, snapshot.id, opened.data_version())
     st.markdown(f"**{snapshot.label} 与当前数据对比**（{snapshots.scope_words(snapshot.scope)}）")
     if comparison.unchanged:
         st.success("自冻结以来，这一范围的数字没有变化。", icon=":material/check_circle:")
@@ -111,6 +111,4 @@ def snapshot_deletion(snapshot: snapshots.Snapshot) -> None:
         st.warning(f"删除后不能再查看「{snapshot.name}」；报送和文件不受影响。")
         if st.button("确认删除", key=_DELETE_BUTTON, type="primary"):
             st.session_state[_NEXT_SNAPSHOT] = LIVE  # the picker shows the live store again
-            _write(
-                lambda: snapshots.delete(store(), snapshot.name, user=_actor()), f"已删除会议版「{snapshot.name}」。"
-            )
+            write(lambda: snapshots.delete(store(), snapshot.name, user=actor()), f"已删除会议版「{snapshot.name}」。")

@@ -26,17 +26,16 @@ UNIT = "unit"
 PROFILE_UNIT = "profile"
 LEARNING_MEASURE = "measure"
 HOTLINE_RATE = "rate"
-_UNKNOWN_UNITS = "_lingyi_unknown_units"
-_ENTRY_REDIRECTS = "_lingyi_entry_redirects"
+ENTRY_REDIRECTS = "_lingyi_entry_redirects"
 SNAPSHOT = "snapshot"  # the 会议版 shown instead of the live store; also a query parameter
 LIVE = snapshots.LIVE_NAME  # the picker's option for the live store; a link names a 会议版 by its own name
 
 # The dataset and scope of the page app.py is running, for this run only. Not session state: a value deleted
 # there after st.stop() comes back on the next run, and a stale scope is what this must never give.
-_PAGE_CONTEXT: contextvars.ContextVar[tuple[metrics.Dataset, metrics.Scope] | None] = contextvars.ContextVar(
+PAGE_CONTEXT: contextvars.ContextVar[tuple[metrics.Dataset, metrics.Scope] | None] = contextvars.ContextVar(
     "lingyi_page_context", default=None
 )
 # The 会议版 shown instead of the live store in this run, if any (set with the page context).
-_SHOWN_SNAPSHOT: contextvars.ContextVar[snapshots.Snapshot | None] = contextvars.ContextVar(
+SHOWN_SNAPSHOT: contextvars.ContextVar[snapshots.Snapshot | None] = contextvars.ContextVar(
     "lingyi_shown_snapshot", default=None
 )

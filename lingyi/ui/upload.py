@@ -14,7 +14,7 @@ from lingyi.intake import desk, templates, ticket_files, tickets
 from lingyi.registry import Registry
 from lingyi.store import Store
 from lingyi.ui.data import data_changed
-from lingyi.ui.filters import _unit_label
+from lingyi.ui.filters import unit_label
 from lingyi.ui.sign_in import bound_unit
 from lingyi.ui.state import DEBUG_VARIABLE
 from lingyi.ui.tables import data_table, findings_table
@@ -152,7 +152,7 @@ def checked_file(file: desk.CheckedFile, registry: Registry) -> None:
                 "这个文件没有写明单位，请选择它所属的单位",
                 [unit.name for unit in registry.units],
                 index=None,
-                format_func=_unit_label(registry),
+                format_func=unit_label(registry),
                 key=_upload_unit_key(file.digest),
                 placeholder="输入单位简称、全称或别名",
                 help="文件中没有「单位名称」列，也没有「填报单位：××」一行；选择后按所选单位重新检查。",

@@ -26,7 +26,7 @@ def show_desk_message() -> None:
         (st.success if kind == "success" else st.warning)(text, icon=":material/task_alt:")
 
 
-def _write(action: Callable[[], object], done: str) -> None:
+def write(action: Callable[[], object], done: str) -> None:
     """One write to the store: on success say ``done`` after the rerun, else say why it failed."""
     try:
         action()

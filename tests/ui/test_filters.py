@@ -32,7 +32,7 @@ def test_a_unit_can_be_named_by_full_name_short_name_or_any_alias(registry, type
 
 
 def test_a_unit_is_labelled_short_name_then_full_name(registry):
-    label = filters._unit_label(registry)
+    label = filters.unit_label(registry)
     assert label("临沂市民政局") == "市民政局（临沂市民政局）"
     assert label("typed text") == "typed text"
 
