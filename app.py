@@ -9,10 +9,10 @@ A page is added with one line in ``PAGES``; a section without pages is not shown
 
 import streamlit as st
 
-from lingyi import ui
 from lingyi.access import auth
+from lingyi.ui import data, filters, frame, sign_in
 
-st.set_page_config(page_title="学习型机关建设数据看板", page_icon=ui.FAVICON, layout="wide")
+st.set_page_config(page_title="学习型机关建设数据看板", page_icon=frame.FAVICON, layout="wide")
 
 FIRST_PAGE = "overview"
 PAGES = {
@@ -56,18 +56,20 @@ PERMISSIONS = {
     "系统管理": auth.Permission.ADMIN,
 }
 
-# Any fault below, the database lost while signing in included, is a short Chinese message (ui.friendly_errors).
-with ui.friendly_errors():
-    user = ui.signed_in_user()
+# Any fault below, the database lost while signing in included, is a short Chinese message (frame.friendly_errors).
+with frame.friendly_errors():
+    user = sign_in.signed_in_user()
     if user is None:
         # The sign-in form answers at every page's address, and Streamlit knows a page by its address: once signed in,
         # a link to 热线指标 (with its filters) opens 热线指标, not the first page. The root is a page of its own: it
         # opens the first page of the role that signs in there (a 单位填报员's is 数据上传).
         addresses = dict.fromkeys(page.url_path or FIRST_PAGE for pages in PAGES.values() for page in pages)
         sign_in_pages = [
-            st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path=ui.START_PAGE, default=True),
+            st.Page(
+                sign_in.sign_in_page, title="登录", icon=":material/login:", url_path=sign_in.START_PAGE, default=True
+            ),
             *(
-                st.Page(ui.sign_in_page, title="登录", icon=":material/login:", url_path=address)
+                st.Page(sign_in.sign_in_page, title="登录", icon=":material/login:", url_path=address)
                 for address in addresses
             ),
         ]
@@ -75,7 +77,7 @@ with ui.friendly_errors():
         st.stop()
 
     # The menu holds the pages the role allows; any other page's address answers 「无权访问」 with links to those.
-    page = st.navigation(ui.role_navigation(user, PAGES, PERMISSIONS, first=FIRST_PAGE))
-    ui.account_box(user)
-    with ui.shared_filters(ui.dataset()):
+    page = st.navigation(sign_in.role_navigation(user, PAGES, PERMISSIONS, first=FIRST_PAGE))
+    sign_in.account_box(user)
+    with filters.shared_filters(data.dataset(), page.title):  # those the page uses: filters.SIDEBAR
         page.run()

@@ -24,8 +24,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from bench.five_year_store import build
-from lingyi import ui
 from lingyi.store import DATABASE_URL_VARIABLE
+from lingyi.ui import state
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "learning", "hotline", "problems", "indicators", "unit")
@@ -47,8 +47,8 @@ def _timed(action) -> float:
 
 # The filter each page's warm run changes: the through-month, except on 指标完成, where the indicators' periods
 # (a year, or 1—10月) leave nothing within 1—6月, so it moves to the year before.
-FILTER_CHANGES = {"indicators": (ui.YEAR, 2024)}
-THROUGH_CHANGE = (ui.THROUGH, 6)
+FILTER_CHANGES = {"indicators": (state.YEAR, 2024)}
+THROUGH_CHANGE = (state.THROUGH, 6)
 PROFILED_UNIT = "临沂市财政局"  # 单位画像 shows one unit
 
 
@@ -58,7 +58,7 @@ def measure(page: str, runs: int) -> dict[str, float]:
     for _ in range(runs):
         app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         app.run()
-        app.session_state[ui.PROFILE_UNIT] = PROFILED_UNIT
+        app.session_state[state.PROFILE_UNIT] = PROFILED_UNIT
         st.cache_data.clear()
         st.cache_resource.clear()
         cold.append(_timed(lambda a=app: a.switch_page(f"pages/{page}.py").run()))

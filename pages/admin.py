@@ -4,19 +4,18 @@ import datetime as dt
 
 import streamlit as st
 
-from lingyi import ui
 from lingyi.access import auth
-from lingyi.ui import busy
+from lingyi.ui import admin, busy, data, frame, tables, writes
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 SINCE = "admin_since"
 
-user = ui.desk_page("系统管理", auth.Permission.ADMIN)
-store = ui.store()
+user = frame.desk_page("系统管理", auth.Permission.ADMIN)
+store = data.store()
 users_tab, exempt_tab, audit_tab, sign_ins_tab = st.tabs(["用户", "不涉及的报表", "操作日志", "登录记录"])
 
 with users_tab:
-    ui.show_desk_message()
+    writes.show_desk_message()
     users = auth.users(store)
     if users.empty:
         st.info("还没有用户。", icon=":material/group:")
@@ -24,7 +23,7 @@ with users_tab:
         shown = users.assign(
             状态=users["disabled"].map({True: "已停用", False: "正常"}), unit=users["unit"].fillna("—")
         )
-        ui.data_table(
+        tables.data_table(
             shown[["name", "role_name", "unit", "状态", "created_at"]].rename(
                 columns={"name": "用户名", "role_name": "角色", "unit": "绑定单位", "created_at": "创建时间"}
             ),
@@ -32,9 +31,9 @@ with users_tab:
             width="stretch",
         )
     with busy.said_while_waiting():
-        ui.user_form(store, store.registry(), by=user.name)
+        admin.user_form(store, store.registry(), by=user.name)
         if not users.empty:
-            ui.user_status_form(store, users, by=user.name)
+            admin.user_status_form(store, users, by=user.name)
     st.caption(
         "改密码请在服务器上运行 `python -m lingyi user passwd 用户名`；停用或改密码后，该用户各处的登录随即结束。"
     )
@@ -42,13 +41,13 @@ with users_tab:
 with exempt_tab:
     st.caption("标为不涉及某种报表的单位，在报送情况与同比说明中既不算应报，也不催报；每次更改记入操作日志。")
     with busy.said_while_waiting():
-        ui.exempt_form(store, store.registry(), by=user.name)
+        admin.exempt_form(store, store.registry(), by=user.name)
 
 with audit_tab:
     since = st.date_input("起始日期", value=dt.date.today() - dt.timedelta(days=90), key=SINCE)
-    log = ui.audit_table(store.audit_log(since=since))
+    log = admin.audit_table(store.audit_log(since=since))
     st.caption(f"共 {len(log):,} 条：每次入库、恢复、撤销、更换名录、用户变更都有记录。")
-    ui.data_table(log, hide_index=True, width="stretch")
+    tables.data_table(log, hide_index=True, width="stretch")
     st.download_button(
         "导出操作日志（Excel）",
         data=lambda: frames_to_xlsx({"操作日志": log}),
@@ -66,4 +65,4 @@ with sign_ins_tab:
         f"同一账号从同一地址连续失败 {auth.FREE_FAILURES} 次后，该地址须等待，其他地址不受影响；"
         f"一天内从各处累计失败 {auth.GLOBAL_FREE_FAILURES} 次后，新地址也须等待。"
     )
-    ui.data_table(attempts, hide_index=True, width="stretch")
+    tables.data_table(attempts, hide_index=True, width="stretch")

@@ -3,18 +3,18 @@ the 会议版 of this view; the 往期简报 (every 月报 frozen by ``briefing 
 
 import streamlit as st
 
-from lingyi import metrics, ui
+from lingyi import metrics
 from lingyi.access import auth
 from lingyi.export import briefing, content, formats, narrative
 from lingyi.figures import pictures
-from lingyi.ui import archive
+from lingyi.ui import archive, frame, sign_in, snapshots
 
 TITLE, CHARTS = "briefing_title", "briefing_charts"  # this page's widgets
 
-ds, scope = ui.page_context()
-ui.require(auth.Permission.EXPORT)
-ui.header("简报导出", scope)
-shown = ui.shown_snapshot()  # a 会议版 is exported as frozen, labelled on every slide
+ds, scope = frame.page_context()
+sign_in.require(auth.Permission.EXPORT)
+frame.header("简报导出", scope)
+shown = snapshots.shown_snapshot()  # a 会议版 is exported as frozen, labelled on every slide
 if shown is None:
     st.caption("统计范围即左侧的筛选（年份、截至月份、单位类别、单位），与看板当前视图一致；需要其他范围请在左侧修改。")
 title = st.text_input("标题", value=content.DEFAULT_TITLE, key=TITLE, max_chars=40)
@@ -60,9 +60,9 @@ for column, fmt in zip(st.columns(len(formats.FORMATS)), formats.FORMATS.values(
 
 st.subheader("会议版", anchor=False)
 if shown is None:
-    ui.freeze_form(scope)
+    snapshots.freeze_form(scope)
 else:
-    ui.snapshot_comparison(shown)
-    ui.snapshot_deletion(shown)
+    snapshots.snapshot_comparison(shown)
+    snapshots.snapshot_deletion(shown)
 
 archive.monthly_archive(with_pictures=available.ok)  # 往期简报: the 月报 of ``briefing --monthly``

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from lingyi import ui
 from lingyi.access import auth
 from lingyi.contract import SHEET_KIND_BY_KEY
 from lingyi.intake import desk
 from lingyi.metrics import completeness
+from lingyi.ui import data, frame, reporting, tables
 from lingyi.workbooks import XLSX_MIME, frames_to_xlsx
 
 YEAR = "completeness_year"
@@ -15,8 +15,8 @@ DUE_DAY = "completeness_due_day"
 GRID = "completeness_grid"
 MONTH = "completeness_month"
 
-ui.desk_page("报送情况", auth.Permission.VIEW, shows_snapshots=True)
-registry, submissions, today = ui.reporting_source()  # a 会议版: as it stood the day it was frozen
+frame.desk_page("报送情况", auth.Permission.VIEW)
+registry, submissions, today = reporting.reporting_source()  # a 会议版: as it stood the day it was frozen
 years = completeness.report_years(submissions, today)
 year_column, kind_column, due_column = st.columns(3)
 year = year_column.selectbox("年份", years, index=years.index(completeness.default_year(submissions, today)), key=YEAR)
@@ -38,20 +38,20 @@ st.caption(
 st.subheader(f"{year}年 各月{report.kind_name}报送情况", anchor=False)
 if report.exempt:
     st.caption(f"不涉及{report.kind_name}、不计入应报也不催报的 {len(report.exempt)} 家：{'、'.join(report.exempt)}。")
-ui.data_table(report.month_table(), hide_index=True, width="stretch")
+tables.data_table(report.month_table(), hide_index=True, width="stretch")
 st.markdown("**各类别已报/单位数**")
-ui.data_table(report.category_counts(), hide_index=True, width="stretch")
+tables.data_table(report.category_counts(), hide_index=True, width="stretch")
 
 st.subheader("逐单位报送情况", anchor=False)
 st.caption("点击某一行查看该单位的报送记录。")
-unit = ui.status_grid(report, key=GRID)
+unit = reporting.status_grid(report, key=GRID)
 if unit:
-    mine = desk.unit_kind_history(desk.history_table(ui.submission_history(), registry), unit, kind)
+    mine = desk.unit_kind_history(desk.history_table(data.submission_history(), registry), unit, kind)
     st.markdown(f"**{registry.by_name[unit].label}** 的{report.kind_name}报送记录")
     if mine.empty:
         st.info("该单位还没有报送过这张报表。", icon=":material/inbox:")
     else:
-        ui.data_table(mine[desk.HISTORY_COLUMNS], hide_index=True, width="stretch")
+        tables.data_table(mine[desk.HISTORY_COLUMNS], hide_index=True, width="stretch")
 
 st.subheader("催报", anchor=False)
 month_column, deadline_column = st.columns(2)
@@ -72,7 +72,7 @@ if missing.empty:
         f"{year}年{month}月的{report.kind_name}：{report.unit_count} 家单位已全部报送。", icon=":material/task_alt:"
     )
 else:
-    ui.data_table(missing, hide_index=True, width="stretch")
+    tables.data_table(missing, hide_index=True, width="stretch")
     st.download_button(
         f"下载催报名单（{len(missing)} 家）",
         data=frames_to_xlsx({"催报名单": missing}),

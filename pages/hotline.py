@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from lingyi import figures, metrics, ui
+from lingyi import figures, metrics
+from lingyi.ui import cards, charts, filters, frame, state
 
-ds, scope = ui.page_context()
-ui.header("12345热线指标", scope)
+ds, scope = frame.page_context()
+frame.header("12345热线指标", scope)
 totals = metrics.hotline_totals(ds, scope)
 if not totals["has_current"]:
-    ui.nothing_in_scope(scope, "12345热线")
+    frame.nothing_in_scope(scope, "12345热线")
     st.stop()
-ui.hotline_cards(totals, note=metrics.coverage(ds, scope, "hotline").note)
+cards.hotline_cards(totals, note=metrics.coverage(ds, scope, "hotline").note)
 if not totals["has_previous"]:
     st.info("所选范围内没有上年同期数据，无法计算同比。", icon=":material/info:")
 span = scope.span_label
@@ -20,26 +21,28 @@ by_category = metrics.hotline_by(ds, scope, "category")
 left, right = st.columns(2)
 with left:
     title = f"{span} 每月诉求量：本年与上年同期"
-    ui.chart(
+    charts.chart(
         figures.this_year_and_last_by_month(by_month, value="appeals", previous="appeals_prev", title=title),
         key="h_months",
     )
-    ui.chart(figures.rates_this_and_last_year(totals, title=f"{span} 三率：本年与上年同期"), key="h_rates")
+    charts.chart(figures.rates_this_and_last_year(totals, title=f"{span} 三率：本年与上年同期"), key="h_rates")
 with right:
-    ui.chart(figures.year_on_year_by_month(by_month, value="appeals_yoy", title=f"{span} 每月诉求量同比"), key="h_yoy")
+    charts.chart(
+        figures.year_on_year_by_month(by_month, value="appeals_yoy", title=f"{span} 每月诉求量同比"), key="h_yoy"
+    )
     title = f"{span} 各类别诉求量：本年与上年同期"
-    ui.chart(
+    charts.chart(
         figures.category_this_and_last_year(by_category, value="appeals", previous="appeals_prev", title=title),
         key="h_cat",
     )
-ui.chart(
+charts.chart(
     figures.rate_changes_by_category(by_category, title=f"{span} 各类别三率较上年同期变化（百分点）"), key="h_cat_rates"
 )
 
 st.subheader("各单位改善情况", anchor=False)
-rate = ui.choice("按哪项排名", metrics.RATE_NAMES, key=ui.HOTLINE_RATE)
+rate = filters.choice("按哪项排名", metrics.RATE_NAMES, key=state.HOTLINE_RATE)
 by_unit = metrics.hotline_by(ds, scope, "unit")
 title = f"{span} {metrics.RATE_NAMES[rate]}较上年同期变化（百分点）"
 labels = ("改善最多的十个单位", "改善最少的十个单位")
-ui.chart(figures.best_and_weakest(by_unit, value=f"{rate}_change", title=title, n=10, labels=labels), key="h_units")
+charts.chart(figures.best_and_weakest(by_unit, value=f"{rate}_change", title=title, n=10, labels=labels), key="h_units")
 st.caption("只列出本年和上年同期都有数据的单位。点击单位可查看其画像。")

@@ -4,10 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from lingyi import ui
 from lingyi.access import auth
 from lingyi.intake import desk
-from lingyi.ui import busy
+from lingyi.ui import busy, data, frame, manage, tables, writes
 from lingyi.workbooks import XLSX_MIME
 
 HISTORY = "manage_history"
@@ -17,14 +16,14 @@ WITHDRAW = "manage_withdraw"
 REGISTRY_FILE = "manage_registry_file"
 REPLACE_REGISTRY = "manage_replace_registry"
 
-user = ui.desk_page("数据管理")
-store = ui.store()
+user = frame.desk_page("数据管理")
+store = data.store()
 registry = store.registry()
-ui.show_desk_message()
+writes.show_desk_message()
 records_tab, registry_tab = st.tabs(["报送记录", "单位名录"])
 
 with records_tab:
-    history = desk.history_table(ui.submission_history(), registry)
+    history = desk.history_table(data.submission_history(), registry)
     if history.empty:
         st.info("还没有任何报送记录。请先在「数据上传」页上传报表。", icon=":material/inbox:")
     else:
@@ -33,13 +32,13 @@ with records_tab:
         )
         shown = desk.search_history(history, query, registry)
         st.caption(f"共 {len(shown):,} 条报送记录；点击一行可下载原始文件、恢复或撤销。")
-        chosen = ui.history_picker(shown, key=HISTORY)
+        chosen = manage.history_picker(shown, key=HISTORY)
         if chosen is not None:
             with busy.said_while_waiting():
-                ui.submission_actions(store, chosen, keys=(RESTORE, WITHDRAW))
+                manage.submission_actions(store, chosen, keys=(RESTORE, WITHDRAW))
     st.download_button(
         "导出全部数据（每张报表一个工作表）",
-        data=lambda: desk.export_all(store, ui.submission_history()),
+        data=lambda: desk.export_all(store, data.submission_history()),
         file_name=desk.export_name(dt.datetime.now().strftime("%Y%m%d_%H%M")),
         mime=XLSX_MIME,
         icon=":material/file_download:",
@@ -52,10 +51,10 @@ with registry_tab:
         f"当前名录共 {len(registry)} 家单位。上传新的名录（.csv 或 .xlsx，四列：单位全称、单位简称、单位类别、别名）"
         "可整体替换，旧名录保留在历史中。"
     )
-    ui.data_table(desk.registry_table(registry), hide_index=True, width="stretch", height=320)
+    tables.data_table(desk.registry_table(registry), hide_index=True, width="stretch", height=320)
     if user.may(auth.Permission.ADMIN):
         with busy.said_while_waiting():
-            ui.registry_replacement(
+            manage.registry_replacement(
                 store, registry, file_key=REGISTRY_FILE, confirm_key=REPLACE_REGISTRY, user=user.name
             )
     else:
@@ -63,4 +62,4 @@ with registry_tab:
     registry_history = store.registry_history()
     if not registry_history.empty:
         st.markdown("**名录替换历史**")
-        ui.data_table(desk.registry_history_table(registry_history), hide_index=True, width="stretch")
+        tables.data_table(desk.registry_history_table(registry_history), hide_index=True, width="stretch")

@@ -3,27 +3,26 @@ good ones in one click."""
 
 import streamlit as st
 
-from lingyi import ui
 from lingyi.access import auth
 from lingyi.intake import desk
-from lingyi.ui import busy
+from lingyi.ui import busy, data, frame, upload, writes
 from lingyi.values import BadValue, parse_period
 
 FILES = "upload_files"
 PERIOD = "upload_period"
 STORE_ALL = "upload_store_all"
 
-user = ui.desk_page("数据上传", auth.Permission.UPLOAD)
+user = frame.desk_page("数据上传", auth.Permission.UPLOAD)
 st.caption(
     "一次可选择或拖入多个报表文件。系统先逐个检查并预览，确认后一键入库；有错误的文件整份不入库，可下载错误清单发回单位修改。"
     "12345 平台导出的工单明细也可直接上传，系统按工单算出各单位每月的热线指标。"
 )
-store = ui.store()
+store = data.store()
 registry = store.registry()
-ui.template_downloads(registry)
+upload.template_downloads(registry)
 
 files_column, options_column = st.columns([3, 1])
-ui.uploader_in_chinese()
+upload.uploader_in_chinese()
 uploads = files_column.file_uploader(
     "报表文件（.xlsx .xlsm .xls .ods .csv）", type=desk.UPLOAD_SUFFIXES, accept_multiple_files=True, key=FILES
 )
@@ -37,15 +36,15 @@ if user.unit:
     options_column.caption(f"本账号报送「{user.unit}」的数据；含其他单位数据的文件不会入库。")
 else:
     with options_column:
-        ui.hotline_source_setting(store, user.name)
+        upload.hotline_source_setting(store, user.name)
 try:
     period = parse_period(period_text) if period_text.strip() else None
 except BadValue as problem:
     st.error(f"报送期间「{period_text}」无法识别：{problem}", icon=":material/event_busy:")
     st.stop()
 
-ui.show_desk_message()
-ui.upload_results()
+writes.show_desk_message()
+upload.upload_results()
 if not uploads:
     st.info(
         "请选择或拖入各单位报送的报表文件，可一次选择多个。还没有模板？请先下载上方的填报模板发给各单位。",
@@ -53,9 +52,9 @@ if not uploads:
     )
     st.stop()
 
-checked = ui.checked_uploads(uploads, store, registry, period)
+checked = upload.checked_uploads(uploads, store, registry, period)
 desk.note_same_upload(checked)
-confirmed = ui.confirmed_replacements(checked)
+confirmed = upload.confirmed_replacements(checked)
 counts = desk.verdict_counts(checked)
 ready, held, failing, unchanged = (counts[v] for v in desk.Verdict)
 shown = (("文件", len(checked)), ("可入库", ready), ("待确认", held), ("有错误", failing), ("无变化", unchanged))
@@ -69,15 +68,15 @@ if st.button(
     disabled=not ready,
     key=STORE_ALL,
 ):
-    with st.spinner("正在入库…"), ui.ticket_progress("正在入库："), busy.said_while_waiting():
+    with st.spinner("正在入库…"), upload.ticket_progress("正在入库："), busy.said_while_waiting():
         results = desk.ingest_ready(
             store, checked, registry=registry, period=period, user=user.name, only_unit=user.unit, confirmed=confirmed
         )
-    ui.upload_stored(results)
+    upload.upload_stored(results)
 if held > len(confirmed):
     st.caption(f"待确认的 {held - len(confirmed)} 个文件会替换较多已有报送或减少行数，展开核对并勾选确认后才会入库。")
 if failing:
     st.caption(f"有错误的 {failing} 个文件不会入库：展开查看错误，下载错误清单或标注了错误的原文件发回单位修改。")
 
 for file in checked:
-    ui.checked_file(file, registry)
+    upload.checked_file(file, registry)

@@ -22,7 +22,7 @@ from lingyi.registry import Registry, default_registry
 from lingyi.store import DATABASE_URL_VARIABLE, Store, metadata
 
 # Pages are exercised as the 演示模式 analyst (no sign-in), in AppTest and in the browser servers the tests start;
-# tests/test_app_sign_in.py turns it off to test signing in and the roles.
+# tests/ui/test_sign_in.py turns it off to test signing in and the roles.
 os.environ["LINGYI_DEMO"] = "1"
 
 # Property tests draw the same examples on every run and have no time limit per example: a busy machine or another

@@ -154,7 +154,7 @@ TESTED_WITH = {
     "lingyi/store/schema.py": "tests/store/test_store.py",
     "lingyi/store/sql.py": "tests/store/test_store.py",
     "lingyi/store/submissions.py": "tests/store/test_store.py",
-    "lingyi/ui/busy.py": "tests/test_upload_pages.py",
+    "lingyi/ui/busy.py": "tests/ui/test_upload.py",
     "lingyi/intake/workers.py": "tests/intake/test_ingest.py",
     "lingyi/intake/prior_year.py": "tests/intake/test_ingest.py",
     "lingyi/intake/submissions.py": "tests/intake/test_replacements.py",
@@ -182,6 +182,9 @@ TESTED_WITH = {
     "lingyi/metrics/problems.py": "tests/metrics/test_metrics.py",
     "lingyi/metrics/indicators.py": "tests/metrics/test_metrics.py",
     "lingyi/metrics/summary.py": "tests/metrics/test_metrics.py",
+    "lingyi/ui/data.py": "tests/test_pages.py",
+    "lingyi/ui/snapshots.py": "tests/test_pages.py",
+    "lingyi/ui/writes.py": "tests/ui/test_manage.py",
 }
 
 

@@ -29,13 +29,14 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 import lingyi.__main__ as cli
-from lingyi import figures, metrics, ui
+from lingyi import figures, metrics
 from lingyi.export import archive
 from lingyi.figures import pictures
 from lingyi.intake import samples
 from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
 from lingyi.ui import archive as ui_archive
+from lingyi.ui import state
 
 ROOT = Path(__file__).resolve().parent.parent
 DASHBOARD = {
@@ -79,7 +80,7 @@ def open_app(monkeypatch):
 
     AppTest forgets before every run that app.py has called ``st.navigation``, so with a ``pages/`` folder
     beside app.py each later run would first take Streamlit's old folder-of-pages path (and lose a button's
-    click on the way back, see ``ui._enter_through_app``). A server forgets it only once, when it starts; the
+    click on the way back, see ``frame._enter_through_app``). A server forgets it only once, when it starts; the
     browser tests cover that. Here every run goes the way a running server's runs go.
     """
     starting = PagesManager.__init__
@@ -207,7 +208,7 @@ def test_every_dashboard_page_of_app_py_is_tested_here():
 
 @pytest.mark.parametrize("page", list(DASHBOARD))
 def test_every_page_runs_on_the_sample_store_and_draws_charts(open_app, sample_url, page):
-    at = open_app(sample_url, page, query={ui.PROFILE_UNIT: UNIT_LABEL})
+    at = open_app(sample_url, page, query={state.PROFILE_UNIT: UNIT_LABEL})
     assert_ran_cleanly(at)
     assert at.title[0].value == DASHBOARD[page]
     assert len(at.get("plotly_chart")) >= 2
@@ -277,7 +278,7 @@ def test_learning_by_category_equals_the_command_line_summary(open_app, sample_u
     by_category = summary(sample_url)["learning"]["by_category"]
     drawn = chart(at, "各类别参与人次")["data"][0]
     assert dict(zip(drawn["x"], drawn["y"], strict=True)) == {c: v["person_times"] for c, v in by_category.items()}
-    at.segmented_control(key=ui.LEARNING_MEASURE).set_value("activities").run()
+    at.segmented_control(key=state.LEARNING_MEASURE).set_value("activities").run()
     drawn = chart(at, "各类别学习活动")["data"][0]
     assert dict(zip(drawn["x"], drawn["y"], strict=True)) == {c: v["activities"] for c, v in by_category.items()}
 
@@ -286,21 +287,21 @@ def test_learning_by_category_equals_the_command_line_summary(open_app, sample_u
 
 # (a change in the sidebar, the same view as query parameters, the command line's arguments for it)
 FILTERS = {
-    "year": ({ui.YEAR: 2024}, {ui.YEAR: "2024"}, ["--year", "2024"]),
-    "through": ({ui.THROUGH: 6}, {ui.THROUGH: "6月"}, ["--through", "2025-06"]),
-    "category": ({ui.CATEGORY: ["执法监督"]}, {ui.CATEGORY: "执法监督"}, ["--category", "执法监督"]),
+    "year": ({state.YEAR: 2024}, {state.YEAR: "2024"}, ["--year", "2024"]),
+    "through": ({state.THROUGH: 6}, {state.THROUGH: "6月"}, ["--through", "2025-06"]),
+    "category": ({state.CATEGORY: ["执法监督"]}, {state.CATEGORY: "执法监督"}, ["--category", "执法监督"]),
     "categories": (
-        {ui.CATEGORY: ["执法监督", "国有企业"]},
-        {ui.CATEGORY: ["执法监督", "国有企业"]},
+        {state.CATEGORY: ["执法监督", "国有企业"]},
+        {state.CATEGORY: ["执法监督", "国有企业"]},
         ["--category", "执法监督", "--category", "国有企业"],
     ),
-    "unit by alias": ({ui.UNIT: [UNIT_ALIAS]}, {ui.UNIT: UNIT_LABEL}, ["--unit", UNIT_ALIAS]),
+    "unit by alias": ({state.UNIT: [UNIT_ALIAS]}, {state.UNIT: UNIT_LABEL}, ["--unit", UNIT_ALIAS]),
 }
 
 
 def set_filters(at: AppTest, changes: dict) -> AppTest:
     for key, value in changes.items():
-        widget = at.selectbox(key=key) if key in (ui.YEAR, ui.THROUGH) else at.multiselect(key=key)
+        widget = at.selectbox(key=key) if key in (state.YEAR, state.THROUGH) else at.multiselect(key=key)
         widget.set_value(value)
     return at.run()
 
@@ -322,27 +323,27 @@ def test_a_link_with_the_filters_in_its_query_reopens_the_same_view(open_app, sa
     assert_ran_cleanly(at)
     assert cards(at) == expected_overview(summary(sample_url, *arguments))
     for key, value in changes.items():  # the widgets show the linked values (a unit by its full name)
-        widget = at.selectbox(key=key) if key in (ui.YEAR, ui.THROUGH) else at.multiselect(key=key)
-        assert widget.value == ([UNIT] if key == ui.UNIT else value)
+        widget = at.selectbox(key=key) if key in (state.YEAR, state.THROUGH) else at.multiselect(key=key)
+        assert widget.value == ([UNIT] if key == state.UNIT else value)
 
 
 def test_the_filters_stay_when_the_page_changes(open_app, sample_url):
-    at = open_app(sample_url, query={ui.YEAR: "2024", ui.CATEGORY: "执法监督"})
+    at = open_app(sample_url, query={state.YEAR: "2024", state.CATEGORY: "执法监督"})
     at.switch_page("pages/hotline.py").run()
-    assert at.selectbox(key=ui.YEAR).value == 2024
-    assert at.multiselect(key=ui.CATEGORY).value == ["执法监督"]
+    assert at.selectbox(key=state.YEAR).value == 2024
+    assert at.multiselect(key=state.CATEGORY).value == ["执法监督"]
     assert cards(at) == expected_hotline(summary(sample_url, "--year", "2024", "--category", "执法监督"))
 
 
 def test_the_through_month_defaults_to_the_latest_month_with_data(open_app, sample_url):
     at = open_app(sample_url)
     latest = summary(sample_url)["through"]
-    assert at.selectbox(key=ui.THROUGH).value == ui.LATEST
+    assert at.selectbox(key=state.THROUGH).value == state.LATEST
     assert at.main.caption[0].value.startswith(f"2025年1—{int(latest[-2:])}月")
 
 
 def test_a_filter_that_leaves_nothing_says_so(open_app, sample_url):
-    at = open_app(sample_url, query={ui.CATEGORY: "执法监督", ui.UNIT: UNIT_LABEL})  # 民政局 is 社会服务
+    at = open_app(sample_url, query={state.CATEGORY: "执法监督", state.UNIT: UNIT_LABEL})  # 民政局 is 社会服务
     for page in DASHBOARD:
         if page != "pages/unit.py":
             at.switch_page(page).run()
@@ -351,10 +352,10 @@ def test_a_filter_that_leaves_nothing_says_so(open_app, sample_url):
 
 
 def test_an_unknown_unit_in_a_link_is_named_not_an_error(open_app, sample_url):
-    at = open_app(sample_url, query={ui.UNIT: "不存在的局"})
+    at = open_app(sample_url, query={state.UNIT: "不存在的局"})
     assert_ran_cleanly(at)
     assert any("名录中没有这些单位：不存在的局" in warning.value for warning in at.warning)
-    assert at.multiselect(key=ui.UNIT).value == []
+    assert at.multiselect(key=state.UNIT).value == []
 
 
 # -- 指标完成: periods that run past the month, periods the scope leaves out --------------------------------------
@@ -380,7 +381,7 @@ def indicator_table(at: AppTest) -> dict[str, dict]:
 
 @pytest.mark.parametrize("through", [9, 10])
 def test_the_indicator_page_counts_the_years_figure_as_reported_so_far(open_app, periods_url, through):
-    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
+    at = open_app(periods_url, "pages/indicators.py", query={state.YEAR: "2025", state.THROUGH: f"{through}月"})
     assert_ran_cleanly(at)
     assert at.main.caption[0].value.startswith(f"2025年1—{through}月")
     table = indicator_table(at)
@@ -401,19 +402,19 @@ def test_the_indicator_page_counts_the_years_figure_as_reported_so_far(open_app,
 
 
 def test_the_indicator_page_of_a_year_without_indicators_names_their_periods_and_offers_them(open_app, periods_url):
-    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2024"})
+    at = open_app(periods_url, "pages/indicators.py", query={state.YEAR: "2024"})
     assert_ran_cleanly(at)
     assert "2024年1—10月" in at.info[0].value and "没有指标完成数据" in at.info[0].value
     assert "统计期间为：2025年1-10月（1项）、2025年（1项）、2025年9月（2项）" in at.info[0].value
     assert [b.label for b in at.button] == ["查看2025年1—10月", "查看2025年1—9月"]
     at.button[0].click().run()
     assert_ran_cleanly(at)
-    assert (at.selectbox(key=ui.YEAR).value, at.selectbox(key=ui.THROUGH).value) == (2025, 10)
+    assert (at.selectbox(key=state.YEAR).value, at.selectbox(key=state.THROUGH).value) == (2025, 10)
     assert sorted(indicator_table(at)) == ["学习次数", "投诉件数"]
 
 
 def test_a_month_before_a_period_begins_says_that_period_holds_more(open_app, periods_url):
-    at = open_app(periods_url, "pages/indicators.py", query={ui.YEAR: "2025", ui.THROUGH: "8月"})
+    at = open_app(periods_url, "pages/indicators.py", query={state.YEAR: "2025", state.THROUGH: "8月"})
     assert_ran_cleanly(at)
     assert list(indicator_table(at)) == ["学习次数"]
     assert "另有已入库指标不在所选月份内，统计期间为：2025年9月（2项）" in at.info[0].value
@@ -428,7 +429,7 @@ def test_indicators_of_another_year_are_not_named_beside_this_years(open_app, sa
 
 @pytest.mark.parametrize("through", [9, 10])
 def test_the_overview_shows_the_indicators_as_the_command_line_counts_them(open_app, periods_url, through):
-    at = open_app(periods_url, query={ui.YEAR: "2025", ui.THROUGH: f"{through}月"})
+    at = open_app(periods_url, query={state.YEAR: "2025", state.THROUGH: f"{through}月"})
     assert_ran_cleanly(at)
     expected = summary(periods_url, "--year", "2025", "--through", f"2025-{through:02d}")
     assert cards(at) == expected_overview(expected)
@@ -437,7 +438,7 @@ def test_the_overview_shows_the_indicators_as_the_command_line_counts_them(open_
 
 
 def test_categories_that_sent_nothing_are_not_drawn_as_zero_on_the_overview(open_app, periods_url):
-    at = open_app(periods_url, query={ui.YEAR: "2025"})
+    at = open_app(periods_url, query={state.YEAR: "2025"})
     assert_ran_cleanly(at)
     people = chart(at, "各类别参与人次")
     values = dict(zip(people["data"][0]["x"], people["data"][0]["y"]))
@@ -451,7 +452,9 @@ def test_categories_that_sent_nothing_are_not_drawn_as_zero_on_the_overview(open
 
 
 def test_the_profile_lists_the_units_indicators_with_their_periods(open_app, periods_url):
-    at = open_app(periods_url, "pages/unit.py", query={ui.YEAR: "2025", ui.THROUGH: "9月", ui.PROFILE_UNIT: UNIT_LABEL})
+    at = open_app(
+        periods_url, "pages/unit.py", query={state.YEAR: "2025", state.THROUGH: "9月", state.PROFILE_UNIT: UNIT_LABEL}
+    )
     assert_ran_cleanly(at)
     table = indicator_table(at)
     assert table["学习次数"]["统计期间"] == "2025年（年度指标，截至报送）"
@@ -465,9 +468,9 @@ def test_the_profile_lists_the_units_indicators_with_their_periods(open_app, per
 
 
 def test_the_profile_opens_on_the_unit_a_link_names_by_any_alias(open_app, sample_url):
-    at = open_app(sample_url, "pages/unit.py", query={ui.PROFILE_UNIT: UNIT_ALIAS})
+    at = open_app(sample_url, "pages/unit.py", query={state.PROFILE_UNIT: UNIT_ALIAS})
     assert_ran_cleanly(at)
-    assert at.selectbox(key=ui.PROFILE_UNIT).value == UNIT
+    assert at.selectbox(key=state.PROFILE_UNIT).value == UNIT
     titles = [c["layout"]["title"]["text"] for c in charts(at)]
     assert "2025年1—10月 问题化解" in titles
     problems = chart(at, "问题化解")
@@ -478,9 +481,9 @@ def test_the_profile_opens_on_the_unit_a_link_names_by_any_alias(open_app, sampl
 
 @pytest.mark.parametrize("named", ["市民政局", UNIT_LABEL])
 def test_the_profile_opens_on_the_one_unit_of_the_filters_in_a_link(open_app, sample_url, named):
-    at = open_app(sample_url, "pages/unit.py", query={ui.UNIT: named})
+    at = open_app(sample_url, "pages/unit.py", query={state.UNIT: named})
     assert_ran_cleanly(at)
-    assert at.selectbox(key=ui.PROFILE_UNIT).value == UNIT
+    assert at.selectbox(key=state.PROFILE_UNIT).value == UNIT
     assert len(charts(at)) >= 4
 
 
@@ -586,7 +589,7 @@ def test_freezing_from_the_briefing_page_shows_the_snapshot_labelled(open_app, m
     assert made.figures == summary(meeting_url, "--year", "2025", "--through", "2025-10")
     assert at.success[0].value == f"已冻结{made.label}；左侧「数据」可在会议版与当前数据之间切换。"
     assert at.info[0].value.startswith(f"**{made.label}**")  # the page now shows the 会议版
-    assert at.selectbox(key=ui.SNAPSHOT).value == MEETING
+    assert at.selectbox(key=state.SNAPSHOT).value == MEETING
     assert at.success[1].value == "自冻结以来，这一范围的数字没有变化。"
 
 
@@ -596,7 +599,7 @@ def test_a_snapshot_keeps_its_figures_on_every_page_while_the_live_pages_change(
     live = summary(meeting_url, "--year", "2025", "--through", "2025-10")
     assert live["hotline"]["appeals"] != made.figures["hotline"]["appeals"]
     for page in ("pages/overview.py", "pages/hotline.py"):
-        frozen_at = open_app(meeting_url, page, query={ui.SNAPSHOT: MEETING})
+        frozen_at = open_app(meeting_url, page, query={state.SNAPSHOT: MEETING})
         assert_ran_cleanly(frozen_at)
         assert frozen_at.info[0].value.startswith(f"**{made.label}**")
         assert cards(frozen_at)["12345热线诉求量"] == expected_hotline(made.figures)["12345热线诉求量"]
@@ -604,7 +607,7 @@ def test_a_snapshot_keeps_its_figures_on_every_page_while_the_live_pages_change(
         assert_ran_cleanly(live_at)
         assert cards(live_at)["12345热线诉求量"] == expected_hotline(live)["12345热线诉求量"]
         assert not any(info.value.startswith("**会议版") for info in live_at.info)
-    overview = open_app(meeting_url, query={ui.SNAPSHOT: MEETING})
+    overview = open_app(meeting_url, query={state.SNAPSHOT: MEETING})
     assert cards(overview) == expected_overview(made.figures)
 
 
@@ -612,7 +615,7 @@ def test_the_briefing_page_of_a_snapshot_compares_it_with_today(open_app, meetin
     made = freeze(meeting_url)
     correct(meeting_url, tmp_path)
     live = summary(meeting_url, "--year", "2025", "--through", "2025-10")
-    at = open_app(meeting_url, "pages/briefing.py", query={ui.SNAPSHOT: MEETING})
+    at = open_app(meeting_url, "pages/briefing.py", query={state.SNAPSHOT: MEETING})
     assert_ran_cleanly(at)
     figures_shown, causes_shown = at.dataframe  # the two tables of the comparison, in order
     assert [c.value for c in at.caption if c.value.startswith(("变化的", "引起"))] == [
@@ -637,7 +640,7 @@ def test_the_briefing_page_of_a_snapshot_compares_it_with_today(open_app, meetin
 
 def test_a_link_to_a_deleted_snapshot_says_so_and_shows_the_live_store(open_app, meeting_url):
     freeze(meeting_url, "九月例会")
-    at = open_app(meeting_url, query={ui.SNAPSHOT: MEETING})
+    at = open_app(meeting_url, query={state.SNAPSHOT: MEETING})
     assert_ran_cleanly(at)
     assert at.warning[0].value == f"没有会议版「{MEETING}」（可能已被删除），下面是当前数据。"
     assert cards(at) == expected_overview(summary(meeting_url, "--year", "2025", "--through", "2025-10"))
@@ -654,7 +657,7 @@ def test_the_reporting_page_of_a_snapshot_shows_who_had_reported_when_it_was_fro
         grid = at.dataframe[2].value  # the unit × month grid of the first sheet kind, 学习活动
         return set(grid[grid["10月"].isin(["按时", "逾期"])]["单位全称"])
 
-    frozen_at = open_app(meeting_url, "pages/completeness.py", query={ui.SNAPSHOT: MEETING})
+    frozen_at = open_app(meeting_url, "pages/completeness.py", query={state.SNAPSHOT: MEETING})
     assert_ran_cleanly(frozen_at)
     assert frozen_at.info[0].value.startswith(f"**{made.label}**")
     live_at = open_app(meeting_url, "pages/completeness.py")
@@ -665,7 +668,7 @@ def test_the_reporting_page_of_a_snapshot_shows_who_had_reported_when_it_was_fro
 
 def test_deleting_a_snapshot_on_the_briefing_page_returns_to_the_live_store(open_app, meeting_url):
     freeze(meeting_url)
-    at = open_app(meeting_url, "pages/briefing.py", query={ui.SNAPSHOT: MEETING})
+    at = open_app(meeting_url, "pages/briefing.py", query={state.SNAPSHOT: MEETING})
     at.button(key="delete_snapshot").click().run()
     assert_ran_cleanly(at)
     assert at.success[0].value == f"已删除会议版「{MEETING}」。"
@@ -770,6 +773,6 @@ def test_a_year_on_year_while_a_month_is_not_in_says_it_is_like_for_like(open_ap
 
 
 def test_a_year_on_year_of_complete_months_carries_no_note(open_app, sample_url):
-    at = set_filters(open_app(sample_url, "pages/hotline.py"), {ui.THROUGH: 1})  # every unit sent January
+    at = set_filters(open_app(sample_url, "pages/hotline.py"), {state.THROUGH: 1})  # every unit sent January
     assert_ran_cleanly(at)
     assert not [m.value for m in at.markdown if "同口径" in m.value]

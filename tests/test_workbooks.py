@@ -122,16 +122,17 @@ def test_put_returns_the_cell_for_styling():
 # workbook the app writes: the original file is the unit's own bytes, kept for tracing; the briefing is
 # PPTX/DOCX/pictures.
 DOWNLOAD_SITES = {
-    ("lingyi/ui/__init__.py", "'下载 Excel'"): "pages/learning.py",
-    ("lingyi/ui/__init__.py", "'四表合一'"): "pages/upload.py",
-    ("lingyi/ui/__init__.py", "kind.name"): "pages/upload.py",
-    ("lingyi/ui/__init__.py", "'下载错误清单'"): "pages/upload.py",
-    ("lingyi/ui/__init__.py", "'下载标注了错误的原文件'"): "pages/upload.py",
+    ("lingyi/ui/tables.py", "'下载 Excel'"): "pages/learning.py",
+    ("lingyi/ui/upload.py", "'四表合一'"): "pages/upload.py",
+    ("lingyi/ui/upload.py", "kind.name"): "pages/upload.py",
+    ("lingyi/ui/upload.py", "'下载错误清单'"): "pages/upload.py",
+    ("lingyi/ui/upload.py", "'下载标注了错误的原文件'"): "pages/upload.py",
     ("pages/completeness.py", "f'下载催报名单（{len(missing)} 家）'"): "pages/completeness.py",
     ("pages/manage.py", "'导出全部数据（每张报表一个工作表）'"): "pages/manage.py",
     ("pages/admin.py", "'导出操作日志（Excel）'"): "pages/admin.py",
-    ("lingyi/ui/__init__.py", "'下载原始文件'"): None,
+    ("lingyi/ui/manage.py", "'下载原始文件'"): None,
     ("pages/briefing.py", "f'下载{fmt.label}'"): None,
+    ("lingyi/ui/archive.py", "f'下载{fmt.label}'"): None,  # a 月报's PPTX, Word or picture ZIP: no workbook
 }
 HOSTILE = ['=HYPERLINK("http://x","点我")', "@SUM(1)", "+cmd|' /C calc'!A0", "-2+3"]
 HOSTILE_FILE = "=1+2学习活动.csv"

@@ -7,7 +7,7 @@ routes, so the cookie is set the ordinary way, by an HTTP response:
     POST   /lingyi/session  {"ticket": …}  →  204, Set-Cookie: lingyi_session=…; HttpOnly; SameSite=Lax; Max-Age=8 h
     DELETE /lingyi/session                 →  204, the cookie deleted
 
-The ticket is the one-time secret ``auth.start_session`` gave the signed-in page (lingyi/ui.py posts it from the
+The ticket is the one-time secret ``auth.start_session`` gave the signed-in page (lingyi/ui/sign_in.py posts it from the
 browser); the cookie holds the session's token, signed, which JavaScript in the page can never read. A request
 without the ``X-Lingyi-Session`` header is refused: a page on another site cannot add one without a CORS
 preflight this route does not answer.

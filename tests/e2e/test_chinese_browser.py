@@ -1,6 +1,6 @@
 """Nothing in English on screen: every visible text of every page, Streamlit's own words included (lingyi/access/web.py).
 
-Chart toolbars speak Chinese through Plotly's own ``locales`` (ui.PLOTLY_WORDS). Allowed are what is English by
+Chart toolbars speak Chinese through Plotly's own ``locales`` (charts.PLOTLY_WORDS). Allowed are what is English by
 nature: file names and file kinds (.xlsx, Excel, PNG …), units (MB, KB), key names
 (Ctrl+C), and commands shown as code for an administrator to type. Material icons are drawn from their English
 names (「upload_file」) but show as pictures, so they are not text a person reads.

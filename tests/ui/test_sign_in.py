@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lingyi.access import auth
 from lingyi.access.auth import Role
-from lingyi.store import DATABASE_URL_VARIABLE
-
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "学习型机关2025年密码"
-REFUSED = "不能使用此页"
-
-
-@pytest.fixture
-def app(store, monkeypatch):
-    monkeypatch.delenv("LINGYI_DEMO", raising=False)
-    monkeypatch.setenv(DATABASE_URL_VARIABLE, store.url)
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-
-
-def sign_in(app: AppTest, store, name: str, password: str) -> AppTest:
-    """Signed in as the sign-in form does it, without the form.
-
-    AppTest does not submit a form on a page whose address is also a file's name in pages/ (every page's address
-    shows the sign-in form, so that a link leads to its page once signed in); tests/e2e/test_sign_in_browser.py
-    fills in the form itself in a browser.
-    """
-    app.session_state["_lingyi_session"], _ = auth.start_session(store, auth.sign_in(store, name, password))
-    return app.run()
-
-
-def texts(app: AppTest) -> str:
-    return " ".join(str(e.value) for e in [*app.error, *app.warning, *app.info, *app.markdown, *app.caption])
+from ui.apps import PASSWORD, REFUSED, sign_in, texts
 
 
 def test_without_users_the_sign_in_page_says_how_to_make_the_first_admin(app):
@@ -92,10 +64,10 @@ def test_a_unit_filler_starts_on_the_upload_page_at_the_root(app, store):
 def _page_asking_for_manage():
     import streamlit as st
 
-    from lingyi import ui
     from lingyi.access import auth
+    from lingyi.ui import sign_in
 
-    ui.require(auth.Permission.MANAGE)
+    sign_in.require(auth.Permission.MANAGE)
     st.write("管理内容")
 
 
@@ -113,36 +85,6 @@ def test_a_unit_filler_is_told_which_unit_the_upload_page_takes(app, store):
     sign_in(app, store, "民政填报员", PASSWORD)
     app.switch_page("pages/upload.py").run()
     assert "本账号报送「临沂市民政局」的数据" in texts(app)
-
-
-def test_the_admin_page_lists_users_and_shows_the_audit_log(app, store):
-    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN, by="cli")
-    auth.add_user(store, "分析员乙", PASSWORD, Role.ANALYST, by="管理员甲")
-    sign_in(app, store, "管理员甲", PASSWORD)
-    app.switch_page("pages/admin.py").run()
-    assert not app.exception
-    assert app.title[0].value == "系统管理"
-    users = app.dataframe[0].value
-    assert list(users["用户名"]) == ["管理员甲", "分析员乙"]
-    assert list(users["角色"]) == ["管理员", "分析员"]
-    assert [t.label for t in app.text_input] == ["用户名", "初始密码（至少 8 个字符）"]  # the add-user form
-    log = app.dataframe[-2].value
-    assert list(log["操作"]) == ["用户管理", "用户管理"]
-    assert list(log["操作人"]) == ["管理员甲", "cli"]
-
-
-def test_the_admin_page_lists_sign_ins_with_address_and_result(app, store):
-    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN)
-    with pytest.raises(auth.SignInError):
-        auth.sign_in(store, "管理员甲", "wrong-password", address="203.0.113.9")
-    sign_in(app, store, "管理员甲", PASSWORD)
-    app.switch_page("pages/admin.py").run()
-    assert not app.exception
-    attempts = app.dataframe[-1].value
-    assert attempts[["用户名", "地址", "结果"]].values.tolist() == [
-        ["管理员甲", "未知", "成功"],
-        ["管理员甲", "203.0.113.9", "用户名或密码不正确"],
-    ]
 
 
 def test_the_sign_in_password_is_offered_as_the_current_password_not_a_new_one(app, store):
@@ -228,28 +170,3 @@ def test_an_oidc_identity_without_an_enabled_local_user_is_told_to_ask_for_one(a
     assert "统一身份认证账号「领导乙」在本系统没有对应的可用用户，请联系管理员开通。" in texts(app)
     assert [b.label for b in app.button] == ["退出统一身份认证"]
     assert "当前用户" not in texts(app)
-
-
-def test_an_admin_marks_a_unit_not_concerned_by_a_kind_and_the_log_says_so(app, store, monkeypatch):
-    starting = PagesManager.__init__
-
-    def started(manager, *args, **kwargs):
-        starting(manager, *args, **kwargs)
-        PagesManager.uses_pages_directory = False  # as on a running server, see tests/test_pages.py
-
-    monkeypatch.setattr(PagesManager, "__init__", started)
-    auth.add_user(store, "管理员甲", PASSWORD, Role.ADMIN, by="cli")
-    sign_in(app, store, "管理员甲", PASSWORD)
-    app.switch_page("pages/admin.py").run()
-    form_unit = next(s for s in app.selectbox if s.label == "单位")
-    form_unit.set_value("中共临沂市委办公室")
-    next(s for s in app.selectbox if s.label == "报表").set_value("hotline")
-    next(b for b in app.button if b.label == "标为不涉及").click().run()
-    assert not app.exception
-    assert [e.value for e in app.error] == []
-    assert store.registry().by_name["中共临沂市委办公室"].exempt == {"hotline"}
-    assert any("已将 市委办公室 标为不涉及热线指标" in s.value for s in app.success)
-    marked = next(d.value for d in app.dataframe if "不涉及的报表" in d.value.columns)
-    assert marked.values.tolist() == [["市委办公室", "热线指标"]]
-    log = store.audit_log()
-    assert (log.iloc[0]["user"], log.iloc[0]["action_name"]) == ("管理员甲", "更换单位名录")
