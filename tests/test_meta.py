@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import graphlib
+import statistics
 from pathlib import Path
 
 from intake.test_reading import COLUMN_ALIASES
@@ -203,3 +204,27 @@ def test_every_module_of_lingyi_has_a_test_module_where_the_package_has_it():
 
 def test_every_tested_with_entry_names_a_module_and_a_test_module_that_exist():
     assert [m for m, t in TESTED_WITH.items() if not (ROOT / m).exists() or not (ROOT / t).exists()] == []
+
+
+# Issue 20's measure of rooms a newcomer can read: no module too long to hold in mind, most of them short, and
+# every page a short top-to-bottom script.
+LONGEST_MODULE = 700
+MEDIAN_MODULE = 300
+LONGEST_PAGE = 90
+
+
+def lines_of(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_no_module_of_lingyi_is_longer_than_the_rooms_allow():
+    assert {str(p.relative_to(ROOT)): lines_of(p) for p in lingyi_modules() if lines_of(p) > LONGEST_MODULE} == {}
+
+
+def test_most_modules_of_lingyi_are_short():
+    assert statistics.median(lines_of(p) for p in lingyi_modules()) <= MEDIAN_MODULE
+
+
+def test_every_page_and_the_app_are_short_scripts():
+    scripts = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+    assert {p.name: lines_of(p) for p in scripts if lines_of(p) > LONGEST_PAGE} == {}
