@@ -34,7 +34,7 @@ from lingyi.export import archive
 from lingyi.figures import pictures
 from lingyi.intake import samples
 from lingyi.metrics import snapshots
-from lingyi.store import DATABASE_URL_VARIABLE, Store
+from lingyi.store import DATABASE_URL_VARIABLE, Store, metadata
 from lingyi.ui import archive as ui_archive
 from lingyi.ui import state
 
@@ -680,6 +680,40 @@ def test_deleting_a_snapshot_on_the_briefing_page_returns_to_the_live_store(open
         assert opened.audit_log().iloc[0][["user", "action_name"]].tolist() == ["演示分析员", "删除会议版"]
     finally:
         opened.close()
+
+
+def test_a_snapshot_frozen_or_deleted_by_another_process_is_in_the_picker_on_the_next_run(open_app, meeting_url):
+    at = open_app(meeting_url)
+    assert state.SNAPSHOT not in [w.key for w in at.sidebar.selectbox]
+    freeze(meeting_url)  # as ``briefing --monthly`` does from cron, in a process of its own
+    at.run()
+    assert_ran_cleanly(at)
+    assert at.selectbox(key=state.SNAPSHOT).options == ["当前数据", MEETING]
+    opened = Store(meeting_url)
+    try:
+        snapshots.delete(opened, MEETING, user="张三")
+    finally:
+        opened.close()
+    at.run()
+    assert_ran_cleanly(at)
+    assert state.SNAPSHOT not in [w.key for w in at.sidebar.selectbox]
+
+
+def test_a_database_made_anew_at_the_same_address_shows_its_own_figures(open_app, meeting_url, tmp_path):
+    at = open_app(meeting_url)
+    first = cards(at)
+    lost = Store(meeting_url)
+    metadata.drop_all(lost.engine)  # the database lost, and made again from other returns
+    lost.close()
+    later = write_workbook(
+        tmp_path / "人社局10月.xlsx", {"学习活动": learning_rows(2, unit="临沂市人力资源和社会保障局")}
+    )
+    assert cli.main(["ingest", str(later), "--db", meeting_url]) == 0
+    assert Store(meeting_url).data_version() == 1  # the version the lost database had too
+    at.run()
+    assert_ran_cleanly(at)
+    assert cards(at) == expected_overview(summary(meeting_url, "--year", "2025", "--through", "2025-10"))
+    assert cards(at) != first
 
 
 # -- 往期简报: the 月报 frozen by ``briefing --monthly``, on the 简报导出 page ---------------------------------------------

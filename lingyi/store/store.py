@@ -37,7 +37,7 @@ from lingyi.store.hotline import (
     source_rank,
     with_source_rank,
 )
-from lingyi.store.migrations import migrate
+from lingyi.store.migrations import STORE_ID, migrate
 from lingyi.store.registries import add_registry, latest_registry, registry_history
 from lingyi.store.schema import MONTHLY_KINDS, ROW_TABLES, meta_table
 from lingyi.store.sql import default_url, make_engine, read_rows, savepoint, sha256, shown
@@ -122,6 +122,22 @@ class Store:
     def data_version(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar())
+
+    def data_stamp(self) -> str:
+        """Which database and which of its versions: what a cache of figures is keyed on.
+
+        The version alone is not enough: a database made anew starts again from 0, and its version 1 is not the
+        version 1 of the one it replaced.
+        """
+        with self.engine.connect() as conn:
+            held = dict(
+                conn.execute(
+                    sa.select(meta_table.c.key, meta_table.c.value).where(
+                        meta_table.c.key.in_((STORE_ID, "data_version"))
+                    )
+                ).all()
+            )
+        return f"{held.get(STORE_ID, '')}:{held['data_version']}"
 
     # -- files and submissions ------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-"""The store and what is read from it, once per data version and shared by every session (``st.cache_resource``):
-the dataset, the submission history, the 会议版 and their comparison with the live store."""
+"""The store and what is read from it, once per data stamp (``Store.data_stamp``: which database, which version)
+and shared by every session (``st.cache_resource``): the dataset, the submission history, the 会议版' figures and
+their comparison with the live store. The list of 会议版 is read afresh each run: one is frozen by the monthly job
+in another process without changing the data version."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ def _open_store(url: str) -> Store:
 
 
 @st.cache_resource(max_entries=2, show_spinner="正在读取数据…")
-def _load_dataset(url: str, data_version: int) -> metrics.Dataset:
+def _load_dataset(url: str, data_stamp: str) -> metrics.Dataset:
     """The whole dataset of one data version; a new version (any upload, restore or delete) reads afresh.
 
     One object shared by every session, not a copy per run (as ``st.cache_data`` would hand out): nothing
@@ -34,25 +36,24 @@ def store() -> Store:
 
 def dataset() -> metrics.Dataset:
     opened = store()
-    return _load_dataset(opened.url, opened.data_version())
+    return _load_dataset(opened.url, opened.data_stamp())
 
 
 def data_changed() -> None:
     """Forget every cached read; call after writing to the store."""
     _load_dataset.clear()
     _history.clear()
-    snapshot_list.clear()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _history(url: str, data_version: int) -> pd.DataFrame:
+def _history(url: str, data_stamp: str) -> pd.DataFrame:
     return _open_store(url).history()
 
 
 def submission_history() -> pd.DataFrame:
     """Every submission, newest first (``Store.history``), read once per data version."""
     opened = store()
-    return _history(opened.url, opened.data_version())
+    return _history(opened.url, opened.data_stamp())
 
 
 def unit_history(unit: str) -> pd.DataFrame:
@@ -71,9 +72,9 @@ def unit_history(unit: str) -> pd.DataFrame:
     return frame
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def snapshot_list(url: str, data_version: int) -> list[snapshots.Snapshot]:
-    return snapshots.listed(_open_store(url))
+def snapshot_list() -> list[snapshots.Snapshot]:
+    """The 会议版, newest first, as the store holds them now: one short read, never cached."""
+    return snapshots.listed(store())
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在读取会议版…")
@@ -85,11 +86,11 @@ def _snapshot_dataset(url: str, snapshot_id: int, frozen_at: str) -> metrics.Dat
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在与当前数据对比…")
-def cached_comparison(url: str, snapshot_id: int, data_version: int) -> snapshots.Comparison:
+def cached_comparison(url: str, snapshot_id: int, data_stamp: str) -> snapshots.Comparison:
     opened = _open_store(url)
     (found,) = [s for s in snapshots.listed(opened) if s.id == snapshot_id]
     frozen = _snapshot_dataset(url, found.id, str(found.created_at))
-    return snapshots.compare(opened, found, live=_load_dataset(url, data_version), frozen=frozen)
+    return snapshots.compare(opened, found, live=_load_dataset(url, data_stamp), frozen=frozen)
 
 
 def snapshot_dataset(snapshot: snapshots.Snapshot) -> metrics.Dataset:

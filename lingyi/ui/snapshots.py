@@ -26,8 +26,7 @@ def shown_snapshot() -> snapshots.Snapshot | None:
 
 def snapshot_picker() -> snapshots.Snapshot | None:
     """「数据」 at the top of the sidebar, held in the URL: the live store or one of the 会议版 (when there are any)."""
-    opened = store()
-    listed = snapshot_list(opened.url, opened.data_version())
+    listed = snapshot_list()
     names = [s.name for s in listed]
     following = st.session_state.pop(_NEXT_SNAPSHOT, None)
     if following == LIVE or following in names:
@@ -82,7 +81,7 @@ def snapshot_comparison(snapshot: snapshots.Snapshot) -> None:
     """What has moved since the 会议版 was frozen: the figures, by how much, and the submissions behind it."""
     show_desk_message()  # 「已冻结…」 after the rerun that shows the 会议版 just frozen
     opened = store()
-    comparison = cached_comparison(opened.url, snapshot.id, opened.data_version())
+    comparison = cached_comparison(opened.url, snapshot.id, opened.data_stamp())
     st.markdown(f"**{snapshot.label} 与当前数据对比**（{snapshots.scope_words(snapshot.scope)}）")
     if comparison.unchanged:
         st.success("自冻结以来，这一范围的数字没有变化。", icon=":material/check_circle:")

@@ -93,7 +93,7 @@ def _upload_unit_key(digest: str) -> str:
 def checked_uploads(uploads: list, opened: Store, registry: Registry, period) -> list[desk.CheckedFile]:
     """Each uploaded file checked once (again only when the store, the period or its unit changes), with a progress bar."""
     cache: dict = st.session_state.get(_UPLOAD_CHECKS, {})
-    version = opened.data_version()
+    version = opened.data_stamp()
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     keys = []
     for name, data in files:

@@ -295,6 +295,24 @@ def test_store_reopened_keeps_its_data(store):
     again.close()
 
 
+def test_the_data_stamp_moves_with_every_write_and_names_the_database(store):
+    stamp = store.data_stamp()
+    store.save_file(b"a", "a.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 3))], {})
+    assert store.data_stamp() != stamp
+    assert Store(store.url).data_stamp() == store.data_stamp()  # the same database, opened again
+
+
+def test_a_database_made_anew_at_the_same_address_has_another_stamp_at_the_same_version(store):
+    store.save_file(b"a", "a.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 3))], {})
+    before = store.data_stamp()
+    store_module.metadata.drop_all(store.engine)  # the database lost, and made again from nothing
+    again = Store(store.url)
+    again.save_file(b"b", "b.xlsx", [learning(OTHER_UNIT, OCTOBER, (dt.date(2025, 10, 9), 5))], {})
+    assert again.data_version() == 1
+    assert again.data_stamp() != before
+    again.close()
+
+
 def test_database_of_a_newer_schema_is_refused(store):
     with store.engine.begin() as conn:
         conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="99"))
