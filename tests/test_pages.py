@@ -801,7 +801,7 @@ def test_a_year_on_year_while_a_month_is_not_in_says_it_is_like_for_like(open_ap
     coverage = summary(sample_url)["coverage"]["hotline"]
     assert coverage["reported"] < coverage["expected"]  # the sample's October: two units not in yet
     at = open_app(sample_url, page)
-    notes = [m.value for m in at.markdown if "同比按同口径计算" in m.value]
+    notes = [c.value for c in at.caption if "同比按同口径计算" in c.value]
     assert len(notes) == 1
     assert f"10月有 {coverage['expected'] - coverage['reported']} 家" in notes[0]
 
@@ -809,4 +809,4 @@ def test_a_year_on_year_while_a_month_is_not_in_says_it_is_like_for_like(open_ap
 def test_a_year_on_year_of_complete_months_carries_no_note(open_app, sample_url):
     at = set_filters(open_app(sample_url, "pages/hotline.py"), {state.THROUGH: 1})  # every unit sent January
     assert_ran_cleanly(at)
-    assert not [m.value for m in at.markdown if "同口径" in m.value]
+    assert not [c.value for c in [*at.markdown, *at.caption] if "同口径" in c.value]

@@ -170,5 +170,8 @@ def hotline_cards(totals: dict, *, note: str = "") -> None:
 
 
 def like_for_like_note(note: str) -> None:
-    """「10月尚有 2 家单位未报送，同比按同口径计算」, beside the year on year it qualifies."""
-    st.markdown(f":orange-badge[:material/info: {note}]")
+    """「10月尚有 2 家单位未报送，同比按同口径计算」, beside the year on year it qualifies.
+
+    Coloured text, not a badge: a badge stays on one line and a phone cut the note before 「同口径」.
+    """
+    st.caption(f":orange[:material/info: {note}]")

@@ -212,12 +212,30 @@ def test_executive_supervision_has_the_same_colour_on_every_chart():
     hues = set()
     for fig in charts:
         for trace in fig.data:
-            if trace.type == "bar" and trace.x is not None and EXECUTIVE in trace.x:
-                hues.add(hue(trace.marker.color[list(trace.x).index(EXECUTIVE)]))
+            names = trace.y if trace.orientation == "h" else trace.x
+            if trace.type == "bar" and names is not None and EXECUTIVE in names:
+                hues.add(hue(trace.marker.color[list(names).index(EXECUTIVE)]))
     units = unit_frame([1.0, 2.0, 3.0])  # 单位2 is 执法监督
     ranking = figures.unit_ranking(units, value="person_times", title="t")
     hues.add(hue(ranking.data[0].marker.color[list(ranking.data[0].y).index("单位2")]))
     assert hues == {figures.CATEGORY_COLORS[EXECUTIVE]}
+
+
+def test_rate_changes_by_category_lie_down_named_once_with_room_for_each_label():
+    frame = category_frame(
+        has_previous=[True] * 6,
+        **{f"{rate}_change": [0.0315, -0.012, 0.0, 0.02, 0.01, 0.005] for rate in figures.RATES[:2]},
+        **{f"{figures.RATES[2]}_change": [0.01] * 6},
+    )
+    fig = figures.rate_changes_by_category(frame, title="2025年1—10月 各类别三率较上年同期变化（百分点）")
+    assert [trace.orientation for trace in fig.data] == ["h", "h", "h"]
+    assert all(list(trace.y) == list(CATEGORIES) for trace in fig.data)
+    assert fig.layout.yaxis.autorange == "reversed"  # 党政综合 at the top
+    assert not fig.layout.yaxis2.showticklabels and not fig.layout.yaxis3.showticklabels
+    assert list(fig.data[0].text) == ["+3.15", "-1.20", "0.00", "+2.00", "+1.00", "+0.50"]
+    low, high = fig.layout.xaxis.range
+    assert low < -1.2 * 1.3 and high > 3.15 * 1.1  # past both ends, so the labels beside them fit
+    assert fig.layout.xaxis2.range == fig.layout.xaxis3.range == (low, high)  # equal lengths, equal changes
 
 
 def test_closure_rates_draw_the_target_line_and_name_it():
