@@ -9,7 +9,6 @@ from plotly.subplots import make_subplots
 
 from lingyi.contract import CLOSURE_TARGET
 from lingyi.figures.blocks import (
-    LEGEND_MARGIN,
     axis_format,
     bar_texts,
     hover_value,
@@ -136,8 +135,13 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
     """Found and resolved to date at the end of each month, and the 化解率 then (right axis, with the target)."""
     months = [month_label(m) for m in frame["month"]]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
+    # The legend of four goes under the plot: on a phone it takes two rows, and above the plot it grew into the title.
     fig.update_layout(
-        template=TEMPLATE, title={"text": title}, height=380, hovermode="x unified", margin={"t": LEGEND_MARGIN + 20}
+        template=TEMPLATE,
+        title={"text": title},
+        height=420,
+        hovermode="x unified",
+        legend={"y": -0.14, "yanchor": "top"},
     )
     for column, name, colour in (("found", "累计发现", MUTED), ("resolved", "累计化解", PRIMARY)):
         fig.add_scatter(

@@ -440,13 +440,17 @@ def problems_by_stage(frame: pd.DataFrame, *, title: str) -> go.Figure:
             name=name,
             marker_color=color,
             text=[f"{int(v):,}" if v else "" for v in values],
-            textposition="inside",
+            # The open ones' figure outside the bar's end: inside a short segment it ran into the resolved ones'
+            # (306 and 27 read as 「30627」).
+            textposition="inside" if name == "已化解" else "outside",
+            cliponaxis=False,
             customdata=totals,
             hovertemplate=f"%{{y}}（%{{customdata}}）<br>{name}：%{{x:,}} 个<extra></extra>",
         )
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")  # 点题 first, on top
     fig.update_layout(legend={"traceorder": "normal"})  # 已化解 first, as the bars are stacked
-    fig.update_xaxes(title_text="问题数", tickformat=",d", rangemode="tozero")
+    longest = max([0, *plot_values(frame["found"])], key=lambda v: v or 0) or 1
+    fig.update_xaxes(title_text="问题数", tickformat=",d", range=[0, longest * 1.18])  # room for the outside figures
     return fig
 
 

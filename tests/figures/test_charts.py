@@ -359,6 +359,10 @@ def test_problems_by_stage_stack_resolved_and_open_in_stage_order_as_bars_from_z
     assert fig.layout.yaxis.autorange == "reversed"  # 点题 on top
     assert list(fig.data[0].x) == [15, 9, 6, 5]
     assert list(fig.data[1].x) == [5, 1, 24, 0]
+    # The open ones' figures stand beyond the bars' ends, apart from the resolved ones' (never 「306」 and 「27」 as
+    # 「30627」), with room on the axis for them.
+    assert (fig.data[0].textposition, fig.data[1].textposition) == ("inside", "outside")
+    assert fig.layout.xaxis.range[0] == 0 and fig.layout.xaxis.range[1] > 30 * 1.1
 
 
 def test_rates_this_and_last_year_are_bars_from_zero():
