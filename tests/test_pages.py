@@ -709,7 +709,9 @@ def test_a_database_made_anew_at_the_same_address_shows_its_own_figures(open_app
         tmp_path / "人社局10月.xlsx", {"学习活动": learning_rows(2, unit="临沂市人力资源和社会保障局")}
     )
     assert cli.main(["ingest", str(later), "--db", meeting_url]) == 0
-    assert Store(meeting_url).data_version() == 1  # the version the lost database had too
+    made_anew = Store(meeting_url)
+    assert made_anew.data_version() == 1  # the version the lost database had too
+    made_anew.close()
     at.run()
     assert_ran_cleanly(at)
     assert cards(at) == expected_overview(summary(meeting_url, "--year", "2025", "--through", "2025-10"))

@@ -235,6 +235,9 @@ def unit_ranking(frame: pd.DataFrame, *, value: str, title: str, top: int = 15) 
 
 PANEL_GAP = 0.1  # between panels stacked one above the other
 PANEL_SPACING = 0.04  # between panels side by side
+PANELS_A_ROW = 3  # of a unit against its category; more go onto a second row
+ROW_SPACING = 0.16  # between rows of panels: room for the lower panels' figures and the upper ones' names
+ROW_HEIGHT = 240  # added to a chart's height for each further row of panels
 PANEL_LABEL = {
     "xref": "paper",
     "yref": "paper",
@@ -539,7 +542,12 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
     ``frame`` is ``metrics.unit_profile`` for one theme: columns ``measure``, ``unit_value``, ``category_value``.
     """
     panels = max(len(frame), 1)
-    width = (1 - PANEL_SPACING * (panels - 1)) / panels
+    # At most three panels a row: five side by side (the hotline's) left a phone's panels too narrow for two
+    # figures like 92.65% over their pair of bars.
+    columns = min(panels, PANELS_A_ROW)
+    rows = -(-panels // columns)
+    width = (1 - PANEL_SPACING * (columns - 1)) / columns
+    tall = (1 - ROW_SPACING * (rows - 1)) / rows
     series = (
         ("unit_value", unit_name, PRIMARY),
         ("category_value", f"{category}平均", lighter(CATEGORY_COLORS.get(category, MUTED), 0.6)),
@@ -551,10 +559,18 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
         zip(frame["measure"], frame["unit_value"], frame["category_value"]), start=1
     ):
         suffix = "" if number == 1 else str(number)
-        left = round((number - 1) * (width + PANEL_SPACING), 6)
+        row, column = divmod(number - 1, columns)
+        left = round(column * (width + PANEL_SPACING), 6)
+        top = round(1 - row * (tall + ROW_SPACING), 6)
         layout[f"xaxis{suffix}"] = {"anchor": f"y{suffix}", "domain": [left, round(left + width, 6)]}
         axis = {k: v for k, v in axis_format(measure).items() if k != "title"}
-        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", **axis, "showticklabels": False, "showgrid": False}
+        layout[f"yaxis{suffix}"] = {
+            "anchor": f"x{suffix}",
+            "domain": [max(round(top - tall, 6), 0.0), top],
+            **axis,
+            "showticklabels": False,
+            "showgrid": False,
+        }
         name = MEASURES[measure].name
         if missing(unit_value):  # where the unit's bar would stand: the first of the two, left of the middle
             layout["annotations"].append(
@@ -593,7 +609,7 @@ def unit_against_category(frame: pd.DataFrame, *, title: str, unit_name: str, ca
         layout={
             "template": TEMPLATE,
             "title": {"text": title},
-            "height": 340,
+            "height": 340 + ROW_HEIGHT * (rows - 1),
             "barmode": "group",
             "margin": {"t": 100},
             **layout,

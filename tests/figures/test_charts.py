@@ -519,6 +519,18 @@ def test_unit_against_category_puts_the_unit_beside_its_category_average_for_eac
     assert not_reported_marks(fig) == []
 
 
+def test_a_unit_against_its_category_on_five_measures_takes_two_rows_of_panels():
+    measures = ["appeals", "appeals_yoy", "first_time_rate", "resolution_rate", "satisfaction_rate"]
+    frame = pd.DataFrame({"measure": measures, "unit_value": [138.0, -0.1, 0.93, 0.84, 0.92], "category_value": 0.9})
+    fig = figures.unit_against_category(frame, title="t", unit_name="市民政局", category="社会服务")
+    layout = fig.layout
+    assert layout.xaxis4.domain == layout.xaxis.domain and layout.xaxis5.domain == layout.xaxis2.domain
+    assert layout.yaxis4.domain == layout.yaxis5.domain and layout.yaxis.domain == layout.yaxis3.domain
+    assert layout.yaxis4.domain[1] < layout.yaxis.domain[0]  # the second row under the first, apart from it
+    one_row = figures.unit_against_category(frame.head(3), title="t", unit_name="市民政局", category="社会服务")
+    assert layout.height > one_row.layout.height and one_row.layout.yaxis.domain == (0.0, 1.0)
+
+
 def test_a_unit_that_sent_nothing_on_a_measure_says_so_beside_its_category():
     frame = pd.DataFrame(
         {"measure": ["found", "closure_rate"], "unit_value": [math.nan] * 2, "category_value": [13.5, 0.9]}

@@ -299,7 +299,9 @@ def test_the_data_stamp_moves_with_every_write_and_names_the_database(store):
     stamp = store.data_stamp()
     store.save_file(b"a", "a.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 3))], {})
     assert store.data_stamp() != stamp
-    assert Store(store.url).data_stamp() == store.data_stamp()  # the same database, opened again
+    again = Store(store.url)
+    assert again.data_stamp() == store.data_stamp()  # the same database, opened again
+    again.close()
 
 
 def test_a_database_made_anew_at_the_same_address_has_another_stamp_at_the_same_version(store):
