@@ -174,4 +174,10 @@ def test_on_a_phone_the_overview_has_two_cards_a_row_and_charts_full_width(brows
     charts = [box for box in (c.bounding_box() for c in phone.locator(".js-plotly-plot").all()) if box]
     assert charts and all(box["width"] > 390 * 0.8 for box in charts)
     assert phone.locator('[data-testid="stElementToolbar"]').first.is_hidden()  # never over a chart's title
+    # No word of a card or of the like-for-like note is cut off: what does not fit wraps.
+    cut = phone.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetric"] *, [data-testid="stCaptionContainer"] *')]
+            .filter(e => e.checkVisibility() && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+    )
+    assert cut == []
     context.close()
