@@ -142,6 +142,7 @@ def cumulative_problems(frame: pd.DataFrame, *, title: str, target: float = CLOS
         height=420,
         hovermode="x unified",
         legend={"y": -0.14, "yanchor": "top"},
+        margin={"t": 64},
     )
     for column, name, colour in (("found", "累计发现", MUTED), ("resolved", "累计化解", PRIMARY)):
         fig.add_scatter(
