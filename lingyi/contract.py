@@ -502,7 +502,7 @@ CLOSURE_TARGET = 0.9
 # -- 12345 ticket exports (工单明细) -------------------------------------------------------------------------------
 # The 12345 platform exports every ticket, one row each. A file whose header names a 工单编号, a 受理时间 and a
 # 承办单位 is such an export: its tickets become each unit's 热线指标 for the months they were accepted in, by the
-# rules of TICKET_RULES below (lingyi/tickets.py works them out; the filling instructions print them).
+# rules of TICKET_RULES below (lingyi/intake/tickets.py works them out; the filling instructions print them).
 
 _YES_NO_ALIASES = {
     "y": "是",

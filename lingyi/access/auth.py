@@ -12,7 +12,7 @@ not lock its owner out of theirs; a slower back-off per account (GLOBAL_FREE_FAI
 the addresses the account signed in from lately. Every attempt is recorded, a locked one too (``sign_ins``).
 
 A sign-in starts a session in the store that lasts SESSION_HOURS. The browser that signed in takes a one-time
-ticket to lingyi/web.py and gets back a signed, HttpOnly cookie holding the session's random token, so a reload
+ticket to lingyi/access/web.py and gets back a signed, HttpOnly cookie holding the session's random token, so a reload
 or a second tab finds the session again. Signing out, disabling the user or changing the password ends every
 session of that user; each run of a page checks its session, so the next click of a signed-out browser shows
 the sign-in form.

@@ -1,5 +1,5 @@
 // Streamlit's own words in Chinese: the status and connection messages, dialogs, the main menu, widget hints.
-// lingyi/web.py puts this script into the page's <head>, so it runs before Streamlit draws anything (even while the
+// lingyi/access/web.py puts this script into the page's <head>, so it runs before Streamlit draws anything (even while the
 // page is still connecting) and keeps running when the connection is lost. Our own words are Chinese already;
 // this only rewrites text that is exactly one of Streamlit's, in text nodes and in visible attributes.
 (() => {

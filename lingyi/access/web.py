@@ -12,7 +12,7 @@ browser); the cookie holds the session's token, signed, which JavaScript in the 
 without the ``X-Lingyi-Session`` header is refused: a page on another site cannot add one without a CORS
 preflight this route does not answer.
 
-``ChineseChrome`` puts lingyi/chrome_zh.js into every page Streamlit serves (and marks the page ``lang="zh-CN"``):
+``ChineseChrome`` puts lingyi/access/chrome_zh.js into every page Streamlit serves (and marks the page ``lang="zh-CN"``):
 Streamlit's frontend speaks only English (「Running…」, 「Connection error」, the main menu, 「Choose an option」),
 and only a script in the page from the start reaches the words shown before the first run or after the
 connection is lost.
@@ -98,7 +98,7 @@ SMALL_SCREENS = (Path(__file__).with_name("small_screens.css")).read_text(encodi
 
 def chinese_page(html: bytes) -> bytes:
     """Streamlit's index.html marked Chinese, with the script that puts Streamlit's own words in Chinese and the
-    layout for a phone (lingyi/small_screens.css)."""
+    layout for a phone (lingyi/access/small_screens.css)."""
     page = html.decode("utf-8")
     page = page.replace('<html lang="en">', '<html lang="zh-CN">', 1)
     page = page.replace("<title>Streamlit</title>", "<title>学习型机关建设数据看板</title>", 1)

@@ -95,5 +95,5 @@ def contract_markdown() -> str:
     return "\n".join(parts).rstrip() + "\n"
 
 
-DOC_BEGIN = "<!-- 以下由 lingyi/instructions.py 生成，请勿手改：python -m lingyi docs -->"
+DOC_BEGIN = "<!-- 以下由 lingyi/intake/instructions.py 生成，请勿手改：python -m lingyi docs -->"
 DOC_END = "<!-- 生成部分结束 -->"

@@ -75,7 +75,7 @@ class Dataset:
     submissions: pd.DataFrame
     headcount: dict[str, int] = field(default_factory=dict)
     version: int = 0
-    # 「会议版：名称（冻结于 时间）」 for a frozen snapshot (lingyi/snapshots.py); "" for the live store.
+    # 「会议版：名称（冻结于 时间）」 for a frozen snapshot (lingyi/metrics/snapshots.py); "" for the live store.
     label: str = ""
     # Figures already worked out for a scope. The dashboard shares one Dataset per data version among all
     # sessions, so a page asks for the same scope's rows many times over, and a leader going from one page to

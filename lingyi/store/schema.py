@@ -44,7 +44,7 @@ submissions_table = sa.Table(
     sa.Column("deleted", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
-    # "tickets" for 热线指标 worked out from a 12345 ticket export (lingyi/tickets.py); empty for a return (version 4).
+    # "tickets" for 热线指标 worked out from a 12345 ticket export (lingyi/intake/tickets.py); empty for a return (version 4).
     sa.Column("source", sa.String(16)),
 )
 
@@ -150,7 +150,7 @@ audit_table = sa.Table(
 )
 
 
-# Who may sign in, with what role; passwords as argon2 hashes (version 3). See lingyi/auth.py.
+# Who may sign in, with what role; passwords as argon2 hashes (version 3). See lingyi/access/auth.py.
 users_table = sa.Table(
     "users",
     metadata,
@@ -178,7 +178,7 @@ sign_ins_table = sa.Table(
 )
 
 
-# 会议版: a named scope frozen as it was shown at a meeting (step _migrate_snapshots). See lingyi/snapshots.py.
+# 会议版: a named scope frozen as it was shown at a meeting (step _migrate_snapshots). See lingyi/metrics/snapshots.py.
 snapshots_table = sa.Table(
     "snapshots",
     metadata,
@@ -216,9 +216,9 @@ settings_table = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
-# Who is signed in, and in which browser (step _migrate_sessions, see lingyi/auth.py). The browser keeps a signed, HttpOnly cookie
+# Who is signed in, and in which browser (step _migrate_sessions, see lingyi/access/auth.py). The browser keeps a signed, HttpOnly cookie
 # with a random token; the store keeps only the token's SHA-256, so reading this table signs nobody in. The one-time
-# ticket lets the browser that signed in take its cookie (lingyi/web.py). Not in backups: who is signed in where is
+# ticket lets the browser that signed in take its cookie (lingyi/access/web.py). Not in backups: who is signed in where is
 # no data.
 sessions_table = sa.Table(
     "sessions",

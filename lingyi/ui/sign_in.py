@@ -26,7 +26,7 @@ _SIGN_IN_FORM = "sign_in"
 
 
 # Runs in the page (st.components.v2 runs a component's JavaScript in the app's own document): one request to
-# lingyi/web.py, which answers with the cookie, or deletes it. Each ticket is posted once, however often this runs.
+# lingyi/access/web.py, which answers with the cookie, or deletes it. Each ticket is posted once, however often this runs.
 _SESSION_COOKIE_JS = """
 export default function ({ data, setTriggerValue }) {
   const done = (window.lingyiSessionRequests ??= new Set());

@@ -1,4 +1,4 @@
-"""lingyi/figures.py: charts tested as data (their values, titles and colours), and the number formats."""
+"""lingyi/figures/: charts tested as data (their values, titles and colours), and the number formats."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""lingyi/reading.py: any return file → raw tables (spec §2): formats, sheet kinds, headers, totals, footers."""
+"""lingyi/intake/reading.py: any return file → raw tables (spec §2): formats, sheet kinds, headers, totals, footers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""lingyi/replacements.py: what a file replaces is said before it is stored, and data already stored change nothing."""
+"""lingyi/intake/replacements.py: what a file replaces is said before it is stored, and data already stored change nothing."""
 
 from __future__ import annotations
 

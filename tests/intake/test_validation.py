@@ -1,4 +1,4 @@
-"""lingyi/validation.py: raw tables → typed frames and every error and warning (spec §1–4)."""
+"""lingyi/intake/validation.py: raw tables → typed frames and every error and warning (spec §1–4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""lingyi/metrics.py: the figures of spec §5, worked out by hand from small returns."""
+"""lingyi/metrics/: the figures of spec §5, worked out by hand from small returns."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""lingyi/snapshots.py: 会议版 — a scope frozen as shown at a meeting, that later uploads, restores and
+"""lingyi/metrics/snapshots.py: 会议版 — a scope frozen as shown at a meeting, that later uploads, restores and
 withdrawals never change, and its comparison with today's store."""
 
 from __future__ import annotations

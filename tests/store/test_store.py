@@ -504,7 +504,7 @@ def test_store_made_before_sign_in_addresses_gains_them_and_keeps_its_attempts(s
 
 
 def test_store_made_before_snapshots_gains_their_tables_and_keeps_its_data(store):
-    """A database of schema version 3: everything but the 会议版 tables (lingyi/snapshots.py)."""
+    """A database of schema version 3: everything but the 会议版 tables (lingyi/metrics/snapshots.py)."""
     store.save_file(b"v3", "v3.xlsx", [learning(UNIT, OCTOBER, (dt.date(2025, 10, 9), 100))], {})
     with store.engine.begin() as conn:
         for table in (store_module.snapshot_submissions_table, store_module.snapshots_table):
