@@ -44,7 +44,8 @@ submissions_table = sa.Table(
     sa.Column("deleted", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("created_by", sa.String(64), nullable=False),
-    # "tickets" for 热线指标 worked out from a 12345 ticket export (lingyi/intake/tickets.py); empty for a return (version 4).
+    # "tickets" for 热线指标 worked out from a 12345 ticket export (lingyi/intake/tickets.py); empty for a return
+    # (version 4).
     sa.Column("source", sa.String(16)),
 )
 
@@ -216,10 +217,10 @@ settings_table = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
-# Who is signed in, and in which browser (step _migrate_sessions, see lingyi/access/auth.py). The browser keeps a signed, HttpOnly cookie
-# with a random token; the store keeps only the token's SHA-256, so reading this table signs nobody in. The one-time
-# ticket lets the browser that signed in take its cookie (lingyi/access/web.py). Not in backups: who is signed in where is
-# no data.
+# Who is signed in, and in which browser (step _migrate_sessions, see lingyi/access/auth.py). The browser keeps a
+# signed, HttpOnly cookie with a random token; the store keeps only the token's SHA-256, so reading this table signs
+# nobody in. The one-time ticket lets the browser that signed in take its cookie (lingyi/access/web.py). Not in
+# backups: who is signed in where is no data.
 sessions_table = sa.Table(
     "sessions",
     metadata,
