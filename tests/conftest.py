@@ -15,6 +15,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 import sqlalchemy as sa
+from factories import stand_in_picture
 from pg_cluster import Cluster, have_binaries
 
 from lingyi.intake.ingest import IngestResult, ingest_file
@@ -115,3 +116,13 @@ def submit(store: Store, registry: Registry):
         return ingest_file(store, path.read_bytes(), path.name, registry=registry, **options)
 
     return submit
+
+
+@pytest.fixture
+def stand_in_pictures(monkeypatch):
+    """Every picture a plain PNG (``factories.stand_in_picture``), and a browser said to be there to draw them."""
+    from lingyi.figures import pictures
+
+    monkeypatch.setattr(pictures, "png", stand_in_picture)
+    monkeypatch.setattr(pictures, "availability", lambda: pictures.Availability("/usr/bin/chromium", ("Noto",)))
+    return stand_in_picture

@@ -492,3 +492,16 @@ def compound_file(streams: dict[str, bytes], *, directory_last: bool = False) ->
     )
     assert len(header) == 512
     return header + struct.pack(f"<{len(fat)}I", *fat) + b"".join(body)
+
+
+def stand_in_picture(fig, size=None) -> bytes:
+    """A plain white PNG an eighth of the picture's size, for a test of the files around the pictures: the
+    browser's own pictures are tested in tests/figures/test_pictures.py."""
+    from PIL import Image
+
+    from lingyi.figures import pictures
+
+    size = size or pictures.SLIDE
+    out = io.BytesIO()
+    Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
+    return out.getvalue()

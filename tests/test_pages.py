@@ -722,17 +722,8 @@ def test_a_database_made_anew_at_the_same_address_shows_its_own_figures(open_app
 
 
 @pytest.fixture
-def with_pictures(monkeypatch):
+def with_pictures(monkeypatch, stand_in_pictures):
     """A browser said to be there, and a plain PNG for every picture: the page's downloads are all offered."""
-    from PIL import Image
-
-    def png(fig, size=pictures.SLIDE) -> bytes:
-        out = io.BytesIO()
-        Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
-        return out.getvalue()
-
-    monkeypatch.setattr(pictures, "png", png)
-    monkeypatch.setattr(pictures, "availability", lambda: pictures.Availability("/usr/bin/chromium", ("Noto",)))
     monkeypatch.setattr(pictures, "start_in_background", lambda: None)
 
 

@@ -4,7 +4,6 @@ frozen figures, and mails them; the monthly chase names who is missing."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import socket
 import threading
 
@@ -17,21 +16,6 @@ from lingyi.cli import monthly
 from lingyi.figures import pictures
 from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import snapshots
-
-
-@pytest.fixture
-def stand_in_pictures(monkeypatch):
-    """A plain PNG for every picture: the browser's own are tested in tests/figures/test_pictures.py."""
-    from PIL import Image
-
-    def png(fig, size=pictures.SLIDE) -> bytes:
-        out = io.BytesIO()
-        Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
-        return out.getvalue()
-
-    monkeypatch.setattr(pictures, "png", png)
-    monkeypatch.setattr(pictures, "availability", lambda: pictures.Availability("/usr/bin/chromium", ("Noto",)))
-    return png
 
 
 def one_unit_store(store):

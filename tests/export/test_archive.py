@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from cli.test_monthly import one_unit_store, send
 from docx import Document
-from PIL import Image
+from factories import stand_in_picture
 from pptx import Presentation
 
 from lingyi import metrics
@@ -19,22 +19,8 @@ from lingyi.__main__ import main
 from lingyi.cli import monthly
 from lingyi.export import archive
 from lingyi.export.content import chinese_date
-from lingyi.figures import pictures
 from lingyi.figures.theme import count_text
 from lingyi.metrics import snapshots
-
-
-def stand_in(fig, size=pictures.SLIDE) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
-    return out.getvalue()
-
-
-@pytest.fixture
-def stand_in_pictures(monkeypatch):
-    """A plain PNG for every picture: the browser's own are tested in tests/figures/test_pictures.py."""
-    monkeypatch.setattr(pictures, "png", stand_in)
-    monkeypatch.setattr(pictures, "availability", lambda: pictures.Availability("/usr/bin/chromium", ("Noto",)))
 
 
 def summary(store, capsys, through: str) -> dict:
@@ -93,16 +79,16 @@ def test_a_monthly_briefings_files_are_the_ones_the_command_wrote_and_open(two_m
     assert made.title == "学习型机关建设情况月报（2025年10月）"
     assert made.date == october.frozen_at.date()
 
-    slides = Presentation(io.BytesIO(archive.file_bytes(made, ".pptx", picture=stand_in)))
+    slides = Presentation(io.BytesIO(archive.file_bytes(made, ".pptx", picture=stand_in_picture)))
     title = " ".join(shape.text_frame.text for shape in slides.slides[0].shapes if shape.has_text_frame)
     assert made.title in title and chinese_date(october.frozen_at.date()) in title
     assert len(slides.slides) >= 3
 
-    report = Document(io.BytesIO(archive.file_bytes(made, ".docx", picture=stand_in)))
+    report = Document(io.BytesIO(archive.file_bytes(made, ".docx", picture=stand_in_picture)))
     written = Document(folder / "月报_2025年10月.docx")  # by ``briefing --monthly``, before the correction
     assert [p.text for p in report.paragraphs] == [p.text for p in written.paragraphs]
 
-    with zipfile.ZipFile(io.BytesIO(archive.file_bytes(made, ".zip", picture=stand_in))) as pictures_zip:
+    with zipfile.ZipFile(io.BytesIO(archive.file_bytes(made, ".zip", picture=stand_in_picture))) as pictures_zip:
         names = pictures_zip.namelist()
     assert len(names) == len(made.charts) and all(name.endswith(".png") for name in names)
 

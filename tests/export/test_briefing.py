@@ -12,8 +12,16 @@ from pathlib import Path
 
 import docx
 import pytest
-from factories import UNIT, hotline_rows, indicator_periods, learning_rows, problem_rows, write_csv, write_xlsx
-from PIL import Image
+from factories import (
+    UNIT,
+    hotline_rows,
+    indicator_periods,
+    learning_rows,
+    problem_rows,
+    stand_in_picture,
+    write_csv,
+    write_xlsx,
+)
 from pptx import Presentation
 from sample_store import sample_database_copy
 from streamlit.runtime.pages_manager import PagesManager
@@ -30,12 +38,6 @@ from lingyi.store import DATABASE_URL_VARIABLE, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SCOPE = metrics.Scope(2025, 10)
-
-
-def stand_in(fig, size: pictures.PictureSize) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
-    return out.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -154,17 +156,17 @@ def test_an_unknown_chart_is_refused(sample):
 def test_the_zip_holds_a_picture_per_chart_named_after_it(sample):
     _, ds = sample
     made = briefing.build(ds, SCOPE, charts=["learning_by_category", "learning_by_month"])
-    with zipfile.ZipFile(io.BytesIO(formats.zip_bytes(made, picture=stand_in))) as archive:
+    with zipfile.ZipFile(io.BytesIO(formats.zip_bytes(made, picture=stand_in_picture))) as archive:
         assert archive.namelist() == ["2025年1-10月_各类别参与人次.png", "2025年1-10月_每月参与人次.png"]
 
 
 def test_a_file_is_written_as_its_suffix_says(sample, tmp_path):
     _, ds = sample
     made = briefing.build(ds, SCOPE, charts=["learning_by_category"])
-    formats.write(made, tmp_path / "简报.PPTX", picture=stand_in)
+    formats.write(made, tmp_path / "简报.PPTX", picture=stand_in_picture)
     assert len(Presentation(tmp_path / "简报.PPTX").slides) == 3
     with pytest.raises(ValueError, match="不支持的文件类型"):
-        formats.write(made, tmp_path / "简报.pdf", picture=stand_in)
+        formats.write(made, tmp_path / "简报.pdf", picture=stand_in_picture)
 
 
 # -- the command line ---------------------------------------------------------------------------------------------------
@@ -383,7 +385,7 @@ def test_a_category_that_sent_nothing_is_never_the_least_nor_zero(one_category_s
     learning = next(p for p in made.paragraphs if p.theme == "learning").text
     assert f"{'、'.join(SILENT)}尚无报送" in learning
     path = tmp_path / "简报.docx"
-    formats.write(made, path, picture=stand_in)
+    formats.write(made, path, picture=stand_in_picture)
     words = "".join(paragraph.text for paragraph in docx.Document(str(path)).paragraphs)
     assert "经济发展最少" not in words and not ZERO_COUNT.search(words)
     assert f"{'、'.join(SILENT)}尚无报送" in words

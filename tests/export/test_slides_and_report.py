@@ -13,8 +13,8 @@ import zipfile
 
 import pytest
 from docx import Document
+from factories import stand_in_picture
 from lxml import etree
-from PIL import Image
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -30,12 +30,6 @@ CHARTS = ("learning_by_category", "problems_closure_by_category", "problems_cumu
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def stand_in(fig, size: pictures.PictureSize) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (size.width // 8, size.height // 8), "white").save(out, format="PNG")
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def made(tmp_path_factory) -> content.Briefing:
     store = Store(sample_database_copy(tmp_path_factory.mktemp("office-sample")))
@@ -47,12 +41,12 @@ def made(tmp_path_factory) -> content.Briefing:
 
 @pytest.fixture(scope="module")
 def deck(made) -> Presentation:
-    return Presentation(io.BytesIO(slides.pptx_bytes(made, picture=stand_in)))
+    return Presentation(io.BytesIO(slides.pptx_bytes(made, picture=stand_in_picture)))
 
 
 @pytest.fixture(scope="module")
 def report_bytes(made) -> bytes:
-    return report.docx_bytes(made, picture=stand_in)
+    return report.docx_bytes(made, picture=stand_in_picture)
 
 
 def texts(slide) -> str:
@@ -81,7 +75,7 @@ def test_a_long_scope_pushes_the_date_down_and_every_footer_stays_on_one_line(ma
     long = dataclasses.replace(
         made, scope_text="会议版「2025年10月全市学习型机关建设推进会」 · " + " · ".join(["执法监督"] * 6)
     )
-    shown = Presentation(io.BytesIO(slides.pptx_bytes(long, picture=stand_in)))
+    shown = Presentation(io.BytesIO(slides.pptx_bytes(long, picture=stand_in_picture)))
     title = shown.slides[0]
     holding = [s for s in title.shapes if s.has_text_frame and long.scope_text in s.text_frame.text]
     assert len(holding) == 1 and "2025年11月20日" in holding[0].text_frame.text  # one box: the date flows below
@@ -135,7 +129,7 @@ def test_a_target_is_a_dashed_line_series_kept_in_the_charts_workbook(deck, made
 
 
 def test_every_run_on_every_slide_names_an_east_asian_font(made):
-    data = slides.pptx_bytes(made, picture=stand_in)
+    data = slides.pptx_bytes(made, picture=stand_in_picture)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = [n for n in archive.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
         for name in names:
@@ -213,7 +207,7 @@ def test_the_reports_pictures_are_drawn_without_their_own_title(made):
 
     def remembering(fig, size):
         titles.append(fig.layout.title.text)
-        return stand_in(fig, size)
+        return stand_in_picture(fig, size)
 
     report.docx_bytes(made, picture=remembering)
     assert titles == [""] * len(made.charts)  # the caption 「图N  …」 says it once
@@ -291,7 +285,7 @@ def with_hotline(tmp_path_factory) -> content.Briefing:
 
 
 def test_a_slide_comparing_with_last_year_notes_the_month_not_in_and_keeps_the_chart_clear_of_it(with_hotline):
-    deck = Presentation(io.BytesIO(slides.pptx_bytes(with_hotline, picture=stand_in)))
+    deck = Presentation(io.BytesIO(slides.pptx_bytes(with_hotline, picture=stand_in_picture)))
     note = with_hotline.notes["hotline"]
     assert note.endswith("同比按同口径计算")
     learning_slide, hotline_slide = deck.slides[2], deck.slides[3]
@@ -305,7 +299,7 @@ def test_a_slide_comparing_with_last_year_notes_the_month_not_in_and_keeps_the_c
 
 
 def test_bars_in_their_categorys_colour_have_grey_legend_swatches_on_the_slide(with_hotline):
-    deck = Presentation(io.BytesIO(slides.pptx_bytes(with_hotline, picture=stand_in)))
+    deck = Presentation(io.BytesIO(slides.pptx_bytes(with_hotline, picture=stand_in_picture)))
     chart = next(s.chart for s in deck.slides[4].shapes if getattr(s, "has_chart", False))
     last_year, this_year = chart.plots[0].series
     # The series' own fill is what the legend shows; each bar still carries its category's colour.
