@@ -37,7 +37,7 @@ with right:
         figures.best_and_weakest(scores, value="mean_completion", title=title, n=8, labels=labels), key="i_units"
     )
 own = by_indicator[by_indicator["indicator_type"] == "个性指标"]
-charts.chart(figures.indicator_met(own, title=f"{span} 个性指标：各项达标单位数（达标率低的在前）"), key="i_own")
+charts.chart(figures.indicator_met(own, title=f"{span} 个性指标达标单位数（达标率低的在前）"), key="i_own")
 
 st.subheader("各单位指标明细", anchor=False)
 tables.table(rows, key="i_rows", columns=tables.INDICATOR_COLUMNS, file_name=f"指标完成明细_{span}.xlsx")

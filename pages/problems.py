@@ -40,7 +40,7 @@ below = metrics.units_below_target(ds, scope)
 if below.empty:
     st.success(f"所有发现问题的单位化解率都达到{target}。", icon=":material/check_circle:")
 else:
-    title = f"{when} 化解率最低的{min(len(below), 15)}个单位（低于目标的共{len(below)}个）"
+    title = f"{when} 化解率最低的{min(len(below), 15)}个单位（低于目标共{len(below)}个）"
     charts.chart(figures.closure_rates(below.head(15), by="short_name", title=title, horizontal=True), key="p_below")
     columns = ("short_name", "category", "found", "resolved", "closure_rate")
     tables.table(below, key="p_below_units", columns=columns, file_name=f"化解率低于目标的单位_{when}.xlsx", height=300)

@@ -170,7 +170,7 @@ def _problems_stages(ds, scope):
 @_chart("problems_below_target", "problems", "化解率最低的单位")
 def _problems_below_target(ds, scope):
     below = metrics.units_below_target(ds, scope)
-    title = f"{scope.as_of_label} 化解率最低的{min(len(below), 15)}个单位（低于目标的共{len(below)}个）"
+    title = f"{scope.as_of_label} 化解率最低的{min(len(below), 15)}个单位（低于目标共{len(below)}个）"
     if below.empty:
         fig = figures.nothing_to_draw(title=f"{scope.as_of_label} 化解率低于目标的单位", message="没有低于目标的单位")
     else:
