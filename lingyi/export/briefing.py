@@ -20,6 +20,7 @@ from lingyi.contract import CATEGORIES, CLOSURE_TARGET
 from lingyi.export import narrative, wording
 from lingyi.export.content import DEFAULT_TITLE, Briefing, Chart, KeyFigure, Sentence, Table
 from lingyi.figures import pictures
+from lingyi.figures.theme import count_text
 
 # -- the charts a briefing can hold ----------------------------------------------------------------------------
 
@@ -258,11 +259,11 @@ def key_figures(ds: metrics.Dataset, scope: metrics.Scope) -> tuple[KeyFigure, .
     )
     found = [
         KeyFigure("报送单位", f"{len(metrics.reporting_units(ds, scope))}/{registered}", reporting_note),
-        KeyFigure("学习活动", wording.amount(learning["activities"]) if learned else silent, "场次"),
-        KeyFigure("参与人次", wording.amount(learning["person_times"]) if learned else silent, "人次"),
+        KeyFigure("学习活动", count_text(learning["activities"]) if learned else silent, "场次"),
+        KeyFigure("参与人次", count_text(learning["person_times"]) if learned else silent, "人次"),
         KeyFigure(
             "12345热线诉求量",
-            wording.amount(hotline["appeals"], "件") if hotline["has_current"] else silent,
+            count_text(hotline["appeals"], "件") if hotline["has_current"] else silent,
             wording.count_change(hotline["appeals_yoy"]),
         ),
     ]

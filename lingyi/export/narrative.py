@@ -32,7 +32,6 @@ from lingyi.export.wording import (
     NO_PRIOR,
     UP,
     against_target,
-    amount,
     count_change,
     extremes,
     joined,
@@ -45,6 +44,7 @@ from lingyi.export.wording import (
     target_figures,
     trend,
 )
+from lingyi.figures.theme import count_text
 
 NOT_REPORTED = charts.NOT_REPORTED  # 尚无报送
 UNITS = {"activities": "场次", "sessions": "期", "lectures": "节", "person_times": "人次", "appeals": "件"}
@@ -140,15 +140,15 @@ def opening(
         }
         clauses.append(
             f"{who(scope, registered)}中已有{learning_reporting}家报送学习情况，"
-            f"累计开展学习活动{amount(learning['activities'], UNITS['activities'])}、"
-            f"覆盖{amount(learning['person_times'], UNITS['person_times'])}"
+            f"累计开展学习活动{count_text(learning['activities'], UNITS['activities'])}、"
+            f"覆盖{count_text(learning['person_times'], UNITS['person_times'])}"
         )
     else:
         clauses.append(f"{who(scope, registered)}尚无学习活动数据")
     if hotline.get("has_current"):
         used |= {"hotline.appeals": hotline["appeals"], "hotline.appeals_yoy_pct": pct(hotline["appeals_yoy"])}
         change = count_change(hotline["appeals_yoy"])
-        appeals = f"12345热线诉求量{amount(hotline['appeals'], UNITS['appeals'])}，{change}"
+        appeals = f"12345热线诉求量{count_text(hotline['appeals'], UNITS['appeals'])}，{change}"
         rates, rate_figures = rates_clause(hotline, levels=False)
         if hotline.get("has_previous") and rates:
             used |= rate_figures
@@ -159,7 +159,7 @@ def opening(
         used |= target_figures(problems["closure_rate"], target)
         closure = problems["closure_rate"]
         clauses.append(
-            f"累计排查问题{amount(problems['found'], PROBLEM_UNIT)}，化解率{percent(closure)}，{against_target(closure, target)}"
+            f"累计排查问题{count_text(problems['found'], PROBLEM_UNIT)}，化解率{percent(closure)}，{against_target(closure, target)}"
         )
     return Sentence(f"{scope.span_label}，{'；'.join(clauses)}。", used)
 
@@ -193,9 +193,9 @@ def learning_sentences(
     sentences = [
         Sentence(
             f"学习活动方面，{who(scope, registered)}中已有{learning_reporting}家报送学习情况，"
-            f"累计开展学习活动{amount(totals['activities'], UNITS['activities'])}、"
-            f"{amount(totals['sessions'], UNITS['sessions'])}、{amount(totals['lectures'], UNITS['lectures'])}，"
-            f"参与{amount(totals['person_times'], UNITS['person_times'])}，参与人次{count_change(change)}"
+            f"累计开展学习活动{count_text(totals['activities'], UNITS['activities'])}、"
+            f"{count_text(totals['sessions'], UNITS['sessions'])}、{count_text(totals['lectures'], UNITS['lectures'])}，"
+            f"参与{count_text(totals['person_times'], UNITS['person_times'])}，参与人次{count_change(change)}"
             f"{noted(note) if change is not None else ''}。",
             {
                 "learning.reporting_units": learning_reporting,
@@ -345,8 +345,8 @@ def cumulative_closure(
         return Sentence(f"{scope.as_of_label}，尚无问题排查数据。", {"problems.found": 0})
     closure = totals.get("closure_rate")
     return Sentence(
-        f"截至{scope.through}月末累计发现问题{amount(totals.get('found'), PROBLEM_UNIT)}、"
-        f"化解{amount(totals.get('resolved'), PROBLEM_UNIT)}，化解率{percent(closure)}，{against_target(closure, target)}。",
+        f"截至{scope.through}月末累计发现问题{count_text(totals.get('found'), PROBLEM_UNIT)}、"
+        f"化解{count_text(totals.get('resolved'), PROBLEM_UNIT)}，化解率{percent(closure)}，{against_target(closure, target)}。",
         {
             "problems.found": totals.get("found"),
             "problems.resolved": totals.get("resolved"),
@@ -407,10 +407,10 @@ def hotline_sentences(
         )
     prior = ""
     if totals.get("has_previous"):
-        said = "；".join(filter(None, (f"上年同期{amount(totals['appeals_prev'], UNITS['appeals'])}", note)))
+        said = "；".join(filter(None, (f"上年同期{count_text(totals['appeals_prev'], UNITS['appeals'])}", note)))
         prior = f"（{said}）"
     appeals = Sentence(
-        f"12345热线方面，受理群众诉求{amount(totals['appeals'], UNITS['appeals'])}，"
+        f"12345热线方面，受理群众诉求{count_text(totals['appeals'], UNITS['appeals'])}，"
         f"{count_change(totals['appeals_yoy'])}{prior}。",
         {
             "hotline.appeals": totals["appeals"],
@@ -450,8 +450,8 @@ def problem_sentences(
     closure = totals["closure_rate"]
     sentences = [
         Sentence(
-            f"问题排查化解方面，{totals['units_screened']}家单位累计排查问题{amount(totals['found'], PROBLEM_UNIT)}，"
-            f"已化解{amount(totals['resolved'], PROBLEM_UNIT)}，化解率{percent(closure)}，{against_target(closure, target)}。",
+            f"问题排查化解方面，{totals['units_screened']}家单位累计排查问题{count_text(totals['found'], PROBLEM_UNIT)}，"
+            f"已化解{count_text(totals['resolved'], PROBLEM_UNIT)}，化解率{percent(closure)}，{against_target(closure, target)}。",
             {
                 "problems.units_screened": totals["units_screened"],
                 "problems.found": totals["found"],
@@ -500,7 +500,7 @@ def indicator_sentences(
     running = int(everything["running"])
     so_far = f"（其中{running}项为{metrics.YEAR_TO_DATE}）" if running else ""
     parts = [
-        f"指标完成方面，共报送指标{amount(everything['indicators'], '项')}{so_far}，达标{amount(everything['met'], '项')}，"
+        f"指标完成方面，共报送指标{count_text(everything['indicators'], '项')}{so_far}，达标{count_text(everything['met'], '项')}，"
         f"达标率{percent(everything['met_rate'])}，平均完成度{percent(everything['mean_completion'])}"
     ]
     figures: dict[str, object] = {

@@ -25,11 +25,6 @@ def known(value: object) -> bool:
     return not missing(value)
 
 
-def amount(value: float | None, unit: str = "") -> str:
-    """1,234场次; from 1万 on 4.57万人次; from 1亿 on 1.2亿件: the one rule of ``figures.count_text``."""
-    return count_text(value, unit)
-
-
 def pct(fraction: float | None) -> float | None:
     """A fraction as a percentage with two decimals, as the summary JSON has it: 0.90213 → 90.21."""
     return round(float(fraction) * 100, 2) if known(fraction) else None
@@ -122,7 +117,7 @@ def shown(value: float, kind: str, unit: str = "") -> str:
         return f"{abs(value) * 100:.2f}个百分点"
     if kind == "ratio":
         return f"{value:,.2f}{unit}"
-    return amount(value, unit)
+    return count_text(value, unit)
 
 
 UP, DOWN, FLAT = "up", "down", "flat"

@@ -30,8 +30,9 @@ from streamlit.testing.v1 import AppTest
 from lingyi import figures, metrics
 from lingyi.__main__ import main
 from lingyi.contract import CATEGORIES
-from lingyi.export import briefing, content, formats, narrative, wording
+from lingyi.export import briefing, content, formats, narrative
 from lingyi.figures import pictures
+from lingyi.figures.theme import count_text
 from lingyi.intake.ingest import Outcome, ingest_file
 from lingyi.metrics import snapshots
 from lingyi.store import DATABASE_URL_VARIABLE, Store
@@ -73,8 +74,8 @@ def test_the_key_figures_are_the_summarys(sample, capsys):
     expected = summary(url, capsys)
     shown = {f.label: f for f in briefing.key_figures(ds, SCOPE)}
     assert shown["报送单位"].value == f"{expected['units']['reporting']}/{expected['units']['registered']}"
-    assert shown["学习活动"].value == wording.amount(expected["learning"]["activities"])
-    assert shown["参与人次"].value == wording.amount(expected["learning"]["person_times"])
+    assert shown["学习活动"].value == count_text(expected["learning"]["activities"])
+    assert shown["参与人次"].value == count_text(expected["learning"]["person_times"])
     assert shown["12345热线诉求量"].note == f"同比下降{-expected['hotline']['appeals_yoy_pct']:.2f}%"
     for rate, name in metrics.RATE_NAMES.items():
         assert shown[name].value == f"{expected['hotline'][f'{rate}_pct']:.2f}%"
@@ -227,7 +228,7 @@ def test_a_snapshot_briefing_has_the_frozen_figures_and_says_so_on_its_slides(st
     assert live != frozen.figures["hotline"]["appeals"]
     made = briefing.build(snapshots.dataset(store, frozen), frozen.scope, charts=[])
     figures = {figure.label: figure.value for figure in made.key_figures}
-    assert figures["12345热线诉求量"] == wording.amount(frozen.figures["hotline"]["appeals"], "件")
+    assert figures["12345热线诉求量"] == count_text(frozen.figures["hotline"]["appeals"], "件")
     assert made.scope_text == f"{frozen.label} · 2025年1—10月 · 全部类别 · 全部单位"
 
     monkeypatch.setenv(pictures.BROWSER_VARIABLE, str(tmp_path / "no-chrome"))  # native charts only: quick

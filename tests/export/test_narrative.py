@@ -13,6 +13,7 @@ from sample_store import sample_database_copy
 from lingyi import metrics
 from lingyi.__main__ import main
 from lingyi.export import narrative, wording
+from lingyi.figures.theme import count_text
 from lingyi.store import Store
 
 SCOPE = metrics.Scope(2025, 10)
@@ -51,7 +52,7 @@ def hotline(yoy=-0.2372, changes=(0.1396, 0.0748, 0.1028), *, previous=True, rat
     ],
 )
 def test_large_counts_are_written_in_wan_and_yi(value, unit, text):
-    assert wording.amount(value, unit) == text
+    assert count_text(value, unit) == text
 
 
 @pytest.mark.parametrize(
@@ -316,8 +317,8 @@ def spellings(value: object) -> set[str]:
     if not isinstance(value, int | float) or isinstance(value, bool):
         return set()
     number = abs(float(value))
-    found = {f"{number:,.0f}", f"{number:,.2f}", wording.amount(number).rstrip("万亿")}
-    found |= {wording.amount(number)[:-1]} if wording.amount(number)[-1] in "万亿" else set()
+    found = {f"{number:,.0f}", f"{number:,.2f}", count_text(number).rstrip("万亿")}
+    found |= {count_text(number)[:-1]} if count_text(number)[-1] in "万亿" else set()
     return found
 
 
