@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lingyi.intake.ingest import problem_key
-from lingyi.store import NewSubmission, Store
+from lingyi.store import NewSubmission, Store, problem_key
 from lingyi.values import Period
 from sample_data.truth import generate_records
 
