@@ -19,22 +19,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from bench.five_year_store import build
+from tests.e2e.server import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 STORE = ROOT / "bench" / "out" / "five_years.db"
 RESULTS = ROOT / "bench" / "results" / "browser.json"
+SERVER_LOG = ROOT / "bench" / "out" / "streamlit.log"
 PAGES = {
     "overview": "总览",
     "learning": "学习活动",
@@ -63,48 +60,6 @@ def _store_url() -> str:
         STORE.parent.mkdir(exist_ok=True)
         build(f"sqlite:///{STORE}")
     return f"sqlite:///{STORE}"
-
-
-class Server:
-    def __init__(self, url: str):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        environment = {**os.environ, "LINGYI_DATABASE_URL": url, "LINGYI_DEMO": "1"}
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "serve.py",
-                f"--server.port={self.port}",
-                "--server.address=127.0.0.1",
-                "--server.headless=true",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the server did not start")
-
-    def page_url(self, page: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{page}"
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def wait_drawn(page, title: str, start: float) -> float:
@@ -146,7 +101,7 @@ def measure(runs: int, pages: list[str]) -> dict:
             title = PAGES[name]
             fresh, visitor, change = [], [], []
             for _ in range(runs):
-                server = Server(url)
+                server = Server(url, SERVER_LOG)
                 try:
                     context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
                     page = context.new_page()

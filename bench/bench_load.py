@@ -21,7 +21,8 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from bench.bench_browser import CHROMIUM, CHROMIUM_ARGS, DRAWN, TIMEOUT_S, VIEWPORT, Server, _store_url
+from bench.bench_browser import CHROMIUM, CHROMIUM_ARGS, DRAWN, SERVER_LOG, TIMEOUT_S, VIEWPORT, _store_url
+from tests.e2e.server import Server
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
 
@@ -84,7 +85,7 @@ async def one_visit(browser, url: str) -> float | None:
 
 
 async def measure(sessions: int, rounds: int) -> dict:
-    server = Server(_store_url())
+    server = Server(_store_url(), SERVER_LOG)
     url = server.page_url("overview")
     times: list[float | None] = []
     memory: list[float] = []

@@ -8,16 +8,13 @@ instead, because there they must run.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sample_store import sample_database_copy
+from server import Server
 
 from lingyi.access.auth import COOKIE_NAME
 
@@ -34,12 +31,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 VIEWPORT = {"width": 1440, "height": 900}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'  # an exception or an st.error on a page
@@ -75,65 +66,6 @@ def sign_in(page, name: str) -> None:
     while not any(c["name"] == COOKIE_NAME for c in page.context.cookies()) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     _quiet(page, 60)
-
-
-class Server:
-    """``streamlit run serve.py`` on a free port with its own store; stopped by ``stop``."""
-
-    def __init__(self, database_url: str, log: Path, *, demo: bool = True):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        environment = {**os.environ, "LINGYI_DATABASE_URL": database_url}
-        environment.pop("LINGYI_DEBUG", None)
-        if not demo:  # signed in as a real user, with the pages of that user's role
-            environment.pop("LINGYI_DEMO", None)
-        self._output = log.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "serve.py",
-                f"--server.port={self.port}",
-                "--server.address=127.0.0.1",
-                "--server.headless=true",
-                "--browser.gatherUsageStats=false",
-                "--server.fileWatcherType=none",
-            ],
-            cwd=ROOT,
-            env=environment,
-            stdout=self._output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            self._wait_until_healthy()
-        except RuntimeError:
-            self.stop()
-            raise
-
-    def _wait_until_healthy(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {self.log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not start within {seconds} s: {self.log.read_text(errors='replace')}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._output.close()
 
 
 @pytest.fixture(scope="session")
