@@ -501,7 +501,7 @@ def completion_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
     fig.update_xaxes(
         type="category", categoryorder="array", categoryarray=list(CATEGORIES), range=[-0.5, len(CATEGORIES) - 0.5]
     )
-    target_line(fig, 1.0, label="完成目标 100%")
+    target_line(fig, 1.0, label="目标 100%")
     fig.update_layout(meta={"click": CLICK_CATEGORY})
     present = set(frame["category"].astype(str))
     mark_not_reported(fig, list(CATEGORIES), pd.Series([c in present for c in CATEGORIES]))

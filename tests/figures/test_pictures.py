@@ -154,7 +154,7 @@ def test_legend_stand_ins_are_left_out_and_a_pattern_is_kept(sample):
     )
     assert [s.name for s in native.series] == ["共性指标", "个性指标"]
     assert [s.hatched for s in native.series] == [False, True]
-    assert native.target == (1.0, "完成目标 100%")
+    assert native.target == (1.0, "目标 100%")
 
 
 def test_ranked_units_become_horizontal_bars_first_on_top(sample):
