@@ -1,7 +1,7 @@
 """The store and what is read from it, once per data stamp (``Store.data_stamp``: which database, which version)
-and shared by every session (``st.cache_resource``): the dataset, the submission history, the 会议版' figures and
-their comparison with the live store. The list of 会议版 is read afresh each run: one is frozen by the monthly job
-in another process without changing the data version."""
+and shared by every session (``st.cache_resource``): the dataset, the submission history, the 会议版 and their
+comparison with the live store. Freezing or deleting a 会议版 is a write like any other, so the list moves with the
+stamp even when the monthly job freezes one in another process."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def data_changed() -> None:
     """Forget every cached read; call after writing to the store."""
     _load_dataset.clear()
     _history.clear()
+    _snapshot_list.clear()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -72,9 +73,15 @@ def unit_history(unit: str) -> pd.DataFrame:
     return frame
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _snapshot_list(url: str, data_stamp: str) -> list[snapshots.Snapshot]:
+    return snapshots.listed(_open_store(url))
+
+
 def snapshot_list() -> list[snapshots.Snapshot]:
-    """The 会议版, newest first, as the store holds them now: one short read, never cached."""
-    return snapshots.listed(store())
+    """The 会议版, newest first, read once per data stamp."""
+    opened = store()
+    return _snapshot_list(opened.url, opened.data_stamp())
 
 
 @st.cache_resource(max_entries=4, show_spinner="正在读取会议版…")
