@@ -145,9 +145,8 @@ def migrate(conn: Connection) -> None:
         step(conn)
     if current < SCHEMA_VERSION:
         set_meta(conn, "schema_version", str(SCHEMA_VERSION))
-    if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "data_version")).scalar() is None:
-        set_meta(conn, "data_version", "0")
-    if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == STORE_ID)).scalar() is None:
-        # A database made anew (dropped, deleted, lost) counts its versions from 0 again: its own id keeps a
-        # running app from taking its version 1 for the version 1 of the database it replaced.
-        set_meta(conn, STORE_ID, secrets.token_hex(16))
+    # A database made anew (dropped, deleted, lost) counts its versions from 0 again: its own id keeps a running
+    # app from taking its version 1 for the version 1 of the database it replaced.
+    for key, first in (("data_version", "0"), (STORE_ID, secrets.token_hex(16))):
+        if conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == key)).scalar() is None:
+            set_meta(conn, key, first)
