@@ -359,16 +359,16 @@ def rate_changes_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
         rows=1, cols=3, subplot_titles=[MEASURES[r].name for r in RATES], shared_yaxes=True, horizontal_spacing=0.05
     )
     fig.update_layout(template=TEMPLATE, title={"text": title}, height=380, showlegend=False, margin={"t": 90})
+    changes = {rate: plot_values(frame[f"{rate}_change"]) for rate in RATES}
+    points = {rate: [None if c is None else c * 100 for c in changes[rate]] for rate in RATES}
     for column, rate in enumerate(RATES, start=1):
-        changes = plot_values(frame[f"{rate}_change"])
-        points = [None if c is None else c * 100 for c in changes]
         fig.add_bar(
-            x=points,
+            x=points[rate],
             y=categories,
             orientation="h",
             marker_color=category_colors(frame["category"]),
             customdata=categories,
-            text=[points_text(c).replace(" 个百分点", "") if c is not None else "" for c in changes],
+            text=[points_text(c).replace(" 个百分点", "") if c is not None else "" for c in changes[rate]],
             textposition="outside",
             cliponaxis=False,
             hovertemplate=f"%{{y}}<br>{MEASURES[rate].name}：%{{x:+.2f}} 个百分点<extra></extra>",
@@ -379,7 +379,7 @@ def rate_changes_by_category(frame: pd.DataFrame, *, title: str) -> go.Figure:
         mark_not_reported(fig, categories, reported(frame), horizontal=True, xref=f"x{axis}", yref=f"y{axis}")
     # One scale for the three panels, so bars of equal length are equal changes. Each bar carries its figure; the
     # panels' tick labels, side by side, only ran into one another.
-    every = [None if c is None else c * 100 for rate in RATES for c in plot_values(frame[f"{rate}_change"])]
+    every = [p for rate in RATES for p in points[rate]]
     fig.update_xaxes(range=_room_for_labels(every), showticklabels=False, zeroline=True, zerolinecolor="#7F8C8D")
     fig.update_yaxes(autorange="reversed")  # 党政综合 first, at the top, as the categories are listed everywhere
     fig.update_annotations(font={"size": 14, "color": "#566573"})
@@ -452,7 +452,7 @@ def problems_by_stage(frame: pd.DataFrame, *, title: str) -> go.Figure:
         )
     fig.update_yaxes(autorange="reversed", gridcolor="rgba(0,0,0,0)")  # 点题 first, on top
     fig.update_layout(legend={"traceorder": "normal"})  # 已化解 first, as the bars are stacked
-    longest = max([0, *plot_values(frame["found"])], key=lambda v: v or 0) or 1
+    longest = max((v for v in plot_values(frame["found"]) if v is not None), default=0) or 1
     fig.update_xaxes(title_text="问题数", tickformat=",d", range=[0, longest * 1.18])  # room for the outside figures
     return fig
 
